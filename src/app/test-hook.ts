@@ -1,0 +1,85 @@
+/**
+ * A small, stable surface for the e2e tests and benchmarks (window.__worldsplat), so they drive the
+ * viewer the way a user would see it without reaching into its internals.
+ */
+import { Pose } from '../core/camera.ts';
+import { randomCloud } from '../core/random.ts';
+import type { Quat } from '../core/quat.ts';
+import type { Vec3 } from '../core/vec3.ts';
+import { poseFromView, viewFromPose } from './camera/view-state.ts';
+import type { ViewerApp } from './viewer-app.ts';
+
+export interface PoseJson {
+  position: Vec3;
+  /** camera-to-world, (w, x, y, z) */
+  rotation: Quat;
+  fovDeg: number;
+}
+
+export interface WorldSplatHook {
+  /** Resolves when the first world is shown and drawn. */
+  ready: Promise<void>;
+  getPose(): PoseJson;
+  /** Yaw/pitch camera: any roll in `rotation` is dropped. */
+  setPose(pose: PoseJson): void;
+  splatCount(): number;
+  shownSplatCount(): number;
+  /** Resolves after a frame drawn with everything sorted and uploaded (the picture is final). */
+  settled(timeoutMs?: number): Promise<void>;
+  lastError(): string | null;
+  openUrl(url: string): Promise<boolean>;
+  /** Appends `count` random splats (a stand-in for generated ones) in a box around `centre`. */
+  appendRandom(count: number, seed: number, centre: Vec3, extent: number): void;
+  /** Calls back after every drawn frame with its timestamp. */
+  onFrame(callback: (now: number) => void): () => void;
+  /** Asks for one more frame even if nothing changed. */
+  requestRender(): void;
+}
+
+declare global {
+  interface Window {
+    __worldsplat?: WorldSplatHook;
+  }
+}
+
+export function installTestHook(app: ViewerApp, ready: Promise<void>): void {
+  const nextFrame = () => new Promise<void>((resolve) => {
+    const off = app.onFrame(() => {
+      off();
+      resolve();
+    });
+    app.requestRender();
+  });
+
+  window.__worldsplat = {
+    ready,
+    getPose() {
+      const view = app.getView();
+      const pose = poseFromView(view);
+      return { position: [...pose.position], rotation: [...pose.rotation], fovDeg: view.fovDeg };
+    },
+    setPose({ position, rotation, fovDeg }) {
+      app.setView(viewFromPose(new Pose(position, rotation), fovDeg));
+    },
+    splatCount: () => app.renderer.splatCount(),
+    shownSplatCount: () => app.renderer.shownSplatCount(),
+    async settled(timeoutMs = 60_000) {
+      const deadline = performance.now() + timeoutMs;
+      // Two quiet frames in a row: the first may still have started a sort the second waits out.
+      let quiet = 0;
+      while (quiet < 2) {
+        if (performance.now() > deadline) throw new Error(`viewer: still busy after ${timeoutMs} ms`);
+        await nextFrame();
+        await new Promise((r) => setTimeout(r, 20));
+        quiet = app.renderer.busy() ? 0 : quiet + 1;
+      }
+    },
+    lastError: () => app.status.currentError(),
+    openUrl: (url) => app.openUrl(url),
+    appendRandom(count, seed, centre, extent) {
+      app.appendChunk(randomCloud(count, seed, 0, extent).transform({ translation: centre }));
+    },
+    onFrame: (callback) => app.onFrame(() => callback(performance.now())),
+    requestRender: () => app.requestRender(),
+  };
+}

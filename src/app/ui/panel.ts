@@ -1,0 +1,62 @@
+/**
+ * The settings panel (lil-gui): view settings the user can change, actions, and live stats.
+ * It edits a plain settings object and reports changes through callbacks; it knows nothing of the
+ * renderer or the camera.
+ */
+import GUI from 'lil-gui';
+
+export interface ViewerSettings {
+  fovDeg: number;
+  moveSpeed: number;
+  splatScale: number;
+  shDegree: number;
+  /** CSS hex colour, display values like the splats' colours. */
+  background: string;
+  orbit: boolean;
+}
+
+export interface PanelActions {
+  openFile(): void;
+  exportPly(): void;
+  exportSplat(): void;
+  screenshot(): void;
+}
+
+export interface LiveStats {
+  fps: number;
+  frameMs: number;
+  splats: number;
+}
+
+export class Panel {
+  readonly gui: GUI;
+  readonly stats: LiveStats = { fps: 0, frameMs: 0, splats: 0 };
+  private readonly speedController;
+
+  constructor(settings: ViewerSettings, actions: PanelActions, onChange: (key: keyof ViewerSettings) => void) {
+    this.gui = new GUI({ title: 'WorldSplat' });
+    const view = this.gui.addFolder('View');
+    view.add(settings, 'fovDeg', 20, 120, 1).name('FoV (vertical °)').onChange(() => onChange('fovDeg'));
+    this.speedController = view.add(settings, 'moveSpeed', 0.01, 100).name('Move speed (m/s)').onChange(() => onChange('moveSpeed'));
+    view.add(settings, 'splatScale', 0.1, 3, 0.01).name('Splat scale').onChange(() => onChange('splatScale'));
+    view.add(settings, 'shDegree', [0, 1, 2, 3]).name('SH degree').onChange(() => onChange('shDegree'));
+    view.addColor(settings, 'background').name('Background').onChange(() => onChange('background'));
+    view.add(settings, 'orbit').name('Orbit mode').onChange(() => onChange('orbit'));
+
+    const file = this.gui.addFolder('World');
+    file.add(actions, 'openFile').name('Open .ply / .splat…');
+    file.add(actions, 'exportPly').name('Export .ply');
+    file.add(actions, 'exportSplat').name('Export .splat');
+    file.add(actions, 'screenshot').name('Screenshot .png');
+
+    const stats = this.gui.addFolder('Stats');
+    stats.add(this.stats, 'fps').name('FPS').decimals(0).disable().listen();
+    stats.add(this.stats, 'frameMs').name('Frame (ms)').decimals(1).disable().listen();
+    stats.add(this.stats, 'splats').name('Splats').decimals(0).disable().listen();
+  }
+
+  /** The wheel changes the speed outside the panel; show it. */
+  refreshSpeed(): void {
+    this.speedController.updateDisplay();
+  }
+}

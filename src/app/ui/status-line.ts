@@ -1,0 +1,55 @@
+/**
+ * One line at the bottom of the viewer: progress of long work ("Loading world.ply 42%") or the
+ * one-line error of the last thing that failed. Errors stay until the next action or a click.
+ */
+export class StatusLine {
+  readonly element: HTMLDivElement;
+  private text: HTMLSpanElement;
+  private bar: HTMLDivElement;
+
+  constructor(parent: HTMLElement) {
+    this.element = document.createElement('div');
+    this.element.className = 'status-line';
+    this.element.setAttribute('role', 'status');
+    this.bar = document.createElement('div');
+    this.bar.className = 'status-bar';
+    this.text = document.createElement('span');
+    this.element.append(this.bar, this.text);
+    this.element.addEventListener('click', () => this.clear());
+    parent.append(this.element);
+    this.clear();
+  }
+
+  progress(label: string, fraction: number): void {
+    const pct = Math.max(0, Math.min(100, Math.round(fraction * 100)));
+    this.show('progress', `${label} ${pct}%`);
+    this.bar.style.width = `${pct}%`;
+  }
+
+  error(message: string): void {
+    this.show('error', message);
+    this.bar.style.width = '0';
+  }
+
+  info(message: string): void {
+    this.show('info', message);
+    this.bar.style.width = '0';
+  }
+
+  clear(): void {
+    this.element.hidden = true;
+    this.element.dataset.kind = '';
+    this.text.textContent = '';
+  }
+
+  /** The error now shown, or null (the e2e tests read this). */
+  currentError(): string | null {
+    return this.element.dataset.kind === 'error' ? this.text.textContent : null;
+  }
+
+  private show(kind: string, message: string): void {
+    this.element.hidden = false;
+    this.element.dataset.kind = kind;
+    this.text.textContent = message;
+  }
+}

@@ -1,0 +1,12 @@
+// The viewer is served from the repository root: index.html loads src/app/main.ts, public/ holds
+// static assets, and bench/ pages are reachable under the same server for the benchmarks.
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  root: '.',
+  publicDir: 'public',
+  server: { host: '127.0.0.1' },
+  build: { outDir: 'dist', target: 'es2022' },
+  // Spark inlines its WebAssembly and worker; pre-bundling it only costs start-up time.
+  optimizeDeps: { exclude: ['@sparkjsdev/spark'] },
+});
