@@ -1,0 +1,206 @@
+/**
+ * Per-splat preprocessing of the reference rasterizer (the `preprocess` kernel of the 3DGS CUDA
+ * rasterizer): cull, project the centre, project the 3D covariance to a 2D one (EWA splatting),
+ * invert it to the conic, bound the footprint, and evaluate the view-dependent colour.
+ *
+ * Signs of the projection Jacobian, in the program's convention (camera.ts):
+ *   camera coordinates (X, Y, Z) with +X right, +Y up, looking down -Z; depth d = -Z;
+ *   u = cx + fx X / d,  v = cy - fy Y / d   (v grows downward).
+ * Writing the camera point in the "image-aligned" frame x = X, y = -Y, d = -Z (a rotation by 180
+ * degrees about X, F = diag(1, -1, -1), det +1) gives u = cx + fx x / d, v = cy + fy y / d, whose
+ * Jacobian is exactly the paper's
+ *   J = [[fx/d, 0, -fx x/d^2], [0, fy/d, -fy y/d^2]]   (with respect to (x, y, d)).
+ * So Σ' = J (F W) Σ (F W)^T J^T, where W is the camera-from-world rotation of the Pose; F W is W with
+ * its second and third rows negated. (Equivalently, with respect to (X, Y, Z) directly:
+ * J = [[fx/d, 0, fx X/d^2], [0, -fy/d, -fy Y/d^2]].)
+ *
+ * As the reference does, x/d and y/d are clamped to 1.3x the half field of view before J is formed
+ * (limx = 1.3 tan(fovx/2)), which keeps J bounded for splats far outside the view; here the margin is
+ * 1.3x the distance from the principal point to each image edge, the same thing when the principal
+ * point is centred. Splats whose centre lies inside that margin are unaffected.
+ */
+import type { Intrinsics, Pose } from '../core/camera.ts';
+import { shBasisRest, shRestCount } from '../core/sh.ts';
+import type { SplatCloud } from '../core/splat-cloud.ts';
+
+/** Splats that survived culling, in cloud order, as columns. */
+export interface ProjectedSplats {
+  count: number;
+  /** index of each projected splat in the cloud */
+  index: Uint32Array;
+  /** projected centre, pixels (continuous; pixel (i, j) has its centre at (i + 0.5, j + 0.5)) */
+  u: Float64Array;
+  v: Float64Array;
+  /** conic = inverse of the 2D covariance (low-pass included): [a b; b c] */
+  conicA: Float64Array;
+  conicB: Float64Array;
+  conicC: Float64Array;
+  opacity: Float64Array;
+  /** level of the footprint: pixels with d^T conic d <= level can have alpha >= 1/255 */
+  level: Float64Array;
+  /** depth of the centre along the view axis, metres (also the sort key) */
+  depth: Float32Array;
+  /** colour, rgb per splat, clamped at 0 from below */
+  rgb: Float64Array;
+  /** inclusive pixel bounds of the footprint, clipped to the image: x0, y0, x1, y1 per splat */
+  rect: Int32Array;
+}
+
+export interface ProjectOptions {
+  near: number;
+  lowPass: number;
+  shDegree: number;
+}
+
+const ALPHA_MIN = 1 / 255;
+/** Relative widening of the footprint level, so rounding never drops a pixel that passes the 1/255 test. */
+const LEVEL_SLACK = 1 + 1e-9;
+
+/**
+ * Projects every splat of the cloud. `tick(done)` is called every few thousand splats (progress,
+ * cancellation); it may throw to abort.
+ */
+export function projectSplats(
+  cloud: SplatCloud,
+  pose: Pose,
+  k: Intrinsics,
+  options: ProjectOptions,
+  tick?: (done: number) => void,
+): ProjectedSplats {
+  const n = cloud.count;
+  const { width, height, fx, fy, cx, cy } = k;
+  const { near, lowPass } = options;
+  const positions = cloud.positions, scales = cloud.scales, rotations = cloud.rotations;
+  const opacities = cloud.opacities, colors = cloud.colors;
+  const shStride = cloud.shCoefficients * 3;
+  const shDeg = Math.max(0, Math.min(Math.floor(options.shDegree), cloud.shDegree));
+  const shCount = shRestCount(shDeg);
+  const sh = shDeg > 0 ? cloud.sh! : null;
+  const basis = new Float64Array(15);
+
+  // Camera-from-world W with rows 2 and 3 negated (F W, see the header): maps world directions to the
+  // image-aligned frame (x right, y down, d forward).
+  const w = pose.cameraFromWorld;
+  const w00 = w[0], w01 = w[1], w02 = w[2];
+  const w10 = -w[3], w11 = -w[4], w12 = -w[5];
+  const w20 = -w[6], w21 = -w[7], w22 = -w[8];
+  const ex = pose.position[0], ey = pose.position[1], ez = pose.position[2];
+
+  const limXMin = (-1.3 * cx) / fx, limXMax = (1.3 * (width - cx)) / fx;
+  const limYMin = (-1.3 * cy) / fy, limYMax = (1.3 * (height - cy)) / fy;
+
+  const out: ProjectedSplats = {
+    count: 0,
+    index: new Uint32Array(n),
+    u: new Float64Array(n),
+    v: new Float64Array(n),
+    conicA: new Float64Array(n),
+    conicB: new Float64Array(n),
+    conicC: new Float64Array(n),
+    opacity: new Float64Array(n),
+    level: new Float64Array(n),
+    depth: new Float32Array(n),
+    rgb: new Float64Array(3 * n),
+    rect: new Int32Array(4 * n),
+  };
+  const { index, u: outU, v: outV, conicA, conicB, conicC, opacity: outO, level: outLevel, depth: outDepth, rgb, rect } = out;
+  let m = 0;
+
+  for (let i = 0; i < n; i++) {
+    if (tick !== undefined && (i & 4095) === 4095) tick(i);
+    const o = opacities[i];
+    // Nothing of a splat fainter than 1/255 at its peak passes the alpha test.
+    if (!(o >= ALPHA_MIN)) continue;
+    const px = positions[3 * i] - ex, py = positions[3 * i + 1] - ey, pz = positions[3 * i + 2] - ez;
+    const d = w20 * px + w21 * py + w22 * pz;
+    if (!(d > near)) continue;
+    const x = w00 * px + w01 * py + w02 * pz;
+    const y = w10 * px + w11 * py + w12 * pz;
+    const invD = 1 / d;
+    const mu = cx + fx * x * invD;
+    const mv = cy + fy * y * invD;
+
+    // Jacobian at the (clamped) centre, in the image-aligned frame.
+    let tx = x * invD, ty = y * invD;
+    tx = tx < limXMin ? limXMin : tx > limXMax ? limXMax : tx;
+    ty = ty < limYMin ? limYMin : ty > limYMax ? limYMax : ty;
+    const j00 = fx * invD, j02 = -fx * tx * invD;
+    const j11 = fy * invD, j12 = -fy * ty * invD;
+
+    // Rotation of the splat (local-to-world), from its quaternion (normalised here, as 3DGS does).
+    let qw = rotations[4 * i], qx = rotations[4 * i + 1], qy = rotations[4 * i + 2], qz = rotations[4 * i + 3];
+    const qn = 1 / Math.sqrt(qw * qw + qx * qx + qy * qy + qz * qz);
+    qw *= qn; qx *= qn; qy *= qn; qz *= qn;
+    const r00 = 1 - 2 * (qy * qy + qz * qz), r01 = 2 * (qx * qy - qw * qz), r02 = 2 * (qx * qz + qw * qy);
+    const r10 = 2 * (qx * qy + qw * qz), r11 = 1 - 2 * (qx * qx + qz * qz), r12 = 2 * (qy * qz - qw * qx);
+    const r20 = 2 * (qx * qz - qw * qy), r21 = 2 * (qy * qz + qw * qx), r22 = 1 - 2 * (qx * qx + qy * qy);
+    const sx = scales[3 * i], sy = scales[3 * i + 1], sz = scales[3 * i + 2];
+
+    // M = (F W) R S (columns of R scaled), then T = J M (2x3); Σ' = T T^T, since Σ = (R S)(R S)^T.
+    const m00 = (w00 * r00 + w01 * r10 + w02 * r20) * sx;
+    const m01 = (w00 * r01 + w01 * r11 + w02 * r21) * sy;
+    const m02 = (w00 * r02 + w01 * r12 + w02 * r22) * sz;
+    const m10 = (w10 * r00 + w11 * r10 + w12 * r20) * sx;
+    const m11 = (w10 * r01 + w11 * r11 + w12 * r21) * sy;
+    const m12 = (w10 * r02 + w11 * r12 + w12 * r22) * sz;
+    const m20 = (w20 * r00 + w21 * r10 + w22 * r20) * sx;
+    const m21 = (w20 * r01 + w21 * r11 + w22 * r21) * sy;
+    const m22 = (w20 * r02 + w21 * r12 + w22 * r22) * sz;
+    const t00 = j00 * m00 + j02 * m20, t01 = j00 * m01 + j02 * m21, t02 = j00 * m02 + j02 * m22;
+    const t10 = j11 * m10 + j12 * m20, t11 = j11 * m11 + j12 * m21, t12 = j11 * m12 + j12 * m22;
+    const sxx = t00 * t00 + t01 * t01 + t02 * t02 + lowPass;
+    const sxy = t00 * t10 + t01 * t11 + t02 * t12;
+    const syy = t10 * t10 + t11 * t11 + t12 * t12 + lowPass;
+    const det = sxx * syy - sxy * sxy;
+    if (!(det > 0)) continue;
+
+    // Footprint: opacity * exp(-q/2) >= 1/255  <=>  q <= 2 ln(255 opacity). Unlike the reference's
+    // 3-sigma radius, this exact level never truncates a pixel that would pass the 1/255 test (and
+    // skips faint splats' pixels that cannot). The bounding box of the ellipse d^T Σ'^-1 d <= level
+    // has half-extents sqrt(level Σ'xx), sqrt(level Σ'yy).
+    const level = 2 * Math.log(255 * o) * LEVEL_SLACK + 1e-12;
+    const hx = Math.sqrt(level * sxx), hy = Math.sqrt(level * syy);
+    let x0 = Math.ceil(mu - hx - 0.5), x1 = Math.floor(mu + hx - 0.5);
+    let y0 = Math.ceil(mv - hy - 0.5), y1 = Math.floor(mv + hy - 0.5);
+    if (x0 < 0) x0 = 0;
+    if (y0 < 0) y0 = 0;
+    if (x1 > width - 1) x1 = width - 1;
+    if (y1 > height - 1) y1 = height - 1;
+    if (!(x0 <= x1 && y0 <= y1)) continue; // misses the image (or not finite)
+
+    // Colour: base + sum_k basis_k(dir) sh_k, dir from the eye to the splat in world axes, clamped at 0.
+    let cr = colors[3 * i], cg = colors[3 * i + 1], cb = colors[3 * i + 2];
+    if (sh !== null) {
+      const len = Math.sqrt(px * px + py * py + pz * pz);
+      shBasisRest(shDeg, px / len, py / len, pz / len, basis);
+      const base = i * shStride;
+      for (let c = 0; c < shCount; c++) {
+        const bk = basis[c];
+        cr += bk * sh[base + 3 * c];
+        cg += bk * sh[base + 3 * c + 1];
+        cb += bk * sh[base + 3 * c + 2];
+      }
+    }
+
+    const invDet = 1 / det;
+    index[m] = i;
+    outU[m] = mu;
+    outV[m] = mv;
+    conicA[m] = syy * invDet;
+    conicB[m] = -sxy * invDet;
+    conicC[m] = sxx * invDet;
+    outO[m] = o;
+    outLevel[m] = level;
+    outDepth[m] = d;
+    rgb[3 * m] = cr > 0 ? cr : 0;
+    rgb[3 * m + 1] = cg > 0 ? cg : 0;
+    rgb[3 * m + 2] = cb > 0 ? cb : 0;
+    rect[4 * m] = x0;
+    rect[4 * m + 1] = y0;
+    rect[4 * m + 2] = x1;
+    rect[4 * m + 3] = y1;
+    m++;
+  }
+  out.count = m;
+  return out;
+}
