@@ -1,0 +1,146 @@
+/**
+ * Writes a SplatCloud as an INRIA 3DGS PLY, byte for byte the layout the reference trainer writes,
+ * so every tool that reads trainer output reads ours (SIBR reads the header by line number: no
+ * comment before `element vertex`).
+ *
+ * Every record is the full 62 float32s: x y z, nx ny nz (zero), f_dc_0..2, f_rest_0..44, opacity,
+ * scale_0..2, rot_0..3. f_rest is channel-major (f_rest_{c*15+k}); a cloud of degree d < 3 fills
+ * k < restCount(d) of each 15-block and zeros the rest, because readers index f_rest_{c*15+k}
+ * from the count of 45. Values go in file units (logit opacity, log scales, f_dc) and OpenCV axes,
+ * converted per record (see opencv-axes.ts).
+ */
+import { SH_C0 } from '../core/sh.ts';
+import type { SplatCloud } from '../core/splat-cloud.ts';
+import { SH_REST_PARITY } from './opencv-axes.ts';
+
+export const PLY_RECORD_FLOATS = 62;
+export const PLY_RECORD_BYTES = PLY_RECORD_FLOATS * 4;
+const REST_OFFSET = 9; // f_rest_0 follows x y z nx ny nz f_dc_0..2
+const OPACITY_OFFSET = 54;
+
+/** Opacities are clamped to this distance from 0 and 1 so logit stays finite. */
+const OPACITY_EPSILON = 1e-6;
+/** Scales are clamped up to this so ln() stays finite; a splat this small is invisible anyway. */
+const MIN_SCALE = 1e-30;
+
+const NATIVE_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+export function plyHeader(count: number): string {
+  const names = [
+    'x', 'y', 'z', 'nx', 'ny', 'nz', 'f_dc_0', 'f_dc_1', 'f_dc_2',
+    ...Array.from({ length: 45 }, (_, i) => `f_rest_${i}`),
+    'opacity', 'scale_0', 'scale_1', 'scale_2', 'rot_0', 'rot_1', 'rot_2', 'rot_3',
+  ];
+  return `ply\nformat binary_little_endian 1.0\nelement vertex ${count}\n${names.map((n) => `property float ${n}\n`).join('')}end_header\n`;
+}
+
+/** The whole file in one buffer. */
+export function writePly(cloud: SplatCloud): Uint8Array {
+  const header = new TextEncoder().encode(plyHeader(cloud.count));
+  const out = new Uint8Array(header.length + cloud.count * PLY_RECORD_BYTES);
+  out.set(header);
+  // The body starts at an arbitrary offset, so encode aligned pieces and copy them in.
+  const piece = 16384;
+  const scratch = new Float32Array(piece * PLY_RECORD_FLOATS);
+  const scratchBytes = new Uint8Array(scratch.buffer);
+  for (let start = 0; start < cloud.count; start += piece) {
+    const end = Math.min(cloud.count, start + piece);
+    encodeRecords(cloud, start, end, scratch);
+    out.set(scratchBytes.subarray(0, (end - start) * PLY_RECORD_BYTES), header.length + start * PLY_RECORD_BYTES);
+  }
+  return out;
+}
+
+/**
+ * The file as a header chunk and then body chunks of `splatsPerChunk` splats, for streaming to disk
+ * without holding the file in memory. Every chunk is a fresh buffer, so a consumer may keep it (a
+ * Node stream does until it is flushed).
+ */
+export function* plyChunks(cloud: SplatCloud, options: { splatsPerChunk?: number } = {}): Generator<Uint8Array> {
+  const perChunk = options.splatsPerChunk ?? 65536;
+  if (!(Number.isInteger(perChunk) && perChunk > 0)) throw new Error(`PLY: expected a positive integer splatsPerChunk, found ${perChunk}`);
+  yield new TextEncoder().encode(plyHeader(cloud.count));
+  for (let start = 0; start < cloud.count; start += perChunk) {
+    const end = Math.min(cloud.count, start + perChunk);
+    const records = new Float32Array((end - start) * PLY_RECORD_FLOATS);
+    encodeRecords(cloud, start, end, records);
+    yield new Uint8Array(records.buffer);
+  }
+}
+
+/**
+ * Splats start..end-1 as little-endian records into `out` (a zeroed or reused Float32Array; every
+ * value of every record is written). Throws a "PLY:" error for a NaN or infinite value, a negative
+ * scale or a zero quaternion: those would make a file no reader accepts.
+ */
+function encodeRecords(cloud: SplatCloud, start: number, end: number, out: Float32Array): void {
+  const { positions: P, scales: S, rotations: R, opacities: O, colors: C } = cloud;
+  const H = cloud.sh;
+  const k = cloud.shCoefficients;
+  const parity = Float32Array.from(SH_REST_PARITY);
+  const invC0 = 1 / SH_C0;
+  for (let i = start, o = 0; i < end; i++, o += PLY_RECORD_FLOATS) {
+    const i3 = i * 3, i4 = i * 4;
+    const x = P[i3], y = P[i3 + 1], z = P[i3 + 2];
+    const s0 = S[i3], s1 = S[i3 + 1], s2 = S[i3 + 2];
+    const qw = R[i4], qx = R[i4 + 1], qy = R[i4 + 2], qz = R[i4 + 3];
+    const op = O[i];
+    const r = C[i3], g = C[i3 + 1], b = C[i3 + 2];
+    // v * 0 is NaN exactly when v is NaN or infinite.
+    let finite = x * 0 + y * 0 + z * 0 + s0 * 0 + s1 * 0 + s2 * 0 + qw * 0 + qx * 0 + qy * 0 + qz * 0 + op * 0 + r * 0 + g * 0 + b * 0;
+    // Program axes -> OpenCV axes: (x, y, z) -> (x, -y, -z).
+    out[o] = x;
+    out[o + 1] = -y;
+    out[o + 2] = -z;
+    out[o + 3] = 0;
+    out[o + 4] = 0;
+    out[o + 5] = 0;
+    out[o + 6] = (r - 0.5) * invC0;
+    out[o + 7] = (g - 0.5) * invC0;
+    out[o + 8] = (b - 0.5) * invC0;
+    // Coefficients above the cloud's degree are zero (the scratch buffer is reused, so write them).
+    if (k < 15) out.fill(0, o + REST_OFFSET, o + REST_OFFSET + 45);
+    if (k > 0) {
+      const base = i * k * 3;
+      for (let coef = 0; coef < k; coef++) {
+        const sign = parity[coef];
+        for (let c = 0; c < 3; c++) {
+          const v = H![base + coef * 3 + c];
+          finite += v * 0;
+          out[o + REST_OFFSET + c * 15 + coef] = sign * v;
+        }
+      }
+    }
+    const clamped = op < OPACITY_EPSILON ? OPACITY_EPSILON : op > 1 - OPACITY_EPSILON ? 1 - OPACITY_EPSILON : op;
+    out[o + OPACITY_OFFSET] = Math.log(clamped / (1 - clamped));
+    out[o + OPACITY_OFFSET + 1] = Math.log(s0 > MIN_SCALE ? s0 : MIN_SCALE);
+    out[o + OPACITY_OFFSET + 2] = Math.log(s1 > MIN_SCALE ? s1 : MIN_SCALE);
+    out[o + OPACITY_OFFSET + 3] = Math.log(s2 > MIN_SCALE ? s2 : MIN_SCALE);
+    // File from program: q_file = q_flip * q = (-x, w, -z, y).
+    out[o + OPACITY_OFFSET + 4] = -qx;
+    out[o + OPACITY_OFFSET + 5] = qw;
+    out[o + OPACITY_OFFSET + 6] = -qz;
+    out[o + OPACITY_OFFSET + 7] = qy;
+    if (finite !== 0 || s0 < 0 || s1 < 0 || s2 < 0 || (qw === 0 && qx === 0 && qy === 0 && qz === 0)) {
+      throw new Error(`PLY: cannot write splat ${i}: expected finite values, non-negative scales and a non-zero rotation, found ${describeSplat(cloud, i)}`);
+    }
+  }
+  if (!NATIVE_LITTLE_ENDIAN) swapBytes32(out, (end - start) * PLY_RECORD_FLOATS);
+}
+
+function describeSplat(cloud: SplatCloud, i: number): string {
+  const part = (a: Float32Array, n: number) => `(${Array.from(a.subarray(i * n, i * n + n)).join(', ')})`;
+  return `position ${part(cloud.positions, 3)} scale ${part(cloud.scales, 3)} rotation ${part(cloud.rotations, 4)} opacity ${cloud.opacities[i]} colour ${part(cloud.colors, 3)}${cloud.sh ? ' (or a non-finite SH coefficient)' : ''}`;
+}
+
+/** PLY here is little-endian; on a big-endian machine the native floats are swapped in place. */
+function swapBytes32(values: Float32Array, count: number): void {
+  const bytes = new Uint8Array(values.buffer, values.byteOffset, count * 4);
+  for (let p = 0; p < bytes.length; p += 4) {
+    const b0 = bytes[p], b1 = bytes[p + 1];
+    bytes[p] = bytes[p + 3];
+    bytes[p + 1] = bytes[p + 2];
+    bytes[p + 2] = b1;
+    bytes[p + 3] = b0;
+  }
+}
