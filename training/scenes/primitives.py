@@ -1,0 +1,261 @@
+"""Analytic primitives for the ray caster.
+
+Every primitive has
+  hit(o, d)      -> t (N,), np.inf where the ray misses; o is (3,) or (N, 3), d is (N, 3) (not normalised)
+  surface(p, d)  -> (normal (N, 3) unit, facing the ray; uv (N, 2) in metres on the surface)
+  bound          -> (centre (3,), radius): a bounding sphere, used to cull rays
+  material       -> an index into the scene's material list
+Only hits with t > EPS count.
+"""
+import numpy as np
+
+EPS = 1e-4
+BIG = 1e9
+
+
+def _face_ray(n, d):
+    flip = np.einsum('ij,ij->i', n, d) > 0
+    n[flip] *= -1
+    return n
+
+
+def _yaw_matrix(yaw):
+    c, s = np.cos(yaw), np.sin(yaw)
+    return np.array([[c, 0, s], [0, 1, 0], [-s, 0, c]])
+
+
+class Plane:
+    """Infinite plane through p0 with normal n; uv along two tangent axes."""
+
+    def __init__(self, p0, n, material):
+        self.p0 = np.asarray(p0, float)
+        self.n = np.asarray(n, float) / np.linalg.norm(n)
+        a = np.array([1.0, 0, 0]) if abs(self.n[0]) < 0.9 else np.array([0, 0, 1.0])
+        self.tu = np.cross(self.n, a)
+        self.tu /= np.linalg.norm(self.tu)
+        self.tv = np.cross(self.n, self.tu)
+        self.material = material
+        self.bound = None  # unbounded
+
+    def hit(self, o, d):
+        dn = d @ self.n
+        with np.errstate(divide='ignore', invalid='ignore'):
+            t = ((self.p0 - o) @ self.n) / dn
+        t = np.where((t > EPS) & np.isfinite(t), t, np.inf)
+        return t
+
+    def surface(self, p, d):
+        n = np.broadcast_to(self.n, p.shape).copy()
+        uv = np.stack([p @ self.tu, p @ self.tv], axis=1)
+        return _face_ray(n, d), uv
+
+
+class Box:
+    """Box with centre c, half sizes h, rotated by yaw about +Y.
+    inside=True: the ray is inside (a room) and hits the far walls; holes are (face, u0, u1, v0, v1)
+    rectangles (in local face coordinates, metres from the centre) that let rays through (windows)."""
+
+    def __init__(self, c, h, yaw, material, inside=False, holes=(), face_materials=None):
+        self.c = np.asarray(c, float)
+        self.h = np.asarray(h, float)
+        self.R = _yaw_matrix(yaw)
+        self.material = material
+        self.face_materials = face_materials  # optional: material per local axis (0: x walls, 1: y floor/ceiling split below, 2: z)
+        self.inside = inside
+        self.holes = list(holes)
+        self.bound = (self.c, float(np.linalg.norm(self.h)))
+
+    def _local(self, o, d):
+        return (o - self.c) @ self.R, d @ self.R
+
+    def hit(self, o, d):
+        lo, ld = self._local(o, d)
+        with np.errstate(divide='ignore', invalid='ignore'):
+            inv = 1.0 / ld
+            t1 = (-self.h - lo) * inv
+            t2 = (self.h - lo) * inv
+        tmin = np.nan_to_num(np.minimum(t1, t2), nan=-BIG).max(axis=1)
+        tmax = np.nan_to_num(np.maximum(t1, t2), nan=BIG).min(axis=1)
+        if self.inside:
+            t = np.where(tmax > EPS, tmax, np.inf)
+            if self.holes:
+                p = lo + t[:, None] * ld if lo.ndim == 2 else lo[None] + t[:, None] * ld
+                for face, u0, u1, v0, v1 in self.holes:
+                    axis, sign = face // 2, 1 - 2 * (face % 2)
+                    on = np.abs(p[:, axis] - sign * self.h[axis]) < 1e-3
+                    a, b = [k for k in range(3) if k != axis]
+                    inside = on & (p[:, a] > u0) & (p[:, a] < u1) & (p[:, b] > v0) & (p[:, b] < v1)
+                    t = np.where(inside, np.inf, t)
+            return t
+        ok = (tmax >= tmin) & (tmax > EPS)
+        t = np.where(tmin > EPS, tmin, tmax)
+        return np.where(ok, t, np.inf)
+
+    def surface(self, p, d):
+        lp = (p - self.c) @ self.R
+        q = np.abs(lp) / self.h
+        axis = q.argmax(axis=1)
+        nl = np.zeros_like(lp)
+        nl[np.arange(len(p)), axis] = np.sign(lp[np.arange(len(p)), axis])
+        n = nl @ self.R.T
+        # uv: the two local coordinates other than the face axis (metres)
+        u = np.where(axis == 0, lp[:, 2], lp[:, 0])
+        v = np.where(axis == 1, lp[:, 2], lp[:, 1])
+        return _face_ray(n, d), np.stack([u, v], axis=1)
+
+
+class Ellipsoid:
+    def __init__(self, c, r, yaw, material, bumpy=0.0):
+        self.c = np.asarray(c, float)
+        self.r = np.asarray(r, float)
+        self.R = _yaw_matrix(yaw)
+        self.material = material
+        self.bumpy = bumpy
+        self.bound = (self.c, float(self.r.max()))
+
+    def hit(self, o, d):
+        lo = ((o - self.c) @ self.R) / self.r
+        ld = (d @ self.R) / self.r
+        a = np.einsum('ij,ij->i', ld, ld)
+        b = (ld * lo).sum(axis=-1)
+        c = (lo * lo).sum(axis=-1) - 1.0
+        disc = b * b - a * c
+        sq = np.sqrt(np.maximum(disc, 0))
+        t0 = (-b - sq) / a
+        t1 = (-b + sq) / a
+        t = np.where(t0 > EPS, t0, np.where(t1 > EPS, t1, np.inf))
+        return np.where(disc >= 0, t, np.inf)
+
+    def surface(self, p, d):
+        lp = (p - self.c) @ self.R
+        nl = lp / (self.r ** 2)
+        if self.bumpy:
+            nl = nl / np.linalg.norm(nl, axis=1, keepdims=True)
+            f = 9.0 / self.r.mean()
+            nl = nl + self.bumpy * np.stack([np.sin(f * lp[:, 1] + 3 * np.sin(f * lp[:, 2])),
+                                             np.sin(f * lp[:, 2] + 2 * np.sin(f * lp[:, 0])),
+                                             np.sin(f * lp[:, 0] + 3 * np.sin(f * lp[:, 1]))], axis=1)
+        n = nl @ self.R.T
+        n /= np.linalg.norm(n, axis=1, keepdims=True)
+        s = lp / self.r
+        uv = np.stack([np.arctan2(s[:, 0], s[:, 2]) * self.r[[0, 2]].mean(), lp[:, 1]], axis=1)
+        return _face_ray(n, d), uv
+
+
+class Cylinder:
+    """Vertical capped cylinder: axis through (x, z), from y0 to y1."""
+
+    def __init__(self, x, z, y0, y1, radius, material):
+        self.x, self.z, self.y0, self.y1, self.rad = x, z, y0, y1, radius
+        self.material = material
+        half = (y1 - y0) / 2
+        self.bound = (np.array([x, (y0 + y1) / 2, z]), float(np.hypot(half, radius)))
+
+    def hit(self, o, d):
+        ox = o[..., 0] - self.x
+        oz = o[..., 2] - self.z
+        oy = o[..., 1]
+        a = d[:, 0] ** 2 + d[:, 2] ** 2
+        b = ox * d[:, 0] + oz * d[:, 2]
+        c = ox * ox + oz * oz - self.rad ** 2
+        disc = b * b - a * c
+        sq = np.sqrt(np.maximum(disc, 0))
+        with np.errstate(divide='ignore', invalid='ignore'):
+            t0 = (-b - sq) / a
+            t1 = (-b + sq) / a
+            best = np.full(len(d), np.inf)
+            for tt in (t1, t0):
+                y = oy + tt * d[:, 1]
+                ok = (disc >= 0) & (tt > EPS) & (y >= self.y0) & (y <= self.y1)
+                best = np.where(ok & (tt < best), tt, best)
+            for yc in (self.y0, self.y1):
+                tc = (yc - oy) / d[:, 1]
+                px = ox + tc * d[:, 0]
+                pz = oz + tc * d[:, 2]
+                ok = (tc > EPS) & (px * px + pz * pz <= self.rad ** 2)
+                best = np.where(ok & (tc < best), tc, best)
+        return np.where(np.isnan(best), np.inf, best)
+
+    def surface(self, p, d):
+        rx, rz = p[:, 0] - self.x, p[:, 2] - self.z
+        cap = (np.abs(p[:, 1] - self.y1) < 1e-4) | (np.abs(p[:, 1] - self.y0) < 1e-4)
+        n = np.stack([rx, np.zeros_like(rx), rz], axis=1)
+        n[cap] = [0, 1, 0]
+        n /= np.maximum(np.linalg.norm(n, axis=1, keepdims=True), 1e-9)
+        uv = np.stack([np.where(cap, rx, np.arctan2(rx, rz) * self.rad), np.where(cap, rz, p[:, 1])], axis=1)
+        return _face_ray(n, d), uv
+
+
+class Terrain:
+    """Heightfield y = h(x, z): a sum of random sinusoids (hills) flattened near `flat_at`.
+    Ray marched with geometric steps, then refined by bisection."""
+
+    def __init__(self, rng, amplitude, material, flat_at=(0.0, 0.0), flat_radius=3.0, base=0.0):
+        k = 5
+        self.freq = rng.uniform(0.01, 0.12, k) * np.exp(rng.uniform(0, 1.5, k))
+        ang = rng.uniform(0, 2 * np.pi, k)
+        self.w = np.stack([np.cos(ang), np.sin(ang)], 1) * self.freq[:, None]
+        self.amp = np.minimum(amplitude * rng.uniform(0.3, 1.0, k), rng.uniform(0.05, 0.35, k) / self.freq)  # slope <= 0.35 each
+        self.phase = rng.uniform(0, 2 * np.pi, k)
+        self.flat_at = np.asarray(flat_at, float)
+        self.flat_radius = flat_radius
+        self.base = base
+        self.material = material
+        self.bound = None
+        self.hmax = base + np.abs(self.amp).sum()
+        self.base -= self._raw(self.flat_at[None, 0], self.flat_at[None, 1])[0]  # camera spot at y = base
+        self.hmax = self.base + 2 * np.abs(self.amp).sum()
+
+    def _raw(self, x, z):
+        arg = x[:, None] * self.w[:, 0] + z[:, None] * self.w[:, 1] + self.phase
+        return (self.amp * np.sin(arg)).sum(axis=1)
+
+    def height(self, x, z):
+        return self.base + self._raw(x, z)
+
+    def grad(self, x, z):
+        arg = x[:, None] * self.w[:, 0] + z[:, None] * self.w[:, 1] + self.phase
+        c = self.amp * np.cos(arg)
+        return (c * self.w[:, 0]).sum(1), (c * self.w[:, 1]).sum(1)
+
+    def hit(self, o, d, tmax=400.0, steps=48, tlimit=None):
+        """tlimit (N,): rays already blocked nearer than this need not march further."""
+        n = len(d)
+        o = np.broadcast_to(o, d.shape)
+        t_out = np.full(n, np.inf)
+        ts = np.concatenate([[1e-3], np.geomspace(0.05, tmax, steps)])
+        idx = np.arange(n)
+        if tlimit is None:
+            tlimit = np.full(n, np.inf)
+        # rays going up from above the highest hill never hit
+        idx = idx[~((d[:, 1] >= 0) & (o[:, 1] > self.hmax))]
+        prev_t = np.full(len(idx), ts[0])
+        for t in ts[1:]:
+            if len(idx) == 0:
+                break
+            p = o[idx] + t * d[idx]
+            below = p[:, 1] < self.height(p[:, 0], p[:, 2])
+            if below.any():
+                lo, hi = prev_t[below], np.full(below.sum(), t)
+                oi, di = o[idx[below]], d[idx[below]]
+                for _ in range(6):
+                    mid = 0.5 * (lo + hi)
+                    pm = oi + mid[:, None] * di
+                    b = pm[:, 1] < self.height(pm[:, 0], pm[:, 2])
+                    hi = np.where(b, mid, hi)
+                    lo = np.where(b, lo, mid)
+                t_out[idx[below]] = hi
+                idx = idx[~below]
+                prev_t = np.full(len(idx), t)
+            else:
+                prev_t[:] = t
+            # drop rays that rose above all hills, or are already blocked by something nearer
+            keep = ~((d[idx, 1] >= 0) & (o[idx, 1] + t * d[idx, 1] > self.hmax)) & (tlimit[idx] > t)
+            idx, prev_t = idx[keep], prev_t[keep]
+        return t_out
+
+    def surface(self, p, d):
+        gx, gz = self.grad(p[:, 0], p[:, 2])
+        n = np.stack([-gx, np.ones_like(gx), -gz], 1)
+        n /= np.linalg.norm(n, axis=1, keepdims=True)
+        return n, p[:, [0, 2]].copy()

@@ -1,0 +1,160 @@
+"""A vectorised ray caster (numpy, one core): primary hit per pixel, exact depth along the view axis,
+normals, textured Lambert shading with sun, sky light, an optional point light, shadows from the sun,
+sky gradient with a sun glow, and exponential fog.
+
+render(scene, pose, width, height, fov) -> dict(rgb uint8 HxWx3 sRGB, depth float32 HxW metres (0 = sky),
+normal float32 HxWx3 in CAMERA coordinates (X right, Y up, Z towards the viewer; 0 for sky)).
+"""
+import numpy as np
+
+from .camera import intrinsics, world_rays
+from .primitives import Terrain
+from .textures import TEX, linear_to_srgb
+
+DEPTH_MAX = 1000.0  # metres; farther hits (a ground plane near the horizon) are stored as this
+
+
+def _screen_rect(bound, pose, k, width, height):
+    """Conservative pixel rectangle (v0, v1, u0, u1) covering a bounding sphere, or None if behind."""
+    c, r = bound
+    cc = pose[:3, :3].T @ (c - pose[:3, 3])
+    z = -cc[2]
+    if z + r <= 0:
+        return None
+    if z - r <= 1e-3:
+        return (0, height, 0, width)
+    fx, fy, cx, cy = k
+    zs = np.array([z - r, z + r])
+    xr = np.concatenate([(cc[0] - r) / zs, (cc[0] + r) / zs])
+    yr = np.concatenate([(cc[1] - r) / zs, (cc[1] + r) / zs])
+    u0, u1 = int(np.floor(cx + fx * xr.min())) - 1, int(np.ceil(cx + fx * xr.max())) + 1
+    v0, v1 = int(np.floor(cy - fy * yr.max())) - 1, int(np.ceil(cy - fy * yr.min())) + 1
+    u0, v0 = max(u0, 0), max(v0, 0)
+    u1, v1 = min(u1, width), min(v1, height)
+    if u0 >= u1 or v0 >= v1:
+        return None
+    return (v0, v1, u0, u1)
+
+
+def sky_colour(scene, dirs):
+    """Linear sky radiance for unit directions (N, 3)."""
+    el = np.clip(dirs[:, 1], -1, 1)
+    t = np.clip(el, 0, 1)[:, None] ** 0.5
+    col = scene.horizon * (1 - t) + scene.zenith * t
+    col = np.where(el[:, None] < 0, scene.horizon * 0.8, col)
+    cos_sun = np.clip(dirs @ scene.sun_dir, -1, 1)
+    col = col + scene.sun_colour * (0.25 * np.clip(cos_sun, 0, 1) ** 8 + 4.0 * (cos_sun > 0.9995))[:, None]
+    if scene.clouds is not None:  # a noise layer on the upper hemisphere
+        u = dirs[:, 0] / np.maximum(dirs[:, 1], 0.05)
+        v = dirs[:, 2] / np.maximum(dirs[:, 1], 0.05)
+        tex = scene.clouds
+        s = tex.shape[0]
+        n = tex[(np.floor(v * s * 0.15).astype(int)) % s, (np.floor(u * s * 0.15).astype(int)) % s]
+        cover = np.clip((n - scene.cloud_cover) * 3, 0, 1)[:, None] * (el[:, None] > 0)
+        col = col * (1 - cover) + cover * (scene.horizon * 0.5 + 0.6)
+    return col
+
+
+def render(scene, pose, width, height, fov, bank, shadows=True):
+    k = intrinsics(width, height, fov)
+    o, d = world_rays(pose, width, height, fov)
+    d = d.reshape(height, width, 3)
+    tbest = np.full((height, width), np.inf)
+    pid = np.full((height, width), -1, np.int32)
+    # terrain last: its ray march stops early where something nearer was already hit
+    order = sorted(range(len(scene.prims)), key=lambda i: isinstance(scene.prims[i], Terrain))
+    for i in order:
+        prim = scene.prims[i]
+        rect = (0, height, 0, width) if prim.bound is None else _screen_rect(prim.bound, pose, k, width, height)
+        if rect is None:
+            continue
+        v0, v1, u0, u1 = rect
+        sub = tbest[v0:v1, u0:u1]
+        dd = d[v0:v1, u0:u1].reshape(-1, 3)
+        t = (prim.hit(o, dd, tlimit=sub.ravel()) if isinstance(prim, Terrain) else prim.hit(o, dd)).reshape(sub.shape)
+        better = t < sub
+        sub[better] = t[better]
+        pid[v0:v1, u0:u1][better] = i
+
+    d = d.reshape(-1, 3)
+    t = tbest.ravel()
+    pid = pid.ravel()
+    hit = np.flatnonzero(pid >= 0)
+    dn = d / np.linalg.norm(d, axis=1, keepdims=True)
+    colour = sky_colour(scene, dn)
+    normal_w = np.zeros_like(d)
+    if len(hit):
+        p = o + t[hit, None] * d[hit]
+        n = np.empty_like(p)
+        albedo = np.empty_like(p)
+        mirror = np.zeros(len(hit))
+        for i in np.unique(pid[hit]):
+            m = pid[hit] == i
+            prim = scene.prims[i]
+            nn, uv = prim.surface(p[m], d[hit[m]])
+            n[m] = nn
+            mat = scene.materials[prim.material]
+            cosi = np.abs((nn * dn[hit[m]]).sum(1))
+            footprint = t[hit[m]] / k[0] / np.maximum(cosi, 0.15)
+            level = np.log2(np.maximum(footprint * TEX / mat['scale'], 1e-6))
+            a = bank.sample(np.full(m.sum(), mat['tex']), uv / mat['scale'], level)
+            albedo[m] = a * mat['tint']
+            mirror[m] = mat.get('mirror', 0.0)
+        normal_w[hit] = n
+        # lighting
+        ndl = n @ scene.sun_dir
+        lit = ndl > 0
+        shade = np.zeros(len(hit))
+        if shadows and lit.any():
+            # Sun rays are parallel: project the shadow-ray origins onto the plane across the sun
+            # direction, sort them along one axis, and test each primitive only against the origins
+            # inside its bounding disc.
+            li = np.flatnonzero(lit)
+            so = p[li] + n[li] * 2e-3
+            e1 = np.cross(scene.sun_dir, [0.0, 1.0, 0.0] if abs(scene.sun_dir[1]) < 0.9 else [1.0, 0, 0])
+            e1 /= np.linalg.norm(e1)
+            e2 = np.cross(scene.sun_dir, e1)
+            qa, qb, qs = so @ e1, so @ e2, so @ scene.sun_dir
+            order = np.argsort(qa)
+            qa_sorted = qa[order]
+            blocked = np.zeros(len(li), bool)
+            for prim in scene.prims:
+                if prim.bound is None:
+                    continue  # planes and terrain cast no shadows
+                c, r = prim.bound
+                ca, cb, cs = c @ e1, c @ e2, c @ scene.sun_dir
+                lo, hi = np.searchsorted(qa_sorted, [ca - r, ca + r])
+                if hi <= lo:
+                    continue
+                idx = order[lo:hi]
+                idx = idx[((qb[idx] - cb) ** 2 + (qa[idx] - ca) ** 2 <= r * r) & (qs[idx] < cs + r) & ~blocked[idx]]
+                if len(idx) == 0:
+                    continue
+                ts = prim.hit(so[idx], np.broadcast_to(scene.sun_dir, (len(idx), 3)))
+                blocked[idx[np.isfinite(ts)]] = True
+            shade[li] = ndl[li] * ~blocked
+        else:
+            shade = np.clip(ndl, 0, None)
+        light = scene.sun_colour * shade[:, None] + scene.ambient * (0.6 + 0.4 * n[:, 1:2])
+        if scene.lamp is not None:
+            pos, power = scene.lamp
+            lv = pos - p
+            dist2 = (lv * lv).sum(1)
+            light = light + power * np.clip((lv * n).sum(1) / np.sqrt(dist2), 0, None)[:, None] / (1 + dist2)[:, None]
+        c = albedo * light
+        wm = mirror > 0
+        if wm.any():  # mirror-like water and glass: add the reflected sky
+            r = dn[hit[wm]] - 2 * (dn[hit[wm]] * n[wm]).sum(1, keepdims=True) * n[wm]
+            c[wm] = (1 - mirror[wm, None]) * c[wm] + mirror[wm, None] * sky_colour(scene, r)
+        colour[hit] = c
+    # fog over the true distance along the ray
+    dist = np.where(pid >= 0, t * np.linalg.norm(d, axis=1), 1e4)
+    fog = 1 - np.exp(-scene.fog_density * dist)
+    colour = colour * (1 - fog[:, None]) + scene.fog_colour * fog[:, None]
+    # auto exposure: the median linear value maps to the scene's key (varied per scene)
+    rgb = linear_to_srgb(colour * (scene.exposure / max(float(np.median(colour)), 1e-3)))
+    depth = np.where(pid >= 0, np.minimum(t, DEPTH_MAX), 0.0)
+    normal_c = normal_w @ pose[:3, :3]
+    return dict(rgb=(rgb.reshape(height, width, 3) * 255 + 0.5).astype(np.uint8),
+                depth=depth.reshape(height, width).astype(np.float32),
+                normal=normal_c.reshape(height, width, 3).astype(np.float32))

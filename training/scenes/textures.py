@@ -1,0 +1,223 @@
+"""The texture bank: crops of real photographs (Debian's wallpaper packages) and procedural patterns.
+
+Textures are square, TEX x TEX, stored in LINEAR colour (float32) with a mip pyramid, so far-away
+surfaces are filtered instead of aliased. The bank is built once and cached in training/data/.
+"""
+import glob
+import os
+
+import numpy as np
+
+TEX = 128
+LEVELS = 6  # 128 .. 4
+PHOTO_DIRS = ['/usr/share/wallpapers', '/usr/share/backgrounds/mate']
+CACHE = os.path.join(os.path.dirname(__file__), '..', 'data', 'textures.npz')
+
+# Kinds of procedural texture; scene builders ask for a kind, or 'photo', or 'any'.
+KINDS = ['noise', 'bricks', 'planks', 'tiles', 'stripes', 'checker', 'facade', 'foliage', 'grass',
+         'asphalt', 'fabric', 'rock', 'water', 'books']
+
+
+def srgb_to_linear(c):
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
+def linear_to_srgb(c):
+    c = np.clip(c, 0, 1)
+    return np.where(c <= 0.0031308, c * 12.92, 1.055 * c ** (1 / 2.4) - 0.055)
+
+
+def photo_files():
+    """One file per photograph (the largest version of each wallpaper), sorted for reproducibility."""
+    best = {}
+    for root in PHOTO_DIRS:
+        for f in glob.glob(os.path.join(root, '**', '*'), recursive=True):
+            if not f.lower().endswith(('.jpg', '.jpeg', '.png')) or 'screenshot' in f:
+                continue
+            key = f.split('/contents/')[0] if '/contents/' in f else os.path.splitext(f)[0].split('_')[0]
+            size = os.path.getsize(f)
+            if key not in best or size > best[key][0]:
+                best[key] = (size, f)
+    return sorted(v[1] for v in best.values())
+
+
+def _photo_crops(rng, per_photo=6):
+    from PIL import Image
+    out = []
+    for f in photo_files():
+        try:
+            im = Image.open(f).convert('RGB')
+        except Exception:
+            continue
+        im.thumbnail((1024, 1024))
+        w, h = im.size
+        for _ in range(per_photo):
+            s = int(min(w, h) * rng.uniform(0.15, 0.9))
+            x, y = rng.integers(0, w - s + 1), rng.integers(0, h - s + 1)
+            crop = im.crop((x, y, x + s, y + s)).resize((TEX, TEX), Image.BILINEAR)
+            out.append(np.asarray(crop, np.float32) / 255.0)
+    return out
+
+
+def _value_noise(rng, octaves=5, base=4):
+    """Fractal value noise in [0, 1], tileable (periodic in both axes)."""
+    acc = np.zeros((TEX, TEX))
+    amp, tot = 1.0, 0.0
+    for o in range(octaves):
+        n = base * 2 ** o
+        if n > TEX:
+            break
+        g = rng.random((n, n))
+        x = np.arange(TEX) * n / TEX
+        i0 = np.floor(x).astype(int)
+        f = x - i0
+        f = f * f * (3 - 2 * f)
+        i1 = (i0 + 1) % n
+        a = g[i0][:, i0] * (1 - f)[None, :] + g[i0][:, i1] * f[None, :]
+        b = g[i1][:, i0] * (1 - f)[None, :] + g[i1][:, i1] * f[None, :]
+        acc += amp * (a * (1 - f)[:, None] + b * f[:, None])
+        tot += amp
+        amp *= 0.55
+    return acc / tot
+
+
+def _colour(rng, sat=(0.1, 0.8), val=(0.2, 0.95)):
+    h = rng.random()
+    s, v = rng.uniform(*sat), rng.uniform(*val)
+    k = (np.array([5, 3, 1]) + h * 6) % 6
+    return v - v * s * np.clip(np.minimum(k, 4 - k), 0, 1)
+
+
+def procedural(kind, rng):
+    """One TEX x TEX sRGB texture in [0, 1] of the given kind."""
+    y, x = np.mgrid[0:TEX, 0:TEX] / TEX
+    n = _value_noise(rng)
+    c1, c2 = _colour(rng), _colour(rng)
+    if kind == 'noise':
+        t = n[..., None] * c1 + (1 - n[..., None]) * c2
+    elif kind == 'bricks':
+        rows = rng.choice([4, 8])
+        r = np.floor(y * rows)
+        xx = (x * rows / 2 + 0.5 * (r % 2)) % 1
+        yy = (y * rows) % 1
+        mortar = (xx < 0.05) | (yy < 0.1)
+        c1 = _colour(rng, (0.3, 0.7), (0.3, 0.7))
+        t = np.where(mortar[..., None], np.array([0.7, 0.7, 0.65]) * rng.uniform(0.6, 1), c1 * (0.8 + 0.4 * n[..., None]))
+    elif kind == 'planks':
+        k = rng.choice([4, 6, 8])
+        g = np.sin((y * 40 + 6 * n) * 2 * np.pi) * 0.5 + 0.5
+        seam = ((x * k) % 1) < 0.03
+        base = np.array([0.55, 0.35, 0.18]) * rng.uniform(0.5, 1.4)
+        t = base * (0.75 + 0.35 * g[..., None]) * np.where(seam, 0.5, 1.0)[..., None]
+    elif kind == 'tiles':
+        k = rng.choice([2, 4, 8])
+        seam = ((x * k) % 1 < 0.04) | ((y * k) % 1 < 0.04)
+        t = np.where(seam[..., None], c2 * 0.5 + 0.4, c1 * (0.9 + 0.2 * n[..., None]))
+    elif kind == 'stripes':
+        k = rng.integers(2, 10)
+        t = np.where((((x * k) % 1) < 0.5)[..., None], c1, c2) * (0.9 + 0.2 * n[..., None])
+    elif kind == 'checker':
+        k = rng.choice([2, 4, 8])
+        t = np.where(((np.floor(x * k) + np.floor(y * k)) % 2 == 0)[..., None], c1, c2)
+    elif kind == 'facade':
+        # a wall with a grid of windows (dark glass, light frame): one tile = one floor x one bay
+        wall = _colour(rng, (0.05, 0.5), (0.35, 0.9)) * (0.85 + 0.3 * n[..., None])
+        wx0, wx1 = rng.uniform(0.15, 0.3), rng.uniform(0.7, 0.85)
+        wy0, wy1 = rng.uniform(0.15, 0.3), rng.uniform(0.65, 0.8)
+        win = (x > wx0) & (x < wx1) & (y > wy0) & (y < wy1)
+        frame = win & ~((x > wx0 + 0.03) & (x < wx1 - 0.03) & (y > wy0 + 0.03) & (y < wy1 - 0.03))
+        glass = np.array([0.1, 0.13, 0.17]) * rng.uniform(0.5, 2.5) + 0.15 * (1 - y[..., None])
+        t = np.where(win[..., None], glass, wall)
+        t = np.where(frame[..., None], np.array([0.85, 0.85, 0.8]) * rng.uniform(0.3, 1), t)
+    elif kind == 'foliage':
+        g = _value_noise(rng, octaves=6, base=16)
+        leaf = np.array([0.15, 0.35, 0.08]) * rng.uniform(0.5, 1.5) + rng.uniform(-0.05, 0.05, 3)
+        t = leaf * (0.3 + 1.2 * g[..., None] ** 2)
+    elif kind == 'grass':
+        g = _value_noise(rng, octaves=6, base=32)
+        base = np.array([0.25, 0.45, 0.12]) if rng.random() < 0.7 else np.array([0.55, 0.5, 0.3])
+        t = base * (0.6 + 0.6 * g[..., None]) * (0.8 + 0.4 * n[..., None])
+    elif kind == 'asphalt':
+        g = rng.random((TEX, TEX))
+        t = (0.18 + 0.1 * g[..., None] + 0.1 * n[..., None]) * np.ones(3) * rng.uniform(0.6, 1.4)
+        if rng.random() < 0.5:  # lane marking
+            t = np.where((np.abs(x - 0.5) < 0.03)[..., None] & ((y % 0.5) < 0.3)[..., None], 0.85, t)
+    elif kind == 'fabric':
+        w = 0.5 + 0.25 * (np.sin(x * 2 * np.pi * 32) + np.sin(y * 2 * np.pi * 32))
+        t = c1 * (0.75 + 0.25 * w[..., None]) * (0.9 + 0.2 * n[..., None])
+    elif kind == 'rock':
+        g = _value_noise(rng, octaves=6, base=8)
+        base = np.array([0.45, 0.43, 0.4]) * rng.uniform(0.5, 1.3) + rng.uniform(-0.05, 0.05, 3)
+        t = base * (0.5 + 0.8 * g[..., None])
+    elif kind == 'water':
+        t = np.array([0.1, 0.2, 0.25]) * rng.uniform(0.5, 1.5) * (0.8 + 0.4 * n[..., None])
+    elif kind == 'books':
+        k = rng.integers(8, 20)
+        col = np.floor(x * k).astype(int)
+        cols = np.stack([_colour(rng) for _ in range(k)])
+        t = cols[col] * (0.85 + 0.15 * n[..., None])
+        t = np.where(((x * k) % 1 < 0.06)[..., None], 0.1, t)
+    else:
+        raise ValueError(f'unknown texture kind {kind}')
+    return np.clip(t, 0, 1).astype(np.float32)
+
+
+def _mips(tex_linear):
+    """List of LEVELS arrays (K, s, s, 3), box-filtered."""
+    levels = [tex_linear]
+    for _ in range(LEVELS - 1):
+        t = levels[-1]
+        levels.append(0.25 * (t[:, 0::2, 0::2] + t[:, 1::2, 0::2] + t[:, 0::2, 1::2] + t[:, 1::2, 1::2]))
+    return levels
+
+
+class TextureBank:
+    def __init__(self, textures_srgb, kinds):
+        self.kinds = np.asarray(kinds)
+        self.levels = _mips(srgb_to_linear(textures_srgb.astype(np.float32)))
+        self.by_kind = {k: np.flatnonzero(self.kinds == k) for k in set(kinds)}
+
+    @staticmethod
+    def build(seed=0, per_kind=12, per_photo=6):
+        rng = np.random.default_rng(seed)
+        texs, kinds = [], []
+        for kind in KINDS:
+            for _ in range(per_kind):
+                texs.append(procedural(kind, rng))
+                kinds.append(kind)
+        for crop in _photo_crops(rng, per_photo):
+            texs.append(crop)
+            kinds.append('photo')
+        return np.stack(texs), kinds
+
+    @classmethod
+    def load(cls, path=CACHE):
+        if not os.path.exists(path):
+            texs, kinds = cls.build()
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            tmp = path + '.tmp.npz'
+            np.savez_compressed(tmp, textures=(texs * 255).round().astype(np.uint8), kinds=np.array(kinds))
+            os.replace(tmp, path)
+        z = np.load(path)
+        return cls(z['textures'].astype(np.float32) / 255.0, list(z['kinds']))
+
+    def pick(self, rng, kind):
+        if kind == 'any':
+            return int(rng.integers(len(self.kinds)))
+        ids = self.by_kind.get(kind)
+        if ids is None or len(ids) == 0:
+            ids = np.arange(len(self.kinds))
+        return int(rng.choice(ids))
+
+    def sample(self, tex_ids, uv, level):
+        """Nearest-texel lookup at a per-pixel mip level. uv in tiles (wraps); returns linear RGB."""
+        out = np.empty((len(uv), 3), np.float32)
+        level = np.clip(level, 0, LEVELS - 1).astype(int)
+        for lv in np.unique(level):
+            m = level == lv
+            t = self.levels[lv]
+            s = t.shape[1]
+            i = (np.floor(uv[m, 1] * s).astype(np.int64)) % s
+            j = (np.floor(uv[m, 0] * s).astype(np.int64)) % s
+            out[m] = t[tex_ids[m], s - 1 - i, j]
+        return out

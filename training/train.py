@@ -1,0 +1,222 @@
+"""Train the built-in depth network on cached procedural shards.
+
+  /usr/bin/python3 training/train.py                       # from scratch, 90 minutes on the CPU
+  /usr/bin/python3 training/train.py --resume --minutes 60 # continue training the last checkpoint
+  /usr/bin/python3 training/train.py --device cuda --threads 8 --batch 64
+  /usr/bin/python3 training/train.py --smoke               # one minute on tiny data made on the spot (CI)
+
+Losses (non-sky pixels unless stated; r = predicted log depth - true log depth):
+  metric      mean |r|                                   absolute scale, learned from FoV/height statistics
+  silog       sqrt(mean r^2 - 0.85 mean(r)^2)            scale-invariant shape (Eigen et al.)
+  grad        multi-scale gradient matching of r - mean(r) (MiDaS): sharp, consistent discontinuities
+  normal      1 - cos(predicted, true normal)
+  confidence  BCE(confidence, exp(-|r| / 0.1)), r detached: confidence = expected accuracy
+  sky         BCE(sky, sky mask) on all pixels; plus a weak pull of sky depth towards SKY_DEPTH
+Optimiser: AdamW, linear warm-up then cosine decay over the time budget, gradient-norm clipping;
+a non-finite loss or gradient skips the step and halves the learning rate (recovering slowly).
+Checkpoints (runs/<name>/last.pt, best.pt by validation metric AbsRel) every --ckpt-minutes,
+atomically written, resumable; log lines in runs/<name>/log.jsonl.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import tempfile
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from dataset import ShardPool, batch, fixed_set  # noqa: E402
+from metrics import depth_metrics  # noqa: E402
+from model import DEFAULT_FOV, DepthNet, count_params  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SKY_DEPTH = 200.0
+W = dict(metric=1.0, silog=1.0, grad=1.0, normal=0.5, confidence=0.2, sky=0.5, sky_depth=0.05)
+
+
+def gradient_matching(r, mask, scales=4):
+    total = 0.0
+    for s in range(scales):
+        if s:
+            r = F.avg_pool2d(r * mask, 2) / F.avg_pool2d(mask, 2).clamp_min(1e-6)
+            mask = (F.avg_pool2d(mask, 2) > 0.99).float()
+        mx = mask[..., :, 1:] * mask[..., :, :-1]
+        my = mask[..., 1:, :] * mask[..., :-1, :]
+        gx = (r[..., :, 1:] - r[..., :, :-1]).abs() * mx
+        gy = (r[..., 1:, :] - r[..., :-1, :]).abs() * my
+        total = total + (gx.sum() + gy.sum()) / (mx.sum() + my.sum()).clamp_min(1)
+    return total / scales
+
+
+def losses(out, depth, normal):
+    log_d, conf, n_pred, sky = out
+    mask = (depth > 0).float()
+    cnt = mask.sum(dim=(1, 2, 3)).clamp_min(1)
+    g = torch.log(depth.clamp_min(1e-3))
+    r = (log_d - g) * mask
+    mean_r = r.sum(dim=(1, 2, 3)) / cnt
+    l = {}
+    l['metric'] = (r.abs().sum(dim=(1, 2, 3)) / cnt).mean()
+    l['silog'] = torch.sqrt(((r ** 2).sum(dim=(1, 2, 3)) / cnt - 0.85 * mean_r ** 2).clamp_min(1e-8)).mean()
+    l['grad'] = gradient_matching(r - mean_r.view(-1, 1, 1, 1) * mask, mask)
+    cos = (n_pred * normal).sum(dim=1, keepdim=True)
+    l['normal'] = ((1 - cos) * mask).sum() / mask.sum().clamp_min(1)
+    target_c = torch.exp(-r.detach().abs() / 0.1)
+    l['confidence'] = (F.binary_cross_entropy(conf.clamp(1e-4, 1 - 1e-4), target_c, reduction='none') * mask).sum() / mask.sum().clamp_min(1)
+    l['sky'] = F.binary_cross_entropy(sky.clamp(1e-4, 1 - 1e-4), 1 - mask)
+    l['sky_depth'] = ((log_d - math.log(SKY_DEPTH)).abs() * (1 - mask)).sum() / (1 - mask).sum().clamp_min(1)
+    total = sum(W[k] * v for k, v in l.items())
+    return total, {k: v.item() for k, v in l.items()}
+
+
+@torch.no_grad()
+def validate(model, val, device, bs=16):
+    model.eval()
+    image, depth, _, fov = val
+    preds = []
+    for i in range(0, len(image), bs):
+        preds.append(model(image[i:i + bs].to(device), fov[i:i + bs].to(device))[0].exp().cpu())
+    model.train()
+    return depth_metrics(torch.cat(preds), depth)
+
+
+def save(path, state):
+    tmp = path + '.tmp'
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+
+
+def smoke_data(root):
+    """A few tiny scenes, generated on the spot (the smoke test must not need cached data)."""
+    from scenes.generate import write_shards
+    from scenes.textures import TextureBank
+    bank = TextureBank.load()
+    write_shards(os.path.join(root, 'train'), 0, 8, 4, 64, bank, log=lambda m: None)
+    write_shards(os.path.join(root, 'val'), 900_000_000, 2, 2, 64, bank, log=lambda m: None)
+    return os.path.join(root, 'train'), os.path.join(root, 'val')
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--data', default=os.path.join(HERE, 'data', 'train'))
+    ap.add_argument('--val', default=os.path.join(HERE, 'data', 'val'))
+    ap.add_argument('--run', default=os.path.join(HERE, 'runs', 'main'))
+    ap.add_argument('--minutes', type=float, default=90.0, help='wall-clock budget of this invocation')
+    ap.add_argument('--total-minutes', type=float, default=None, help='length of the lr schedule (default: --minutes)')
+    ap.add_argument('--batch', type=int, default=8)
+    ap.add_argument('--lr', type=float, default=2e-3)
+    ap.add_argument('--wd', type=float, default=1e-4)
+    ap.add_argument('--warmup', type=int, default=300, help='warm-up steps')
+    ap.add_argument('--clip', type=float, default=1.0)
+    ap.add_argument('--fov-dropout', type=float, default=0.2, help='fraction of images given the default FoV instead of the true one')
+    ap.add_argument('--ckpt-minutes', type=float, default=3.0)
+    ap.add_argument('--device', default='cpu')
+    ap.add_argument('--threads', type=int, default=1, help='torch CPU threads (1 while sharing the machine)')
+    ap.add_argument('--resume', action='store_true')
+    ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--smoke', action='store_true', help='one minute on tiny generated data; for CI')
+    a = ap.parse_args(argv)
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    rng = np.random.default_rng(a.seed + int(time.time()) if a.resume else a.seed)
+    if a.smoke:
+        tmp = tempfile.mkdtemp(prefix='worldsplat-smoke-')
+        a.data, a.val = smoke_data(tmp)
+        a.run = os.path.join(tmp, 'run')
+        a.minutes, a.batch, a.warmup, a.ckpt_minutes = min(a.minutes, 1.0), 4, 10, 0.25
+    total_minutes = a.total_minutes or a.minutes
+    os.makedirs(a.run, exist_ok=True)
+    dev = torch.device(a.device)
+
+    model = DepthNet().to(dev)
+    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=a.wd)
+    state = dict(step=0, images=0, elapsed=0.0, best=float('inf'), lr_scale=1.0)
+    last = os.path.join(a.run, 'last.pt')
+    if a.resume and os.path.exists(last):
+        ck = torch.load(last, map_location=dev)
+        model.load_state_dict(ck['model'])
+        opt.load_state_dict(ck['opt'])
+        state = ck['state']
+        print(f'resumed {last} at step {state["step"]}, {state["images"]} images, {state["elapsed"] / 60:.1f} min', flush=True)
+    log = open(os.path.join(a.run, 'log.jsonl'), 'a')
+
+    def emit(rec):
+        log.write(json.dumps(rec) + '\n')
+        log.flush()
+        print(json.dumps(rec), flush=True)
+
+    pool = ShardPool(a.data)
+    while pool.refresh() == 0 and len(pool) == 0:
+        print(f'waiting for shards in {a.data} ...', flush=True)
+        time.sleep(20)
+    val = fixed_set(a.val, 96) if os.path.isdir(a.val) else None
+    emit(dict(event='start', params=count_params(model), pool=len(pool), device=str(dev), threads=a.threads,
+              args=vars(a), val_images=0 if val is None else len(val[0])))
+
+    def checkpoint():
+        rec = dict(event='checkpoint', step=state['step'], images=state['images'], minutes=round(state['elapsed'] / 60, 2))
+        if val is not None:
+            m = validate(model, val, dev)
+            rec['val'] = m
+            if m['metric_absrel'] < state['best']:
+                state['best'] = m['metric_absrel']
+                save(os.path.join(a.run, 'best.pt'), dict(model=model.state_dict(), state=state, val=m))
+        save(last, dict(model=model.state_dict(), opt=opt.state_dict(), state=state))
+        emit(rec)
+
+    t_start = time.time() - 0.0
+    t_elapsed0 = state['elapsed']
+    last_ckpt = time.time()
+    running = {}
+    while True:
+        state['elapsed'] = t_elapsed0 + time.time() - t_start
+        if time.time() - t_start > a.minutes * 60:
+            break
+        progress = min(state['elapsed'] / (total_minutes * 60), 1.0)
+        warm = min(1.0, (state['step'] + 1) / a.warmup)
+        lr = a.lr * warm * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress))) * state['lr_scale']
+        for g in opt.param_groups:
+            g['lr'] = lr
+        image, depth, normal, fov = batch(pool, rng, a.batch)
+        drop = torch.from_numpy(rng.random(len(fov)) < a.fov_dropout)
+        fov = torch.where(drop, torch.full_like(fov, DEFAULT_FOV), fov)
+        image, depth, normal, fov = image.to(dev), depth.to(dev), normal.to(dev), fov.to(dev)
+        out = model(image, fov)
+        loss, parts = losses(out, depth, normal)
+        opt.zero_grad(set_to_none=True)
+        if not torch.isfinite(loss):
+            state['lr_scale'] *= 0.5
+            emit(dict(event='skip', step=state['step'], reason='non-finite loss', lr_scale=state['lr_scale']))
+            continue
+        loss.backward()
+        gn = torch.nn.utils.clip_grad_norm_(model.parameters(), a.clip)
+        if not torch.isfinite(gn):
+            state['lr_scale'] *= 0.5
+            emit(dict(event='skip', step=state['step'], reason='non-finite gradient', lr_scale=state['lr_scale']))
+            continue
+        opt.step()
+        state['lr_scale'] = min(1.0, state['lr_scale'] * 1.001)
+        state['step'] += 1
+        state['images'] += len(image)
+        for k, v in parts.items():
+            running[k] = running.get(k, v) * 0.98 + v * 0.02
+        if state['step'] % 50 == 0:
+            added = pool.refresh()
+            emit(dict(event='train', step=state['step'], images=state['images'], minutes=round(state['elapsed'] / 60, 2),
+                      lr=lr, loss=round(loss.item(), 4), grad_norm=round(gn.item(), 3), pool=len(pool), new_images=added,
+                      **{k: round(v, 4) for k, v in running.items()}))
+        if time.time() - last_ckpt > a.ckpt_minutes * 60:
+            checkpoint()
+            last_ckpt = time.time()
+    checkpoint()
+    emit(dict(event='end', step=state['step'], images=state['images'], minutes=round(state['elapsed'] / 60, 2)))
+    return a.run
+
+
+if __name__ == '__main__':
+    main()
