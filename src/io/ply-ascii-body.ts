@@ -37,7 +37,7 @@ export class PlyAsciiBodyDecoder {
     private readonly out: SplatColumnsBuilder,
   ) {
     this.perVertex = layout.vertex.properties.length;
-    this.values = new Float32Array(BATCH_RECORDS * this.perVertex);
+    this.values = new Float32Array(Math.max(1, Math.min(BATCH_RECORDS, layout.vertex.count)) * this.perVertex);
     // A record in the batch holds every vertex property in header order.
     this.plan = { slotIndex: layout.slotProperty, restPerChannel: layout.restPerChannel, slotNames: recordPlanNames(layout.restPerChannel) };
     this.rest = restPlan(this.plan);

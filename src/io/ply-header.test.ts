@@ -45,6 +45,8 @@ test('the header end is found only once its line break has arrived', () => {
   assert.equal(findPlyHeaderEnd(bytes(text + '\n'), false), text.length + 1);
   // At the end of a complete file, a final end_header without a line break is accepted.
   assert.equal(findPlyHeaderEnd(bytes(text), true), text.length);
+  assert.throws(() => findPlyHeaderEnd(bytes(text + '\r'), true), /expected an 'end_header' line, found the end of the file/);
+  assert.equal(findPlyHeaderEnd(bytes(text + 'x\nend_header\n'), false), text.length + 13);
   // "end_header" inside a comment is not the end.
   assert.equal(findPlyHeaderEnd(bytes('ply\ncomment end_header\n'), false), -1);
 });

@@ -62,15 +62,30 @@ const FORMATS: readonly string[] = ['ascii', 'binary_little_endian', 'binary_big
 export function findPlyHeaderEnd(bytes: Uint8Array, complete: boolean): number {
   checkMagic(bytes, complete);
   const limit = Math.min(bytes.length, PLY_MAX_HEADER_BYTES);
-  const text = latin1(bytes, 0, limit);
-  const match = /(?:^|\n)end_header(\r?\n|$)/.exec(text);
-  // "end_header" at the very end of what we have may still get its line break in the next chunk.
-  if (match && (match[1] !== '' || (complete && limit === bytes.length))) return match.index + match[0].length;
+  for (let i = bytes.indexOf(0x0a); i >= 0 && i < limit; i = bytes.indexOf(0x0a, i + 1)) {
+    if (!isEndHeaderAt(bytes, i + 1)) continue;
+    let end = i + 1 + END_HEADER.length;
+    if (bytes[end] === 0x0d) end++;
+    if (end < bytes.length && bytes[end] === 0x0a) return end + 1;
+    // "end_header" at the very end of what we have may still get its line break in the next chunk;
+    // at the end of a complete file it is accepted without one.
+    if (end >= bytes.length) {
+      if (complete && bytes[end - 1] !== 0x0d) return end;
+      break;
+    }
+  }
   if (bytes.length >= PLY_MAX_HEADER_BYTES) {
     throw new Error(`PLY: expected 'end_header' within the first ${PLY_MAX_HEADER_BYTES} bytes, found none`);
   }
   if (complete) throw new Error(`PLY: expected an 'end_header' line, found the end of the file after ${bytes.length} bytes of header`);
   return -1;
+}
+
+const END_HEADER = Array.from('end_header', (c) => c.charCodeAt(0));
+
+function isEndHeaderAt(bytes: Uint8Array, at: number): boolean {
+  for (let k = 0; k < END_HEADER.length; k++) if (bytes[at + k] !== END_HEADER[k]) return false;
+  return true;
 }
 
 /** Parses a complete header; `bytes` may continue into the body. */
