@@ -1,0 +1,172 @@
+/**
+ * Running an ONNX model with onnxruntime-web, the same code in the browser and in Node.
+ *
+ * Which build runs: the package's "exports" map picks it. Node resolves `onnxruntime-web` to
+ * dist/ort.node.min.mjs, which supports the 'wasm' execution provider only; it finds its WebAssembly
+ * next to itself (dist/ort-wasm-simd-threaded.mjs + .wasm, located from its own import.meta.url and read
+ * with fs), so a fresh `npm install` works offline with no configuration. Browsers (through Vite) get
+ * dist/ort.bundle.min.mjs, with 'webgpu' and 'wasm'; its .wasm is referenced as
+ * `new URL('ort-wasm-simd-threaded.jsep.wasm', import.meta.url)`, which Vite emits as an asset. An app that
+ * serves the .wasm files from somewhere else sets `wasmPaths` through configureRuntime.
+ *
+ * The rest of the program sees only `Model`, whose tensors are plain {data, dims}: no onnxruntime type
+ * leaks out, and tests can stand in a fake model.
+ */
+import * as ort from 'onnxruntime-web';
+import type { ModelEntry } from './manifest.ts';
+
+export type ExecutionProvider = 'webgpu' | 'wasm';
+
+export interface TensorData {
+  data: Float32Array;
+  dims: readonly number[];
+}
+
+export interface Model {
+  readonly entry: ModelEntry;
+  /** The execution provider the session actually started on. */
+  readonly executionProvider: ExecutionProvider;
+  /** Runs one inference. Calls are queued: an onnxruntime-web session runs one inference at a time. */
+  run(feeds: Record<string, TensorData>): Promise<Record<string, TensorData>>;
+  release(): Promise<void>;
+}
+
+/** What the environment offers, detected once by the caller (or by detectCapabilities) and passed in. */
+export interface RuntimeCapabilities {
+  webgpu: boolean;
+}
+
+/**
+ * WebGPU needs navigator.gpu and onnxruntime-web's browser build; its Node build has no WebGPU even
+ * where a navigator.gpu exists (Node with a Dawn binding), so Node always reports false.
+ */
+export function detectCapabilities(): RuntimeCapabilities {
+  const g = globalThis as { navigator?: { gpu?: unknown }; process?: { versions?: { node?: string } } };
+  const inNode = typeof g.process?.versions?.node === 'string';
+  return { webgpu: !inNode && g.navigator?.gpu != null };
+}
+
+/** WebGPU first where there is one, WebAssembly always as the fallback. */
+export function defaultExecutionProviders(capabilities: RuntimeCapabilities): ExecutionProvider[] {
+  return capabilities.webgpu ? ['webgpu', 'wasm'] : ['wasm'];
+}
+
+export interface RuntimeSettings {
+  /**
+   * WebAssembly threads. Left unset, onnxruntime-web chooses min(4, ceil(cores / 2)) where threads are
+   * possible (Node; browser pages that are cross-origin isolated) and 1 elsewhere, which leaves cores to
+   * the renderer and the main thread; the CLI may pass os.availableParallelism() for batch work.
+   */
+  numThreads?: number;
+  /** Folder (URL prefix ending in '/') that serves onnxruntime-web's .mjs/.wasm files, if not beside the script. */
+  wasmPaths?: string;
+}
+
+let sessionsStarted = 0;
+
+/** Settings that onnxruntime-web reads once, when its WebAssembly starts: call before the first loadModel. */
+export function configureRuntime(settings: RuntimeSettings): void {
+  if (sessionsStarted > 0) throw new Error('model runtime: configureRuntime must be called before the first model is loaded');
+  if (settings.numThreads !== undefined) {
+    if (!(Number.isInteger(settings.numThreads) && settings.numThreads >= 1)) {
+      throw new Error(`model runtime: expected numThreads to be a positive integer, found ${settings.numThreads}`);
+    }
+    ort.env.wasm.numThreads = settings.numThreads;
+  }
+  if (settings.wasmPaths !== undefined) ort.env.wasm.wasmPaths = settings.wasmPaths;
+}
+
+export interface LoadOptions {
+  /** Tried in order, one at a time, so the model records which one really runs it. */
+  executionProviders?: ExecutionProvider[];
+  capabilities?: RuntimeCapabilities;
+}
+
+export async function loadModel(entry: ModelEntry, bytes: Uint8Array, options: LoadOptions = {}): Promise<Model> {
+  const providers = options.executionProviders ?? defaultExecutionProviders(options.capabilities ?? detectCapabilities());
+  if (providers.length === 0) throw new Error(`${entry.id}: expected at least one execution provider, found none`);
+  const failures: string[] = [];
+  for (const provider of providers) {
+    let session: ort.InferenceSession;
+    try {
+      sessionsStarted++;
+      session = await ort.InferenceSession.create(bytes, { executionProviders: [provider], graphOptimizationLevel: 'all' });
+    } catch (error) {
+      failures.push(`${provider} (${firstLine(error)})`);
+      continue;
+    }
+    try {
+      checkAgainstManifest(entry, session);
+    } catch (error) {
+      await session.release();
+      throw error;
+    }
+    return new OrtModel(entry, provider, session);
+  }
+  throw new Error(`${entry.id}: could not start the model on ${failures.join(' or ')}`);
+}
+
+/** The manifest and the ONNX file must agree on names, element type and any fixed input size. */
+function checkAgainstManifest(entry: ModelEntry, session: ort.InferenceSession): void {
+  const list = (names: readonly string[]) => names.map((n) => `'${n}'`).join(', ');
+  for (const input of entry.inputs) {
+    if (!session.inputNames.includes(input.name)) {
+      throw new Error(`${entry.id}: the manifest names input '${input.name}' but the ONNX file's inputs are ${list(session.inputNames)}`);
+    }
+    const meta = session.inputMetadata.find((m) => m.name === input.name);
+    if (!meta?.isTensor) continue;
+    if (meta.type !== 'float32') throw new Error(`${entry.id}: expected input '${input.name}' to be float32, found ${meta.type}`);
+    const [, , h, w] = meta.shape;
+    if (typeof h === 'number' && typeof w === 'number') {
+      const r = input.resize;
+      if (!('width' in r) || r.width !== w || r.height !== h) {
+        const declared = 'width' in r ? `${r.width}x${r.height}` : `longSide ${r.longSide}, multipleOf ${r.multipleOf}`;
+        throw new Error(`${entry.id}: the ONNX input '${input.name}' is fixed at ${w}x${h} but the manifest's resize says ${declared}`);
+      }
+    }
+  }
+  for (const output of entry.outputs) {
+    if (!session.outputNames.includes(output.name)) {
+      throw new Error(`${entry.id}: the manifest names output '${output.name}' but the ONNX file's outputs are ${list(session.outputNames)}`);
+    }
+  }
+}
+
+class OrtModel implements Model {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly entry: ModelEntry,
+    readonly executionProvider: ExecutionProvider,
+    private readonly session: ort.InferenceSession,
+  ) {}
+
+  run(feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
+    const result = this.queue.then(() => this.runNow(feeds));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async runNow(feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
+    const ortFeeds: Record<string, ort.Tensor> = {};
+    for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor('float32', tensor.data, tensor.dims);
+    // Only the outputs the manifest lists are fetched; onnxruntime skips work that feeds nothing else.
+    const results = await this.session.run(ortFeeds, this.entry.outputs.map((o) => o.name));
+    const out: Record<string, TensorData> = {};
+    for (const [name, tensor] of Object.entries(results)) {
+      if (tensor.type !== 'float32') throw new Error(`${this.entry.id}: expected output '${name}' to be float32, found ${tensor.type}`);
+      // getData copies a GPU-resident tensor to the CPU; on the CPU it returns the data itself.
+      out[name] = { data: (await tensor.getData()) as Float32Array, dims: [...tensor.dims] };
+    }
+    return out;
+  }
+
+  release(): Promise<void> {
+    return this.session.release();
+  }
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0];
+}
