@@ -10,7 +10,9 @@ export { type DownloadFailure, type FetchFn, ModelDownloadError, downloadModel }
 export { type RgbImage, checkRgbImage } from './image.ts';
 export {
   BUILTIN_MODEL_ID,
+  type FovInputSpec,
   type ImageInputSpec,
+  type InputSpec,
   type Licence,
   type Manifest,
   type ModelEntry,
@@ -18,6 +20,8 @@ export {
   type OutputSpec,
   type ResizePolicy,
   findModel,
+  fovInputOf,
+  imageInputOf,
   isRemote,
   mergeManifests,
   parseManifest,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fixtureManifest } from './fixtures/fixtures.ts';
-import { findModel, mergeManifests, parseManifest } from './manifest.ts';
+import { findModel, fovInputOf, imageInputOf, mergeManifests, parseManifest } from './manifest.ts';
 import { PRETRAINED_MODELS } from './pretrained.ts';
 
 /** A valid downloadable entry to break one field at a time. */
@@ -34,17 +34,18 @@ test('the pretrained list and the fixture manifest parse, with their values inta
   assert.equal(da.bytes, 99060839);
   assert.equal(da.sha256, 'afb6a5c28f3b6bf1618c6e43f02073ef9dfdc70e937502d51603e57b0a1df10c');
   assert.equal(da.licence.nonCommercial, false);
-  assert.deepEqual(da.inputs[0].resize, { mode: 'stretch', longSide: 518, multipleOf: 14 });
+  assert.deepEqual(imageInputOf(da).resize, { mode: 'stretch', longSide: 518, multipleOf: 14 });
   const fixtures = fixtureManifest();
   assert.deepEqual(fixtures.models.map((m) => m.id), ['builtin', 'depth-anything-like', 'half-res-fixed']);
   assert.equal(findModel(fixtures, 'builtin').file, 'builtin-like.onnx');
   assert.equal(findModel(fixtures, 'builtin').outputs[2].frame, 'opencv');
+  assert.deepEqual(fovInputOf(findModel(fixtures, 'builtin')), { name: 'fov_deg', kind: 'vertical-fov-degrees', default: 60 });
 });
 
 test('a good entry parses to the same values', () => {
   const entry = parseOne(good()).models[0];
   assert.equal(entry.url, good().url);
-  assert.deepEqual(entry.inputs[0].mean, [0.485, 0.456, 0.406]);
+  assert.deepEqual(imageInputOf(entry).mean, [0.485, 0.456, 0.406]);
 });
 
 test('bad fields give one-line errors naming the model, what was expected and what was found', () => {
@@ -64,6 +65,8 @@ test('bad fields give one-line errors naming the model, what was expected and wh
     ['long side off the grid', (e) => (e.inputs[0].resize.longSide = 520), `manifest: model 'x' input 'pixel_values': expected resize.longSide to be a multiple of resize.multipleOf (14), found 520`],
     ['frame on depth', (e) => Object.assign(e.outputs[0], { frame: 'opencv' }), `manifest: model 'x' output 'predicted_depth': expected no frame on a 'relative-inverse-depth' output`],
     ['id with a slash', (e) => (e.id = 'a/b'), `manifest: model 'a/b' expected an id of lower-case letters`],
+    ['field of view of 0', (e) => e.inputs.push({ name: 'fov', kind: 'vertical-fov-degrees', default: 0 } as never), `manifest: model 'x' input 'fov': expected default to be a field of view between 0 and 180 degrees, found 0`],
+    ['two images', (e) => e.inputs.push({ ...e.inputs[0], name: 'second' }), `manifest: model 'x' expected a depth model to have one image input and at most one field-of-view input, found 2 and 0`],
   ];
   for (const [what, breakIt, message] of cases) {
     const entry = good();

@@ -26,6 +26,7 @@ export type ResizePolicy =
   | { mode: ResizeMode; width: number; height: number }
   | { mode: ResizeMode; longSide: number; multipleOf: number };
 
+/** The picture. */
 export interface ImageInputSpec {
   name: string;
   kind: 'image';
@@ -38,6 +39,19 @@ export interface ImageInputSpec {
   std: [number, number, number];
   resize: ResizePolicy;
 }
+
+/**
+ * The vertical field of view, in degrees, of the image input as the model receives it (a float32
+ * tensor of shape [1]): metric depth from one picture depends on it. runDepth converts the photo's FoV
+ * to that of the padded or cropped input grid; `default` is the photo FoV assumed when none is known.
+ */
+export interface FovInputSpec {
+  name: string;
+  kind: 'vertical-fov-degrees';
+  default: number;
+}
+
+export type InputSpec = ImageInputSpec | FovInputSpec;
 
 /**
  * What an output holds, and so how it becomes our units:
@@ -100,7 +114,7 @@ interface EntryCommon {
   sha256: string;
   licence: Licence;
   task: ModelTask;
-  inputs: ImageInputSpec[];
+  inputs: InputSpec[];
   outputs: OutputSpec[];
   /** Where the weights come from (a paper, a repository, "trained by training/ in this repository"). */
   source?: string;
@@ -119,6 +133,16 @@ export interface Manifest {
 export const BUILTIN_MODEL_ID = 'builtin';
 
 export const isRemote = (entry: ModelEntry): entry is RemoteModelEntry => entry.url !== undefined;
+
+/** The image input (the parser guarantees exactly one for depth models). */
+export function imageInputOf(entry: ModelEntry): ImageInputSpec {
+  const input = entry.inputs.find((i): i is ImageInputSpec => i.kind === 'image');
+  if (!input) throw new Error(`${entry.id}: expected an image input, found none`);
+  return input;
+}
+
+export const fovInputOf = (entry: ModelEntry): FovInputSpec | undefined =>
+  entry.inputs.find((i): i is FovInputSpec => i.kind === 'vertical-fov-degrees');
 
 export function findModel(manifest: Manifest, id: string): ModelEntry {
   const entry = manifest.models.find((m) => m.id === id);
@@ -223,6 +247,7 @@ function describe(value: unknown): string {
 const ENTRY_KEYS = ['id', 'name', 'file', 'url', 'bytes', 'sha256', 'licence', 'task', 'inputs', 'outputs', 'source'] as const;
 const LICENCE_KEYS = ['id', 'nonCommercial', 'url'] as const;
 const INPUT_KEYS = ['name', 'kind', 'layout', 'channels', 'valueRange', 'mean', 'std', 'resize'] as const;
+const FOV_INPUT_KEYS = ['name', 'kind', 'default'] as const;
 const OUTPUT_KEYS = ['name', 'layout', 'meaning', 'units', 'frame'] as const;
 const ID_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 const SHA256_PATTERN = /^[0-9a-f]{64}$/;
@@ -288,12 +313,20 @@ function parseLicence(r: Reader, raw: unknown): Licence {
   return { id: r.string(obj, 'id'), nonCommercial: r.boolean(obj, 'nonCommercial'), url: r.optionalString(obj, 'url') };
 }
 
-function parseInput(outer: Reader, raw: unknown): ImageInputSpec {
+function parseInput(outer: Reader, raw: unknown): InputSpec {
   const obj = outer.object(raw, 'each input');
   const name = outer.string(obj, 'name');
   const r: Reader = outer.nested(`input '${name}'`);
+  const kind = r.oneOf(obj, 'kind', ['image', 'vertical-fov-degrees'] as const);
+  if (kind === 'vertical-fov-degrees') {
+    r.onlyKeys(obj, FOV_INPUT_KEYS, 'the input');
+    const fallback = obj.default;
+    if (typeof fallback !== 'number' || !(fallback > 0 && fallback < 180)) {
+      r.fail(`expected default to be a field of view between 0 and 180 degrees, found ${describe(fallback)}`);
+    }
+    return { name, kind, default: fallback };
+  }
   r.onlyKeys(obj, INPUT_KEYS, 'the input');
-  const kind = r.oneOf(obj, 'kind', ['image'] as const);
   const layout = r.oneOf(obj, 'layout', ['NCHW'] as const);
   const channels = r.oneOf(obj, 'channels', ['RGB', 'BGR'] as const);
   const [lo, hi] = r.numbers(obj, 'valueRange', 2);
@@ -346,7 +379,11 @@ function checkTaskOutputs(r: Reader, entry: EntryCommon): void {
     const n = count(['relative-inverse-depth']);
     if (n !== 1) r.fail(`expected task 'relative-inverse-depth' to have exactly one output with meaning 'relative-inverse-depth', found ${n}`);
   }
-  if (entry.task !== 'text-to-image' && entry.inputs.length !== 1) r.fail(`expected a depth model to have one image input, found ${entry.inputs.length}`);
+  if (entry.task !== 'text-to-image') {
+    const images = entry.inputs.filter((i) => i.kind === 'image').length;
+    const fovs = entry.inputs.length - images;
+    if (images !== 1 || fovs > 1) r.fail(`expected a depth model to have one image input and at most one field-of-view input, found ${images} and ${fovs}`);
+  }
   if (count(['normals']) > 1) r.fail(`expected at most one 'normals' output, found ${count(['normals'])}`);
   if (count(['confidence', 'confidence-logit']) > 1) r.fail(`expected at most one confidence output, found ${count(['confidence', 'confidence-logit'])}`);
 }

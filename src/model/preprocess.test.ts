@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ImageInputSpec } from './manifest.ts';
-import { imageToTensor, planInput } from './preprocess.ts';
+import { imageToTensor, inputVerticalFovDegrees, planInput } from './preprocess.ts';
 
 test('input sizes follow the policy: long side to target, short side to a multiple (pad up, crop down, stretch nearest)', () => {
   // 640x480 with long side 518: the short side becomes 388.5 pixels = 27.75 blocks of 14.
@@ -62,4 +62,18 @@ test('normalisation: (v - mean) / std per channel after mapping 0..1 onto the va
 
   const floats = imageToTensor({ ...image, data: Float32Array.from(data, (v) => v / 255) }, plan, spec({}));
   for (let i = 0; i < floats.length; i++) assert.ok(Math.abs(floats[i] - imagenet[i]) < 1e-5);
+});
+
+test('the field of view of the input grid: unchanged by scaling alone, wider with padding, narrower with cropping', () => {
+  const tanHalf = (deg: number) => Math.tan((deg * Math.PI) / 360);
+  // 256x128 scaled to 128x64: no padding, the same view.
+  const plain = planInput(256, 128, { mode: 'pad', longSide: 128, multipleOf: 16 });
+  assert.ok(Math.abs(inputVerticalFovDegrees(60, 128, plain) - 60) < 1e-9);
+  // 640x480 into 256x256: the photo spans 192 of the 256 rows, so tan(fov/2) grows by 256/192.
+  const padded = planInput(640, 480, { mode: 'pad', width: 256, height: 256 });
+  assert.ok(Math.abs(tanHalf(inputVerticalFovDegrees(50, 480, padded)) - (256 / 192) * tanHalf(50)) < 1e-12);
+  // 480x640 (portrait) cropped into 256x256: 256 of 341.33 rows are seen.
+  const cropped = planInput(480, 640, { mode: 'crop', width: 256, height: 256 });
+  assert.ok(Math.abs(tanHalf(inputVerticalFovDegrees(70, 640, cropped)) - (256 / (640 * (256 / 480))) * tanHalf(70)) < 1e-12);
+  assert.throws(() => inputVerticalFovDegrees(180, 480, padded), /depth: expected a vertical field of view between 0 and 180 degrees, found 180/);
 });

@@ -53,6 +53,19 @@ export function planInput(width: number, height: number, policy: ResizePolicy): 
   };
 }
 
+/**
+ * The vertical field of view of the model's input grid, for a photo of `height` pixels whose vertical
+ * field of view is `photoFovDegrees`: the focal length in pixels scales with the image, and padding or
+ * cropping changes the height it spans. (Pixels are square after pad and crop; after stretch nearly so.)
+ */
+export function inputVerticalFovDegrees(photoFovDegrees: number, height: number, plan: InputPlan): number {
+  if (!(photoFovDegrees > 0 && photoFovDegrees < 180)) {
+    throw new Error(`depth: expected a vertical field of view between 0 and 180 degrees, found ${photoFovDegrees}`);
+  }
+  const focalInput = (height / 2 / Math.tan((photoFovDegrees * Math.PI) / 360)) * plan.scaleY;
+  return (360 / Math.PI) * Math.atan(plan.inputHeight / 2 / focalInput);
+}
+
 /** Axis maps that read the image for each input pixel (pixels outside the image repeat its border). */
 export function imageToInputMaps(plan: InputPlan, width: number, height: number): { x: AxisMap; y: AxisMap } {
   return {

@@ -77,10 +77,19 @@ test('built-in signature at its native 256x256: exact per-pixel depth (exp of lo
   normals.check(1e-5, 'normals');
 });
 
-test('built-in signature on a 200x120 photo (padded to 256x160): the ramp comes back at the photo size', async () => {
+/**
+ * The fixture adds 0.01 (fov - 60) to log depth, where fov is the vertical field of view of its input
+ * grid: a photo of height H and field of view phi, scaled by s and padded to height Hin, is seen with
+ * tan(fov / 2) = Hin / (s H) * tan(phi / 2).
+ */
+const fovTerm = (photoFov: number, photoHeight: number, scale: number, inputHeight: number) =>
+  0.01 * ((360 / Math.PI) * Math.atan((inputHeight / (scale * photoHeight)) * Math.tan((photoFov * Math.PI) / 360)) - 60);
+
+test('built-in signature on a 200x120 photo of 50 degrees (padded to 256x160): the ramp comes back at the photo size', async () => {
   const model = await load('builtin');
   const image = rampImage(200, 120);
-  const maps = await runDepth(model, image);
+  const maps = await runDepth(model, image, { verticalFovDegrees: 50 });
+  const offset = fovTerm(50, 120, 256 / 200, 160);
   assert.equal(maps.kind, 'metric');
   if (maps.kind !== 'metric') return;
   assert.equal(maps.depth.length, 200 * 120);
@@ -88,7 +97,7 @@ test('built-in signature on a 200x120 photo (padded to 256x160): the ramp comes 
   for (let y = 4; y < 116; y++) for (let x = 4; x < 196; x++) {
     const [x0, x1] = image.at(x + 0.5, y + 0.5).map((v) => 2 * v - 1);
     // exp of a resampled linear function: the log is exact, so compare logs.
-    tally.add(Math.log(maps.depth[y * 200 + x]), 0.5 * x0 + 0.25 * x1, () => `${x},${y}`);
+    tally.add(Math.log(maps.depth[y * 200 + x]), 0.5 * x0 + 0.25 * x1 + offset, () => `${x},${y}`);
   }
   tally.check(1e-5, 'log depth');
 });
@@ -131,7 +140,9 @@ test('a uniform 8-bit photo gives uniform depth everywhere, borders included (pa
   for (let i = 0; i < width * height; i++) data.set([180, 40, 90], 3 * i);
   const maps = await runDepth(model, { width, height, data });
   if (maps.kind !== 'metric') throw new Error('expected metric depth');
-  const expected = Math.exp(0.5 * ((180 / 255 - 0.5) / 0.5) + 0.25 * ((40 / 255 - 0.5) / 0.5));
+  // No field of view given: the manifest's default, 60 degrees for the photo (131x77 -> 256x160 input).
+  const offset = fovTerm(60, 77, 256 / 131, 160);
+  const expected = Math.exp(0.5 * ((180 / 255 - 0.5) / 0.5) + 0.25 * ((40 / 255 - 0.5) / 0.5) + offset);
   const tally = new ErrorTally();
   for (let i = 0; i < width * height; i++) tally.add(maps.depth[i], expected, () => `pixel ${i}`);
   tally.check(1e-6, 'depth');
@@ -147,7 +158,7 @@ test('an aborted signal stops before inference with the abort reason', async () 
 test('the manifest and the ONNX file must agree: names and fixed input size', async () => {
   await assert.rejects(
     load('builtin', (e) => ({ ...e, inputs: [{ ...e.inputs[0], name: 'pixels' }] })),
-    { message: "builtin: the manifest names input 'pixels' but the ONNX file's inputs are 'image'" },
+    { message: "builtin: the manifest names input 'pixels' but the ONNX file's inputs are 'image', 'fov_deg'" },
   );
   await assert.rejects(
     load('builtin', (e) => ({ ...e, outputs: [...e.outputs, { name: 'sky', layout: 'NCHW', meaning: 'other' }] })),

@@ -4,7 +4,7 @@
  * together, checks the shapes the model returns, and reports progress.
  */
 import { checkRgbImage, type RgbImage } from './image.ts';
-import type { OutputSpec } from './manifest.ts';
+import { type OutputSpec, fovInputOf, imageInputOf } from './manifest.ts';
 import {
   clampUnitInPlace,
   expInPlace,
@@ -13,13 +13,15 @@ import {
   outputPlaneToImage,
   sigmoidInPlace,
 } from './postprocess.ts';
-import { imageToTensor, type InputPlan, planInput } from './preprocess.ts';
+import { imageToTensor, type InputPlan, inputVerticalFovDegrees, planInput } from './preprocess.ts';
 import type { Model, TensorData } from './session.ts';
 
 export interface RunDepthOptions {
   /** Checked between the stages; an inference already running finishes, and its result is dropped. */
   signal?: AbortSignal;
   onProgress?: (fraction: number, stage: string) => void;
+  /** The photo's vertical field of view, for models that take one (else the manifest's default). */
+  verticalFovDegrees?: number;
 }
 
 interface MapsCommon {
@@ -45,13 +47,20 @@ export async function runDepth(model: Model, image: RgbImage, options: RunDepthO
   checkRgbImage(image);
   signal?.throwIfAborted();
 
-  const spec = entry.inputs[0];
+  const spec = imageInputOf(entry);
   const plan = planInput(image.width, image.height, spec.resize);
-  const input = imageToTensor(image, plan, spec);
+  const feeds: Record<string, TensorData> = {
+    [spec.name]: { data: imageToTensor(image, plan, spec), dims: [1, 3, plan.inputHeight, plan.inputWidth] },
+  };
+  const fovInput = fovInputOf(entry);
+  if (fovInput) {
+    const fov = inputVerticalFovDegrees(options.verticalFovDegrees ?? fovInput.default, image.height, plan);
+    feeds[fovInput.name] = { data: Float32Array.of(fov), dims: [1] };
+  }
   onProgress?.(0.1, 'depth: prepare');
   signal?.throwIfAborted();
 
-  const outputs = await model.run({ [spec.name]: { data: input, dims: [1, 3, plan.inputHeight, plan.inputWidth] } });
+  const outputs = await model.run(feeds);
   signal?.throwIfAborted();
   onProgress?.(0.9, 'depth: infer');
 

@@ -110,12 +110,15 @@ export async function loadModel(entry: ModelEntry, bytes: Uint8Array, options: L
 function checkAgainstManifest(entry: ModelEntry, session: ort.InferenceSession): void {
   const list = (names: readonly string[]) => names.map((n) => `'${n}'`).join(', ');
   for (const input of entry.inputs) {
+    // An input that also has an initializer (a default value) is hidden from inputNames by onnxruntime,
+    // and onnxruntime-web refuses to feed it; so it cannot be one the manifest asks us to feed.
     if (!session.inputNames.includes(input.name)) {
       throw new Error(`${entry.id}: the manifest names input '${input.name}' but the ONNX file's inputs are ${list(session.inputNames)}`);
     }
     const meta = session.inputMetadata.find((m) => m.name === input.name);
     if (!meta?.isTensor) continue;
     if (meta.type !== 'float32') throw new Error(`${entry.id}: expected input '${input.name}' to be float32, found ${meta.type}`);
+    if (input.kind !== 'image') continue;
     const [, , h, w] = meta.shape;
     if (typeof h === 'number' && typeof w === 'number') {
       const r = input.resize;
