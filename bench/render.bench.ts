@@ -2,8 +2,9 @@
  * CPU reference rasterizer benchmark: 100,000 random splats filling a 256x256 view.
  * Run: node --import tsx bench/render.bench.ts [--splats N] [--size WxH] [--runs R] [--sh D]
  *
- * Prints the median render time and, measured in the same run, two anchors so that figures from a
- * noisy or different machine can be compared as ratios:
+ * Prints the median render time (wall clock, and CPU time of this process, which a busy shared machine
+ * disturbs less) and, measured in the same run, two anchors so that figures from a noisy or different
+ * machine can be compared as ratios:
  *   - project: the projection step alone over the same cloud (same data, the cheapest full pass);
  *   - fixed: a fixed computation (4M Math.exp + typed-array adds), independent of the renderer.
  */
@@ -29,15 +30,24 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-function time(fn: () => void, repeat: number): number {
-  const samples: number[] = [];
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** Median wall and CPU milliseconds of `repeat` calls. */
+function time(fn: () => void, repeat: number): { wall: number; cpu: number } {
+  const wall: number[] = [], cpu: number[] = [];
   for (let r = 0; r < repeat; r++) {
-    const t0 = performance.now();
+    const w0 = performance.now(), c0 = cpuMs();
     fn();
-    samples.push(performance.now() - t0);
+    cpu.push(cpuMs() - c0);
+    wall.push(performance.now() - w0);
   }
-  return median(samples);
+  return { wall: median(wall), cpu: median(cpu) };
 }
+
+const fmt = (t: { wall: number; cpu: number }) => `${t.wall.toFixed(1).padStart(7)} ms wall ${t.cpu.toFixed(1).padStart(7)} ms cpu`;
 
 const fixedBuffer = new Float64Array(4096);
 function fixedAnchor(): void {
@@ -71,7 +81,7 @@ for (const a of result.alpha) if (a > 0.5) covered++;
 console.log(`render.bench: ${splats} splats (SH degree ${sh}), ${width}x${height}, median of ${runs} runs, node ${process.version}`);
 console.log(`  visible after culling      ${projected.count}`);
 console.log(`  pixels with alpha > 0.5    ${((100 * covered) / (width * height)).toFixed(1)} %`);
-console.log(`  render (total)             ${renderMs.toFixed(1)} ms`);
-console.log(`  anchor: project step alone ${projectMs.toFixed(1)} ms   (render / project = ${(renderMs / projectMs).toFixed(2)})`);
-console.log(`  anchor: fixed computation  ${fixedMs.toFixed(1)} ms   (render / fixed = ${(renderMs / fixedMs).toFixed(2)})`);
-console.log(`  (sort step alone           ${sortMs.toFixed(1)} ms)`);
+console.log(`  render (total)             ${fmt(renderMs)}`);
+console.log(`  anchor: project step alone ${fmt(projectMs)}   render / project = ${(renderMs.cpu / projectMs.cpu).toFixed(2)} (cpu)`);
+console.log(`  anchor: fixed computation  ${fmt(fixedMs)}   render / fixed = ${(renderMs.cpu / fixedMs.cpu).toFixed(2)} (cpu)`);
+console.log(`  (sort step alone           ${fmt(sortMs)})`);
