@@ -98,13 +98,26 @@ def augment(rng, image, depth, normal, fov, crop):
     return image.clamp(0, 1), depth, normal, fov
 
 
-def batch(pool, rng, n, crops=(96, 112, 128), train=True):
+def half_resolution(image, depth, normal):
+    """2x2 downsampling: mean colour (like a camera's larger pixels), the nearest depth/normal sample
+    (no averaging across depth edges; sky stays sky)."""
+    image = torch.nn.functional.avg_pool2d(image, 2)
+    return image, depth[:, :, ::2, ::2].contiguous(), normal[:, :, ::2, ::2].contiguous()
+
+
+def batch(pool, rng, n, crops=(96, 112, 128), train=True, half_p=0.0):
+    """A training batch; with probability half_p the whole batch is the full view at half resolution
+    (4x cheaper per image on a CPU; same field of view), else a crop (narrower field of view)."""
     idx = rng.integers(0, len(pool), n)
     d = pool.data
     image, depth, normal, fov = to_tensors(d['rgb'][idx], d['depth'][idx], d['normal'][idx], d['fov'][idx])
     if train:
         h = image.shape[2]
-        crop = int(rng.choice([c for c in crops if c <= h] or [h]))
+        if rng.random() < half_p:
+            image, depth, normal = half_resolution(image, depth, normal)
+            crop = image.shape[2]
+        else:
+            crop = int(rng.choice([c for c in crops if c <= h] or [h]))
         image, depth, normal, fov = augment(rng, image, depth, normal, fov, crop)
     return image, depth, normal, fov
 

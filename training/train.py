@@ -5,6 +5,10 @@
   /usr/bin/python3 training/train.py --device cuda --threads 8 --batch 64
   /usr/bin/python3 training/train.py --smoke               # one minute on tiny data made on the spot (CI)
 
+Data: shards in training/data/train (see scenes/generate.py). With fewer than 20 shards there, a scene
+generator is started in the background and the pool of training images grows while training runs;
+the validation split (data/val, seeds from 9e8) is generated first if missing.
+
 Losses (non-sky pixels unless stated; r = predicted log depth - true log depth):
   metric      mean |r|                                   absolute scale, learned from FoV/height statistics
   silog       sqrt(mean r^2 - 0.85 mean(r)^2)            scale-invariant shape (Eigen et al.)
@@ -113,6 +117,8 @@ def main(argv=None):
     ap.add_argument('--wd', type=float, default=1e-4)
     ap.add_argument('--warmup', type=int, default=300, help='warm-up steps')
     ap.add_argument('--clip', type=float, default=1.0)
+    ap.add_argument('--crops', default='96,112,128', help='crop sizes (pixels) of the full-resolution batches')
+    ap.add_argument('--half-res', type=float, default=0.5, help='fraction of batches shown whole at half resolution')
     ap.add_argument('--fov-dropout', type=float, default=0.2, help='fraction of images given the default FoV instead of the true one')
     ap.add_argument('--ckpt-minutes', type=float, default=3.0)
     ap.add_argument('--device', default='cpu')
@@ -120,6 +126,8 @@ def main(argv=None):
     ap.add_argument('--resume', action='store_true')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--smoke', action='store_true', help='one minute on tiny generated data; for CI')
+    ap.add_argument('--generate', choices=['auto', 'yes', 'no'], default='auto',
+                    help='run a scene generator in the background while training (auto: when --data has < 20 shards)')
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -130,6 +138,7 @@ def main(argv=None):
         a.run = os.path.join(tmp, 'run')
         a.minutes, a.batch, a.warmup, a.ckpt_minutes = min(a.minutes, 1.0), 4, 10, 0.25
     total_minutes = a.total_minutes or a.minutes
+    crops = tuple(int(c) for c in a.crops.split(','))
     os.makedirs(a.run, exist_ok=True)
     dev = torch.device(a.device)
 
@@ -150,6 +159,17 @@ def main(argv=None):
         log.flush()
         print(json.dumps(rec), flush=True)
 
+    generator = None
+    if not a.smoke:
+        from scenes.generate import ensure_split
+        ensure_split(a.val, 'val')
+        have = len(ShardPool(a.data).shard_paths())
+        if a.generate == 'yes' or (a.generate == 'auto' and have < 20):
+            import subprocess
+            first = 10_000_000 + int(time.time()) % 100_000 * 1000  # fresh seeds, far below the test split
+            generator = subprocess.Popen(['nice', '-n', '10', sys.executable, '-m', 'scenes.generate', '--out', a.data,
+                                          '--first', str(first), '--scenes', '1000000', '--shard', '20'], cwd=HERE)
+            print(f'started a scene generator (pid {generator.pid}) writing to {a.data}', flush=True)
     pool = ShardPool(a.data)
     while pool.refresh() == 0 and len(pool) == 0:
         print(f'waiting for shards in {a.data} ...', flush=True)
@@ -182,7 +202,7 @@ def main(argv=None):
         lr = a.lr * warm * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress))) * state['lr_scale']
         for g in opt.param_groups:
             g['lr'] = lr
-        image, depth, normal, fov = batch(pool, rng, a.batch)
+        image, depth, normal, fov = batch(pool, rng, a.batch, crops, half_p=a.half_res)
         drop = torch.from_numpy(rng.random(len(fov)) < a.fov_dropout)
         fov = torch.where(drop, torch.full_like(fov, DEFAULT_FOV), fov)
         image, depth, normal, fov = image.to(dev), depth.to(dev), normal.to(dev), fov.to(dev)
@@ -215,6 +235,8 @@ def main(argv=None):
             last_ckpt = time.time()
     checkpoint()
     emit(dict(event='end', step=state['step'], images=state['images'], minutes=round(state['elapsed'] / 60, 2)))
+    if generator is not None:
+        generator.terminate()
     return a.run
 
 

@@ -103,19 +103,34 @@ def write_shards(out_dir, first, scenes, shard, size, bank, log=print):
         log(f'{path}: {len(samples)} images, {n_img / (time.time() - t0):.2f} images/s')
 
 
-def bench(bank, n_scenes=12):
+SPLITS = {'val': (900_000_000, 32), 'test': (TEST_SEED_BASE, 200)}  # first seed, scenes
+
+
+def ensure_split(root, split, size=128):
+    """Generate a fixed split (val or test) in `root` if it holds no shards yet."""
+    import glob
+    if glob.glob(os.path.join(root, 'shard_*.npz')):
+        return
+    first, scenes = SPLITS[split]
+    print(f'generating the {split} split ({scenes} scenes, seeds from {first}) in {root} ...', flush=True)
+    write_shards(root, first, scenes, 50, size, TextureBank.load(), log=lambda m: print(m, flush=True))
+
+
+def bench(bank, n_scenes=10):
+    """Images per second on one core, by CPU time of this process (so other load on a shared machine
+    does not count), and by wall-clock time."""
     for size in (128, 256):
-        t0, n = time.time(), 0
+        t0, c0, n = time.time(), time.process_time(), 0
         per_kind = {}
         for i in range(n_scenes):
             kind = KINDS[i % len(KINDS)]
-            t1 = time.time()
+            c1 = time.process_time()
             k = len(scene_samples(5_000_000 + i, bank, size, kind=kind))
             n += k
-            per_kind.setdefault(kind, []).append((time.time() - t1) / max(k, 1))
-        dt = time.time() - t0
-        print(f'{size}x{size}: {n} images in {dt:.1f} s = {n / dt:.2f} images/s (one core); s/image by kind: ' +
-              ', '.join(f'{k} {np.mean(v):.2f}' for k, v in per_kind.items()))
+            per_kind.setdefault(kind, []).append((time.process_time() - c1) / max(k, 1))
+        cpu, wall = time.process_time() - c0, time.time() - t0
+        print(f'{size}x{size}: {n} images, {n / cpu:.2f} images/s per CPU-second ({n / wall:.2f}/s wall clock); '
+              'CPU s/image by kind: ' + ', '.join(f'{k} {np.mean(v):.2f}' for k, v in per_kind.items()), flush=True)
 
 
 def main():
@@ -125,11 +140,12 @@ def main():
     ap.add_argument('--scenes', type=int, default=1000)
     ap.add_argument('--shard', type=int, default=50, help='scenes per shard file')
     ap.add_argument('--size', type=int, default=128)
-    ap.add_argument('--bench', action='store_true')
+    ap.add_argument('--bench', action='store_true', help='measure generation speed and exit')
+    ap.add_argument('--bench-scenes', type=int, default=10)
     a = ap.parse_args()
     bank = TextureBank.load()
     if a.bench:
-        bench(bank)
+        bench(bank, a.bench_scenes)
         return
     write_shards(a.out, a.first, a.scenes, a.shard, a.size, bank, log=lambda m: print(m, flush=True))
 
