@@ -91,23 +91,31 @@ export function resample(
   }
   const tx = buildTaps(mapX);
   const ty = buildTaps(mapY);
+  // Locals, not property loads, in the hot loops.
+  const xIndex = tx.index;
+  const xWeight = tx.weight;
+  const xWidth = tx.width;
+  const yIndex = ty.index;
+  const yWeight = ty.weight;
+  const yWidth = ty.width;
 
   // Horizontal pass over every source row that the vertical taps use: rows x dstW x channels, planar.
   const rows = new Float32Array(channels * srcH * dstW);
   const usedRows = new Uint8Array(srcH);
-  for (let t = 0; t < ty.index.length; t++) if (ty.weight[t] !== 0) usedRows[ty.index[t]] = 1;
+  for (let t = 0; t < yIndex.length; t++) if (yWeight[t] !== 0) usedRows[yIndex[t]] = 1;
+  const sums = new Float64Array(channels);
   for (let y = 0; y < srcH; y++) {
     if (!usedRows[y]) continue;
     const rowStart = y * srcW * channels;
     for (let x = 0; x < dstW; x++) {
-      for (let c = 0; c < channels; c++) {
-        let sum = 0;
-        for (let k = 0; k < tx.width; k++) {
-          const t = x * tx.width + k;
-          sum += tx.weight[t] * src[rowStart + tx.index[t] * channels + c];
-        }
-        rows[(c * srcH + y) * dstW + x] = sum;
+      sums.fill(0);
+      for (let k = x * xWidth, end = k + xWidth; k < end; k++) {
+        const w = xWeight[k];
+        if (w === 0) continue;
+        const at = rowStart + xIndex[k] * channels;
+        for (let c = 0; c < channels; c++) sums[c] += w * src[at + c];
       }
+      for (let c = 0; c < channels; c++) rows[(c * srcH + y) * dstW + x] = sums[c];
     }
   }
 
@@ -115,11 +123,10 @@ export function resample(
   for (let c = 0; c < channels; c++) {
     for (let y = 0; y < dstH; y++) {
       const target = (c * dstH + y) * dstW;
-      for (let k = 0; k < ty.width; k++) {
-        const t = y * ty.width + k;
-        const w = ty.weight[t];
+      for (let k = y * yWidth, end = k + yWidth; k < end; k++) {
+        const w = yWeight[k];
         if (w === 0) continue;
-        const source = (c * srcH + ty.index[t]) * dstW;
+        const source = (c * srcH + yIndex[k]) * dstW;
         for (let x = 0; x < dstW; x++) out[target + x] += w * rows[source + x];
       }
     }
