@@ -63,6 +63,7 @@ export type InputSpec = ImageInputSpec | FovInputSpec;
  *   confidence              0..1, higher is more trustworthy
  *   confidence-logit        logit of confidence                            -> sigmoid
  *   normals                 3 channels, unit surface normals in the camera frame named by `frame`
+ *   sky                     0..1, probability that the pixel is sky (no surface to lift)
  *   other                   kept by the session, ignored by runDepth
  */
 export type OutputMeaning =
@@ -73,6 +74,7 @@ export type OutputMeaning =
   | 'confidence'
   | 'confidence-logit'
   | 'normals'
+  | 'sky'
   | 'other';
 export const OUTPUT_MEANINGS: readonly OutputMeaning[] = [
   'log-depth',
@@ -82,6 +84,7 @@ export const OUTPUT_MEANINGS: readonly OutputMeaning[] = [
   'confidence',
   'confidence-logit',
   'normals',
+  'sky',
   'other',
 ];
 
@@ -384,6 +387,8 @@ function checkTaskOutputs(r: Reader, entry: EntryCommon): void {
     const fovs = entry.inputs.length - images;
     if (images !== 1 || fovs > 1) r.fail(`expected a depth model to have one image input and at most one field-of-view input, found ${images} and ${fovs}`);
   }
-  if (count(['normals']) > 1) r.fail(`expected at most one 'normals' output, found ${count(['normals'])}`);
+  for (const single of ['normals', 'sky'] as const) {
+    if (count([single]) > 1) r.fail(`expected at most one '${single}' output, found ${count([single])}`);
+  }
   if (count(['confidence', 'confidence-logit']) > 1) r.fail(`expected at most one confidence output, found ${count(['confidence', 'confidence-logit'])}`);
 }

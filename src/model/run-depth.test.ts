@@ -182,3 +182,28 @@ test('outputs of the wrong shape are named (a stand-in model, no onnxruntime)', 
   await assert.rejects(runDepth(fake([1, 2, 32, 24]), image), { message: "half-res-fixed: output 'depth': expected shape 1 x 1 x H x W (NCHW), found 1 x 2 x 32 x 24" });
   await assert.rejects(runDepth(fake([1, 1, 24, 32]), image), { message: "half-res-fixed: output 'depth': expected a grid proportional to the 48x64 input, found 32x24" });
 });
+
+test('inverse depth, confidence logits and sky are converted (a stand-in model returning constants)', async () => {
+  const { entry } = fixtureModel('half-res-fixed');
+  const outputs = [
+    { name: 'inv', layout: 'NCHW', meaning: 'inverse-depth' },
+    { name: 'logit', layout: 'NHW', meaning: 'confidence-logit' },
+    { name: 'sky', layout: 'NCHW', meaning: 'sky' },
+  ] as const;
+  const plane = (value: number) => new Float32Array(32 * 24).fill(value);
+  const model: Model = {
+    entry: { ...entry, outputs: outputs.map((o) => ({ ...o })) },
+    executionProvider: 'wasm',
+    run: async () => ({
+      inv: { data: plane(0.25), dims: [1, 1, 32, 24] },
+      logit: { data: plane(Math.log(3)), dims: [1, 32, 24] },
+      sky: { data: plane(1.7), dims: [1, 1, 32, 24] },
+    }),
+    release: async () => undefined,
+  };
+  const maps = await runDepth(model, rampImage(30, 40));
+  if (maps.kind !== 'metric') throw new Error('expected metric depth');
+  assert.ok(maps.depth.every((d) => Math.abs(d - 4) < 1e-6), 'depth = 1 / 0.25');
+  assert.ok(maps.confidence!.every((c) => Math.abs(c - 0.75) < 1e-6), 'sigmoid(log 3) = 3/4');
+  assert.ok(maps.sky!.every((p) => p === 1), 'sky clamped to 1');
+});

@@ -31,6 +31,8 @@ interface MapsCommon {
   confidence?: Float32Array;
   /** Unit normals, interleaved xyz per pixel, in the camera frame of src/core/camera.ts. */
   normals?: Float32Array;
+  /** 0..1 per pixel: probability that the pixel is sky, when the model gives one. */
+  sky?: Float32Array;
 }
 /** Depth along the view axis in metres; Infinity where the model puts a pixel at infinity (sky). */
 export type MetricDepthMaps = MapsCommon & { kind: 'metric'; depth: Float32Array };
@@ -93,6 +95,9 @@ export async function runDepth(model: Model, image: RgbImage, options: RunDepthO
         common.normals = normalsToCameraFrame(nx, ny, nz, output.frame ?? 'opengl');
         break;
       }
+      case 'sky':
+        common.sky = clampUnitInPlace(toImage(output, 1)[0]);
+        break;
       case 'other':
         break;
     }
