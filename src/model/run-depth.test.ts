@@ -50,9 +50,21 @@ test('Node runs on WebAssembly; a browser with navigator.gpu tries WebGPU first'
   assert.deepEqual(defaultExecutionProviders({ webgpu: false }), ['wasm']);
 });
 
+test('an execution provider that cannot start is skipped, and the reason kept', async () => {
+  const { entry, bytes } = fixtureModel('builtin');
+  // onnxruntime-web's Node build has no WebGPU backend, as a browser without a GPU adapter has none.
+  const model = await loadModel(entry, bytes, { executionProviders: ['webgpu', 'wasm'] });
+  loaded.push(model);
+  assert.equal(model.executionProvider, 'wasm');
+  assert.equal(model.skippedProviders.length, 1);
+  assert.match(model.skippedProviders[0], /^webgpu \(.+\)$/);
+  await assert.rejects(loadModel(entry, bytes, { executionProviders: ['webgpu'] }), /^Error: builtin: could not start the model on webgpu \(.+\)$/);
+});
+
 test('built-in signature at its native 256x256: exact per-pixel depth (exp of log depth), confidence and normals', async () => {
   const model = await load('builtin');
   assert.equal(model.executionProvider, 'wasm');
+  assert.deepEqual(model.skippedProviders, []);
   const [width, height] = [256, 256];
   const rand = seededRandom(7);
   const data = Float32Array.from({ length: width * height * 3 }, () => rand());
@@ -175,6 +187,7 @@ test('outputs of the wrong shape are named (a stand-in model, no onnxruntime)', 
   const fake = (dims: number[]): Model => ({
     entry,
     executionProvider: 'wasm',
+    skippedProviders: [],
     run: async () => ({ depth: { data: new Float32Array(dims.reduce((a, b) => a * b)), dims } }),
     release: async () => undefined,
   });
@@ -194,6 +207,7 @@ test('inverse depth, confidence logits and sky are converted (a stand-in model r
   const model: Model = {
     entry: { ...entry, outputs: outputs.map((o) => ({ ...o })) },
     executionProvider: 'wasm',
+    skippedProviders: [],
     run: async () => ({
       inv: { data: plane(0.25), dims: [1, 1, 32, 24] },
       logit: { data: plane(Math.log(3)), dims: [1, 32, 24] },

@@ -26,6 +26,8 @@ export interface Model {
   readonly entry: ModelEntry;
   /** The execution provider the session actually started on. */
   readonly executionProvider: ExecutionProvider;
+  /** Providers tried first that failed, with why: e.g. "webgpu (No available adapters.)". */
+  readonly skippedProviders: readonly string[];
   /** Runs one inference. Calls are queued: an onnxruntime-web session runs one inference at a time. */
   run(feeds: Record<string, TensorData>): Promise<Record<string, TensorData>>;
   release(): Promise<void>;
@@ -101,7 +103,7 @@ export async function loadModel(entry: ModelEntry, bytes: Uint8Array, options: L
       await session.release();
       throw error;
     }
-    return new OrtModel(entry, provider, session);
+    return new OrtModel(entry, provider, failures, session);
   }
   throw new Error(`${entry.id}: could not start the model on ${failures.join(' or ')}`);
 }
@@ -141,6 +143,7 @@ class OrtModel implements Model {
   constructor(
     readonly entry: ModelEntry,
     readonly executionProvider: ExecutionProvider,
+    readonly skippedProviders: readonly string[],
     private readonly session: ort.InferenceSession,
   ) {}
 
