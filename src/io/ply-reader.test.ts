@@ -84,9 +84,14 @@ test('f_rest is channel-major in the file and gets the parity signs of the axis 
   // Degree 1: file f_rest_{c*3 + k} = 10c + k + 1; ours [k][c] = parity[k] * that, parity = (-1, -1, +1).
   const raw: RawSplat = { ...A };
   for (let c = 0; c < 3; c++) for (let k = 0; k < 3; k++) raw[`f_rest_${c * 3 + k}`] = 10 * c + k + 1;
+  const expected = [-1, -11, -21, -2, -12, -22, 3, 13, 23];
   const cloud = readPly(buildPly([vertex(splatProperties(9), [raw])]));
   assert.equal(cloud.shDegree, 1);
-  close(cloud.sh!, [-1, -11, -21, -2, -12, -22, 3, 13, 23]);
+  close(cloud.sh!, expected);
+  // The same with the f_rest properties out of order (the decoder's general path).
+  const shuffled = splatProperties(9).reverse();
+  close(readPly(buildPly([vertex(shuffled, [raw])])).sh!, expected);
+  close(readPly(buildPly([vertex(splatProperties(9, 'double'), [raw])], { format: 'ascii' })).sh!, expected);
 });
 
 test('the SH degree is the lowest that drops only exact zeros', () => {

@@ -32,6 +32,8 @@ export interface RecordPlan {
 export interface RestPlan {
   source: Int32Array;
   sign: Float32Array;
+  /** Index of f_rest_0 when f_rest_0..f_rest_{3K-1} follow each other in the record, else -1. */
+  contiguousStart: number;
 }
 
 export function restPlan(plan: RecordPlan): RestPlan {
@@ -45,7 +47,9 @@ export function restPlan(plan: RecordPlan): RestPlan {
       sign[coef * 3 + c] = SH_REST_PARITY[coef];
     }
   }
-  return { source, sign };
+  const first = plan.slotIndex[FIRST_REST_SLOT];
+  const contiguous = k > 0 && Array.from({ length: 3 * k }, (_, i) => plan.slotIndex[FIRST_REST_SLOT + i] === first + i).every(Boolean);
+  return { source, sign, contiguousStart: contiguous ? first : -1 };
 }
 
 export function recordPlanNames(restPerChannel: number): string[] {
@@ -70,7 +74,8 @@ export function convertRecords(
   const ix = s[0], iy = s[1], iz = s[2], id0 = s[3], id1 = s[4], id2 = s[5], io = s[6];
   const is0 = s[7], is1 = s[8], is2 = s[9], iw = s[10], iqx = s[11], iqy = s[12], iqz = s[13];
   const { positions: P, scales: S, rotations: R, opacities: O, colors: C, sh: H } = out;
-  const restSource = rest.source, restSign = rest.sign, k3 = restSource.length;
+  const restSource = rest.source, restSign = rest.sign, k3 = restSource.length, k = k3 / 3;
+  const restStart = rest.contiguousStart;
   for (let r = 0, b = 0, j = first; r < count; r++, b += stride, j++) {
     const x = values[b + ix], y = values[b + iy], z = values[b + iz];
     const d0 = values[b + id0], d1 = values[b + id1], d2 = values[b + id2];
@@ -102,10 +107,23 @@ export function convertRecords(
     R[j4 + 3] = -qy * inv;
     if (k3 > 0) {
       const o = j * k3;
-      for (let m = 0; m < k3; m++) {
-        const v = values[b + restSource[m]];
-        finite += v * 0;
-        H[o + m] = restSign[m] * v;
+      if (restStart >= 0) {
+        // The usual layout: f_rest_0..f_rest_{3K-1} side by side in the record.
+        const r0 = b + restStart, r1 = r0 + k, r2 = r1 + k;
+        for (let coef = 0, m = o; coef < k; coef++, m += 3) {
+          const sign = restSign[coef * 3];
+          const vr = values[r0 + coef], vg = values[r1 + coef], vb = values[r2 + coef];
+          finite += vr * 0 + vg * 0 + vb * 0;
+          H[m] = sign * vr;
+          H[m + 1] = sign * vg;
+          H[m + 2] = sign * vb;
+        }
+      } else {
+        for (let m = 0; m < k3; m++) {
+          const v = values[b + restSource[m]];
+          finite += v * 0;
+          H[o + m] = restSign[m] * v;
+        }
       }
     }
     if (finite !== 0 || !(len > 0) || s0 > MAX_LOG_SCALE || s1 > MAX_LOG_SCALE || s2 > MAX_LOG_SCALE) {

@@ -101,14 +101,15 @@ function encodeRecords(cloud: SplatCloud, start: number, end: number, out: Float
     // Coefficients above the cloud's degree are zero (the scratch buffer is reused, so write them).
     if (k < 15) out.fill(0, o + REST_OFFSET, o + REST_OFFSET + 45);
     if (k > 0) {
-      const base = i * k * 3;
-      for (let coef = 0; coef < k; coef++) {
+      // Memory [coef][rgb] -> file f_rest_{c*15 + coef}, each times the parity sign of its basis function.
+      const red = o + REST_OFFSET, green = red + 15, blue = green + 15;
+      for (let coef = 0, m = i * k * 3; coef < k; coef++, m += 3) {
         const sign = parity[coef];
-        for (let c = 0; c < 3; c++) {
-          const v = H![base + coef * 3 + c];
-          finite += v * 0;
-          out[o + REST_OFFSET + c * 15 + coef] = sign * v;
-        }
+        const vr = H![m], vg = H![m + 1], vb = H![m + 2];
+        finite += vr * 0 + vg * 0 + vb * 0;
+        out[red + coef] = sign * vr;
+        out[green + coef] = sign * vg;
+        out[blue + coef] = sign * vb;
       }
     }
     const clamped = op < OPACITY_EPSILON ? OPACITY_EPSILON : op > 1 - OPACITY_EPSILON ? 1 - OPACITY_EPSILON : op;
