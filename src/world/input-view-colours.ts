@@ -1,0 +1,197 @@
+/**
+ * Splat colours that give the photo back in the photo's own view.
+ *
+ * WHY. Lifted splats are 0.65 px wide (splat-footprint.ts) and the rasterizer widens every splat by a
+ * 0.3 px^2 low-pass, so a splat's Gaussian reaches half its peak at the neighbouring pixel's centre.
+ * Splats are composited front to back, so pixel p shows first the tails of every neighbour in front
+ * of its own splat (nearer, or equally near and earlier in the cloud: the rasterizer's sort is stable)
+ * and only then its own splat. On a fronto-parallel plane the pixel's own splat keeps about 11% of
+ * the pixel: colours equal to the photo come back blurred and shifted half a pixel up-left.
+ *
+ * WHAT. Given the splats' geometry, the colour of every pixel in that view is linear in the splat
+ * colours: render = W c, W sparse (each pixel sees the 5x5 splats around it; corners are below the
+ * rasterizer's 1/255 alpha threshold). We build W exactly as the rasterizer composites (same alpha
+ * formula, order, 0.99 cap, 1/255 skip and 1e-4 stop) from each splat's screen footprint, which in
+ * this view is by construction an isotropic Gaussian of the lift's sigma (plus the low-pass) centred
+ * on its pixel. Then a few steps of projected gradient descent on |W c - photo|^2, starting from the
+ * photo, with c kept in [0, maxColour] (the rasterizer clamps colours below at 0; the upper bound
+ * limits the overshoot other views see). Few steps on purpose: they fix the low and middle
+ * frequencies; the highest, which W nearly removes, would need large colours and ring elsewhere.
+ */
+
+/** Low-pass (px^2) the 3DGS rasterizers add to every projected covariance (render/rasterizer.ts default). */
+export const RENDER_LOW_PASS = 0.3;
+const ALPHA_MAX = 0.99;
+const ALPHA_MIN = 1 / 255;
+const T_MIN = 1e-4;
+
+/** Neighbour offsets seen from a pixel: the 5x5 window without its corners (21, own pixel included). */
+const OFFSETS: ReadonlyArray<readonly [number, number]> = (() => {
+  const list: Array<[number, number]> = [];
+  for (let j = -2; j <= 2; j++) for (let i = -2; i <= 2; i++) if (Math.abs(i) + Math.abs(j) < 4) list.push([i, j]);
+  return list;
+})();
+const K = OFFSETS.length;
+const OWN = OFFSETS.findIndex(([i, j]) => i === 0 && j === 0);
+
+export interface InputViewSplats {
+  width: number;
+  height: number;
+  /** depth of each pixel's splat in this view, as the rasterizer sorts it (float32, metres) */
+  sortKey: Float32Array;
+  /** per splat, which entry of `sigmas` is its screen std */
+  sigmaClass: Uint8Array;
+  /** screen std (px) of each class, before the low-pass */
+  sigmas: readonly number[];
+  opacity: Float32Array;
+}
+
+export interface CompensationOptions {
+  /** gradient steps; default 4 */
+  iterations?: number;
+  /** upper bound of a colour channel; default 1.25 */
+  maxColour?: number;
+}
+
+/**
+ * Colours (rgb per splat, 0..maxColour) whose render in the input view is closest to `target` (rgb
+ * 0..1 per pixel). Splat i sits on pixel i.
+ */
+export function inputViewColours(splats: InputViewSplats, target: Float32Array, options: CompensationOptions = {}): Float32Array {
+  const iterations = options.iterations ?? 4;
+  const maxColour = options.maxColour ?? 1.25;
+  const { width, height } = splats;
+  if (target.length !== 3 * width * height) {
+    throw new Error(`colours: expected ${3 * width * height} target values for ${width}x${height}, found ${target.length}`);
+  }
+  const colours = Float32Array.from(target);
+  if (iterations <= 0) return colours;
+  const { weights, lipschitz } = inputViewWeights(splats);
+  const step = Math.min(1, 1.8 / lipschitz); // gradient descent is stable below 2 / L
+  const residual = new Float32Array(colours.length);
+  const gradient = new Float32Array(colours.length);
+  for (let it = 0; it < iterations; it++) {
+    applyWeights(weights, colours, width, height, residual);
+    for (let i = 0; i < residual.length; i++) residual[i] -= target[i];
+    applyTransposed(weights, residual, width, height, gradient);
+    for (let i = 0; i < colours.length; i++) {
+      const c = colours[i] - step * gradient[i];
+      colours[i] = c < 0 ? 0 : c > maxColour ? maxColour : c;
+    }
+  }
+  return colours;
+}
+
+/**
+ * W: weights[p * 21 + o] is how much the splat at offset OFFSETS[o] from pixel p contributes to
+ * pixel p's colour, composited as the rasterizer does. Also a bound on W's largest singular value
+ * squared (max row sum x max column sum).
+ */
+export function inputViewWeights(splats: InputViewSplats): { weights: Float32Array; lipschitz: number } {
+  const { width, height, sortKey, sigmaClass, sigmas, opacity } = splats;
+  // Gaussian falloff per class and offset.
+  const falloff = sigmas.map((s) => OFFSETS.map(([i, j]) => Math.exp(-(i * i + j * j) / (2 * (s * s + RENDER_LOW_PASS)))));
+  const weights = new Float32Array(width * height * K);
+  const columnSum = new Float32Array(width * height);
+  let maxRow = 0;
+  const order = new Int32Array(K); // offsets of the neighbours in front, sorted by depth
+  const keys = new Float64Array(K);
+  const index = new Int32Array(K);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = y * width + x;
+      const dp = sortKey[p];
+      // Neighbours in front of p's own splat, insertion-sorted by (depth, index) as the stable sort.
+      let n = 0, behind = 0;
+      for (let o = 0; o < K; o++) {
+        if (o === OWN) continue;
+        const qx = x + OFFSETS[o][0], qy = y + OFFSETS[o][1];
+        if (qx < 0 || qy < 0 || qx >= width || qy >= height) continue;
+        const q = qy * width + qx, dq = sortKey[q];
+        if (!(dq < dp || (dq === dp && q < p))) { behind++; continue; }
+        let j = n - 1;
+        while (j >= 0 && (keys[j] > dq || (keys[j] === dq && index[j] > q))) {
+          keys[j + 1] = keys[j]; index[j + 1] = index[j]; order[j + 1] = order[j]; j--;
+        }
+        keys[j + 1] = dq; index[j + 1] = q; order[j + 1] = o; n++;
+      }
+      // Then the own splat; and, where it leaves much light through (translucent splats), the ones
+      // behind it in depth order too.
+      order[n] = OWN; index[n] = p; keys[n++] = dp;
+      if (behind > 0 && opacity[p] < 0.98) n = appendBehind(x, y, width, height, sortKey, dp, p, order, keys, index, n);
+      let t = 1, row = 0;
+      for (let r = 0; r < n; r++) {
+        const o = order[r], q = index[r];
+        let a = opacity[q] * falloff[sigmaClass[q]][o];
+        if (a > ALPHA_MAX) a = ALPHA_MAX;
+        if (a < ALPHA_MIN) continue;
+        const next = t * (1 - a);
+        if (next < T_MIN) break; // the rasterizer stops here, without this splat
+        const w = a * t;
+        weights[p * K + o] = w;
+        columnSum[q] += w;
+        row += w;
+        t = next;
+      }
+      if (row > maxRow) maxRow = row;
+    }
+  }
+  let maxColumn = 0;
+  for (let i = 0; i < columnSum.length; i++) if (columnSum[i] > maxColumn) maxColumn = columnSum[i];
+  return { weights, lipschitz: Math.max(1e-6, maxRow * maxColumn) };
+}
+
+/** Appends the neighbours behind pixel p's splat, sorted by (depth, index), after entry n; returns the new count. */
+function appendBehind(
+  x: number, y: number, width: number, height: number, sortKey: Float32Array, dp: number, p: number,
+  order: Int32Array, keys: Float64Array, index: Int32Array, n: number,
+): number {
+  const start = n;
+  for (let o = 0; o < K; o++) {
+    if (o === OWN) continue;
+    const qx = x + OFFSETS[o][0], qy = y + OFFSETS[o][1];
+    if (qx < 0 || qy < 0 || qx >= width || qy >= height) continue;
+    const q = qy * width + qx, dq = sortKey[q];
+    if (dq < dp || (dq === dp && q < p)) continue;
+    let j = n - 1;
+    while (j >= start && (keys[j] > dq || (keys[j] === dq && index[j] > q))) {
+      keys[j + 1] = keys[j]; index[j + 1] = index[j]; order[j + 1] = order[j]; j--;
+    }
+    keys[j + 1] = dq; index[j + 1] = q; order[j + 1] = o; n++;
+  }
+  return n;
+}
+
+/** out = W c (rgb). */
+export function applyWeights(weights: Float32Array, c: Float32Array, width: number, height: number, out: Float32Array): void {
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = y * width + x;
+      let r = 0, g = 0, b = 0;
+      for (let o = 0; o < K; o++) {
+        const w = weights[p * K + o];
+        if (w === 0) continue;
+        const q = 3 * (p + OFFSETS[o][1] * width + OFFSETS[o][0]);
+        r += w * c[q]; g += w * c[q + 1]; b += w * c[q + 2];
+      }
+      out[3 * p] = r; out[3 * p + 1] = g; out[3 * p + 2] = b;
+    }
+  }
+}
+
+/** out = W^T v (rgb). */
+function applyTransposed(weights: Float32Array, v: Float32Array, width: number, height: number, out: Float32Array): void {
+  out.fill(0);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = y * width + x;
+      const r = v[3 * p], g = v[3 * p + 1], b = v[3 * p + 2];
+      for (let o = 0; o < K; o++) {
+        const w = weights[p * K + o];
+        if (w === 0) continue;
+        const q = 3 * (p + OFFSETS[o][1] * width + OFFSETS[o][0]);
+        out[q] += w * r; out[q + 1] += w * g; out[q + 2] += w * b;
+      }
+    }
+  }
+}

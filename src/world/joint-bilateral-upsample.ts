@@ -1,0 +1,229 @@
+/**
+ * Depth at the model's resolution -> depth at the photo's, with depth edges on the photo's colour
+ * edges: joint bilateral upsampling (Kopf et al. 2007). Each photo pixel averages the nearby
+ * low-resolution depth samples, weighted by distance (a tent of `radius` low-res pixels) and by how
+ * much the photo's colour at that sample resembles the pixel's own colour (Gaussian, `rangeSigma`).
+ *
+ * Two choices that keep lifted surfaces clean:
+ *  - averaging is done on INVERSE depth: on a plane 1/depth is affine in the pixel coordinates, and
+ *    a tent of integer radius reproduces affine functions exactly, so planes stay planes;
+ *  - no "flying pixels": where the samples straddle a depth discontinuity (two adjacent samples
+ *    differ by more than `edgeRatio`), averaging would invent a depth in the gap, so the samples are
+ *    split at the largest gap into a near and a far group and the pixel takes the heavier group;
+ *  - speed: away from discontinuities the colour weights change nothing worth paying for, so such
+ *    pixels get plain bilinear interpolation (of inverse depth, exact on planes).
+ *
+ * Depth <= 0 or not finite (no depth, sky) counts as infinitely far (inverse depth 0) and comes out
+ * as Infinity where it wins. Both maps must cover the same field of view (any sizes).
+ */
+import { areaDownsample } from './resample.ts';
+
+export interface JointBilateralOptions {
+  /** half-width of the spatial tent, in low-resolution pixels; default 2 (a 4x4 neighbourhood) */
+  radius?: number;
+  /** std of the colour difference weight, in 0..1 colour units; default 0.1 */
+  rangeSigma?: number;
+  /** relative depth jump between adjacent low-res samples that counts as a discontinuity; default 0.05 */
+  edgeRatio?: number;
+}
+
+export function jointBilateralUpsample(
+  depth: Float32Array, depthWidth: number, depthHeight: number,
+  guide: Uint8Array, width: number, height: number,
+  options: JointBilateralOptions = {},
+): Float32Array {
+  const radius = options.radius ?? 2;
+  const rangeSigma = options.rangeSigma ?? 0.1;
+  const edgeRatio = options.edgeRatio ?? 0.05;
+  if (depth.length !== depthWidth * depthHeight) {
+    throw new Error(`upsample: expected ${depthWidth * depthHeight} depth values for ${depthWidth}x${depthHeight}, found ${depth.length}`);
+  }
+  if (guide.length !== 3 * width * height) {
+    throw new Error(`upsample: expected ${3 * width * height} bytes of RGB for ${width}x${height}, found ${guide.length}`);
+  }
+  if (!(Number.isInteger(radius) && radius >= 1 && edgeRatio > 0 && rangeSigma > 0)) throw new Error(`upsample: expected an integer radius >= 1 and positive edgeRatio and rangeSigma, found ${radius}, ${edgeRatio}, ${rangeSigma}`);
+
+  const inverse = new Float32Array(depth.length);
+  for (let i = 0; i < depth.length; i++) {
+    const d = depth[i];
+    inverse[i] = d > 0 && d < Infinity ? 1 / d : 0;
+  }
+  const out = new Float32Array(width * height);
+  if (depthWidth > width || depthHeight > height) {
+    // A model finer than the photo: point-sample (averaging would blend across edges).
+    for (let y = 0; y < height; y++) {
+      const sy = Math.min(depthHeight - 1, Math.floor(((y + 0.5) * depthHeight) / height));
+      for (let x = 0; x < width; x++) {
+        const sx = Math.min(depthWidth - 1, Math.floor(((x + 0.5) * depthWidth) / width));
+        const inv = inverse[sy * depthWidth + sx];
+        out[y * width + x] = inv > 0 ? 1 / inv : Infinity;
+      }
+    }
+    return out;
+  }
+
+  // The photo's colour at each depth sample: the photo averaged over the sample's area.
+  const lowGuide = areaDownsample(guide, width, height, 3, depthWidth, depthHeight);
+  // Range weight by squared colour distance in 8-bit units (0..3 * 255^2), tabulated.
+  const rangeTable = new Float32Array(3 * 255 * 255 + 1);
+  const k = -1 / (2 * (rangeSigma * 255) ** 2);
+  for (let i = 0; i < rangeTable.length; i++) rangeTable[i] = Math.exp(k * i);
+  const spread = 1 + edgeRatio;
+  const smooth = smoothWindows(inverse, depthWidth, depthHeight, radius, spread);
+
+  // Per output column (and row): first low-res tap and the tent weights of the taps.
+  const taps = 2 * radius;
+  const columns = tapTable(width, depthWidth, radius);
+  const rows = tapTable(height, depthHeight, radius);
+  const sampleInv = new Float64Array(taps * taps), sampleW = new Float64Array(taps * taps);
+  const sampleDx = new Float64Array(taps * taps), sampleDy = new Float64Array(taps * taps);
+
+  for (let y = 0; y < height; y++) {
+    const y0 = rows.first[y];
+    const fy = rows.position[y];
+    for (let x = 0; x < width; x++) {
+      const x0 = columns.first[x];
+      const fx = columns.position[x];
+      const cellX = x0 + radius - 1, cellY = y0 + radius - 1; // floor of the low-res position
+      let inv: number;
+      if (smooth[(cellY + 1) * (depthWidth + 1) + cellX + 1]) {
+        // No discontinuity near: bilinear in inverse depth (exact on planes), no colour needed.
+        // Within half a sample of the border it extrapolates from the two outermost samples, so
+        // planes stay planes up to the image's edge.
+        const ax = Math.max(0, Math.min(depthWidth - 2, cellX)), bx = Math.min(depthWidth - 1, ax + 1);
+        const ay = Math.max(0, Math.min(depthHeight - 2, cellY)), by = Math.min(depthHeight - 1, ay + 1);
+        const tx = bx > ax ? fx - ax : 0, ty = by > ay ? fy - ay : 0;
+        const top = inverse[ay * depthWidth + ax] * (1 - tx) + inverse[ay * depthWidth + bx] * tx;
+        const bottom = inverse[by * depthWidth + ax] * (1 - tx) + inverse[by * depthWidth + bx] * tx;
+        inv = top * (1 - ty) + bottom * ty;
+        if (!(inv > 0) && inverse[ay * depthWidth + ax] > 0) inv = inverse[clamp(cellY, depthHeight) * depthWidth + clamp(cellX, depthWidth)];
+      } else {
+        const p = 3 * (y * width + x);
+        const r = guide[p], g = guide[p + 1], b = guide[p + 2];
+        let n = 0, sumW = 0, sumInv = 0, lo = Infinity, hi = -Infinity;
+        for (let ty = 0; ty < taps; ty++) {
+          const wyt = rows.weight[y * taps + ty];
+          if (wyt === 0) continue;
+          const sy = clamp(y0 + ty, depthHeight); // edge samples repeat
+          for (let tx = 0; tx < taps; tx++) {
+            const ws = wyt * columns.weight[x * taps + tx];
+            if (ws === 0) continue;
+            const s = sy * depthWidth + clamp(x0 + tx, depthWidth);
+            const dr = lowGuide[3 * s] - r, dg = lowGuide[3 * s + 1] - g, db = lowGuide[3 * s + 2] - b;
+            // The small floor keeps plain interpolation where the colour matches no sample at all.
+            const w = ws * (rangeTable[Math.min(rangeTable.length - 1, Math.round(dr * dr + dg * dg + db * db))] + 1e-6);
+            const si = inverse[s];
+            sampleInv[n] = si;
+            sampleDx[n] = x0 + tx - fx;
+            sampleDy[n] = y0 + ty - fy;
+            sampleW[n++] = w;
+            sumW += w;
+            sumInv += w * si;
+            if (si < lo) lo = si;
+            if (si > hi) hi = si;
+          }
+        }
+        inv = hi > lo * spread ? heavierSide(sampleInv, sampleW, sampleDx, sampleDy, n, spread) : sumInv / sumW;
+      }
+      out[y * width + x] = inv > 0 ? 1 / inv : Infinity;
+    }
+  }
+  return out;
+}
+
+const clamp = (i: number, size: number): number => (i < 0 ? 0 : i >= size ? size - 1 : i);
+
+/** For each output index: low-res position, first tap (floor - radius + 1) and the taps' tent weights. */
+function tapTable(outSize: number, inSize: number, radius: number) {
+  const taps = 2 * radius;
+  const first = new Int32Array(outSize), position = new Float64Array(outSize), weight = new Float64Array(outSize * taps);
+  for (let o = 0; o < outSize; o++) {
+    const f = ((o + 0.5) * inSize) / outSize - 0.5;
+    position[o] = f;
+    first[o] = Math.floor(f) - radius + 1;
+    for (let t = 0; t < taps; t++) weight[o * taps + t] = Math.max(0, 1 - Math.abs(first[o] + t - f) / radius);
+  }
+  return { first, position, weight };
+}
+
+/**
+ * smooth[(cy + 1) * (w + 1) + cx + 1] = 1 when the taps of a pixel whose low-res position has floor
+ * (cx, cy), cx and cy in -1..size-1, hold no depth discontinuity: no two adjacent samples differ by
+ * more than `spread` (a steep but continuous surface, like a ground plane towards the horizon, is
+ * smooth), so plain bilinear interpolation cannot blend two surfaces.
+ */
+function smoothWindows(inverse: Float32Array, w: number, h: number, radius: number, spread: number): Uint8Array {
+  const jumps = (a: number, b: number) => (a > b ? a > b * spread : b > a * spread);
+  // jump[i] bit 1: to the right neighbour, bit 2: to the one below.
+  const jump = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (x + 1 < w && jumps(inverse[i], inverse[i + 1])) jump[i] |= 1;
+      if (y + 1 < h && jumps(inverse[i], inverse[i + w])) jump[i] |= 2;
+    }
+  }
+  const smooth = new Uint8Array((w + 1) * (h + 1));
+  for (let cy = -1; cy < h; cy++) {
+    for (let cx = -1; cx < w; cx++) {
+      const x0 = Math.max(0, cx - radius + 1), x1 = Math.min(w - 1, cx + radius);
+      const y0 = Math.max(0, cy - radius + 1), y1 = Math.min(h - 1, cy + radius);
+      let any = 0;
+      for (let y = y0; y <= y1; y++) {
+        for (let x = x0; x <= x1; x++) {
+          const j = jump[y * w + x];
+          if (((j & 1) && x < x1) || ((j & 2) && y < y1)) any = 1;
+        }
+      }
+      smooth[(cy + 1) * (w + 1) + cx + 1] = any ? 0 : 1;
+    }
+  }
+  return smooth;
+}
+
+/**
+ * Inverse depth of samples that straddle a discontinuity: split at the largest relative gap between
+ * their values (if it exceeds `spread`; a continuous slope has none), the side with more weight wins,
+ * and its samples are fitted with a weighted plane in the pixel offsets (dx, dy), evaluated at the
+ * pixel (0, 0). A plain weighted mean of one side would be biased on a slope, since that side's
+ * samples lie off-centre; the plane is exact on planar surfaces. Falls back to the weighted mean
+ * where the side's samples are (nearly) collinear.
+ */
+function heavierSide(
+  inv: Float64Array, weight: Float64Array, dx: Float64Array, dy: Float64Array, n: number, spread: number,
+): number {
+  // Largest gap between sorted values (sorting a copy of the values; n <= 16).
+  const sorted = Array.from(inv.subarray(0, n)).sort((a, b) => a - b);
+  let threshold = -Infinity, worst = spread;
+  for (let i = 0; i + 1 < n; i++) {
+    // 0 (infinitely far) against anything finite is the largest gap there can be.
+    const ratio = sorted[i] > 0 ? sorted[i + 1] / sorted[i] : sorted[i + 1] > 0 ? Infinity : 1;
+    if (ratio > worst) { worst = ratio; threshold = 0.5 * (sorted[i] + sorted[i + 1]); }
+  }
+  let nearW = 0, farW = 0;
+  for (let i = 0; i < n; i++) {
+    if (inv[i] > threshold) nearW += weight[i];
+    else farW += weight[i];
+  }
+  const near = nearW >= farW;
+  // Weighted least squares for inv = a + b dx + c dy over the winning side; the answer is a.
+  let s0 = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, syy = 0, t0 = 0, tx = 0, ty = 0;
+  for (let i = 0; i < n; i++) {
+    if (inv[i] > threshold !== near) continue;
+    const w = weight[i], x = dx[i], y = dy[i], v = inv[i];
+    s0 += w; sx += w * x; sy += w * y; sxx += w * x * x; sxy += w * x * y; syy += w * y * y;
+    t0 += w * v; tx += w * x * v; ty += w * y * v;
+  }
+  // Cramer's rule on [[s0 sx sy] [sx sxx sxy] [sy sxy syy]] (a b c) = (t0 tx ty).
+  const det = s0 * (sxx * syy - sxy * sxy) - sx * (sx * syy - sxy * sy) + sy * (sx * sxy - sxx * sy);
+  if (!(Math.abs(det) > 1e-9 * s0 * s0 * s0)) return t0 / s0;
+  const a = (t0 * (sxx * syy - sxy * sxy) - sx * (tx * syy - sxy * ty) + sy * (tx * sxy - sxx * ty)) / det;
+  // A fit may overshoot on curved surfaces; keep it within the side's own values.
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if (inv[i] > threshold !== near) continue;
+    if (inv[i] < lo) lo = inv[i];
+    if (inv[i] > hi) hi = inv[i];
+  }
+  return a < lo ? lo : a > hi ? hi : a;
+}
