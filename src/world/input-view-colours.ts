@@ -33,6 +33,8 @@ const OFFSETS: ReadonlyArray<readonly [number, number]> = (() => {
 })();
 const K = OFFSETS.length;
 const OWN = OFFSETS.findIndex(([i, j]) => i === 0 && j === 0);
+const DX = Int32Array.from(OFFSETS, ([i]) => i);
+const DY = Int32Array.from(OFFSETS, ([, j]) => j);
 
 export interface InputViewSplats {
   width: number;
@@ -90,7 +92,8 @@ export function inputViewColours(splats: InputViewSplats, target: Float32Array, 
 export function inputViewWeights(splats: InputViewSplats): { weights: Float32Array; lipschitz: number } {
   const { width, height, sortKey, sigmaClass, sigmas, opacity } = splats;
   // Gaussian falloff per class and offset.
-  const falloff = sigmas.map((s) => OFFSETS.map(([i, j]) => Math.exp(-(i * i + j * j) / (2 * (s * s + RENDER_LOW_PASS)))));
+  const falloff = new Float64Array(sigmas.length * K); // [class * K + offset]
+  sigmas.forEach((s, c) => OFFSETS.forEach(([i, j], o) => { falloff[c * K + o] = Math.exp(-(i * i + j * j) / (2 * (s * s + RENDER_LOW_PASS))); }));
   const weights = new Float32Array(width * height * K);
   const columnSum = new Float32Array(width * height);
   let maxRow = 0;
@@ -105,7 +108,7 @@ export function inputViewWeights(splats: InputViewSplats): { weights: Float32Arr
       let n = 0, behind = 0;
       for (let o = 0; o < K; o++) {
         if (o === OWN) continue;
-        const qx = x + OFFSETS[o][0], qy = y + OFFSETS[o][1];
+        const qx = x + DX[o], qy = y + DY[o];
         if (qx < 0 || qy < 0 || qx >= width || qy >= height) continue;
         const q = qy * width + qx, dq = sortKey[q];
         if (!(dq < dp || (dq === dp && q < p))) { behind++; continue; }
@@ -122,7 +125,7 @@ export function inputViewWeights(splats: InputViewSplats): { weights: Float32Arr
       let t = 1, row = 0;
       for (let r = 0; r < n; r++) {
         const o = order[r], q = index[r];
-        let a = opacity[q] * falloff[sigmaClass[q]][o];
+        let a = opacity[q] * falloff[sigmaClass[q] * K + o];
         if (a > ALPHA_MAX) a = ALPHA_MAX;
         if (a < ALPHA_MIN) continue;
         const next = t * (1 - a);
@@ -149,7 +152,7 @@ function appendBehind(
   const start = n;
   for (let o = 0; o < K; o++) {
     if (o === OWN) continue;
-    const qx = x + OFFSETS[o][0], qy = y + OFFSETS[o][1];
+    const qx = x + DX[o], qy = y + DY[o];
     if (qx < 0 || qy < 0 || qx >= width || qy >= height) continue;
     const q = qy * width + qx, dq = sortKey[q];
     if (dq < dp || (dq === dp && q < p)) continue;
@@ -171,7 +174,7 @@ export function applyWeights(weights: Float32Array, c: Float32Array, width: numb
       for (let o = 0; o < K; o++) {
         const w = weights[p * K + o];
         if (w === 0) continue;
-        const q = 3 * (p + OFFSETS[o][1] * width + OFFSETS[o][0]);
+        const q = 3 * (p + DY[o] * width + DX[o]);
         r += w * c[q]; g += w * c[q + 1]; b += w * c[q + 2];
       }
       out[3 * p] = r; out[3 * p + 1] = g; out[3 * p + 2] = b;
@@ -189,7 +192,7 @@ function applyTransposed(weights: Float32Array, v: Float32Array, width: number, 
       for (let o = 0; o < K; o++) {
         const w = weights[p * K + o];
         if (w === 0) continue;
-        const q = 3 * (p + OFFSETS[o][1] * width + OFFSETS[o][0]);
+        const q = 3 * (p + DY[o] * width + DX[o]);
         out[q] += w * r; out[q + 1] += w * g; out[q + 2] += w * b;
       }
     }

@@ -41,7 +41,7 @@ export function jointBilateralUpsample(
   if (guide.length !== 3 * width * height) {
     throw new Error(`upsample: expected ${3 * width * height} bytes of RGB for ${width}x${height}, found ${guide.length}`);
   }
-  if (!(Number.isInteger(radius) && radius >= 1 && edgeRatio > 0 && rangeSigma > 0)) throw new Error(`upsample: expected an integer radius >= 1 and positive edgeRatio and rangeSigma, found ${radius}, ${edgeRatio}, ${rangeSigma}`);
+  if (!(Number.isInteger(radius) && radius >= 1 && radius <= 4 && edgeRatio > 0 && rangeSigma > 0)) throw new Error(`upsample: expected an integer radius in 1..4 and positive edgeRatio and rangeSigma, found ${radius}, ${edgeRatio}, ${rangeSigma}`);
 
   const inverse = new Float32Array(depth.length);
   for (let i = 0; i < depth.length; i++) {
@@ -108,14 +108,15 @@ export function jointBilateralUpsample(
           for (let tx = 0; tx < taps; tx++) {
             const ws = wyt * columns.weight[x * taps + tx];
             if (ws === 0) continue;
-            const s = sy * depthWidth + clamp(x0 + tx, depthWidth);
+            const sx = clamp(x0 + tx, depthWidth);
+            const s = sy * depthWidth + sx;
             const dr = lowGuide[3 * s] - r, dg = lowGuide[3 * s + 1] - g, db = lowGuide[3 * s + 2] - b;
             // The small floor keeps plain interpolation where the colour matches no sample at all.
             const w = ws * (rangeTable[Math.min(rangeTable.length - 1, Math.round(dr * dr + dg * dg + db * db))] + 1e-6);
             const si = inverse[s];
             sampleInv[n] = si;
-            sampleDx[n] = x0 + tx - fx;
-            sampleDy[n] = y0 + ty - fy;
+            sampleDx[n] = sx - fx; // where the sample really is (clamped at the border)
+            sampleDy[n] = sy - fy;
             sampleW[n++] = w;
             sumW += w;
             sumInv += w * si;
@@ -130,6 +131,8 @@ export function jointBilateralUpsample(
   }
   return out;
 }
+
+const SORT_SCRATCH = new Float64Array(64);
 
 const clamp = (i: number, size: number): number => (i < 0 ? 0 : i >= size ? size - 1 : i);
 
@@ -192,8 +195,14 @@ function smoothWindows(inverse: Float32Array, w: number, h: number, radius: numb
 function heavierSide(
   inv: Float64Array, weight: Float64Array, dx: Float64Array, dy: Float64Array, n: number, spread: number,
 ): number {
-  // Largest gap between sorted values (sorting a copy of the values; n <= 16).
-  const sorted = Array.from(inv.subarray(0, n)).sort((a, b) => a - b);
+  // Largest gap between the values in sorted order (n <= 16: insertion sort into scratch space).
+  const sorted = SORT_SCRATCH;
+  for (let i = 0; i < n; i++) {
+    const v = inv[i];
+    let j = i - 1;
+    for (; j >= 0 && sorted[j] > v; j--) sorted[j + 1] = sorted[j];
+    sorted[j + 1] = v;
+  }
   let threshold = -Infinity, worst = spread;
   for (let i = 0; i + 1 < n; i++) {
     // 0 (infinitely far) against anything finite is the largest gap there can be.
@@ -218,12 +227,7 @@ function heavierSide(
   const det = s0 * (sxx * syy - sxy * sxy) - sx * (sx * syy - sxy * sy) + sy * (sx * sxy - sxx * sy);
   if (!(Math.abs(det) > 1e-9 * s0 * s0 * s0)) return t0 / s0;
   const a = (t0 * (sxx * syy - sxy * sxy) - sx * (tx * syy - sxy * ty) + sy * (tx * sxy - sxx * ty)) / det;
-  // A fit may overshoot on curved surfaces; keep it within the side's own values.
-  let lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < n; i++) {
-    if (inv[i] > threshold !== near) continue;
-    if (inv[i] < lo) lo = inv[i];
-    if (inv[i] > hi) hi = inv[i];
-  }
-  return a < lo ? lo : a > hi ? hi : a;
+  // The pixel may lie up to a sample beyond the side's last sample (it is at the edge): the plane
+  // extrapolates there, as it should; only a fit that leaves the valid range falls back to the mean.
+  return a > 0 || t0 === 0 ? a : t0 / s0;
 }

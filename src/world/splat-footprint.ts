@@ -87,14 +87,14 @@ export function writeFootprint(
   // n . r, negative when n faces the camera; kept at least 1 degree from perpendicular to the ray
   // so the offsets stay finite (the cap below bounds them anyway).
   const nr = Math.min(nx * rx + ny * ry - nz, -0.0175 * Math.sqrt(rx * rx + ry * ry + 1));
-  const invFx = 1 / fx, invFy = 1 / fy;
+  const invFx = 1 / fx, invFy = 1 / fy, invNr = 1 / nr;
   // Delta_u, Delta_v (header), scaled by d.
-  const cu = (nx * invFx) / nr, cv = (-ny * invFy) / nr;
+  const cu = nx * invFx * invNr, cv = -ny * invFy * invNr;
   const ux = d * (invFx - rx * cu), uy = d * (-ry * cu), uz = d * cu;
   const vx = d * (-rx * cv), vy = d * (-invFy - ry * cv), vz = d * cv;
   // In-plane basis: e1 along Delta_u, e2 = n x e1.
-  const lu = Math.sqrt(ux * ux + uy * uy + uz * uz);
-  const e1x = ux / lu, e1y = uy / lu, e1z = uz / lu;
+  const lu = Math.sqrt(ux * ux + uy * uy + uz * uz), invLu = 1 / lu;
+  const e1x = ux * invLu, e1y = uy * invLu, e1z = uz * invLu;
   const e2x = ny * e1z - nz * e1y, e2y = nz * e1x - nx * e1z, e2z = nx * e1y - ny * e1x;
   // 2x2 covariance (without sigma^2) of the two offsets in (e1, e2): [[a, b], [b, c]], and its
   // principal axis (p1, p2) in that basis: the eigenvector of the larger eigenvalue l1.
@@ -108,8 +108,8 @@ export function writeFootprint(
     // (l1 - c, b) and (b, l1 - a) are both eigenvectors; the longer one is the better conditioned.
     const q1 = l1 - c, q2 = l1 - a;
     if (q1 * q1 >= q2 * q2) { p1 = q1; p2 = b; } else { p1 = b; p2 = q2; }
-    const len = Math.sqrt(p1 * p1 + p2 * p2);
-    p1 /= len; p2 /= len;
+    const invLen = 1 / Math.sqrt(p1 * p1 + p2 * p2);
+    p1 *= invLen; p2 *= invLen;
   } else if (c > a) {
     p1 = 0; p2 = 1;
   }
@@ -154,6 +154,6 @@ export function writeQuatFromAxes(
     const s = Math.sqrt(1 + m22 - m00 - m11) * 2;
     w = (m10 - m01) / s; x = (m02 + m20) / s; y = (m12 + m21) / s; z = 0.25 * s;
   }
-  const len = Math.sqrt(w * w + x * x + y * y + z * z);
-  rot[at] = w / len; rot[at + 1] = x / len; rot[at + 2] = y / len; rot[at + 3] = z / len;
+  const inv = 1 / Math.sqrt(w * w + x * x + y * y + z * z);
+  rot[at] = w * inv; rot[at + 1] = x * inv; rot[at + 2] = y * inv; rot[at + 3] = z * inv;
 }

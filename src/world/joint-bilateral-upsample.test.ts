@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { intrinsicsFromFov } from '../core/camera.ts';
+import type { Vec3 } from '../core/vec3.ts';
+import { paint, planeDepth, rayAt, sampleDepth } from './analytic-scenes.ts';
+import { jointBilateralUpsample } from './joint-bilateral-upsample.ts';
+
+const W = 160, H = 120;
+const K = intrinsicsFromFov(W, H, 60);
+// As the lift sets it: a jump between adjacent model pixels steeper than 85 degrees is an edge.
+const edgeRatio = Math.tan((85 * Math.PI) / 180) / (K.fy / 4);
+const up = (depth: { width: number; height: number; data: Float32Array }, guide: { data: Uint8Array }) =>
+  jointBilateralUpsample(depth.data, depth.width, depth.height, guide.data, W, H, { edgeRatio });
+
+test('a tilted plane comes out exact at every photo pixel, borders included (4x upsampling)', () => {
+  const n: Vec3 = [0.2, 0.6, Math.sqrt(1 - 0.4)];
+  const depthAt = (u: number, v: number) => planeDepth(n, 2.5, rayAt(K, u, v));
+  const out = up(sampleDepth(K, W / 4, H / 4, depthAt), paint(W, H, (x, y) => [(x * 7) % 13 / 13, (y * 5) % 11 / 11, 0.5]));
+  let worst = 0;
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) worst = Math.max(worst, Math.abs(out[y * W + x] / depthAt(x + 0.5, y + 0.5) - 1));
+  assert.ok(worst < 1e-5, `relative error up to ${worst}`);
+});
+
+test('a step: every depth is one of the two, and the jump sits on the photo\'s colour edge, not the model\'s grid', () => {
+  // The colour edge runs diagonally, so it crosses model pixels at every phase.
+  const edgeAt = (v: number) => 50.3 + 0.37 * v;
+  const photo = paint(W, H, (x, y) => (x + 0.5 < edgeAt(y + 0.5) ? [0.8, 0.2, 0.2] : [0.2, 0.3, 0.8]));
+  const depth = sampleDepth(K, W / 4, H / 4, (u, v) => (u < edgeAt(v) ? 2 : 5));
+  const out = up(depth, photo);
+  let wrongSide = 0;
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const d = out[y * W + x];
+      assert.ok(Math.abs(d - 2) < 1e-5 || Math.abs(d - 5) < 1e-5, `pixel (${x}, ${y}) has depth ${d}, between the planes`);
+      if ((d < 3) !== (x + 0.5 < edgeAt(y + 0.5))) wrongSide++;
+    }
+  }
+  assert.equal(wrongSide, 0, `${wrongSide} pixels got the other side's depth`);
+});
+
+test('a step between two sloped surfaces: each side stays on its own plane right up to the edge', () => {
+  const near: Vec3 = [0.3, 0, Math.sqrt(1 - 0.09)], far: Vec3 = [-0.4, 0.2, Math.sqrt(1 - 0.2)];
+  const edge = 83.6;
+  const depthAt = (u: number, v: number) => (u < edge ? planeDepth(near, 2, rayAt(K, u, v)) : planeDepth(far, 6, rayAt(K, u, v)));
+  const photo = paint(W, H, (x) => (x + 0.5 < edge ? [0.9, 0.9, 0.2] : [0.1, 0.2, 0.3]));
+  const out = up(sampleDepth(K, W / 4, H / 4, depthAt), photo);
+  let worst = 0;
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) worst = Math.max(worst, Math.abs(out[y * W + x] / depthAt(x + 0.5, y + 0.5) - 1));
+  assert.ok(worst < 2e-3, `relative error up to ${worst}`);
+});
+
+test('no depth (sky) stays infinite; errors are one line', () => {
+  const depth = sampleDepth(K, W / 4, H / 4, (u, v) => (v < 40 ? Infinity : 3));
+  const photo = paint(W, H, (x, y) => (y < 40 ? [0.5, 0.7, 1] : [0.3, 0.3, 0.2]));
+  const out = up(depth, photo);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) assert.equal(out[y * W + x], y < 40 ? Infinity : 3, `pixel (${x}, ${y})`);
+  assert.throws(() => jointBilateralUpsample(new Float32Array(5), 2, 2, photo.data, W, H), /^Error: upsample: expected 4 depth values for 2x2, found 5$/);
+});
