@@ -7,6 +7,7 @@ import { randomCloud } from '../core/random.ts';
 import type { Quat } from '../core/quat.ts';
 import type { Vec3 } from '../core/vec3.ts';
 import { poseFromView, viewFromPose } from './camera/view-state.ts';
+import type { ViewerSettings } from './ui/panel.ts';
 import type { ViewerApp } from './viewer-app.ts';
 
 export interface PoseJson {
@@ -28,12 +29,22 @@ export interface WorldSplatHook {
   settled(timeoutMs?: number): Promise<void>;
   lastError(): string | null;
   openUrl(url: string): Promise<boolean>;
-  /** Appends `count` random splats (a stand-in for generated ones) in a box around `centre`. */
-  appendRandom(count: number, seed: number, centre: Vec3, extent: number): void;
+  /**
+   * Appends `count` random splats (a stand-in for generated ones) in a box of half-size `extent`
+   * around `centre`, their sizes multiplied by `sizeFactor`.
+   */
+  appendRandom(count: number, seed: number, centre: Vec3, extent: number, sizeFactor?: number): void;
+  /**
+   * Replaces the world with random splats (benchmarks); returns how long the hand-over to the
+   * renderer blocked the main thread.
+   */
+  showRandom(count: number, seed: number, extent: number, sizeFactor?: number): { handOverMs: number };
   /** Calls back after every drawn frame with its timestamp. */
   onFrame(callback: (now: number) => void): () => void;
   /** Asks for one more frame even if nothing changed. */
   requestRender(): void;
+  /** Changes a panel setting as if the user had (same code path as the panel). */
+  setSetting<K extends keyof ViewerSettings>(key: K, value: ViewerSettings[K]): void;
 }
 
 declare global {
@@ -76,10 +87,24 @@ export function installTestHook(app: ViewerApp, ready: Promise<void>): void {
     },
     lastError: () => app.status.currentError(),
     openUrl: (url) => app.openUrl(url),
-    appendRandom(count, seed, centre, extent) {
-      app.appendChunk(randomCloud(count, seed, 0, extent).transform({ translation: centre }));
+    appendRandom(count, seed, centre, extent, sizeFactor = 1) {
+      app.appendChunk(benchCloud(count, seed, extent, sizeFactor).transform({ translation: centre }));
+    },
+    showRandom(count, seed, extent, sizeFactor = 1) {
+      const cloud = benchCloud(count, seed, extent, sizeFactor);
+      const t0 = performance.now();
+      app.showWorld(cloud, app.getView());
+      return { handOverMs: performance.now() - t0 };
     },
     onFrame: (callback) => app.onFrame(() => callback(performance.now())),
     requestRender: () => app.requestRender(),
+    setSetting: (key, value) => app.changeSetting(key, value),
   };
+}
+
+/** randomCloud with its splats resized: benchmarks want many small splats, as real worlds have. */
+export function benchCloud(count: number, seed: number, extent: number, sizeFactor: number) {
+  const cloud = randomCloud(count, seed, 0, extent);
+  if (sizeFactor !== 1) for (let i = 0; i < cloud.scales.length; i++) cloud.scales[i] *= sizeFactor;
+  return cloud;
 }

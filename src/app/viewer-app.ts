@@ -203,6 +203,13 @@ export class ViewerApp {
     }
   }
 
+  /** Sets a panel setting from code and applies it, exactly as editing it in the panel does. */
+  changeSetting<K extends keyof ViewerSettings>(key: K, value: ViewerSettings[K]): void {
+    this.settings[key] = value;
+    this.panel.gui.controllersRecursive().forEach((c) => c.updateDisplay());
+    this.applySetting(key);
+  }
+
   private applySetting(key: keyof ViewerSettings): void {
     const s = this.settings;
     switch (key) {

@@ -52,6 +52,9 @@ export async function startHarness(viteOverrides: InlineConfig = {}): Promise<Ha
     context,
     async newPage() {
       const page = await context.newPage();
+      // tsx (esbuild keepNames) wraps named functions in __name(...); functions passed to
+      // page.evaluate carry that call into the page, which has no such helper.
+      await page.addInitScript('globalThis.__name = (f) => f;');
       page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
       page.on('console', (m) => {
         if (m.type() === 'error') console.error(`[console] ${m.text()}`);

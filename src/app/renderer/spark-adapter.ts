@@ -52,6 +52,7 @@ export class SparkAdapter implements SplatRenderer {
       maxStdDev: 3,
       minAlpha: 1 / 255,
       sortRadial: false,
+      accumExtSplats: true,
     });
     this.scene.add(this.spark);
     this.setBackground([0, 0, 0]);
@@ -66,7 +67,9 @@ export class SparkAdapter implements SplatRenderer {
       extra: packed.extra,
       splatEncoding: packed.splatEncoding,
     });
-    const mesh = new SplatMesh({ packedSplats, objectModifier: this.scaleModifier() });
+    // SplatMesh overwrites packedSplats.splatEncoding with its own option (or Spark's defaults), so
+    // the encoding the arrays were packed with must be given here too.
+    const mesh = new SplatMesh({ packedSplats, splatEncoding: packed.splatEncoding, objectModifier: this.scaleModifier() });
     mesh.maxSh = this.shDegree;
     mesh.position.set(...packed.origin);
     this.scene.add(mesh);

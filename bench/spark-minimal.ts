@@ -1,0 +1,90 @@
+/**
+ * The baseline for bench/viewer.bench.ts: Spark's own minimal example (three.js scene, SparkRenderer,
+ * one SplatMesh) with nothing of ours in the frame loop. Splats are built from arrays with Spark's
+ * own encoder, the same random cloud the app is given.
+ * ?settings=ours uses the image-formation settings of our adapter, so the comparison can separate
+ * app overhead from the cost of those settings.
+ */
+import { PackedSplats, SparkRenderer, SplatMesh, utils } from '@sparkjsdev/spark';
+import * as THREE from 'three';
+import { benchCloud } from '../src/app/test-hook.ts';
+
+const ours = new URLSearchParams(location.search).get('settings') === 'ours';
+const renderer = new THREE.WebGLRenderer({ antialias: false });
+renderer.setPixelRatio(1);
+renderer.setSize(innerWidth, innerHeight, false);
+document.body.append(renderer.domElement);
+const scene = new THREE.Scene();
+const camera = new THREE.PerspectiveCamera(60, innerWidth / innerHeight, 0.02, 5000);
+const spark = new SparkRenderer(
+  ours
+    ? { renderer, preBlurAmount: 0.3, blurAmount: 0, maxStdDev: 3, minAlpha: 1 / 255, sortRadial: false, accumExtSplats: true }
+    : { renderer },
+);
+scene.add(spark);
+let mesh: SplatMesh | null = null;
+let angle = 0;
+const frames: number[] = [];
+let onFrame: ((now: number) => void) | null = null;
+
+/** The same orbit the benchmark drives the app along: radius 6 around the origin, 1 m up. */
+function placeCamera(): void {
+  camera.position.set(6 * Math.sin(angle), 1, 6 * Math.cos(angle));
+  camera.lookAt(0, 0, 0);
+}
+placeCamera();
+
+renderer.setAnimationLoop(() => {
+  renderer.render(scene, camera);
+  onFrame?.(performance.now()); // after render, as the app reports its frames
+});
+
+(window as unknown as { __bench: unknown }).__bench = {
+  showRandom(count: number, seed: number, extent: number, sizeFactor = 1) {
+    const cloud = benchCloud(count, seed, extent, sizeFactor);
+    const t0 = performance.now();
+    const packedArray = new Uint32Array(utils.computeMaxSplats(count) * 4);
+    const { positions: p, scales: s, rotations: q, opacities: a, colors: c } = cloud;
+    for (let i = 0; i < count; i++) {
+      utils.setPackedSplat(packedArray, i, p[3 * i], p[3 * i + 1], p[3 * i + 2], s[3 * i], s[3 * i + 1], s[3 * i + 2],
+        q[4 * i + 1], q[4 * i + 2], q[4 * i + 3], q[4 * i], a[i], c[3 * i], c[3 * i + 1], c[3 * i + 2]);
+    }
+    if (mesh) {
+      scene.remove(mesh);
+      mesh.dispose();
+    }
+    mesh = new SplatMesh({ packedSplats: new PackedSplats({ packedArray, numSplats: count }) });
+    scene.add(mesh);
+    return { handOverMs: performance.now() - t0 };
+  },
+  shownSplatCount: () => spark.display.numSplats,
+  busy: () => spark.sorting || spark.dirty,
+  /** Orbits for `count` frames and returns the frame intervals in ms. */
+  orbit(count: number, step: number): Promise<number[]> {
+    frames.length = 0;
+    let last = -1;
+    return new Promise((resolve) => {
+      onFrame = (now) => {
+        if (last >= 0) frames.push(now - last);
+        last = now;
+        angle += step;
+        placeCamera();
+        if (frames.length >= count) {
+          onFrame = null;
+          resolve([...frames]);
+        }
+      };
+    });
+  },
+  /** Resolves at the first frame after which `shownSplatCount() >= n`. */
+  whenShown(n: number): Promise<number> {
+    return new Promise((resolve) => {
+      onFrame = (now) => {
+        if (spark.display.numSplats >= n) {
+          onFrame = null;
+          resolve(now);
+        }
+      };
+    });
+  },
+};
