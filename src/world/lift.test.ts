@@ -258,3 +258,20 @@ test('errors say what was expected and what was found; abort stops the lift', ()
   }), { name: 'AbortError' });
   assert.deepEqual(stages, ['resize', 'upsample', 'analyse']);
 });
+
+test('model normals and confidence: thin axes follow the given normals, opacity follows confidence', () => {
+  const depth = sampleDepth(K, MODEL_W, MODEL_H, () => 3);
+  // Normals that disagree with the depth (a bumpy surface the depth map is too coarse to show), and
+  // one pointing away from the camera, which must be turned to face it.
+  const given: Vec3 = [0.3, -0.2, Math.sqrt(1 - 0.13)];
+  const normals = { width: MODEL_W, height: MODEL_H, data: new Float32Array(3 * MODEL_W * MODEL_H) };
+  for (let i = 0; i < MODEL_W * MODEL_H; i++) normals.data.set(i < MODEL_W ? given.map((c) => -c) : given, 3 * i);
+  const confidence = sampleDepth(K, MODEL_W, MODEL_H, (u) => (u < W / 2 ? 0.2 : 0.9));
+  const cloud = liftToSplats({ image: grey, depth, normals, confidence, intrinsics: K, pose: Pose.identity() });
+  for (const i of [W * 0 + 5, W * 40 + 20, W * 80 + 100]) {
+    assert.ok(angleDegrees(normalOf(cloud, i), given) < 0.01, `splat ${i}: thin axis ${normalOf(cloud, i)}`);
+  }
+  // Opacity = 0.99 * min(1, confidence / 0.5): 0.2 -> 0.396, 0.9 -> 0.99 (away from the switch).
+  assert.ok(Math.abs(cloud.opacities[W * 40 + 10] - 0.99 * 0.4) < 1e-3, `low confidence opacity ${cloud.opacities[W * 40 + 10]}`);
+  assert.ok(Math.abs(cloud.opacities[W * 40 + 120] - 0.99) < 1e-6);
+});
