@@ -2,10 +2,10 @@
  * The baseline for bench/viewer.bench.ts: Spark's own minimal example (three.js scene, SparkRenderer,
  * one SplatMesh) with nothing of ours in the frame loop. Splats are built from arrays with Spark's
  * own encoder, the same random cloud the app is given.
- * ?settings=ours uses the image-formation settings of our adapter, so the comparison can separate
- * app overhead from the cost of those settings.
+ * ?settings=ours uses the splat encoding and image-formation settings of our adapter, so the
+ * comparison can separate app overhead from the cost of those choices.
  */
-import { PackedSplats, SparkRenderer, SplatMesh, utils } from '@sparkjsdev/spark';
+import { ExtSplats, PackedSplats, SparkRenderer, SplatMesh, utils } from '@sparkjsdev/spark';
 import * as THREE from 'three';
 import { benchCloud } from '../src/app/test-hook.ts';
 
@@ -43,17 +43,28 @@ renderer.setAnimationLoop(() => {
   showRandom(count: number, seed: number, extent: number, sizeFactor = 1) {
     const cloud = benchCloud(count, seed, extent, sizeFactor);
     const t0 = performance.now();
-    const packedArray = new Uint32Array(utils.computeMaxSplats(count) * 4);
     const { positions: p, scales: s, rotations: q, opacities: a, colors: c } = cloud;
-    for (let i = 0; i < count; i++) {
-      utils.setPackedSplat(packedArray, i, p[3 * i], p[3 * i + 1], p[3 * i + 2], s[3 * i], s[3 * i + 1], s[3 * i + 2],
-        q[4 * i + 1], q[4 * i + 2], q[4 * i + 3], q[4 * i], a[i], c[3 * i], c[3 * i + 1], c[3 * i + 2]);
-    }
+    const capacity = utils.computeMaxSplats(count);
     if (mesh) {
       scene.remove(mesh);
       mesh.dispose();
     }
-    mesh = new SplatMesh({ packedSplats: new PackedSplats({ packedArray, numSplats: count }) });
+    if (ours) {
+      // The extended 32-byte encoding our adapter uses, so only app overhead differs.
+      const extArrays: [Uint32Array, Uint32Array] = [new Uint32Array(capacity * 4), new Uint32Array(capacity * 4)];
+      for (let i = 0; i < count; i++) {
+        utils.encodeExtSplat(extArrays, i, p[3 * i], p[3 * i + 1], p[3 * i + 2], s[3 * i], s[3 * i + 1], s[3 * i + 2],
+          q[4 * i + 1], q[4 * i + 2], q[4 * i + 3], q[4 * i], a[i], c[3 * i], c[3 * i + 1], c[3 * i + 2]);
+      }
+      mesh = new SplatMesh({ extSplats: new ExtSplats({ extArrays, numSplats: count }) });
+    } else {
+      const packedArray = new Uint32Array(capacity * 4);
+      for (let i = 0; i < count; i++) {
+        utils.setPackedSplat(packedArray, i, p[3 * i], p[3 * i + 1], p[3 * i + 2], s[3 * i], s[3 * i + 1], s[3 * i + 2],
+          q[4 * i + 1], q[4 * i + 2], q[4 * i + 3], q[4 * i], a[i], c[3 * i], c[3 * i + 1], c[3 * i + 2]);
+      }
+      mesh = new SplatMesh({ packedSplats: new PackedSplats({ packedArray, numSplats: count }) });
+    }
     scene.add(mesh);
     return { handOverMs: performance.now() - t0 };
   },

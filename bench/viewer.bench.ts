@@ -3,12 +3,12 @@
  * our app vs Spark's own minimal page (bench/spark-minimal.html) on the same random splats, in the
  * same browser, in the same run; plus time to first sorted frame and the cost of growing a world.
  *
- * Run: node --import tsx bench/viewer.bench.ts [--sizes 100000,1000000] [--frames 12] [--append 50000] [--size 0.1]
+ * Run: node --import tsx bench/viewer.bench.ts [--sizes 100000,1000000] [--frames 12] [--append 50000] [--size 0.1] [--reps 2]
  *
  *   app          the viewer (index.html) driven through window.__worldsplat
  *   spark        Spark's minimal example with Spark's default settings
  *   spark+ours   the same minimal page with our adapter's image-formation settings
- *                (3DGS low-pass, 3-sigma footprints, depth sort, float16 accumulator)
+ *                (extended 32-byte splats, 3DGS low-pass, 3-sigma footprints, depth sort)
  * "overhead" = app / spark+ours: what our app adds around the same Spark work.
  */
 import type { Page } from 'playwright-core';
@@ -26,6 +26,7 @@ const EXTENT = 2; // random splats fill a 4 m box; the orbit circles it at 6 m
 // Splats 2-20 mm (0.1-1 px at 6 m), as in a real million-splat world: SwiftShader shades fragments on
 // the CPU, and random 2-20 cm splats would make fill rate, not the app, the whole measurement.
 const SIZE = Number(arg('size', '0.1'));
+const REPS = Number(arg('reps', '2'));
 const STEP = 0.01; // radians per frame: every frame is a new view, so Spark re-sorts every frame
 
 const median = (xs: number[]) => {
@@ -138,10 +139,14 @@ try {
   for (const n of sizes) {
     // Interleaved twice, so slow drift of the machine affects every page alike.
     const runs: Record<string, Run[]> = { app: [], spark: [], 'spark+ours': [] };
-    for (let rep = 0; rep < 2; rep++) {
-      runs.app.push(await runApp(page, harness.baseUrl, n));
-      runs['spark+ours'].push(await runMinimal(page, harness.baseUrl, n, 'ours'));
-      runs.spark.push(await runMinimal(page, harness.baseUrl, n, 'spark'));
+    for (let rep = 0; rep < REPS; rep++) {
+      const record = (k: string, r: Run) => {
+        runs[k].push(r);
+        console.log(`  (${n} ${k} run ${rep + 1}: hand-over ${r.handOverMs.toFixed(0)} ms, first frame ${r.firstFrameMs.toFixed(0)} ms, frame ${r.frameMs.toFixed(0)} ms)`);
+      };
+      record('app', await runApp(page, harness.baseUrl, n));
+      record('spark+ours', await runMinimal(page, harness.baseUrl, n, 'ours'));
+      record('spark', await runMinimal(page, harness.baseUrl, n, 'spark'));
     }
     const med = (k: string, f: keyof Run) => median(runs[k].map((r) => r[f]));
     console.log(`\n${n.toLocaleString('en')} splats          hand-over ms  first frame ms  frame ms`);

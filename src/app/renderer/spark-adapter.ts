@@ -1,6 +1,7 @@
 /**
  * The SplatRenderer on top of three.js + Spark (@sparkjsdev/spark). Everything Spark-specific lives
- * in this file and spark-packing.ts.
+ * in this file and spark-packing.ts. Each appended chunk becomes its own SplatMesh, so growing the
+ * world uploads only the new splats; Spark sorts all meshes together every frame.
  *
  * Conventions that had to be matched (checked against the CPU reference renderer in the e2e tests):
  * - Pose → three.js camera needs no conversion: both have the camera looking down -Z, +Y up, and
@@ -11,7 +12,7 @@
  * - Blending is premultiplied front-to-back equivalent ("over"), the same as the reference's
  *   C = sum(c_i a_i T_i) + T_end * background, on an opaque canvas.
  */
-import { SparkRenderer, SplatMesh, PackedSplats, dyno } from '@sparkjsdev/spark';
+import { ExtSplats, SparkRenderer, SplatMesh, dyno } from '@sparkjsdev/spark';
 import * as THREE from 'three';
 import type { Pose } from '../../core/camera.ts';
 import type { SplatCloud } from '../../core/splat-cloud.ts';
@@ -52,6 +53,8 @@ export class SparkAdapter implements SplatRenderer {
       maxStdDev: 3,
       minAlpha: 1 / 255,
       sortRadial: false,
+      // Keep the per-frame splat buffer in the extended encoding too: the packed one clamps colour
+      // to 0..1 per splat (3DGS clamps only the final pixel) and steps scales by 8%.
       accumExtSplats: true,
     });
     this.scene.add(this.spark);
@@ -61,17 +64,9 @@ export class SparkAdapter implements SplatRenderer {
   addChunk(cloud: SplatCloud): void {
     if (cloud.count === 0) return;
     const packed = packForSpark(cloud);
-    const packedSplats = new PackedSplats({
-      packedArray: packed.packedArray,
-      numSplats: packed.numSplats,
-      extra: packed.extra,
-      splatEncoding: packed.splatEncoding,
-    });
-    // SplatMesh overwrites packedSplats.splatEncoding with its own option (or Spark's defaults), so
-    // the encoding the arrays were packed with must be given here too.
-    const mesh = new SplatMesh({ packedSplats, splatEncoding: packed.splatEncoding, objectModifier: this.scaleModifier() });
+    const extSplats = new ExtSplats({ extArrays: packed.extArrays, numSplats: packed.numSplats, extra: packed.extra });
+    const mesh = new SplatMesh({ extSplats, objectModifier: this.scaleModifier() });
     mesh.maxSh = this.shDegree;
-    mesh.position.set(...packed.origin);
     this.scene.add(mesh);
     this.chunks.push(mesh);
   }
@@ -85,7 +80,7 @@ export class SparkAdapter implements SplatRenderer {
   }
 
   splatCount(): number {
-    return this.chunks.reduce((n, mesh) => n + (mesh.packedSplats?.numSplats ?? 0), 0);
+    return this.chunks.reduce((n, mesh) => n + (mesh.extSplats?.numSplats ?? 0), 0);
   }
 
   shownSplatCount(): number {
