@@ -1,9 +1,18 @@
 #!/bin/sh
-# System packages the test suite needs beyond npm: Chromium for the viewer's browser tests
-# (src/app/e2e, driven by playwright-core with WebGL on SwiftShader). Debian/Ubuntu, run as root.
-# Idempotent: does nothing when Chromium is already installed.
+# System packages the test suite needs beyond npm, installed only when missing (Debian, run as root):
+#   - Chromium for the viewer's browser tests (src/app/e2e: playwright-core, WebGL on SwiftShader);
+#   - Debian's PyTorch, NumPy, Pillow and ONNX for the training smoke test (training/test_smoke.py),
+#     used through /usr/bin/python3 (another python3 may come first on PATH without them).
+# Idempotent: a machine that has everything installs nothing.
 set -eu
-if [ ! -x /usr/bin/chromium ]; then
+missing=""
+[ -x /usr/bin/chromium ] || missing="$missing chromium"
+/usr/bin/python3 -c 'import torch, numpy, PIL, onnx' 2>/dev/null || missing="$missing python3-torch python3-numpy python3-pil python3-onnx"
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup-system: missing system packages:$missing (run as root, or: sudo apt-get install -y$missing)" >&2
+    exit 1
+  fi
   apt-get update
-  apt-get install -y chromium
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
 fi
