@@ -9,8 +9,8 @@
  * the pixel: colours equal to the photo come back blurred and shifted half a pixel up-left.
  *
  * WHAT. Given the splats' geometry, the colour of every pixel in that view is linear in the splat
- * colours: render = W c, W sparse (each pixel sees the 5x5 splats around it; corners are below the
- * rasterizer's 1/255 alpha threshold). We build W exactly as the rasterizer composites (same alpha
+ * colours: render = W c, W sparse (each pixel sees at most the 5x5 splats around it, corners being
+ * below the rasterizer's 1/255 alpha threshold, and in practice only those in front and its own). We build W exactly as the rasterizer composites (same alpha
  * formula, order, 0.99 cap, 1/255 skip and 1e-4 stop) from each splat's screen footprint, which in
  * this view is by construction an isotropic Gaussian of the lift's sigma (plus the low-pass) centred
  * on its pixel. Then a few steps of projected gradient descent on |W c - photo|^2, starting from the
@@ -68,14 +68,14 @@ export function inputViewColours(splats: InputViewSplats, target: Float32Array, 
   }
   const colours = Float32Array.from(target);
   if (iterations <= 0) return colours;
-  const { weights, lipschitz } = inputViewWeights(splats);
-  const step = Math.min(1, 1.8 / lipschitz); // gradient descent is stable below 2 / L
+  const weights = inputViewWeights(splats);
+  const step = Math.min(1, 1.8 / weights.lipschitz); // gradient descent is stable below 2 / L
   const residual = new Float32Array(colours.length);
   const gradient = new Float32Array(colours.length);
   for (let it = 0; it < iterations; it++) {
-    applyWeights(weights, colours, width, height, residual);
+    applyWeights(weights, colours, residual);
     for (let i = 0; i < residual.length; i++) residual[i] -= target[i];
-    applyTransposed(weights, residual, width, height, gradient);
+    applyTransposed(weights, residual, gradient);
     for (let i = 0; i < colours.length; i++) {
       const c = colours[i] - step * gradient[i];
       colours[i] = c < 0 ? 0 : c > maxColour ? maxColour : c;
@@ -85,17 +85,27 @@ export function inputViewColours(splats: InputViewSplats, target: Float32Array, 
 }
 
 /**
- * W: weights[p * 21 + o] is how much the splat at offset OFFSETS[o] from pixel p contributes to
- * pixel p's colour, composited as the rasterizer does. Also a bound on W's largest singular value
- * squared (max row sum x max column sum).
+ * W as a sparse matrix, one row per pixel: row p holds the splats seen at pixel p (start[p] to
+ * start[p + 1] in `splat` and `weight`), composited as the rasterizer does. `lipschitz` bounds the
+ * largest singular value of W squared (max row sum x max column sum).
  */
-export function inputViewWeights(splats: InputViewSplats): { weights: Float32Array; lipschitz: number } {
+export interface InputViewWeights {
+  start: Int32Array;
+  splat: Int32Array;
+  weight: Float32Array;
+  lipschitz: number;
+}
+
+export function inputViewWeights(splats: InputViewSplats): InputViewWeights {
   const { width, height, sortKey, sigmaClass, sigmas, opacity } = splats;
+  const pixels = width * height;
   // Gaussian falloff per class and offset.
   const falloff = new Float64Array(sigmas.length * K); // [class * K + offset]
   sigmas.forEach((s, c) => OFFSETS.forEach(([i, j], o) => { falloff[c * K + o] = Math.exp(-(i * i + j * j) / (2 * (s * s + RENDER_LOW_PASS))); }));
-  const weights = new Float32Array(width * height * K);
-  const columnSum = new Float32Array(width * height);
+  const start = new Int32Array(pixels + 1);
+  let splat = new Int32Array(pixels * 8), weight = new Float32Array(pixels * 8);
+  let used = 0;
+  const columnSum = new Float32Array(pixels);
   let maxRow = 0;
   const order = new Int32Array(K); // offsets of the neighbours in front, sorted by depth
   const keys = new Float64Array(K);
@@ -122,6 +132,11 @@ export function inputViewWeights(splats: InputViewSplats): { weights: Float32Arr
       // behind it in depth order too.
       order[n] = OWN; index[n] = p; keys[n++] = dp;
       if (behind > 0 && opacity[p] < 0.98) n = appendBehind(x, y, width, height, sortKey, dp, p, order, keys, index, n);
+      if (used + n > splat.length) {
+        const grown = Math.max(used + n, Math.ceil(splat.length * 1.5));
+        const s2 = new Int32Array(grown); s2.set(splat); splat = s2;
+        const w2 = new Float32Array(grown); w2.set(weight); weight = w2;
+      }
       let t = 1, row = 0;
       for (let r = 0; r < n; r++) {
         const o = order[r], q = index[r];
@@ -131,17 +146,19 @@ export function inputViewWeights(splats: InputViewSplats): { weights: Float32Arr
         const next = t * (1 - a);
         if (next < T_MIN) break; // the rasterizer stops here, without this splat
         const w = a * t;
-        weights[p * K + o] = w;
+        splat[used] = q;
+        weight[used++] = w;
         columnSum[q] += w;
         row += w;
         t = next;
       }
+      start[p + 1] = used;
       if (row > maxRow) maxRow = row;
     }
   }
   let maxColumn = 0;
   for (let i = 0; i < columnSum.length; i++) if (columnSum[i] > maxColumn) maxColumn = columnSum[i];
-  return { weights, lipschitz: Math.max(1e-6, maxRow * maxColumn) };
+  return { start, splat: splat.subarray(0, used), weight: weight.subarray(0, used), lipschitz: Math.max(1e-6, maxRow * maxColumn) };
 }
 
 /** Appends the neighbours behind pixel p's splat, sorted by (depth, index), after entry n; returns the new count. */
@@ -165,36 +182,28 @@ function appendBehind(
   return n;
 }
 
-/** out = W c (rgb). */
-export function applyWeights(weights: Float32Array, c: Float32Array, width: number, height: number, out: Float32Array): void {
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const p = y * width + x;
-      let r = 0, g = 0, b = 0;
-      for (let o = 0; o < K; o++) {
-        const w = weights[p * K + o];
-        if (w === 0) continue;
-        const q = 3 * (p + DY[o] * width + DX[o]);
-        r += w * c[q]; g += w * c[q + 1]; b += w * c[q + 2];
-      }
-      out[3 * p] = r; out[3 * p + 1] = g; out[3 * p + 2] = b;
+/** out = W c (rgb per pixel from rgb per splat). */
+export function applyWeights(w: InputViewWeights, c: Float32Array, out: Float32Array): void {
+  const { start, splat, weight } = w;
+  for (let p = 0; p + 1 < start.length; p++) {
+    let r = 0, g = 0, b = 0;
+    for (let e = start[p]; e < start[p + 1]; e++) {
+      const q = 3 * splat[e], x = weight[e];
+      r += x * c[q]; g += x * c[q + 1]; b += x * c[q + 2];
     }
+    out[3 * p] = r; out[3 * p + 1] = g; out[3 * p + 2] = b;
   }
 }
 
-/** out = W^T v (rgb). */
-function applyTransposed(weights: Float32Array, v: Float32Array, width: number, height: number, out: Float32Array): void {
+/** out = W^T v (rgb per splat from rgb per pixel). */
+function applyTransposed(w: InputViewWeights, v: Float32Array, out: Float32Array): void {
+  const { start, splat, weight } = w;
   out.fill(0);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const p = y * width + x;
-      const r = v[3 * p], g = v[3 * p + 1], b = v[3 * p + 2];
-      for (let o = 0; o < K; o++) {
-        const w = weights[p * K + o];
-        if (w === 0) continue;
-        const q = 3 * (p + DY[o] * width + DX[o]);
-        out[q] += w * r; out[q + 1] += w * g; out[q + 2] += w * b;
-      }
+  for (let p = 0; p + 1 < start.length; p++) {
+    const r = v[3 * p], g = v[3 * p + 1], b = v[3 * p + 2];
+    for (let e = start[p]; e < start[p + 1]; e++) {
+      const q = 3 * splat[e], x = weight[e];
+      out[q] += x * r; out[q + 1] += x * g; out[q + 2] += x * b;
     }
   }
 }

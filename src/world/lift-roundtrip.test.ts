@@ -59,9 +59,9 @@ test('round trip with input-view colours: sharper, and the colour model predicts
     const d = keys[i];
     return across < 0.5 * 0.65 * (d / K.fy) ? 1 : 0; // the shrunk splats beside depth jumps
   });
-  const { weights } = inputViewWeights({ width: W, height: H, sortKey: keys, sigmaClass, sigmas: [0.65, 0.35], opacity: adjusted.opacities });
+  const weights = inputViewWeights({ width: W, height: H, sortKey: keys, sigmaClass, sigmas: [0.65, 0.35], opacity: adjusted.opacities });
   const predicted = new Float32Array(3 * W * H);
-  applyWeights(weights, adjusted.colors, W, H, predicted);
+  applyWeights(weights, adjusted.colors, predicted);
   const agreement = psnr(predicted, render.color);
   assert.ok(agreement > 40, `model and rasterizer agree to ${agreement} dB only`);
 });

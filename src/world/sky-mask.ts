@@ -24,14 +24,17 @@ export function skyMask(
   for (let x = 0; x < width; x++) {
     if (low(x)) { seen[x] = 1; stack[top++] = x; }
   }
+  const visit = (j: number) => {
+    if (!seen[j] && low(j)) { seen[j] = 1; stack[top++] = j; }
+  };
   while (top > 0) {
     const i = stack[--top];
     sky[i] = 1;
     const x = i % width;
-    const neighbours = [x > 0 ? i - 1 : -1, x + 1 < width ? i + 1 : -1, i - width, i + width];
-    for (const j of neighbours) {
-      if (j >= 0 && j < sky.length && !seen[j] && low(j)) { seen[j] = 1; stack[top++] = j; }
-    }
+    if (x > 0) visit(i - 1);
+    if (x + 1 < width) visit(i + 1);
+    if (i >= width) visit(i - width);
+    if (i + width < sky.length) visit(i + width);
   }
   return sky;
 }
