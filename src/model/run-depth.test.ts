@@ -114,6 +114,25 @@ test('built-in signature on a 200x120 photo of 50 degrees (padded to 256x160): t
   tally.check(1e-5, 'log depth');
 });
 
+test("resolution 'model': a 1000x600 photo comes back on the model's 256x154 grid, still covering the whole photo", async () => {
+  const model = await load('builtin');
+  const image = rampImage(1000, 600);
+  const maps = await runDepth(model, image, { verticalFovDegrees: 50, resolution: 'model' });
+  assert.equal(maps.kind, 'metric');
+  if (maps.kind !== 'metric') return;
+  // The model sees the photo at 256 px on the long side: 1000x600 -> 256x153.6 -> a 256x154 grid.
+  assert.deepEqual([maps.width, maps.height], [256, 154]);
+  assert.equal(maps.depth.length, 256 * 154);
+  const offset = fovTerm(50, 600, 256 / 1000, 160);
+  const tally = new ErrorTally();
+  for (let y = 2; y < 152; y++) for (let x = 2; x < 254; x++) {
+    // Grid pixel (x, y) covers the photo point ((x + 0.5) * 1000 / 256, (y + 0.5) * 600 / 154).
+    const [x0, x1] = image.at(((x + 0.5) * 1000) / 256, ((y + 0.5) * 600) / 154).map((v) => 2 * v - 1);
+    tally.add(Math.log(maps.depth[y * 256 + x]), 0.5 * x0 + 0.25 * x1 + offset, () => `${x},${y}`);
+  }
+  tally.check(1e-4, 'log depth on the model grid');
+});
+
 test('Depth Anything signature: pixel_values at multiples of 14 (the fixture refuses others), relative inverse depth out', async () => {
   const model = await load('depth-anything-like');
   const image = rampImage(150, 100);

@@ -22,6 +22,12 @@ export interface RunDepthOptions {
   onProgress?: (fraction: number, stage: string) => void;
   /** The photo's vertical field of view, for models that take one (else the manifest's default). */
   verticalFovDegrees?: number;
+  /**
+   * The grid the maps come back on, always covering the photo's field of view: 'image' (default) the
+   * photo's own pixels; 'model' the model's output resolution, for callers that upsample
+   * edge-aware themselves (lift.ts) instead of taking a plain interpolation.
+   */
+  resolution?: 'image' | 'model';
 }
 
 interface MapsCommon {
@@ -66,8 +72,9 @@ export async function runDepth(model: Model, image: RgbImage, options: RunDepthO
   signal?.throwIfAborted();
   onProgress?.(0.9, 'depth: infer');
 
-  const toImage = (output: OutputSpec, channels: number) => outputPlanes(entry.id, output, outputs[output.name], channels, plan, image);
-  const common: MapsCommon = { width: image.width, height: image.height };
+  const grid = options.resolution === 'model' ? modelGrid(entry.id, outputs, plan, image) : { width: image.width, height: image.height, plan };
+  const toImage = (output: OutputSpec, channels: number) => outputPlanes(entry.id, output, outputs[output.name], channels, grid.plan, grid);
+  const common: MapsCommon = { width: grid.width, height: grid.height };
   let depth: Float32Array | undefined;
   let relative: Float32Array | undefined;
   for (const output of entry.outputs) {
@@ -109,6 +116,23 @@ export async function runDepth(model: Model, image: RgbImage, options: RunDepthO
 }
 
 /**
+ * The photo's field of view at the resolution of the model's first output: the size the photo would
+ * have if scaled to that output, and the input plan re-expressed for that smaller "image" (plan
+ * scales are input pixels per image pixel, so they grow by the shrink factor; offsets stay).
+ */
+function modelGrid(modelId: string, outputs: Record<string, TensorData>, plan: InputPlan, image: { width: number; height: number }) {
+  const first = Object.values(outputs)[0];
+  if (!first) throw new Error(`${modelId}: expected at least one output, found none`);
+  const outW = first.dims[first.dims.length - 1];
+  const perImagePixel = (outW / plan.inputWidth) * plan.scaleX; // output pixels per photo pixel
+  const shrink = Math.min(1, perImagePixel);
+  const width = Math.max(1, Math.round(image.width * shrink));
+  const height = Math.max(1, Math.round(image.height * shrink));
+  const gridPlan: InputPlan = { ...plan, scaleX: (plan.scaleX * image.width) / width, scaleY: (plan.scaleY * image.height) / height };
+  return { width, height, plan: gridPlan };
+}
+
+/**
  * The channels of one output, each resampled to the image grid. Checks the output's shape against its
  * layout and against the input grid it must cover.
  */
@@ -118,7 +142,7 @@ function outputPlanes(
   tensor: TensorData | undefined,
   channels: number,
   plan: InputPlan,
-  image: RgbImage,
+  image: { width: number; height: number },
 ): Float32Array[] {
   const where = `${modelId}: output '${spec.name}'`;
   if (!tensor) throw new Error(`${where}: expected the model to return it, found no such output`);
