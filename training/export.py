@@ -6,9 +6,10 @@
 The ONNX graph (opset 17, dynamic N/H/W):
   inputs   image    [N,3,H,W] float32, NORMALISED as the manifest says: (v - mean) / std with v the sRGB
                     value in 0..1 (the runner in src/model does this); H, W multiples of 16
-           fov_deg  only with --fov-input: [N] float32, vertical field of view in degrees. By default the
-                    FoV is a constant 60 degrees inside the graph, because the manifest format (src/model)
-                    knows one image input only, and onnxruntime-web cannot override an initializer
+           fov_deg  [N] float32 (the runner feeds [1]): vertical field of view in degrees of the input grid;
+                    manifest kind 'vertical-fov-degrees', default 60 (used when the photo's FoV is unknown).
+                    It is a plain graph input: onnxruntime-web cannot feed an input that has an initializer.
+                    --fixed-fov bakes 60 degrees into the graph instead (one input only)
   outputs  log_depth [N,1,H,W] (log metres), confidence [N,1,H,W] (0..1), normals [N,3,H,W]
            (unit, camera frame x right / y up / z towards the viewer = 'opengl'), sky [N,1,H,W] (0..1)
 Weights are stored as float16 and cast to float32 inside the graph (half the bytes; compute stays fp32).
@@ -97,7 +98,8 @@ def sha256(path):
     return h.hexdigest()
 
 
-def manifest_entry(path, metrics_name):
+def manifest_entry(path, metrics_name, fov_input=True):
+    fov = [dict(name='fov_deg', kind='vertical-fov-degrees', default=DEFAULT_FOV)] if fov_input else []
     return dict(
         id='builtin',
         name='WorldSplat built-in depth (compact U-Net, trained on procedural scenes)',
@@ -110,11 +112,11 @@ def manifest_entry(path, metrics_name):
                f'resolution in {metrics_name}',
         inputs=[dict(name='image', kind='image', layout='NCHW', channels='RGB', valueRange=[0, 1],
                      mean=list(MEAN), std=list(STD),
-                     resize=dict(mode='pad', longSide=TRAIN_RES, multipleOf=16))],
+                     resize=dict(mode='pad', longSide=TRAIN_RES, multipleOf=16))] + fov,
         outputs=[dict(name='log_depth', layout='NCHW', meaning='log-depth', units='log metres'),
                  dict(name='confidence', layout='NCHW', meaning='confidence'),
                  dict(name='normals', layout='NCHW', meaning='normals', frame='opengl'),
-                 dict(name='sky', layout='NCHW', meaning='other', units='probability that the pixel is sky')],
+                 dict(name='sky', layout='NCHW', meaning='sky')],
     )
 
 
@@ -158,6 +160,22 @@ def write_reference(net, ref_dir):
     x.numpy().astype('<f4').tofile(os.path.join(ref_dir, 'image.bin'))
     meta['image'] = list(x.shape)
     json.dump(meta, open(os.path.join(ref_dir, 'shapes.json'), 'w'))
+    # a few held-out renders as 8-bit RGB photos, with PyTorch's metric depth for them
+    import glob
+    test = sorted(glob.glob(os.path.join(HERE, 'data', 'test', 'shard_*.npz')))
+    samples = []
+    if test:
+        with np.load(test[0]) as z:
+            for i in (0, 7, 21):
+                rgb, fov = z['rgb'][i], float(z['fov'][i])
+                img = torch.from_numpy(rgb).permute(2, 0, 1)[None].float() / 255
+                with torch.no_grad():
+                    d = net(img, torch.tensor([fov]))[0].exp()[0, 0]
+                name = f'test{i}'
+                rgb.tofile(os.path.join(ref_dir, f'{name}_rgb.bin'))
+                d.numpy().astype('<f4').tofile(os.path.join(ref_dir, f'{name}_torch_depth.bin'))
+                samples.append(dict(name=name, w=int(rgb.shape[1]), h=int(rgb.shape[0]), fov=fov))
+    json.dump(dict(samples=samples), open(os.path.join(ref_dir, 'e2e.json'), 'w'))
 
 
 def fp16_weight_error(net):
@@ -182,7 +200,7 @@ def main(argv=None):
     ap.add_argument('--no-eval', action='store_true', help='skip the held-out evaluation (smoke tests)')
     ap.add_argument('--reference', default=None, help='also write a sample input + PyTorch outputs here')
     ap.add_argument('--threads', type=int, default=1)
-    ap.add_argument('--fov-input', action='store_true', help='keep fov_deg as a second (required) graph input')
+    ap.add_argument('--fixed-fov', action='store_true', help='bake 60 degrees into the graph instead of a fov_deg input')
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
     if not os.path.exists(a.ckpt):
@@ -195,15 +213,15 @@ def main(argv=None):
     path = os.path.join(a.models, ONNX_NAME)
     tmp = path + '.tmp'
     to_onnx(net, tmp)
-    finish_graph(tmp, a.fov_input)
+    finish_graph(tmp, fov_input=not a.fixed_fov)
     os.replace(tmp, path)
     metrics_name = ONNX_NAME.replace('.onnx', '.metrics.json')
-    entry = manifest_entry(path, metrics_name)
+    entry = manifest_entry(path, metrics_name, fov_input=not a.fixed_fov)
     write_manifest(entry, a.models)
     state = ck.get('state', {})
     info = dict(onnx=dict(file=ONNX_NAME, bytes=entry['bytes'], sha256=entry['sha256'], opset=OPSET,
                           weights='float16 (cast to float32 in the graph)', onnx_checker='passed (full_check)',
-                          fov_input='graph input fov_deg [N]' if a.fov_input else 'constant 60 degrees inside the graph',
+                          fov_input='constant 60 degrees inside the graph' if a.fixed_fov else 'graph input fov_deg [N], manifest default 60',
                           fp16_weight_max_abs_log_depth_change=fp16_weight_error(net)),
                 parameters=count_params(net), training_resolution=[TRAIN_RES, TRAIN_RES],
                 training_crops=[96, 112, 128], checkpoint=os.path.relpath(a.ckpt, ROOT),

@@ -67,7 +67,7 @@ class Smoke(unittest.TestCase):
         export.main(['--ckpt', ckpt, '--models', out, '--no-eval'])
         m = onnx.load(os.path.join(out, 'worldsplat-depth.onnx'))
         onnx.checker.check_model(m)
-        self.assertEqual([i.name for i in m.graph.input], ['image'])
+        self.assertEqual([i.name for i in m.graph.input], ['image', 'fov_deg'])
         self.assertEqual([o.name for o in m.graph.output], ['log_depth', 'confidence', 'normals', 'sky'])
         size = os.path.getsize(os.path.join(out, 'worldsplat-depth.onnx'))
         self.assertLess(size, 10e6)
