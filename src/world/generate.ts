@@ -1,0 +1,86 @@
+/**
+ * generate: one photo becomes the first view of a world (the "generate" and "lift" boxes of the data
+ * flow in DESIGN.md). The photo's camera is the world's origin unless a pose is given: eye (0,0,0)
+ * looking down -Z, Y up, with the photo's vertical field of view.
+ *
+ *   photo -> depth model (metric, or relative + the built-in model for scale) -> lift -> splats
+ *
+ * Everything here is pure and environment-free: the caller decodes the photo and loads the models.
+ */
+import { type Intrinsics, Pose, intrinsicsFromFov } from '../core/camera.ts';
+import type { SplatCloud } from '../core/splat-cloud.ts';
+import { type DepthMaps, type Model, relativeInverseToMetric, runDepth } from '../model/index.ts';
+import { type FloatField, type LiftOptions, type RgbImage, liftToSplats } from './lift.ts';
+import { bilinearResample } from './resample.ts';
+
+/** Used when nothing says what the photo's field of view was; typical of phone cameras held upright. */
+export const DEFAULT_VERTICAL_FOV = 60;
+
+export interface GenerateOptions {
+  /** the photo's vertical field of view in degrees; default DEFAULT_VERTICAL_FOV */
+  verticalFovDegrees?: number;
+  /** where the photo's camera is; default the world origin */
+  pose?: Pose;
+  /**
+   * a metric model that fixes scale and shift when `model` gives only relative inverse depth (Depth
+   * Anything); required for such models
+   */
+  metricReference?: Model;
+  lift?: Omit<LiftOptions, 'signal' | 'onProgress'>;
+  signal?: AbortSignal;
+  onProgress?: (fraction: number, stage: string) => void;
+}
+
+/** A generated view: its splats and what the posed-frame memory keeps of it. */
+export interface GeneratedView {
+  splats: SplatCloud;
+  pose: Pose;
+  /** intrinsics for `image`'s size */
+  intrinsics: Intrinsics;
+  image: RgbImage;
+  /** metric depth along the view axis on the model's grid over the photo (Infinity = sky) */
+  depth: FloatField;
+  confidence?: FloatField;
+}
+
+export async function generateFromPhoto(photo: RgbImage, model: Model, options: GenerateOptions = {}): Promise<GeneratedView> {
+  const { signal, onProgress } = options;
+  const fov = options.verticalFovDegrees ?? DEFAULT_VERTICAL_FOV;
+  const intrinsics = intrinsicsFromFov(photo.width, photo.height, fov);
+  const pose = options.pose ?? Pose.identity();
+
+  const maps = await metricDepth(photo, model, fov, options.metricReference, signal, (f, s) => onProgress?.(0.6 * f, s));
+  const field = (data: Float32Array | undefined): FloatField | undefined => data && { width: maps.width, height: maps.height, data };
+  const depth: FloatField = { width: maps.width, height: maps.height, data: maps.depth };
+  if (maps.sky) for (let i = 0; i < maps.sky.length; i++) if (maps.sky[i] > 0.5) depth.data[i] = Infinity;
+
+  const splats = liftToSplats(
+    { image: photo, depth, confidence: field(maps.confidence), normals: field(maps.normals), intrinsics, pose },
+    { ...options.lift, signal, onProgress: (f, s) => onProgress?.(0.6 + 0.4 * f, `lift: ${s}`) },
+  );
+  onProgress?.(1, 'done');
+  return { splats, pose, intrinsics, image: photo, depth, confidence: field(maps.confidence) };
+}
+
+type MetricMaps = DepthMaps & { kind: 'metric' };
+
+/** The model's maps on its own grid, with relative depth turned metric against the reference model. */
+async function metricDepth(
+  photo: RgbImage,
+  model: Model,
+  fov: number,
+  reference: Model | undefined,
+  signal: AbortSignal | undefined,
+  onProgress: (fraction: number, stage: string) => void,
+): Promise<MetricMaps> {
+  const maps = await runDepth(model, photo, { verticalFovDegrees: fov, resolution: 'model', signal, onProgress: (f, s) => onProgress(0.5 * f, s) });
+  if (maps.kind === 'metric') return maps;
+  if (!reference) {
+    throw new Error(`${model.entry.id}: expected a metric reference model to scale its relative depth, found none`);
+  }
+  const ref = await runDepth(reference, photo, { verticalFovDegrees: fov, resolution: 'model', signal, onProgress: (f, s) => onProgress(0.5 + 0.5 * f, `reference ${s}`) });
+  if (ref.kind !== 'metric') throw new Error(`${reference.entry.id}: expected a metric depth model as reference, found a relative one`);
+  const refOnGrid = bilinearResample(ref.depth, ref.width, ref.height, 1, maps.width, maps.height);
+  const aligned = relativeInverseToMetric(maps.relativeInverseDepth, refOnGrid);
+  return { ...maps, kind: 'metric', depth: aligned.depth };
+}
