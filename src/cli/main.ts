@@ -7,6 +7,7 @@ import { UsageError } from './errors.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { convertCommand } from './commands/convert.ts';
 import { renderCommand } from './commands/render.ts';
+import { generateCommand } from './commands/generate.ts';
 
 export interface Command {
   summary: string;
@@ -16,6 +17,7 @@ export interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
+  generate: generateCommand,
   inspect: inspectCommand,
   convert: convertCommand,
   render: renderCommand,

@@ -1,0 +1,44 @@
+/**
+ * Models for the command line: the shipped manifest (models/manifest.json) merged with the pretrained
+ * models listed in src/model/pretrained.json, shipped files read from models/, downloads cached in
+ * $XDG_CACHE_HOME/worldsplat/models (or ~/.cache/...).
+ */
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Manifest, type Model, PRETRAINED_MODELS, loadModel, mergeManifests, parseManifest, resolveModel } from '../model/index.ts';
+import { FolderModelCache } from '../model/node/folder-cache.ts';
+import type { ProgressCallback } from './progress.ts';
+
+export const MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
+
+export async function loadManifest(): Promise<Manifest> {
+  const path = join(MODELS_DIR, 'manifest.json');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new Error(`models: expected the built-in model's manifest at ${path} (made by npm run export-model), found none`);
+  }
+  return mergeManifests(parseManifest(JSON.parse(text), 'models/manifest.json'), PRETRAINED_MODELS);
+}
+
+export const modelCacheFolder = (): string =>
+  join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'worldsplat', 'models');
+
+/**
+ * The model with this id, ready to run. A download that fails falls back to the built-in model; the
+ * reason is passed to `warn` as one line.
+ */
+export async function openModel(id: string, manifest: Manifest, warn: (line: string) => void, onProgress?: ProgressCallback): Promise<Model> {
+  const resolved = await resolveModel(id, {
+    manifest,
+    fetch: globalThis.fetch,
+    cache: new FolderModelCache(modelCacheFolder()),
+    readShipped: async (file) => new Uint8Array(await readFile(join(MODELS_DIR, file))),
+    onProgress,
+  });
+  if (resolved.warning) warn(resolved.warning);
+  return loadModel(resolved.entry, resolved.bytes);
+}
