@@ -17,80 +17,98 @@ export const GRID_COLUMNS = 16;
 export const GRID_ROWS = 12;
 const GRID_CELLS = GRID_COLUMNS * GRID_ROWS;
 const DEPTH_TOLERANCE = 1.05;
-/** camera data per frame: eye 3, cameraFromWorld 9, fx fy cx cy width height 6, forward 3, cos/sin of the cone half-angle 2, reach 1 */
-const STRIDE = 24;
+/** camera per frame, for scoring: eye 3, cameraFromWorld 9, fx fy cx cy width height 6 */
+const CAMERA_STRIDE = 18;
+/** frustum bound per frame, for the pre-filter (kept apart so its scan reads one compact array): eye 3, forward 3, cos/sin of the cone half-angle 2, reach 1 */
+const BOUND_STRIDE = 9;
+
+/**
+ * Samples visited in bit-reversed order of their index (depth, row, column bits): the first few
+ * already span near and far, left and right, top and bottom, so a frame that sees little of the
+ * frustum misses early and is dropped early (see score's `need`).
+ */
+const VISIT_ORDER = Int32Array.from({ length: 64 }, (_, j) => {
+  let i = 0;
+  for (let b = 0; b < 6; b++) if (j & (1 << b)) i |= 1 << (5 - b);
+  return i;
+});
 
 export class FrameIndex {
   count = 0;
-  private cameras = new Float64Array(STRIDE * 64);
+  private cameras = new Float64Array(CAMERA_STRIDE * 64);
+  private bounds = new Float64Array(BOUND_STRIDE * 64);
   private grids = new Float32Array(GRID_CELLS * 64);
 
   add(frame: MemoryFrame): void {
-    if (this.count * STRIDE >= this.cameras.length) {
-      const cameras = new Float64Array(this.cameras.length * 2);
-      cameras.set(this.cameras);
-      this.cameras = cameras;
-      const grids = new Float32Array(this.grids.length * 2);
-      grids.set(this.grids);
-      this.grids = grids;
+    if (this.count * CAMERA_STRIDE >= this.cameras.length) {
+      this.cameras = grown(this.cameras);
+      this.bounds = grown(this.bounds);
+      this.grids = grown(this.grids);
     }
-    const o = this.count * STRIDE;
+    const o = this.count * CAMERA_STRIDE, b = this.count * BOUND_STRIDE;
     const c = this.cameras;
     const k = storedIntrinsics(frame);
     const pose = frame.pose;
     c.set(pose.position, o);
     c.set(pose.cameraFromWorld, o + 3);
     c.set([k.fx, k.fy, k.cx, k.cy, k.width, k.height], o + 12);
-    c.set(pose.forward(), o + 18);
     // Half-angle of a cone around the view axis that holds the whole frustum: the farthest corner.
     const tx = Math.max(k.cx, k.width - k.cx) / k.fx, ty = Math.max(k.cy, k.height - k.cy) / k.fy;
     const cornerTan = Math.hypot(tx, ty);
     const cos = 1 / Math.sqrt(1 + cornerTan * cornerTan);
-    c[o + 21] = cos;
-    c[o + 22] = cornerTan * cos;
     const grid = this.grids.subarray(this.count * GRID_CELLS, (this.count + 1) * GRID_CELLS);
     const maxDepth = farthestDepthGrid(frame.depth, frame.width, frame.height, grid);
     // Farthest distance from the eye to anything the frame saw (Infinity where it saw sky).
-    c[o + 23] = (maxDepth * DEPTH_TOLERANCE) / cos;
+    this.bounds.set([...pose.position, ...pose.forward(), cos, cornerTan * cos, (maxDepth * DEPTH_TOLERANCE) / cos], b);
     this.count++;
   }
 
   /**
    * Indices of frames whose frustum may hold a sample: the samples' bounding sphere must be within
    * the frame's reach and meet its bounding cone. Conservative (never drops a frame that would
-   * score above 0); a linear scan of ~20 flops per frame, about 30 us at 10,000 frames.
+   * score above 0). Frames whose cone holds the sphere's centre (likely good) are written first, so
+   * scoring meets strong frames early and can drop weak ones sooner.
    */
   candidates(q: QuerySamples, out: Int32Array): number {
-    const c = this.cameras;
+    const c = this.bounds;
     const [qx, qy, qz] = q.centre;
     const r = q.radius;
-    let n = 0;
-    for (let i = 0, o = 0; i < this.count; i++, o += STRIDE) {
+    let front = 0, back = this.count;
+    for (let i = 0, o = 0; i < this.count; i++, o += BOUND_STRIDE) {
       const vx = qx - c[o], vy = qy - c[o + 1], vz = qz - c[o + 2];
       const dist = Math.sqrt(vx * vx + vy * vy + vz * vz);
-      if (dist <= r) { out[n++] = i; continue; }
-      if (dist - r > c[o + 23]) continue;
+      if (dist <= r) { out[front++] = i; continue; }
+      if (dist - r > c[o + 8]) continue;
       // Sphere meets cone iff angle(view axis, centre) <= half-angle + angular radius of the sphere.
-      const cosBeta = (vx * c[o + 18] + vy * c[o + 19] + vz * c[o + 20]) / dist;
+      const cosBeta = (vx * c[o + 3] + vy * c[o + 4] + vz * c[o + 5]) / dist;
+      const cosAlpha = c[o + 6], sinAlpha = c[o + 7];
+      if (cosBeta >= cosAlpha) { out[front++] = i; continue; }
       const sinGamma = r / dist, cosGamma = Math.sqrt(1 - sinGamma * sinGamma);
-      const cosAlpha = c[o + 21], sinAlpha = c[o + 22];
       // cos(alpha + gamma), monotonic since alpha < 90 (pinhole) and gamma <= 90 degrees.
-      if (cosBeta >= cosAlpha * cosGamma - sinAlpha * sinGamma) out[n++] = i;
+      if (cosBeta >= cosAlpha * cosGamma - sinAlpha * sinGamma) out[--back] = i;
     }
-    return n;
+    // Move the weak ones (written backwards from the end) to follow the strong ones.
+    out.copyWithin(front, back, this.count);
+    return front + this.count - back;
   }
 
-  /** Share of the samples that frame `i` sees (0..1). */
-  score(i: number, q: QuerySamples): number {
-    const c = this.cameras, o = i * STRIDE;
+  /**
+   * How many of the samples frame `i` sees; -1 as soon as it is clear that fewer than `need` will
+   * be (the caller only wants frames that can reach the k-th best so far).
+   */
+  seenCount(i: number, q: QuerySamples, need = 0): number {
+    const c = this.cameras, o = i * CAMERA_STRIDE;
     const ex = c[o], ey = c[o + 1], ez = c[o + 2];
     const r0 = c[o + 3], r1 = c[o + 4], r2 = c[o + 5], r3 = c[o + 6], r4 = c[o + 7], r5 = c[o + 8], r6 = c[o + 9], r7 = c[o + 10], r8 = c[o + 11];
     const fx = c[o + 12], fy = c[o + 13], cx = c[o + 14], cy = c[o + 15], w = c[o + 16], h = c[o + 17];
     const cellsPerU = GRID_COLUMNS / w, cellsPerV = GRID_ROWS / h;
     const grid = this.grids, g = i * GRID_CELLS;
-    const p = q.points;
+    const p = q.points, n = q.count;
+    const order = n === VISIT_ORDER.length ? VISIT_ORDER : null;
     let seen = 0;
-    for (let s = 0; s < p.length; s += 3) {
+    for (let j = 0; j < n; j++) {
+      if (seen + n - j < need) return -1;
+      const s = 3 * (order ? order[j] : j);
       const dx = p[s] - ex, dy = p[s + 1] - ey, dz = p[s + 2] - ez;
       const depth = -(r6 * dx + r7 * dy + r8 * dz);
       if (!(depth > 0)) continue;
@@ -100,14 +118,20 @@ export class FrameIndex {
       const cell = g + ((v * cellsPerV) | 0) * GRID_COLUMNS + ((u * cellsPerU) | 0);
       if (depth <= grid[cell] * DEPTH_TOLERANCE) seen++;
     }
-    return seen / q.count;
+    return seen;
   }
 
   /** Squared distance from frame i's eye to a point (the tie-breaker after the score). */
   eyeDistanceSquared(i: number, point: ArrayLike<number>): number {
-    const c = this.cameras, o = i * STRIDE;
+    const c = this.cameras, o = i * CAMERA_STRIDE;
     return (point[0] - c[o]) ** 2 + (point[1] - c[o + 1]) ** 2 + (point[2] - c[o + 2]) ** 2;
   }
+}
+
+function grown<T extends Float64Array | Float32Array>(a: T): T {
+  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /** Fills `grid` with the farthest depth per cell (Infinity where any pixel saw sky / unknown); returns the overall farthest. */

@@ -157,16 +157,34 @@ export class PosedFrameMemory {
     let n: number;
     if (prefilter) n = this.index.candidates(samples, ids);
     else for (n = 0; n < this.list.length; n++) ids[n] = n;
-    const hits: { i: number; score: number; dist: number }[] = [];
-    for (let j = 0; j < n; j++) {
+    // Top k so far, best first. Once k are held, a frame must reach the k-th one's count to matter,
+    // which lets seenCount stop early; the brute-force anchor always counts every sample.
+    const best: Hit[] = [];
+    for (let j = 0; j < n && k > 0; j++) {
       const i = ids[j];
-      const score = this.index.score(i, samples);
-      if (score > 0) hits.push({ i, score, dist: this.index.eyeDistanceSquared(i, pose.position) });
+      const need = prefilter && best.length === k ? best[k - 1].seen : 1;
+      const seen = this.index.seenCount(i, samples, need);
+      if (seen < need) continue;
+      const hit = { i, seen, dist: this.index.eyeDistanceSquared(i, pose.position) };
+      if (best.length === k && !ranksAbove(hit, best[k - 1])) continue;
+      let at = best.length;
+      while (at > 0 && ranksAbove(hit, best[at - 1])) at--;
+      best.splice(at, 0, hit);
+      if (best.length > k) best.pop();
     }
-    hits.sort((a, b) => b.score - a.score || a.dist - b.dist || this.list[a.i].id - this.list[b.i].id);
-    return hits.slice(0, k).map((h) => ({ frame: this.list[h.i], score: h.score }));
+    return best.map((h) => ({ frame: this.list[h.i], score: h.seen / samples.count }));
   }
 }
+
+interface Hit {
+  /** position in the memory (ids grow with it, so a lower i is an older frame) */
+  i: number;
+  seen: number;
+  dist: number;
+}
+
+/** More samples seen, then the nearer eye, then the older frame. */
+const ranksAbove = (a: Hit, b: Hit): boolean => (a.seen !== b.seen ? a.seen > b.seen : a.dist !== b.dist ? a.dist < b.dist : a.i < b.i);
 
 function checkIntrinsics(k: Intrinsics): void {
   const ok = Number.isInteger(k.width) && Number.isInteger(k.height) && k.width > 0 && k.height > 0
