@@ -69,7 +69,7 @@ renderer.setAnimationLoop(() => {
     return { handOverMs: performance.now() - t0 };
   },
   shownSplatCount: () => spark.display.numSplats,
-  busy: () => spark.sorting || spark.dirty,
+  busy: () => spark.sorting || spark.sortDirty,
   /** Orbits for `count` frames and returns the frame intervals in ms. */
   orbit(count: number, step: number): Promise<number[]> {
     frames.length = 0;
@@ -87,11 +87,11 @@ renderer.setAnimationLoop(() => {
       };
     });
   },
-  /** Resolves at the first frame after which `shownSplatCount() >= n`. */
+  /** Resolves after the first frame drawn with all `n` splats sorted in (same test as the app's). */
   whenShown(n: number): Promise<number> {
     return new Promise((resolve) => {
       onFrame = (now) => {
-        if (spark.display.numSplats >= n) {
+        if (spark.display.numSplats >= n && !spark.sorting && !spark.sortDirty) {
           onFrame = null;
           resolve(now);
         }

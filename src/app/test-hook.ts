@@ -18,13 +18,15 @@ export interface PoseJson {
 }
 
 export interface WorldSplatHook {
-  /** Resolves when the first world is shown and drawn. */
+  /** Resolves when the first world has been handed to the renderer (or failed to load); see settled(). */
   ready: Promise<void>;
   getPose(): PoseJson;
   /** Yaw/pitch camera: any roll in `rotation` is dropped. */
   setPose(pose: PoseJson): void;
   splatCount(): number;
   shownSplatCount(): number;
+  /** True while the renderer still works on a picture that would differ from the one shown. */
+  busy(): boolean;
   /** Resolves after a frame drawn with everything sorted and uploaded (the picture is final). */
   settled(timeoutMs?: number): Promise<void>;
   lastError(): string | null;
@@ -74,6 +76,7 @@ export function installTestHook(app: ViewerApp, ready: Promise<void>): void {
     },
     splatCount: () => app.renderer.splatCount(),
     shownSplatCount: () => app.renderer.shownSplatCount(),
+    busy: () => app.renderer.busy(),
     async settled(timeoutMs = 60_000) {
       const deadline = performance.now() + timeoutMs;
       // Two quiet frames in a row: the first may still have started a sort the second waits out.

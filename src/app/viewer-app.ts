@@ -4,9 +4,10 @@
  * Knows the renderer only through the SplatRenderer interface.
  */
 import type { SplatCloud } from '../core/splat-cloud.ts';
-import { DEFAULT_FOV_DEG, startViewForCloud } from './camera/start-view.ts';
+import { DEFAULT_FOV_DEG, robustBox, startViewForCloud } from './camera/start-view.ts';
 import { decodeViewHash, encodeViewHash } from './camera/url-pose.ts';
-import { type ViewState, poseFromView } from './camera/view-state.ts';
+import { type ViewState, forwardOf, poseFromView } from './camera/view-state.ts';
+import type { Vec3 } from '../core/vec3.ts';
 import { type ExportFormat, downloadBlob, exportWorld } from './files/export-world.ts';
 import { FileInputs } from './files/file-inputs.ts';
 import { type LoadOptions, loadWorldFromFile, loadWorldFromUrl } from './files/load-world.ts';
@@ -45,6 +46,8 @@ export class ViewerApp {
   /** Set by the URL (#cam=...) before the first world arrives: that view wins over the world's own. */
   private viewFromUrl: ViewState | null = null;
   private readonly frameListeners = new Set<() => void>();
+  /** Middle of the shown world's bulk: what orbit mode circles when it is switched on. */
+  private worldCentre: Vec3 | null = null;
 
   constructor(
     readonly container: HTMLElement,
@@ -73,12 +76,18 @@ export class ViewerApp {
     new ResizeObserver(() => this.resize()).observe(container);
     this.resize();
     window.addEventListener('hashchange', () => this.applyHash());
+    window.addEventListener('keydown', (e) => {
+      const t = e.target as HTMLElement | null;
+      if (e.code === 'KeyO' && !(t && (t.tagName === 'INPUT' || t.tagName === 'SELECT'))) this.changeSetting('orbit', !this.settings.orbit);
+    });
     this.applyHash();
   }
 
   /** Replaces the world; the camera goes to `startView` (or one chosen from the world's bounds). */
   showWorld(cloud: SplatCloud, startView?: ViewState): void {
     this.world.replace(cloud);
+    const box = robustBox(cloud);
+    this.worldCentre = box ? ([0, 1, 2].map((a) => (box.min[a] + box.max[a]) / 2) as Vec3) : null;
     this.renderer.clearChunks();
     this.renderer.addChunk(cloud);
     const aspect = this.renderer.canvas.clientWidth / Math.max(1, this.renderer.canvas.clientHeight) || 16 / 9;
@@ -229,10 +238,19 @@ export class ViewerApp {
         this.renderer.setBackground(hexToRgb(s.background));
         break;
       case 'orbit':
-        this.controls.setOrbit(s.orbit);
+        this.controls.setOrbit(s.orbit, this.orbitDistance());
         break;
     }
     this.needsRender = true;
+  }
+
+  /** Orbit around the point ahead at the depth of the world's middle (5 m when there is no world). */
+  private orbitDistance(): number {
+    const view = this.controls.getView();
+    if (!this.worldCentre) return 5;
+    const f = forwardOf(view.yaw, view.pitch);
+    const d = [0, 1, 2].reduce((sum, a) => sum + (this.worldCentre![a] - view.position[a]) * f[a], 0);
+    return Math.max(0.5, d);
   }
 
   private resize(): void {

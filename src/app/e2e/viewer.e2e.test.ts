@@ -12,7 +12,8 @@ import { randomCloud } from '../../core/random.ts';
 import { SplatCloud } from '../../core/splat-cloud.ts';
 import { readPly } from '../../io/ply-reader.ts';
 import { writePly } from '../../io/ply-writer.ts';
-import { encodeRgbaPng } from '../../io/png.ts';
+import { decodePng, encodeRgbaPng } from '../../io/png.ts';
+import { readSplat } from '../../io/splat-format.ts';
 import { renderSplats, toRgba8 } from '../../render/rasterizer.ts';
 import type { PoseJson } from '../test-hook.ts';
 import { type Harness, startHarness } from './harness.ts';
@@ -144,15 +145,12 @@ describe('viewer in headless Chromium', () => {
     assert.ok(Math.abs(grew / expected - 1) < 0.02, `the splat grew by ${grew.toFixed(4)}, the projection predicts ${expected.toFixed(4)}`);
   });
 
-  test('Export .ply downloads the shown world, and our reader reads back the same splats', async () => {
+  test('Export .ply / .splat / .png download the shown world and view, as our readers see them', async () => {
     const cloud = randomCloud(150, 21, 3, 1).transform({ translation: [0, 0, -3] });
     const truth = readPly(await openWorld(cloud, 'to-export.ply'));
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.locator('.lil-gui button', { hasText: 'Export .ply' }).click(),
-    ]);
-    assert.equal(download.suggestedFilename(), 'world.ply');
-    const exported = readPly(new Uint8Array(readFileSync((await download.path())!)));
+    const plyFile = await download(page, 'Export .ply');
+    assert.equal(plyFile.name, 'world.ply');
+    const exported = readPly(plyFile.bytes);
     assert.equal(exported.count, truth.count);
     assert.equal(exported.shDegree, truth.shDegree);
     // File encodings (log scale, logit opacity, SH DC) round-trip through float32 math: ~1e-6.
@@ -162,6 +160,23 @@ describe('viewer in headless Chromium', () => {
         assert.ok(Math.abs(a[i] - b[i]) <= 1e-5 * Math.max(1, Math.abs(b[i])), `${key}[${i}]: exported ${a[i]} vs shown ${b[i]}`);
       }
     }
+
+    // .splat keeps float32 centres; the rest is 8-bit, so only positions are compared exactly.
+    const splatFile = await download(page, 'Export .splat');
+    assert.equal(splatFile.name, 'world.splat');
+    const asSplat = readSplat(splatFile.bytes);
+    assert.equal(asSplat.count, truth.count);
+    const sortedRows = (c: SplatCloud) => Array.from({ length: c.count }, (_, i) => Array.from(c.positions.subarray(3 * i, 3 * i + 3)).join(',')).sort();
+    assert.deepEqual(sortedRows(asSplat), sortedRows(truth), 'same centres (the .splat writer may reorder)');
+
+    // The screenshot is the picture on the canvas.
+    const show = await hideOverlays(page);
+    const onCanvas = await canvasPixels(page);
+    await show(); // the button must be visible to be clicked; the PNG holds the canvas only anyway
+    const shot = await download(page, 'Screenshot .png');
+    const png = decodePng(shot.bytes);
+    const shotImage = { width: png.width, height: png.height, data: Uint8Array.from({ length: png.width * png.height * 4 }, (_, j) => (j % 4 === 3 ? 255 : png.data[png.channels * (j >> 2) + (j % 4)])) };
+    assert.ok(meanAbsoluteError(onCanvas, shotImage) < 0.5, 'the PNG shows what the canvas shows');
   });
 
   test('a corrupt file shows its one-line error and leaves the shown world exactly as it was', async () => {
@@ -207,6 +222,12 @@ describe('viewer in headless Chromium', () => {
     assert.equal(back.fovDeg, 65);
   });
 });
+
+/** Clicks a panel button and returns the file the browser downloads. */
+async function download(page: Page, button: string): Promise<{ name: string; bytes: Uint8Array }> {
+  const [d] = await Promise.all([page.waitForEvent('download'), page.locator('.lil-gui button', { hasText: button }).click()]);
+  return { name: d.suggestedFilename(), bytes: new Uint8Array(readFileSync((await d.path())!)) };
+}
 
 /** Brightness-weighted centroid and isotropic spread (px) of the image, pixel centres at +0.5. */
 function blobStats(img: Rgba8Image): { u: number; v: number; sigma: number } {

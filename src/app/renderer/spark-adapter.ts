@@ -35,6 +35,7 @@ export class SparkAdapter implements SplatRenderer {
   private readonly splatScale = dyno.dynoFloat(1);
   private shDegree = 3;
   private needsRenderCallbacks: Array<() => void> = [];
+  private rendering = false;
 
   constructor(canvas: HTMLCanvasElement, options: SparkAdapterOptions = {}) {
     this.canvas = canvas;
@@ -43,7 +44,11 @@ export class SparkAdapter implements SplatRenderer {
     this.camera = new THREE.PerspectiveCamera(60, 1, options.near ?? 0.02, options.far ?? 5000);
     this.spark = new SparkRenderer({
       renderer: this.renderer,
-      onDirty: () => this.needsRenderCallbacks.forEach((cb) => cb()),
+      // Spark also reports "dirty" from inside render() when that very render started a sort; only
+      // later reports (a sort finished) mean another frame would look different.
+      onDirty: () => {
+        if (!this.rendering) this.needsRenderCallbacks.forEach((cb) => cb());
+      },
       // Image formation as in 3DGS (and our CPU reference, src/render/rasterizer.ts), which is what
       // INRIA-trained and our generated worlds expect: 0.3 px² low-pass added to every projected
       // covariance without opacity compensation, footprints to 3 sigma, splats under 1/255 dropped,
@@ -125,11 +130,17 @@ export class SparkAdapter implements SplatRenderer {
   }
 
   render(): void {
-    this.renderer.render(this.scene, this.camera);
+    this.rendering = true;
+    try {
+      this.renderer.render(this.scene, this.camera);
+    } finally {
+      this.rendering = false;
+    }
   }
 
   busy(): boolean {
-    return this.spark.sorting || this.spark.dirty;
+    // sortDirty: a newer view is waiting for the sort in flight to finish.
+    return this.spark.sorting || this.spark.sortDirty || this.spark.dirty;
   }
 
   onNeedsRender(callback: () => void): void {
