@@ -1,0 +1,60 @@
+/**
+ * How well a remembered frame saw a surface point: whether it saw the point at all (the point lies
+ * on the surface the frame's stored depth shows there, not behind it nor in the free space before
+ * it), and if so, how fine its pixels were there and how obliquely it looked.
+ */
+import { storedIntrinsics } from '../memory/frame.ts';
+import type { MemoryFrame } from '../memory/frame.ts';
+
+/** Relative depth tolerance of "on the surface the frame saw": stored depth is point-sampled at thumbnail resolution. */
+const SURFACE_TOLERANCE = 0.05;
+
+export interface FrameView {
+  /** world -> frame camera, eye, stored picture intrinsics, generated focal length */
+  frame: MemoryFrame;
+  r: readonly number[];
+  eye: readonly number[];
+  fx: number; fy: number; cx: number; cy: number;
+  focal: number;
+}
+
+export function frameView(frame: MemoryFrame): FrameView {
+  const k = storedIntrinsics(frame);
+  return { frame, r: frame.pose.cameraFromWorld, eye: frame.pose.position, fx: k.fx, fy: k.fy, cx: k.cx, cy: k.cy, focal: Math.sqrt(frame.intrinsics.fx * frame.intrinsics.fy) };
+}
+
+export interface Sighting {
+  /** metres per pixel of the frame at the point (frontal), at the resolution it was generated */
+  footprint: number;
+  /** |cos| of the angle between the frame's ray to the point and the surface normal */
+  cosIncidence: number;
+}
+
+/**
+ * The frame's sighting of world point x with unit world normal n, or null when the frame did not
+ * see it. Visibility: the point's depth must lie within the stored depths of the 2 x 2 pixels
+ * around its projection (widened by 5%), so a sloped surface between pixel centres still counts.
+ */
+export function sighting(view: FrameView, x: number, y: number, z: number, nx: number, ny: number, nz: number): Sighting | null {
+  const { r, eye, frame } = view;
+  const dx = x - eye[0], dy = y - eye[1], dz = z - eye[2];
+  const depth = -(r[6] * dx + r[7] * dy + r[8] * dz);
+  if (!(depth > 0)) return null;
+  const u = view.cx + (view.fx * (r[0] * dx + r[1] * dy + r[2] * dz)) / depth;
+  const v = view.cy - (view.fy * (r[3] * dx + r[4] * dy + r[5] * dz)) / depth;
+  const w = frame.width, h = frame.height;
+  if (!(u >= 0 && u < w && v >= 0 && v < h)) return null;
+  // The 2 x 2 pixel centres around (u, v), clamped at the border.
+  const x0 = Math.max(0, Math.min(w - 1, Math.floor(u - 0.5))), x1 = Math.min(w - 1, x0 + 1);
+  const y0 = Math.max(0, Math.min(h - 1, Math.floor(v - 0.5))), y1 = Math.min(h - 1, y0 + 1);
+  let lo = Infinity, hi = 0;
+  for (const i of [y0 * w + x0, y0 * w + x1, y1 * w + x0, y1 * w + x1]) {
+    const d = frame.depth[i];
+    if (!(d > 0)) continue; // sky: the frame saw through here
+    if (d < lo) lo = d;
+    if (d > hi) hi = d;
+  }
+  if (!(depth >= lo * (1 - SURFACE_TOLERANCE) && depth <= hi * (1 + SURFACE_TOLERANCE))) return null;
+  const distance = Math.sqrt(dx * dx + dy * dy + dz * dz);
+  return { footprint: depth / view.focal, cosIncidence: Math.abs(dx * nx + dy * ny + dz * nz) / distance };
+}
