@@ -24,7 +24,7 @@ import { renderSplats } from '../../render/rasterizer.ts';
 import { depthEdges, edgeJumpThreshold } from '../depth-edges.ts';
 import { normalsFromDepth } from '../surface-normals.ts';
 import type { World } from '../world.ts';
-import { frameView, sighting } from './view-quality.ts';
+import { type Sighting, frameView, sighting } from './view-quality.ts';
 
 export const HOLE_EMPTY = 1;
 export const HOLE_POORLY_SEEN = 2;
@@ -72,6 +72,7 @@ export function coverage(world: World, pose: Pose, intrinsics: Intrinsics, optio
 
   const mask = new Uint8Array(width * height);
   let holes = 0;
+  const seenAt: Sighting = { footprint: 0, cosIncidence: 0 };
   for (let j = 0, i = 0; j < height; j++) {
     for (let c = 0; c < width; c++, i++) {
       if (!(alpha[i] >= minAlpha)) { mask[i] = HOLE_EMPTY; holes++; continue; }
@@ -84,11 +85,10 @@ export function coverage(world: World, pose: Pose, intrinsics: Intrinsics, optio
       const nx = m[0] * cx + m[1] * cy + m[2] * cz, ny = m[3] * cx + m[4] * cy + m[5] * cz, nz = m[6] * cx + m[7] * cy + m[8] * cz;
       const queryFootprint = d / queryFocal;
       let seen = false, seenWell = false;
-      for (const view of views) {
-        const s = sighting(view, x, y, z, nx, ny, nz);
-        if (!s) continue;
+      for (let f = 0; f < views.length; f++) {
+        if (!sighting(views[f], x, y, z, nx, ny, nz, seenAt)) continue;
         seen = true;
-        if (s.footprint <= maxRatio * queryFootprint && s.cosIncidence >= minCos) { seenWell = true; break; }
+        if (seenAt.footprint <= maxRatio * queryFootprint && seenAt.cosIncidence >= minCos) { seenWell = true; break; }
       }
       if (seen && !seenWell) { mask[i] = HOLE_POORLY_SEEN; holes++; }
     }

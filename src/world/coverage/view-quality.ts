@@ -31,30 +31,30 @@ export interface Sighting {
 }
 
 /**
- * The frame's sighting of world point x with unit world normal n, or null when the frame did not
- * see it. Visibility: the point's depth must lie within the stored depths of the 2 x 2 pixels
+ * The frame's sighting of world point x with unit world normal n, written into `out` (reused: this
+ * runs per pixel per frame); false when the frame did not see the point. Visibility: the point's depth must lie within the stored depths of the 2 x 2 pixels
  * around its projection (widened by 5%), so a sloped surface between pixel centres still counts.
  */
-export function sighting(view: FrameView, x: number, y: number, z: number, nx: number, ny: number, nz: number): Sighting | null {
+export function sighting(view: FrameView, x: number, y: number, z: number, nx: number, ny: number, nz: number, out: Sighting): boolean {
   const { r, eye, frame } = view;
   const dx = x - eye[0], dy = y - eye[1], dz = z - eye[2];
   const depth = -(r[6] * dx + r[7] * dy + r[8] * dz);
-  if (!(depth > 0)) return null;
+  if (!(depth > 0)) return false;
   const u = view.cx + (view.fx * (r[0] * dx + r[1] * dy + r[2] * dz)) / depth;
   const v = view.cy - (view.fy * (r[3] * dx + r[4] * dy + r[5] * dz)) / depth;
   const w = frame.width, h = frame.height;
-  if (!(u >= 0 && u < w && v >= 0 && v < h)) return null;
+  if (!(u >= 0 && u < w && v >= 0 && v < h)) return false;
   // The 2 x 2 pixel centres around (u, v), clamped at the border.
   const x0 = Math.max(0, Math.min(w - 1, Math.floor(u - 0.5))), x1 = Math.min(w - 1, x0 + 1);
   const y0 = Math.max(0, Math.min(h - 1, Math.floor(v - 0.5))), y1 = Math.min(h - 1, y0 + 1);
-  let lo = Infinity, hi = 0;
-  for (const i of [y0 * w + x0, y0 * w + x1, y1 * w + x0, y1 * w + x1]) {
-    const d = frame.depth[i];
-    if (!(d > 0)) continue; // sky: the frame saw through here
-    if (d < lo) lo = d;
-    if (d > hi) hi = d;
-  }
-  if (!(depth >= lo * (1 - SURFACE_TOLERANCE) && depth <= hi * (1 + SURFACE_TOLERANCE))) return null;
+  const stored = frame.depth;
+  const d00 = stored[y0 * w + x0], d01 = stored[y0 * w + x1], d10 = stored[y1 * w + x0], d11 = stored[y1 * w + x1];
+  // 0 is sky: the frame saw through there, so it bounds nothing (Infinity for lo, 0 for hi).
+  const lo = Math.min(d00 || Infinity, d01 || Infinity, d10 || Infinity, d11 || Infinity);
+  const hi = Math.max(d00, d01, d10, d11);
+  if (!(depth >= lo * (1 - SURFACE_TOLERANCE) && depth <= hi * (1 + SURFACE_TOLERANCE))) return false;
   const distance = Math.sqrt(dx * dx + dy * dy + dz * dz);
-  return { footprint: depth / view.focal, cosIncidence: Math.abs(dx * nx + dy * ny + dz * nz) / distance };
+  out.footprint = depth / view.focal;
+  out.cosIncidence = Math.abs(dx * nx + dy * ny + dz * nz) / distance;
+  return true;
 }
