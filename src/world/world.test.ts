@@ -40,3 +40,19 @@ test('restore refuses frames whose splats lie past the end of the cloud', () => 
   assert.throws(() => World.restore(randomCloud(3), world.memory.frames), /^Error: world: expected frame 0's splats 0..3 within the 3 splats/);
   assert.equal(World.restore(randomCloud(4), world.memory.frames).memory.size, 1);
 });
+
+test('a world saved as a bundle comes back with the same splats, frames and retrieval', async () => {
+  // The bundle (src/io) holds frames of the same shape as the memory's, without importing world code.
+  const { readBundle } = await import('../io/bundle/bundle-reader.ts');
+  const { writeBundle } = await import('../io/bundle/bundle-writer.ts');
+  const world = World.empty(2, { now: () => 99 });
+  world.append({ ...frame(3), prompt: 'a courtyard' }, randomCloud(6, 3, 2));
+  world.append(frame(4), randomCloud(2, 4, 1));
+  const saved = readBundle(writeBundle({ splats: world.splats, frames: world.memory.frames }));
+  const back = World.restore(saved.splats, saved.frames);
+  assert.deepEqual(back.splats.positions, world.splats.positions);
+  assert.deepEqual(back.splats.sh, world.splats.sh);
+  assert.deepEqual(back.memory.frames.map((f) => [f.id, f.splatStart, f.splatCount, f.prompt, f.timestamp]), [[0, 0, 6, 'a courtyard', 99], [1, 6, 2, null, 99]]);
+  const ids = (w: World) => w.memory.nearest(Pose.identity(), k, 2).map((r) => [r.frame.id, r.score]);
+  assert.deepEqual(ids(back), ids(world));
+});
