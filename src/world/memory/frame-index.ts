@@ -76,9 +76,12 @@ export class FrameIndex {
     let front = 0, back = this.count;
     for (let i = 0, o = 0; i < this.count; i++, o += BOUND_STRIDE) {
       const vx = qx - c[o], vy = qy - c[o + 1], vz = qz - c[o + 2];
-      const dist = Math.sqrt(vx * vx + vy * vy + vz * vz);
-      if (dist <= r) { out[front++] = i; continue; }
-      if (dist - r > c[o + 8]) continue;
+      const dist2 = vx * vx + vy * vy + vz * vz;
+      // Beyond reach (compared squared: most frames end here, without a square root).
+      const beyond = c[o + 8] + r;
+      if (dist2 > beyond * beyond) continue;
+      if (dist2 <= r * r) { out[front++] = i; continue; }
+      const dist = Math.sqrt(dist2);
       // Sphere meets cone iff angle(view axis, centre) <= half-angle + angular radius of the sphere.
       const cosBeta = (vx * c[o + 3] + vy * c[o + 4] + vz * c[o + 5]) / dist;
       const cosAlpha = c[o + 6], sinAlpha = c[o + 7];
