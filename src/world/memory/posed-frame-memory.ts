@@ -4,8 +4,8 @@
  *
  * Budget: pictures are kept with their long side <= maxLongSide (default 128; 128 x 96 for 4:3):
  * RGB 3 B + depth float32 4 B + confidence 1 B = 8 B per pixel = 98,304 B per 128 x 96 frame, plus
- * ~1 KB of retrieval index (24 float64 camera values, 16 x 12 float32 depth cells) and the pose.
- * 10,000 frames: ~0.99 GB (0.98 GB pictures, 9.6 MB index). At maxLongSide 256 it would be 4x
+ * ~1 KB of retrieval index (27 float64 camera and frustum values, 16 x 12 float32 depth cells) and the
+ * pose. 10,000 frames: ~0.99 GB (983 MB pictures, 9.8 MB index). At maxLongSide 256 it would be 4x
  * that, too much for a browser tab over a long walk, hence the default.
  *
  * Retrieval (nearest): relevance = share of 64 points sampled in the query's frustum that a frame
