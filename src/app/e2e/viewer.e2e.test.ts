@@ -225,7 +225,9 @@ describe('viewer in headless Chromium', () => {
 
 /** Clicks a panel button and returns the file the browser downloads. */
 async function download(page: Page, button: string): Promise<{ name: string; bytes: Uint8Array }> {
-  const [d] = await Promise.all([page.waitForEvent('download'), page.locator('.lil-gui button', { hasText: button }).click()]);
+  // The export is built on the page's main thread, which a loaded machine slows by seconds; the
+  // default 30 s wait for the download event has run out under load (the file itself is still checked).
+  const [d] = await Promise.all([page.waitForEvent('download', { timeout: 180_000 }), page.locator('.lil-gui button', { hasText: button }).click()]);
   return { name: d.suggestedFilename(), bytes: new Uint8Array(readFileSync((await d.path())!)) };
 }
 
