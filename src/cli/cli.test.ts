@@ -147,6 +147,31 @@ test('convert ply -> splat -> ply keeps positions exactly and colours within 8-b
   assert.deepEqual(info.bounds.min.map((v: number) => +v.toFixed(5)), [0.25, 1.5, -4]);
 });
 
+test('convert ply -> worldsplat -> ply keeps the splats; inspect counts the bundle frames', () => {
+  const ply = join(dir, 'b.ply');
+  writeFileSync(ply, handMadePly([
+    { xyz: [1, 2, 3], rgb: [0.1, 0.2, 0.3], opacity: 0.5, scale: 0.1 },
+    { xyz: [-1, 0, 7], rgb: [0.9, 0.8, 0.7], opacity: 0.25, scale: 0.3 },
+  ]));
+  const bundle = join(dir, 'b.worldsplat');
+  assert.equal(run('convert', ply, bundle).code, 0);
+  const info = JSON.parse(run('inspect', bundle, '--json').stdout);
+  assert.equal(info.count, 2);
+  assert.equal(info.frames, 0);
+  assert.deepEqual(info.bounds.min.map((v: number) => +v.toFixed(5)), [-1, -2, -7]);
+  assert.equal(run('convert', bundle, join(dir, 'b2.ply')).code, 0);
+  const back = readFileSync(join(dir, 'b2.ply'));
+  const original = readFileSync(ply);
+  // The same 62-float records (headers may differ); logit/log encodings round-trip to float precision.
+  const records = (b: Buffer) => new Float32Array(Uint8Array.from(b.subarray(b.indexOf('end_header\n') + 11)).buffer);
+  const [a, b] = [records(original), records(back)];
+  assert.equal(a.length, b.length);
+  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) <= 1e-5 * Math.max(1, Math.abs(v)), `float ${i}: ${v} vs ${b[i]}`));
+  const wrong = run('convert', ply, join(dir, 'b.obj'));
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stderr, /expected an output ending in .ply, .splat or .worldsplat, found 'b.obj'/);
+});
+
 test('bad usage exits 2, bad input exits 1 with one line saying what was expected and found', () => {
   assert.equal(run('frobnicate').code, 2);
   assert.equal(run('render').code, 2);

@@ -1,34 +1,53 @@
 /**
- * Splat files on disk for the CLI: PLY streams through in chunks (a 5-million-splat file is 1.2 GB),
- * other formats are small enough to read whole.
+ * Worlds on disk for the CLI. A .worldsplat bundle holds splats and posed-frame memory; .ply and .splat
+ * hold splats only (they load as a world without memory). PLY streams through in chunks (a
+ * 5-million-splat file is 1.2 GB); the other formats are read and written whole.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { readFile, rename, stat } from 'node:fs/promises';
 import { once } from 'node:events';
-import type { SplatCloud } from '../core/splat-cloud.ts';
+import { readBundle } from '../io/bundle/bundle-reader.ts';
+import { writeBundle } from '../io/bundle/bundle-writer.ts';
 import { formatForFileName, readSplatFile, writeSplatFile } from '../io/formats.ts';
 import { readPlyStream } from '../io/ply-reader.ts';
 import { plyChunks } from '../io/ply-writer.ts';
+import { World } from '../world/world.ts';
 import type { ProgressCallback } from './progress.ts';
 
-export async function loadSplatFile(path: string, onProgress?: ProgressCallback): Promise<SplatCloud> {
+export const isBundlePath = (path: string): boolean => path.toLowerCase().endsWith('.worldsplat');
+
+/** Fails early, before any work, on an output name whose format we cannot write. */
+export function checkOutputName(path: string): void {
+  if (isBundlePath(path)) return;
+  try {
+    formatForFileName(path);
+  } catch {
+    throw new Error(`${path}: expected an output ending in .ply, .splat or .worldsplat, found '${path.split('/').pop()}'`);
+  }
+}
+
+export async function loadWorld(path: string, onProgress?: ProgressCallback): Promise<World> {
   let size: number;
   try {
     size = (await stat(path)).size;
   } catch {
     throw new Error(`${path}: expected a readable file, found none`);
   }
-  const head = await readHead(path, 4);
-  if (head === 'ply\n' || head === 'ply\r') {
-    return readPlyStream(createReadStream(path, { highWaterMark: 1 << 22 }), { totalBytes: size, onProgress });
+  const head = await readHead(path, 8);
+  if (head.startsWith('ply\n') || head.startsWith('ply\r')) {
+    return World.restore(await readPlyStream(createReadStream(path, { highWaterMark: 1 << 22 }), { totalBytes: size, onProgress }), []);
   }
-  return readSplatFile(path, new Uint8Array(await readFile(path)));
+  const bytes = new Uint8Array(await readFile(path));
+  if (head === 'WSBUNDLE' || isBundlePath(path)) {
+    const bundle = readBundle(bytes);
+    return World.restore(bundle.splats, bundle.frames);
+  }
+  return World.restore(readSplatFile(path, bytes), []);
 }
 
-export async function saveSplatFile(path: string, cloud: SplatCloud, onProgress?: ProgressCallback): Promise<void> {
-  const format = formatForFileName(path);
-  // Write beside the target and rename at the end, so a failed write never leaves half a file
-  // where a good one was.
+/** Writes the world (a .ply or .splat keeps its splats only); a failed write leaves no half file. */
+export async function saveWorld(path: string, world: World, onProgress?: ProgressCallback): Promise<void> {
+  checkOutputName(path);
   const partial = `${path}.partial`;
   const out = createWriteStream(partial);
   const failed = once(out, 'error').then(([e]) => {
@@ -37,7 +56,10 @@ export async function saveSplatFile(path: string, cloud: SplatCloud, onProgress?
   const write = async (bytes: Uint8Array) => {
     if (!out.write(bytes)) await Promise.race([once(out, 'drain'), failed]);
   };
-  if (format === 'ply') {
+  const cloud = world.splats;
+  if (isBundlePath(path)) {
+    await write(writeBundle({ splats: cloud, frames: world.memory.frames }));
+  } else if (formatForFileName(path) === 'ply') {
     let written = 0;
     for (const chunk of plyChunks(cloud)) {
       await write(chunk);

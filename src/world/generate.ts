@@ -11,6 +11,7 @@ import { type Intrinsics, Pose, intrinsicsFromFov } from '../core/camera.ts';
 import type { SplatCloud } from '../core/splat-cloud.ts';
 import { type DepthMaps, type Model, relativeInverseToMetric, runDepth } from '../model/index.ts';
 import { type FloatField, type LiftOptions, type RgbImage, liftToSplats } from './lift.ts';
+import type { FrameInput } from './memory/posed-frame-memory.ts';
 import { bilinearResample } from './resample.ts';
 
 /** Used when nothing says what the photo's field of view was; typical of phone cameras held upright. */
@@ -83,4 +84,17 @@ async function metricDepth(
   const refOnGrid = bilinearResample(ref.depth, ref.width, ref.height, 1, maps.width, maps.height);
   const aligned = relativeInverseToMetric(maps.relativeInverseDepth, refOnGrid);
   return { ...maps, kind: 'metric', depth: aligned.depth };
+}
+
+/** What the posed-frame memory keeps of a generated view (it marks sky and unknown depth as 0). */
+export function frameOfView(view: GeneratedView, prompt: string | null = null): FrameInput {
+  const depth = Float32Array.from(view.depth.data, (d) => (Number.isFinite(d) && d > 0 ? d : 0));
+  return {
+    pose: view.pose,
+    intrinsics: view.intrinsics,
+    image: view.image,
+    depth: { ...view.depth, data: depth },
+    confidence: view.confidence,
+    prompt,
+  };
 }

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { formatForFileName } from '../../io/formats.ts';
-import { saveSplatFile } from '../files.ts';
+import { checkOutputName, saveWorld } from '../files.ts';
 import { progressBar } from '../progress.ts';
 import { UsageError } from '../errors.ts';
 import type { Command } from '../main.ts';
@@ -8,7 +7,7 @@ import type { Command } from '../main.ts';
 export const generateCommand: Command = {
   summary: 'turn a photo into a splat world (the photo camera is the origin, looking down -Z)',
   usage: [
-    'usage: worldsplat generate <photo.jpg|png|webp> -o world.ply [--fov 60] [--model builtin|depth-anything-v2-small]',
+    'usage: worldsplat generate <photo.jpg|png|webp> -o world.ply|world.splat|world.worldsplat [--fov 60] [--model builtin|depth-anything-v2-small]',
     '                           [--max-size 1024]',
     "  --fov: the photo's vertical field of view in degrees (default 60);",
     '  --model: a downloadable model is fetched once, verified and cached; offline, the built-in model serves.',
@@ -23,7 +22,7 @@ export const generateCommand: Command = {
     if (positionals.length !== 1) throw new UsageError(`expected one photo, found ${positionals.length} arguments`);
     if (!values.output) throw new UsageError('missing --output (-o)');
     const output = values.output as string;
-    formatForFileName(output); // an unknown output format fails before any work
+    checkOutputName(output); // an unknown output format fails before any work
     const fov = Number(values.fov);
     if (!(fov > 0 && fov < 180)) throw new Error(`--fov: expected degrees between 0 and 180, found "${values.fov}"`);
     const maxLongSide = Number(values['max-size']);
@@ -33,10 +32,11 @@ export const generateCommand: Command = {
 
     // Loaded here rather than at the top: libvips and onnxruntime take a while to load, and the other
     // commands should not pay for them.
-    const [{ NodePhotoDecoder }, { BUILTIN_MODEL_ID }, { generateFromPhoto }, { loadManifest, openModel }] = await Promise.all([
+    const [{ NodePhotoDecoder }, { BUILTIN_MODEL_ID }, { generateFromPhoto, frameOfView }, { World }, { loadManifest, openModel }] = await Promise.all([
       import('../../io/photo/node-decoder.ts'),
       import('../../model/index.ts'),
       import('../../world/generate.ts'),
+      import('../../world/world.ts'),
       import('../models.ts'),
     ]);
     const bar = progressBar();
@@ -59,7 +59,9 @@ export const generateCommand: Command = {
         metricReference: reference,
         onProgress: (f, s) => bar.update(0.2 + 0.7 * f, s),
       });
-      await saveSplatFile(output, view.splats, (f, s) => bar.update(0.9 + 0.1 * f, s));
+      const world = World.empty(view.splats.shDegree);
+      world.append(frameOfView(view), view.splats);
+      await saveWorld(output, world, (f, s) => bar.update(0.9 + 0.1 * f, s));
       bar.done();
       process.stderr.write(`${output}: ${view.splats.count} splats from a ${photo.width}x${photo.height} photo (model ${model.entry.id})\n`);
     } finally {

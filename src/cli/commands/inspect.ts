@@ -1,5 +1,5 @@
 import { summarize } from '../stats.ts';
-import { loadSplatFile } from '../files.ts';
+import { loadWorld } from '../files.ts';
 import { progressBar } from '../progress.ts';
 import { UsageError } from '../errors.ts';
 import type { Command } from '../main.ts';
@@ -14,9 +14,11 @@ export interface Inspection {
   /** Per splat, the largest of its three standard deviations (metres). */
   scale: ReturnType<typeof summarize>;
   color: { mean: number[] } | null;
+  /** remembered views (posed frames) in a .worldsplat bundle; 0 for .ply and .splat */
+  frames: number;
 }
 
-export function inspectCloud(file: string, cloud: SplatCloud): Inspection {
+export function inspectCloud(file: string, cloud: SplatCloud, frames = 0): Inspection {
   const largest = new Float32Array(cloud.count);
   const meanColor = [0, 0, 0];
   for (let i = 0; i < cloud.count; i++) {
@@ -31,13 +33,14 @@ export function inspectCloud(file: string, cloud: SplatCloud): Inspection {
     opacity: summarize(cloud.opacities),
     scale: summarize(largest),
     color: cloud.count ? { mean: meanColor } : null,
+    frames,
   };
 }
 
 const fmt = (v: number) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4));
 
 function describe(r: Inspection): string {
-  const lines = [`${r.file}`, `  splats     ${r.count}`, `  SH degree  ${r.shDegree}`];
+  const lines = [`${r.file}`, `  splats     ${r.count}`, `  SH degree  ${r.shDegree}`, `  frames     ${r.frames}`];
   if (r.bounds) {
     lines.push(`  bounds     min (${r.bounds.min.map(fmt).join(', ')})`, `             max (${r.bounds.max.map(fmt).join(', ')})`);
   }
@@ -51,14 +54,14 @@ function describe(r: Inspection): string {
 
 export const inspectCommand: Command = {
   summary: 'print what a splat file holds (count, bounds, SH degree, opacity and scale statistics)',
-  usage: 'usage: worldsplat inspect <file.ply|file.splat> [--json]',
+  usage: 'usage: worldsplat inspect <file.ply|file.splat|file.worldsplat> [--json]',
   options: { json: { type: 'boolean' } },
   async run(positionals, values) {
     if (positionals.length !== 1) throw new UsageError(`expected one file, found ${positionals.length} arguments`);
     const bar = progressBar();
-    const cloud = await loadSplatFile(positionals[0], bar.update);
+    const world = await loadWorld(positionals[0], bar.update);
     bar.done();
-    const report = inspectCloud(positionals[0], cloud);
+    const report = inspectCloud(positionals[0], world.splats, world.memory.size);
     process.stdout.write((values.json ? JSON.stringify(report, null, 2) : describe(report)) + '\n');
   },
 };

@@ -3,7 +3,7 @@ import { Pose, intrinsicsFromFov } from '../../core/camera.ts';
 import { parseVec3 } from '../../core/vec3.ts';
 import { encodeDepthPng, encodeRgbaPng } from '../../io/png.ts';
 import { renderSplats, toRgba8 } from '../../render/rasterizer.ts';
-import { loadSplatFile } from '../files.ts';
+import { loadWorld } from '../files.ts';
 import { progressBar } from '../progress.ts';
 import { UsageError } from '../errors.ts';
 import type { Command } from '../main.ts';
@@ -48,8 +48,8 @@ export const renderCommand: Command = {
     );
     const background = parseVec3(values.background as string, '--background');
     const bar = progressBar();
-    const cloud = await loadSplatFile(positionals[0], (f, s) => bar.update(f * 0.5, s));
-    const result = renderSplats(cloud, pose, intrinsicsFromFov(width, height, fov), {
+    const { splats } = await loadWorld(positionals[0], (f, s) => bar.update(f * 0.5, s));
+    const result = renderSplats(splats, pose, intrinsicsFromFov(width, height, fov), {
       background,
       onProgress: (f, s) => bar.update(0.5 + f * 0.5, s),
     });
