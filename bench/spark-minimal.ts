@@ -4,12 +4,20 @@
  * own encoder, the same random cloud the app is given.
  * ?settings=ours uses the splat encoding and image-formation settings of our adapter, so the
  * comparison can separate app overhead from the cost of those choices.
+ * ?loop=demand draws only when the camera moved or Spark reported a finished sort (onDirty), the
+ * render policy our app has; otherwise it draws every animation frame, as Spark's example does.
+ * The page offers the same small surface (window.__bench) the benchmark builds over the app's hook,
+ * so one measuring routine drives both.
  */
 import { ExtSplats, PackedSplats, SparkRenderer, SplatMesh, utils } from '@sparkjsdev/spark';
 import * as THREE from 'three';
 import { benchCloud } from '../src/app/test-hook.ts';
 
-const ours = new URLSearchParams(location.search).get('settings') === 'ours';
+const params = new URLSearchParams(location.search);
+const ours = params.get('settings') === 'ours';
+const onDemand = params.get('loop') === 'demand';
+let needsRender = true;
+let rendering = false;
 const renderer = new THREE.WebGLRenderer({ antialias: false });
 renderer.setPixelRatio(1);
 renderer.setSize(innerWidth, innerHeight, false);
@@ -18,25 +26,39 @@ const scene = new THREE.Scene();
 const camera = new THREE.PerspectiveCamera(60, innerWidth / innerHeight, 0.02, 5000);
 const spark = new SparkRenderer(
   ours
-    ? { renderer, preBlurAmount: 0.3, blurAmount: 0, maxStdDev: 3, minAlpha: 1 / 255, sortRadial: false, accumExtSplats: true }
-    : { renderer },
+    ? { renderer, preBlurAmount: 0.3, blurAmount: 0, maxStdDev: 3, minAlpha: 1 / 255, sortRadial: false, accumExtSplats: true, onDirty }
+    : { renderer, onDirty },
 );
+/** As in our adapter: a report from inside render() (that render started a sort) needs no new frame. */
+function onDirty(): void {
+  if (!rendering) needsRender = true;
+}
+function render(): void {
+  rendering = true;
+  try {
+    renderer.render(scene, camera);
+  } finally {
+    rendering = false;
+  }
+}
 scene.add(spark);
 let mesh: SplatMesh | null = null;
 let angle = 0;
-const frames: number[] = [];
-let onFrame: ((now: number) => void) | null = null;
+const frameListeners = new Set<() => void>();
 
 /** The same orbit the benchmark drives the app along: radius 6 around the origin, 1 m up. */
 function placeCamera(): void {
   camera.position.set(6 * Math.sin(angle), 1, 6 * Math.cos(angle));
   camera.lookAt(0, 0, 0);
+  needsRender = true;
 }
 placeCamera();
 
 renderer.setAnimationLoop(() => {
-  renderer.render(scene, camera);
-  onFrame?.(performance.now()); // after render, as the app reports its frames
+  if (onDemand && !needsRender) return;
+  needsRender = false;
+  render();
+  frameListeners.forEach((cb) => cb()); // after render, as the app reports its frames
 });
 
 (window as unknown as { __bench: unknown }).__bench = {
@@ -66,36 +88,21 @@ renderer.setAnimationLoop(() => {
       mesh = new SplatMesh({ packedSplats: new PackedSplats({ packedArray, numSplats: count }) });
     }
     scene.add(mesh);
+    needsRender = true;
     return { handOverMs: performance.now() - t0 };
   },
   shownSplatCount: () => spark.display.numSplats,
   busy: () => spark.sorting || spark.sortDirty,
-  /** Orbits for `count` frames and returns the frame intervals in ms. */
-  orbit(count: number, step: number): Promise<number[]> {
-    frames.length = 0;
-    let last = -1;
-    return new Promise((resolve) => {
-      onFrame = (now) => {
-        if (last >= 0) frames.push(now - last);
-        last = now;
-        angle += step;
-        placeCamera();
-        if (frames.length >= count) {
-          onFrame = null;
-          resolve([...frames]);
-        }
-      };
-    });
+  canvas: renderer.domElement,
+  /** The orbit the benchmark drives both pages along: radius 6 around the origin, 1 m up. */
+  setAngle(a: number) {
+    angle = a;
+    placeCamera();
   },
-  /** Resolves after the first frame drawn with all `n` splats sorted in (same test as the app's). */
-  whenShown(n: number): Promise<number> {
-    return new Promise((resolve) => {
-      onFrame = (now) => {
-        if (spark.display.numSplats >= n && !spark.sorting && !spark.sortDirty) {
-          onFrame = null;
-          resolve(now);
-        }
-      };
-    });
+  onFrame(callback: () => void) {
+    frameListeners.add(callback);
+    return () => frameListeners.delete(callback);
   },
+  requestRender: () => (needsRender = true),
+  renderNow: () => render(),
 };

@@ -33,9 +33,10 @@ export interface WorldSplatHook {
   openUrl(url: string): Promise<boolean>;
   /**
    * Appends `count` random splats (a stand-in for generated ones) in a box of half-size `extent`
-   * around `centre`, their sizes multiplied by `sizeFactor`.
+   * around `centre`, their sizes multiplied by `sizeFactor`; with `rgb`, all of that colour and opaque
+   * (benchmarks look for the new chunk in the picture).
    */
-  appendRandom(count: number, seed: number, centre: Vec3, extent: number, sizeFactor?: number): void;
+  appendRandom(count: number, seed: number, centre: Vec3, extent: number, sizeFactor?: number, rgb?: Vec3): void;
   /**
    * Replaces the world with random splats (benchmarks); returns how long the hand-over to the
    * renderer blocked the main thread.
@@ -45,6 +46,8 @@ export interface WorldSplatHook {
   onFrame(callback: (now: number) => void): () => void;
   /** Asks for one more frame even if nothing changed. */
   requestRender(): void;
+  /** Draws one frame right now, outside the frame loop (benchmarks time a bare render with it). */
+  renderNow(): void;
   /** Changes a panel setting as if the user had (same code path as the panel). */
   setSetting<K extends keyof ViewerSettings>(key: K, value: ViewerSettings[K]): void;
 }
@@ -90,8 +93,13 @@ export function installTestHook(app: ViewerApp, ready: Promise<void>): void {
     },
     lastError: () => app.status.currentError(),
     openUrl: (url) => app.openUrl(url),
-    appendRandom(count, seed, centre, extent, sizeFactor = 1) {
-      app.appendChunk(benchCloud(count, seed, extent, sizeFactor).transform({ translation: centre }));
+    appendRandom(count, seed, centre, extent, sizeFactor = 1, rgb) {
+      const cloud = benchCloud(count, seed, extent, sizeFactor);
+      if (rgb) {
+        for (let i = 0; i < count; i++) cloud.colors.set(rgb, 3 * i);
+        cloud.opacities.fill(1);
+      }
+      app.appendChunk(cloud.transform({ translation: centre }));
     },
     showRandom(count, seed, extent, sizeFactor = 1) {
       const cloud = benchCloud(count, seed, extent, sizeFactor);
@@ -101,6 +109,7 @@ export function installTestHook(app: ViewerApp, ready: Promise<void>): void {
     },
     onFrame: (callback) => app.onFrame(() => callback(performance.now())),
     requestRender: () => app.requestRender(),
+    renderNow: () => app.renderer.render(),
     setSetting: (key, value) => app.changeSetting(key, value),
   };
 }
