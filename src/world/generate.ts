@@ -10,7 +10,8 @@
 import { type Intrinsics, Pose, intrinsicsFromFov } from '../core/camera.ts';
 import type { SplatCloud } from '../core/splat-cloud.ts';
 import { type DepthMaps, type Model, relativeInverseToMetric, runDepth } from '../model/index.ts';
-import { type FloatField, type LiftOptions, type RgbImage, liftToSplats } from './lift.ts';
+import type { FloatField, RgbImage } from '../core/image.ts';
+import { type LiftOptions, liftToSplats } from './lift.ts';
 import type { FrameInput } from './memory/posed-frame-memory.ts';
 import { bilinearResample } from './resample.ts';
 

@@ -16,6 +16,7 @@
  * Splat i is pixel (i % width, floor(i / width)) of the working-size photo.
  */
 import { type Intrinsics, Pose } from '../core/camera.ts';
+import type { FloatField, RgbImage } from '../core/image.ts';
 import { SplatCloud } from '../core/splat-cloud.ts';
 import { depthEdges, edgeJumpThreshold } from './depth-edges.ts';
 import { type JointBilateralOptions, jointBilateralUpsample } from './joint-bilateral-upsample.ts';
@@ -25,19 +26,6 @@ import { skyMask } from './sky-mask.ts';
 import { MAX_OPACITY, SIGMA_PER_PIXEL, writeFootprint } from './splat-footprint.ts';
 import { normalsFromDepth, normalsFromModel } from './surface-normals.ts';
 
-/** An 8-bit RGB picture, 3 bytes per pixel, row-major from the top-left (a decoded photo). */
-export interface RgbImage {
-  width: number;
-  height: number;
-  data: Uint8Array;
-}
-
-/** A per-pixel float field at some resolution covering the photo's field of view. */
-export interface FloatField {
-  width: number;
-  height: number;
-  data: Float32Array;
-}
 
 export interface LiftInput {
   /** the photo, at its own resolution */

@@ -8,12 +8,10 @@
  * parts of a PNG or WebP are composited over white, so every pixel has a colour.
  */
 
-export interface DecodedPhoto {
-  width: number;
-  height: number;
-  /** RGB, 3 bytes per pixel, row-major from the top-left of the upright image */
-  data: Uint8Array;
-}
+import type { RgbImage } from '../../core/image.ts';
+
+/** RGB, 3 bytes per pixel, row-major from the top-left of the upright image. */
+export type DecodedPhoto = RgbImage;
 
 export interface PhotoDecodeOptions {
   /** the longer side of the output is at most this many pixels (never enlarged); default 1024 */

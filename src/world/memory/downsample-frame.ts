@@ -4,23 +4,11 @@
  * an occlusion edge invents surfaces that exist in neither layer, and the memory's depth is used to
  * decide what a frame saw.
  */
+import type { FloatField, RgbImage } from '../../core/image.ts';
 import { areaDownsample } from '../resample.ts';
 
-/** 8-bit RGB, 3 bytes per pixel, row-major from the top-left. */
-export interface RgbPicture {
-  width: number;
-  height: number;
-  data: Uint8Array;
-}
 
-/** One float per pixel, covering the same field of view as the picture it goes with. */
-export interface ScalarField {
-  width: number;
-  height: number;
-  data: Float32Array;
-}
-
-export function shrinkRgb(image: RgbPicture, width: number, height: number): Uint8Array {
+export function shrinkRgb(image: RgbImage, width: number, height: number): Uint8Array {
   checkField('image', image, 3);
   const out = new Uint8Array(width * height * 3);
   const src = width <= image.width && height <= image.height
@@ -31,7 +19,7 @@ export function shrinkRgb(image: RgbPicture, width: number, height: number): Uin
 }
 
 /** Depth in metres; anything not finite and positive becomes 0 (unknown / sky). */
-export function shrinkDepth(depth: ScalarField, width: number, height: number): Float32Array {
+export function shrinkDepth(depth: FloatField, width: number, height: number): Float32Array {
   checkField('depth', depth, 1);
   const out = nearestSample(depth.data, depth.width, depth.height, 1, width, height);
   for (let i = 0; i < out.length; i++) if (!(out[i] > 0 && out[i] < Infinity)) out[i] = 0;
@@ -39,7 +27,7 @@ export function shrinkDepth(depth: ScalarField, width: number, height: number): 
 }
 
 /** Confidence 0..1 (clamped; NaN counts as 0) -> 0..255; absent confidence is full confidence. */
-export function shrinkConfidence(confidence: ScalarField | undefined, width: number, height: number): Uint8Array {
+export function shrinkConfidence(confidence: FloatField | undefined, width: number, height: number): Uint8Array {
   const out = new Uint8Array(width * height);
   if (!confidence) return out.fill(255);
   checkField('confidence', confidence, 1);

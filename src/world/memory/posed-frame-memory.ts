@@ -13,7 +13,8 @@
  * then the older frame (lower id).
  */
 import type { Intrinsics, Pose } from '../../core/camera.ts';
-import { type RgbPicture, type ScalarField, shrinkConfidence, shrinkDepth, shrinkRgb } from './downsample-frame.ts';
+import type { FloatField, RgbImage } from '../../core/image.ts';
+import { shrinkConfidence, shrinkDepth, shrinkRgb } from './downsample-frame.ts';
 import { FrameIndex } from './frame-index.ts';
 import { type MemoryFrame, storedSize } from './frame.ts';
 import { type QueryRange, querySamples } from './query-samples.ts';
@@ -22,11 +23,11 @@ export interface FrameInput {
   pose: Pose;
   /** intrinsics of `image` */
   intrinsics: Intrinsics;
-  image: RgbPicture;
+  image: RgbImage;
   /** metres along the view axis, any resolution covering the image's field of view; <= 0 = sky/unknown */
-  depth: ScalarField;
+  depth: FloatField;
   /** 0..1, any resolution covering the image's field of view; absent = 1 */
-  confidence?: ScalarField;
+  confidence?: FloatField;
   prompt?: string | null;
 }
 
