@@ -17,6 +17,7 @@
  * is our own save file: it round-trips exactly, with no logit/log conversions and no axis change.
  */
 import type { Intrinsics, Pose } from '../../core/camera.ts';
+import type { PosedFrame } from '../../core/posed-frame.ts';
 import type { SplatCloud } from '../../core/splat-cloud.ts';
 
 export const BUNDLE_MAGIC = 'WSBUNDLE';
@@ -25,21 +26,8 @@ export const BUNDLE_VERSION = 1;
 export const PREAMBLE_BYTES = 16;
 export const CHECKSUM_BYTES = 4;
 
-/** A remembered view as the bundle holds it (the shape of world/memory's MemoryFrame). */
-export interface BundleFrame {
-  id: number;
-  pose: Pose;
-  intrinsics: Intrinsics;
-  width: number;
-  height: number;
-  rgb: Uint8Array;
-  depth: Float32Array;
-  confidence: Uint8Array;
-  splatStart: number;
-  splatCount: number;
-  prompt: string | null;
-  timestamp: number;
-}
+/** A remembered view as the bundle holds it: the world's own frame record. */
+export type BundleFrame = PosedFrame;
 
 export interface WorldBundle {
   splats: SplatCloud;

@@ -1,32 +1,12 @@
 /**
  * One generated view as the world remembers it: where the camera was, what it saw (downsampled), and
- * which splats it produced. Plain data, so the bundle format (src/io/bundle) can hold the same shape
- * without importing world code.
+ * which splats it produced (core/posed-frame.ts), and helpers for its stored pictures.
  */
-import type { Intrinsics, Pose } from '../../core/camera.ts';
+import type { Intrinsics } from '../../core/camera.ts';
+import type { PosedFrame } from '../../core/posed-frame.ts';
 
-export interface MemoryFrame {
-  /** unique within a memory; ids grow in the order frames were added */
-  id: number;
-  pose: Pose;
-  /** intrinsics of the view as generated (full resolution); the stored pictures cover the same field of view */
-  intrinsics: Intrinsics;
-  /** size of the stored (downsampled) pictures */
-  width: number;
-  height: number;
-  /** 8-bit linear-ish RGB as generated, 3 bytes per pixel, row-major from the top-left */
-  rgb: Uint8Array;
-  /** metres along the view axis (camera.ts); 0 = unknown or sky (seen to infinity) */
-  depth: Float32Array;
-  /** 0..255 for confidence 0..1 */
-  confidence: Uint8Array;
-  /** the splats this view produced: [splatStart, splatStart + splatCount) in the world's SplatCloud */
-  splatStart: number;
-  splatCount: number;
-  prompt: string | null;
-  /** milliseconds, from the memory's injected clock */
-  timestamp: number;
-}
+/** The record kept per view (defined in core so the bundle format can hold it too). */
+export type MemoryFrame = PosedFrame;
 
 /** Intrinsics of the stored pictures: the generated ones scaled to width x height (same field of view). */
 export function storedIntrinsics(frame: Pick<MemoryFrame, 'intrinsics' | 'width' | 'height'>): Intrinsics {
