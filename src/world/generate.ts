@@ -54,14 +54,15 @@ export async function generateFromPhoto(photo: RgbImage, model: Model, options: 
   const maps = await metricDepth(photo, model, fov, options.metricReference, signal, (f, s) => onProgress?.(0.6 * f, s));
   const field = (data: Float32Array | undefined): FloatField | undefined => data && { width: maps.width, height: maps.height, data };
   const depth: FloatField = { width: maps.width, height: maps.height, data: maps.depth };
+  const confidence = field(maps.confidence);
   if (maps.sky) for (let i = 0; i < maps.sky.length; i++) if (maps.sky[i] > 0.5) depth.data[i] = Infinity;
 
   const splats = liftToSplats(
-    { image: photo, depth, confidence: field(maps.confidence), normals: field(maps.normals), intrinsics, pose },
+    { image: photo, depth, confidence, normals: field(maps.normals), intrinsics, pose },
     { ...options.lift, signal, onProgress: (f, s) => onProgress?.(0.6 + 0.4 * f, `lift: ${s}`) },
   );
   onProgress?.(1, 'done');
-  return { splats, pose, intrinsics, image: photo, depth, confidence: field(maps.confidence) };
+  return { splats, pose, intrinsics, image: photo, depth, confidence };
 }
 
 type MetricMaps = DepthMaps & { kind: 'metric' };
