@@ -1,0 +1,41 @@
+/**
+ * The contract between expansion (what the world knows, seen from a new camera) and whatever fills in
+ * what it does not know: a trained completion model, a classical inpainter, or - for worlds made from
+ * a prompt - the procedural scene itself. Expansion renders the partial view, a Completer returns a
+ * full one, and expansion keeps only the hole pixels (so known regions never change).
+ */
+import type { Intrinsics, Pose } from '../../core/camera.ts';
+
+/** What the world shows from `pose`, at width x height (row-major from the top-left). */
+export interface PartialView {
+  pose: Pose;
+  /** intrinsics of this width x height raster */
+  intrinsics: Intrinsics;
+  width: number;
+  height: number;
+  /** sRGB-encoded 0..1, 3 per pixel; meaningful where mask is 0 */
+  rgb: Float32Array;
+  /** metres along the view axis where known; 0 = unknown (hole or sky) */
+  depth: Float32Array;
+  /** 1 = hole to fill, 0 = known (keep) */
+  mask: Uint8Array;
+  /** the world's prompt, if it came from words; completers that understand text use it */
+  prompt: string | null;
+}
+
+/** A full view: every pixel has a colour, and a depth (0 = sky, seen to infinity). */
+export interface CompletedView {
+  /** sRGB-encoded 0..1, 3 per pixel, same size as the partial view */
+  rgb: Float32Array;
+  /** metres along the view axis; 0 = sky */
+  depth: Float32Array;
+  /** 0..1 per pixel; absent = 1 */
+  confidence?: Float32Array;
+}
+
+export interface Completer {
+  /** short name for logs and the CLI, e.g. 'model', 'inpaint', 'procedural' */
+  readonly name: string;
+  /** Rejects with an AbortError-like Error when `signal` aborts; never mutates `view`. */
+  complete(view: PartialView, signal?: AbortSignal): Promise<CompletedView>;
+}
