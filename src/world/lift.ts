@@ -84,6 +84,13 @@ export interface LiftOptions {
   maxColour?: number;
   /** options of the depth upsampling */
   upsample?: JointBilateralOptions;
+  /**
+   * per pixel of the working-size photo (after shrinking), non-zero = make its splat; default every
+   * pixel. Expansion lifts only the holes of a view this way: depth edges and normals are still
+   * found on the whole picture, so the kept pixels join their neighbours as an unmasked lift would.
+   * The splats come in pixel order, kept pixels only.
+   */
+  keep?: Uint8Array;
   signal?: AbortSignal;
   /** fraction 0..1, stage: 'resize', 'upsample', 'analyse', 'splats', 'colours' */
   onProgress?: (fraction: number, stage: string) => void;
@@ -109,6 +116,9 @@ export function liftToSplats(input: LiftInput, options: LiftOptions = {}): Splat
   const { image, intrinsics: k } = shrinkPhoto(input.image, input.intrinsics, maxLongSide);
   const { width, height } = image;
   const pixels = width * height;
+  if (options.keep && options.keep.length !== pixels) {
+    throw new Error(`lift: expected keep as one value per pixel of the ${width}x${height} working picture, found ${options.keep.length}`);
+  }
 
   signal?.throwIfAborted();
   onProgress?.(0.05, 'upsample');
@@ -156,7 +166,16 @@ export function liftToSplats(input: LiftInput, options: LiftOptions = {}): Splat
     cloud.colors.set(colours);
   }
   onProgress?.(1, iterations > 0 ? 'colours' : 'splats');
-  return cloud;
+  return options.keep ? keptSplats(cloud, options.keep) : cloud;
+}
+
+function keptSplats(cloud: SplatCloud, keep: Uint8Array): SplatCloud {
+  let n = 0;
+  for (let i = 0; i < keep.length; i++) if (keep[i]) n++;
+  if (n === keep.length) return cloud;
+  const indices = new Uint32Array(n);
+  for (let i = 0, j = 0; i < keep.length; i++) if (keep[i]) indices[j++] = i;
+  return cloud.subset(indices);
 }
 
 /** Per-pixel maps at the working size, everything placeSplats needs. */
