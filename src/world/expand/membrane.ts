@@ -1,0 +1,167 @@
+/**
+ * Membrane interpolation on a pixel grid: the free pixels take the values that minimise
+ *
+ *     sum over 4-neighbour pairs (x_p - x_q)^2  +  screening * sum over free pixels x_p^2
+ *
+ * with the fixed pixels held at their values. With screening 0 this is Laplace's equation: the
+ * smoothest fill of a hole from its border (a membrane stretched over it; planes in inverse depth stay
+ * planes, since affine functions are harmonic). With screening > 0 the fill decays to 0 away from the
+ * border over about 1 / sqrt(screening) pixels: a border residual spread into the hole and fading out,
+ * which is how expansion removes a depth or colour step without bending the whole completed view.
+ *
+ * Pixels marked OUTSIDE are not part of the domain (e.g. sky, where depth means nothing): the membrane
+ * has a free edge there, as at the picture's border (zero normal derivative).
+ *
+ * Solved coarse to fine (cascadic multigrid): the problem is reduced 2x per level until it is small,
+ * solved there with many Gauss-Seidel sweeps, and each finer level starts from the coarser solution
+ * (bilinear) and needs only a few sweeps. A plain Gauss-Seidel solve needs ~(hole width)^2 sweeps.
+ */
+
+export const FREE = 0;
+export const FIXED = 1;
+export const OUTSIDE = 2;
+
+export interface MembraneOptions {
+  /** pull toward 0 per free pixel; 0 = pure Laplace; decay length ~ 1 / sqrt(screening) pixels */
+  screening?: number;
+  /** Gauss-Seidel sweeps per level finer than the coarsest; default 16 */
+  sweeps?: number;
+  /** sweeps at the coarsest level; default 200 */
+  coarseSweeps?: number;
+  /** over-relaxation factor 1..2; default 1.6 */
+  omega?: number;
+  signal?: AbortSignal;
+}
+
+interface Level {
+  width: number;
+  height: number;
+  state: Uint8Array;
+  values: Float32Array;
+  /** indices of the free pixels, in row-major order */
+  free: Int32Array;
+}
+
+/**
+ * `values` holds `channels` interleaved floats per pixel (read at FIXED pixels only), `state` one of
+ * FREE, FIXED, OUTSIDE per pixel. Returns a new array of the same layout: fixed pixels keep their
+ * values, free pixels get the membrane, OUTSIDE pixels 0.
+ */
+export function solveMembrane(
+  values: Float32Array, channels: number, state: Uint8Array, width: number, height: number,
+  options: MembraneOptions = {},
+): Float32Array {
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
+    throw new Error(`membrane: expected a positive integer size, found ${width}x${height}`);
+  }
+  if (values.length !== width * height * channels || state.length !== width * height) {
+    throw new Error(`membrane: expected ${width * height * channels} values and ${width * height} states, found ${values.length} and ${state.length}`);
+  }
+  const screening = options.screening ?? 0;
+  const omega = options.omega ?? 1.6;
+  if (!(screening >= 0 && Number.isFinite(screening) && omega >= 1 && omega < 2)) {
+    throw new Error(`membrane: expected screening >= 0 and omega in [1, 2), found ${screening} and ${omega}`);
+  }
+  const sweeps = options.sweeps ?? 16, coarseSweeps = options.coarseSweeps ?? 200;
+
+  const out = new Float32Array(values.length);
+  for (let c = 0; c < channels; c++) {
+    // Channels are solved one at a time: each level holds one float per pixel.
+    const base = new Float32Array(width * height);
+    for (let i = 0; i < base.length; i++) base[i] = state[i] === FIXED ? values[i * channels + c] : 0;
+    const levels = [makeLevel(width, height, state, base)];
+    while (levels[levels.length - 1].free.length > 0 && Math.max(levels[levels.length - 1].width, levels[levels.length - 1].height) > 8) {
+      levels.push(reduce(levels[levels.length - 1]));
+    }
+    for (let l = levels.length - 1; l >= 0; l--) {
+      options.signal?.throwIfAborted();
+      const level = levels[l];
+      if (l < levels.length - 1) prolong(levels[l + 1], level);
+      // The same decay length in level-0 pixels is 2^-l as many pixels at level l.
+      relax(level, screening * 4 ** l, l === levels.length - 1 ? coarseSweeps : sweeps, omega);
+    }
+    const v = levels[0].values;
+    for (let i = 0; i < v.length; i++) out[i * channels + c] = state[i] === OUTSIDE ? 0 : v[i];
+  }
+  return out;
+}
+
+function makeLevel(width: number, height: number, state: Uint8Array, values: Float32Array): Level {
+  let n = 0;
+  for (let i = 0; i < state.length; i++) if (state[i] === FREE) n++;
+  const free = new Int32Array(n);
+  for (let i = 0, j = 0; i < state.length; i++) if (state[i] === FREE) free[j++] = i;
+  return { width, height, state, values, free };
+}
+
+/** 2x2 -> 1: fixed if any child is fixed (at their mean), else free if any child is free, else outside. */
+function reduce(fine: Level): Level {
+  const width = Math.ceil(fine.width / 2), height = Math.ceil(fine.height / 2);
+  const state = new Uint8Array(width * height), values = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let fixedSum = 0, fixedCount = 0, freeCount = 0;
+      for (let dy = 0; dy < 2; dy++) {
+        const fy = 2 * y + dy;
+        if (fy >= fine.height) continue;
+        for (let dx = 0; dx < 2; dx++) {
+          const fx = 2 * x + dx;
+          if (fx >= fine.width) continue;
+          const i = fy * fine.width + fx;
+          if (fine.state[i] === FIXED) { fixedSum += fine.values[i]; fixedCount++; }
+          else if (fine.state[i] === FREE) freeCount++;
+        }
+      }
+      const o = y * width + x;
+      if (fixedCount > 0) { state[o] = FIXED; values[o] = fixedSum / fixedCount; }
+      else state[o] = freeCount > 0 ? FREE : OUTSIDE;
+    }
+  }
+  return makeLevel(width, height, state, values);
+}
+
+/** Free pixels of `fine` start from the bilinear interpolation of the coarse solution (outside pixels carry no weight). */
+function prolong(coarse: Level, fine: Level): void {
+  const cw = coarse.width, ch = coarse.height;
+  for (let k = 0; k < fine.free.length; k++) {
+    const i = fine.free[k];
+    const x = i % fine.width, y = (i - x) / fine.width;
+    // Fine pixel centre in coarse pixel coordinates (centres at integer + 0.5).
+    const gx = (x + 0.5) / 2 - 0.5, gy = (y + 0.5) / 2 - 0.5;
+    const x0 = Math.floor(gx), y0 = Math.floor(gy), tx = gx - x0, ty = gy - y0;
+    let sum = 0, weight = 0;
+    for (let dy = 0; dy < 2; dy++) {
+      const cy = Math.min(ch - 1, Math.max(0, y0 + dy));
+      const wy = dy ? ty : 1 - ty;
+      for (let dx = 0; dx < 2; dx++) {
+        const cx = Math.min(cw - 1, Math.max(0, x0 + dx));
+        const j = cy * cw + cx;
+        if (coarse.state[j] === OUTSIDE) continue;
+        const w = wy * (dx ? tx : 1 - tx);
+        sum += w * coarse.values[j];
+        weight += w;
+      }
+    }
+    fine.values[i] = weight > 0 ? sum / weight : 0;
+  }
+}
+
+/** Successive over-relaxation over the free pixels: x = (sum of in-domain neighbours) / (count + screening). */
+function relax(level: Level, screening: number, sweeps: number, omega: number): void {
+  const { width, height, state, values, free } = level;
+  for (let s = 0; s < sweeps; s++) {
+    for (let k = 0; k < free.length; k++) {
+      const i = free[k];
+      const x = i % width;
+      let sum = 0, n = 0;
+      if (x > 0 && state[i - 1] !== OUTSIDE) { sum += values[i - 1]; n++; }
+      if (x + 1 < width && state[i + 1] !== OUTSIDE) { sum += values[i + 1]; n++; }
+      if (i >= width && state[i - width] !== OUTSIDE) { sum += values[i - width]; n++; }
+      if (i + width < width * height && state[i + width] !== OUTSIDE) { sum += values[i + width]; n++; }
+      const denominator = n + screening;
+      if (denominator === 0) continue; // an isolated pixel with no pull: keeps its start value
+      const target = sum / denominator;
+      values[i] += omega * (target - values[i]);
+    }
+  }
+}
