@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Pose, intrinsicsFromFov } from '../../core/camera.ts';
+import type { PartialView } from './completer.ts';
+import { InpaintCompleter } from './inpaint-completer.ts';
+
+const width = 128, height = 96;
+const k = intrinsicsFromFov(width, height, 60);
+const eyeHeight = 1.6;
+/** A level camera over the floor y = -1.6: depth = 1.6 fy / (v - cy) below the horizon, sky above. */
+const floorDepth = (y: number) => {
+  const v = y + 0.5;
+  return v > k.cy ? (eyeHeight * k.fy) / (v - k.cy) : 0;
+};
+const colourAt = (x: number, y: number): [number, number, number] => [0.1 + 0.005 * x, 0.8 - 0.004 * y, 0.3 + 0.002 * (x + y)];
+
+function view(inHole: (x: number, y: number) => boolean): PartialView {
+  const rgb = new Float32Array(3 * width * height), depth = new Float32Array(width * height), mask = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (inHole(x, y)) { mask[i] = 1; rgb.fill(0.77, 3 * i, 3 * i + 3); depth[i] = 0; continue; }
+      rgb.set(colourAt(x, y), 3 * i);
+      depth[i] = floorDepth(y);
+    }
+  }
+  return { pose: Pose.identity(), intrinsics: k, width, height, rgb, depth, mask, prompt: null };
+}
+
+test('inpaint: the floor continues into a hole at the right edge as the same plane; sky above stays sky', async () => {
+  // The hole is the right third, top to bottom, as after a turn to the right.
+  const partial = view((x) => x >= 80);
+  const done = await new InpaintCompleter().complete(partial);
+  let worst = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 80; x < width; x++) {
+      const d = done.depth[y * width + x], truth = floorDepth(y);
+      if (truth === 0) { assert.equal(d, 0, `(${x}, ${y}) above the horizon is sky`); continue; }
+      worst = Math.max(worst, Math.abs(d / truth - 1));
+    }
+  }
+  assert.ok(worst < 0.01, `largest relative depth error on the floor ${worst}`);
+});
+
+test('inpaint: colour that is affine across an inner hole comes back exactly; known pixels are untouched', async () => {
+  const partial = view((x, y) => (x - 60) ** 2 + (y - 70) ** 2 < 15 ** 2);
+  const before = { rgb: partial.rgb.slice(), depth: partial.depth.slice(), mask: partial.mask.slice() };
+  const done = await new InpaintCompleter().complete(partial);
+  assert.deepEqual({ rgb: partial.rgb, depth: partial.depth, mask: partial.mask }, before, 'the partial view is not mutated');
+  let worst = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const c = colourAt(x, y);
+      for (let ch = 0; ch < 3; ch++) {
+        if (!partial.mask[i]) assert.equal(done.rgb[3 * i + ch], partial.rgb[3 * i + ch]);
+        else worst = Math.max(worst, Math.abs(done.rgb[3 * i + ch] - c[ch]));
+      }
+      if (!partial.mask[i]) assert.equal(done.depth[i], partial.depth[i]);
+    }
+  }
+  assert.ok(worst < 2 / 255, `largest colour error ${worst * 255} levels`);
+});
+
+test('inpaint: aborts before any work, and a wrongly sized view is one line', async () => {
+  const controller = new AbortController();
+  controller.abort();
+  await assert.rejects(new InpaintCompleter().complete(view(() => false), controller.signal), { name: 'AbortError' });
+  const bad = { ...view(() => false), depth: new Float32Array(5) };
+  await assert.rejects(new InpaintCompleter().complete(bad), /^Error: partial view: expected rgb 36864, depth and mask 12288 values for 128x96, found 36864, 5, 12288$/);
+});

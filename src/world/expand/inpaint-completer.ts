@@ -1,0 +1,115 @@
+/**
+ * InpaintCompleter: the classical completer, no model. Holes are filled from their border by membrane
+ * interpolation (membrane.ts), the smoothest fill that meets the known pixels without a step:
+ *   - colour: each sRGB channel from every known pixel;
+ *   - sky: a 0/1 "is sky" channel from every known pixel; a hole pixel is sky where it exceeds 1/2,
+ *     i.e. where sky dominates the border around it;
+ *   - depth: INVERSE depth from the known non-sky pixels only, over the hole pixels that are not sky
+ *     (sky, known or filled, is an edge of the membrane, not depth 0). On a plane inverse depth is
+ *     affine in the pixel position, so the plane that best fits the known surface around the hole is
+ *     taken out first and the membrane fills only what differs from it: a floor or a wall continues
+ *     into the hole as the same plane (a membrane alone levels off toward the picture's edges, where
+ *     it has zero slope), and the fill still meets every known pixel at the border.
+ * It invents no texture, so completed regions look blurred; it is the fallback when no completion
+ * model is available, and the baseline such a model must beat.
+ */
+import type { CompletedView, Completer, PartialView } from './completer.ts';
+import { FIXED, FREE, OUTSIDE, solveMembrane } from './membrane.ts';
+import { ringAround } from './ring.ts';
+import { robustFit } from './robust-fit.ts';
+
+export class InpaintCompleter implements Completer {
+  readonly name = 'inpaint';
+
+  async complete(view: PartialView, signal?: AbortSignal): Promise<CompletedView> {
+    signal?.throwIfAborted();
+    checkPartialView(view);
+    const { width, height, mask, rgb, depth } = view;
+    const pixels = width * height;
+
+    const colourState = new Uint8Array(pixels);
+    const colourSky = new Float32Array(4 * pixels);
+    const depthState = new Uint8Array(pixels);
+    const inverse = new Float32Array(pixels);
+    let known = 0, knownSurface = 0;
+    for (let i = 0; i < pixels; i++) {
+      if (mask[i]) { colourState[i] = FREE; depthState[i] = FREE; continue; }
+      known++;
+      colourState[i] = FIXED;
+      colourSky[4 * i] = rgb[3 * i]; colourSky[4 * i + 1] = rgb[3 * i + 1]; colourSky[4 * i + 2] = rgb[3 * i + 2];
+      const sky = !(depth[i] > 0);
+      colourSky[4 * i + 3] = sky ? 1 : 0;
+      if (sky) { depthState[i] = OUTSIDE; continue; }
+      knownSurface++;
+      depthState[i] = FIXED;
+      inverse[i] = 1 / depth[i];
+    }
+
+    const outRgb = new Float32Array(3 * pixels), outDepth = new Float32Array(pixels);
+    if (known === 0) {
+      // Nothing to continue from: a neutral grey sky rather than an invented scene.
+      outRgb.fill(0.5);
+      return { rgb: outRgb, depth: outDepth };
+    }
+    const filledColourSky = solveMembrane(colourSky, 4, colourState, width, height, { signal });
+    // Hole pixels that came out sky are outside the depth membrane too, as known sky is.
+    for (let i = 0; i < pixels; i++) if (mask[i] && filledColourSky[4 * i + 3] > 0.5) depthState[i] = OUTSIDE;
+    const plane = knownSurface > 0 ? borderPlane(view, inverse, depthState) : [0, 0, 0];
+    const planeAt = (i: number) => {
+      const x = i % width, y = (i - x) / width;
+      return plane[0] * ((x + 0.5) / width) + plane[1] * ((y + 0.5) / width) + plane[2];
+    };
+    for (let i = 0; i < pixels; i++) if (depthState[i] === FIXED) inverse[i] -= planeAt(i);
+    const filledResidual = knownSurface > 0 ? solveMembrane(inverse, 1, depthState, width, height, { signal }) : inverse;
+    for (let i = 0; i < pixels; i++) {
+      for (let c = 0; c < 3; c++) outRgb[3 * i + c] = mask[i] ? Math.min(1, Math.max(0, filledColourSky[4 * i + c])) : rgb[3 * i + c];
+      if (!mask[i]) { outDepth[i] = depth[i] > 0 ? depth[i] : 0; continue; }
+      const inv = planeAt(i) + filledResidual[i];
+      outDepth[i] = depthState[i] === OUTSIDE || knownSurface === 0 || !(inv > 0) ? 0 : 1 / inv;
+    }
+    return { rgb: outRgb, depth: outDepth };
+  }
+}
+
+/**
+ * The plane (in inverse depth, affine in the pixel position as 1/depth is on any plane) that best fits
+ * the known surface around the hole: inverse ~ a u / W + b v / W + c over the ring of known non-sky
+ * pixels within RING_SHARE of the picture width of a hole pixel, robustly (robust-fit.ts). At most
+ * 4096 ring pixels are used, evenly spread.
+ */
+function borderPlane(view: PartialView, inverse: Float32Array, depthState: Uint8Array): number[] {
+  const { width, height, mask } = view;
+  const ring = ringAround(mask, width, height, Math.max(2, Math.round(RING_SHARE * width)));
+  const picked: number[] = [];
+  for (let i = 0; i < ring.length; i++) if (ring[i] && depthState[i] === FIXED) picked.push(i);
+  if (picked.length < 3) return [0, 0, picked.length ? picked.reduce((s, i) => s + inverse[i], 0) / picked.length : 0];
+  const step = Math.max(1, Math.floor(picked.length / 4096));
+  const n = Math.floor(picked.length / step);
+  const features = new Float64Array(3 * n), targets = new Float64Array(n);
+  for (let s = 0; s < n; s++) {
+    const i = picked[s * step], x = i % width, y = (i - x) / width;
+    features.set([(x + 0.5) / width, (y + 0.5) / width, 1], 3 * s);
+    targets[s] = inverse[i];
+  }
+  // A slight pull of the slopes toward 0: a ring along one line (a thin hole) does not fix the slope across it.
+  const fit = robustFit(features, targets, 3, { ridge: [1e-6 * n, 1e-6 * n, 0] });
+  return fit ? fit.beta : [0, 0, targets.reduce((s, t) => s + t, 0) / n];
+}
+
+/** The ring's width as a share of the picture's width (16 px at 512). */
+const RING_SHARE = 1 / 32;
+
+/** One-line errors for a partial view whose arrays do not match its size. */
+export function checkPartialView(view: PartialView): void {
+  const { width, height } = view;
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
+    throw new Error(`partial view: expected a positive integer size, found ${width}x${height}`);
+  }
+  const pixels = width * height;
+  if (view.rgb.length !== 3 * pixels || view.depth.length !== pixels || view.mask.length !== pixels) {
+    throw new Error(`partial view: expected rgb ${3 * pixels}, depth and mask ${pixels} values for ${width}x${height}, found ${view.rgb.length}, ${view.depth.length}, ${view.mask.length}`);
+  }
+  if (view.intrinsics.width !== width || view.intrinsics.height !== height) {
+    throw new Error(`partial view: expected intrinsics for ${width}x${height}, found ${view.intrinsics.width}x${view.intrinsics.height}`);
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Robust linear least squares for a handful of parameters: target ~ sum_j beta_j feature_j, by
+ * iteratively reweighted least squares with Cauchy weights w = 1 / (1 + (r / c)^2), c = 2.385 x the
+ * scale of the residuals (median absolute deviation x 1.4826): 95% efficiency on Gaussian noise, and
+ * a far outlier (a completed pixel across a depth edge, a reflection) weighs almost nothing.
+ */
+export interface RobustFitOptions {
+  iterations?: number;
+  /** added to the normal equations' diagonal as a pull of beta toward `prior`; default none */
+  ridge?: number[];
+  prior?: number[];
+}
+
+export interface RobustFit {
+  beta: number[];
+  /** robust scale of the final residuals (MAD x 1.4826) */
+  scale: number;
+}
+
+/** `features` holds p values per sample (row-major), `targets` one per sample. Null when the system is singular. */
+export function robustFit(features: Float64Array, targets: Float64Array, p: number, options: RobustFitOptions = {}): RobustFit | null {
+  const n = targets.length;
+  if (features.length !== n * p) throw new Error(`robust fit: expected ${n * p} feature values for ${n} samples of ${p}, found ${features.length}`);
+  if (n === 0) return null;
+  const weights = new Float64Array(n).fill(1);
+  const residuals = new Float64Array(n);
+  let beta: number[] | null = null;
+  let scale = 0;
+  for (let it = 0; it <= (options.iterations ?? 6); it++) {
+    const next = weightedSolve(features, targets, weights, p, options.ridge, options.prior);
+    if (!next) return beta ? { beta, scale } : null;
+    beta = next;
+    for (let s = 0; s < n; s++) {
+      let fit = 0;
+      for (let j = 0; j < p; j++) fit += beta[j] * features[s * p + j];
+      residuals[s] = targets[s] - fit;
+    }
+    scale = 1.4826 * medianAbs(residuals);
+    const c = 2.385 * scale;
+    if (!(c > 0)) break; // an exact fit: nothing to reweight
+    for (let s = 0; s < n; s++) weights[s] = 1 / (1 + (residuals[s] / c) ** 2);
+  }
+  return beta ? { beta, scale } : null;
+}
+
+function weightedSolve(f: Float64Array, t: Float64Array, w: Float64Array, p: number, ridge?: number[], prior?: number[]): number[] | null {
+  const a = new Float64Array(p * p), b = new Float64Array(p);
+  for (let s = 0; s < t.length; s++) {
+    const ws = w[s];
+    for (let i = 0; i < p; i++) {
+      const fi = ws * f[s * p + i];
+      b[i] += fi * t[s];
+      for (let j = 0; j < p; j++) a[i * p + j] += fi * f[s * p + j];
+    }
+  }
+  if (ridge) {
+    for (let i = 0; i < p; i++) { a[i * p + i] += ridge[i]; b[i] += ridge[i] * (prior?.[i] ?? 0); }
+  }
+  return solveSmall(a, b, p);
+}
+
+/** Gaussian elimination with partial pivoting; null when a pivot vanishes relative to the matrix. */
+function solveSmall(a: Float64Array, b: Float64Array, p: number): number[] | null {
+  let norm = 0;
+  for (const v of a) norm = Math.max(norm, Math.abs(v));
+  if (!(norm > 0)) return null;
+  for (let col = 0; col < p; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < p; r++) if (Math.abs(a[r * p + col]) > Math.abs(a[pivot * p + col])) pivot = r;
+    if (!(Math.abs(a[pivot * p + col]) > 1e-12 * norm)) return null;
+    if (pivot !== col) {
+      for (let j = 0; j < p; j++) [a[col * p + j], a[pivot * p + j]] = [a[pivot * p + j], a[col * p + j]];
+      [b[col], b[pivot]] = [b[pivot], b[col]];
+    }
+    for (let r = col + 1; r < p; r++) {
+      const m = a[r * p + col] / a[col * p + col];
+      for (let j = col; j < p; j++) a[r * p + j] -= m * a[col * p + j];
+      b[r] -= m * b[col];
+    }
+  }
+  const x = new Array<number>(p).fill(0);
+  for (let r = p - 1; r >= 0; r--) {
+    let s = b[r];
+    for (let j = r + 1; j < p; j++) s -= a[r * p + j] * x[j];
+    x[r] = s / a[r * p + r];
+  }
+  return x;
+}
+
+function medianAbs(values: Float64Array): number {
+  const a = Float64Array.from(values, Math.abs).sort();
+  const m = a.length >> 1;
+  return a.length % 2 ? a[m] : 0.5 * (a[m - 1] + a[m]);
+}
