@@ -6,9 +6,17 @@
  */
 export interface RobustFitOptions {
   iterations?: number;
-  /** added to the normal equations' diagonal as a pull of beta toward `prior`; default none */
+  /**
+   * added to the normal equations' diagonal as a pull of beta toward `prior`, scaled by the mean
+   * weight (so downweighting outliers does not make the pull relatively stronger); default none
+   */
   ridge?: number[];
   prior?: number[];
+  /**
+   * a starting beta (e.g. from a least-median search): the first weights come from its residuals
+   * instead of from a plain least-squares fit, which far outliers with leverage can drag anywhere
+   */
+  start?: number[];
 }
 
 export interface RobustFit {
@@ -24,12 +32,15 @@ export function robustFit(features: Float64Array, targets: Float64Array, p: numb
   if (n === 0) return null;
   const weights = new Float64Array(n).fill(1);
   const residuals = new Float64Array(n);
-  let beta: number[] | null = null;
+  let beta: number[] | null = options.start ? [...options.start] : null;
   let scale = 0;
-  for (let it = 0; it <= (options.iterations ?? 6); it++) {
-    const next = weightedSolve(features, targets, weights, p, options.ridge, options.prior);
-    if (!next) return beta ? { beta, scale } : null;
-    beta = next;
+  for (let it = options.start ? -1 : 0; it <= (options.iterations ?? 6); it++) {
+    if (it >= 0) {
+      const next = weightedSolve(features, targets, weights, p, options.ridge, options.prior);
+      if (!next) return beta ? { beta, scale } : null;
+      beta = next;
+    }
+    beta = beta!;
     for (let s = 0; s < n; s++) {
       let fit = 0;
       for (let j = 0; j < p; j++) fit += beta[j] * features[s * p + j];
@@ -54,7 +65,10 @@ function weightedSolve(f: Float64Array, t: Float64Array, w: Float64Array, p: num
     }
   }
   if (ridge) {
-    for (let i = 0; i < p; i++) { a[i * p + i] += ridge[i]; b[i] += ridge[i] * (prior?.[i] ?? 0); }
+    let total = 0;
+    for (let s = 0; s < t.length; s++) total += w[s];
+    const m = total / t.length;
+    for (let i = 0; i < p; i++) { a[i * p + i] += m * ridge[i]; b[i] += m * ridge[i] * (prior?.[i] ?? 0); }
   }
   return solveSmall(a, b, p);
 }
@@ -85,6 +99,40 @@ function solveSmall(a: Float64Array, b: Float64Array, p: number): number[] | nul
     x[r] = s / a[r * p + r];
   }
   return x;
+}
+
+/**
+ * Least median of squares over `trials` candidate fits through p random samples each (seeded): the
+ * candidate under which half the samples fit best. Robust to up to half the samples being outliers,
+ * whatever their leverage; a start for robustFit. Candidates `accept` rejects are skipped (a
+ * degenerate explanation can fit half the samples exactly). Null when no candidate was left.
+ */
+export function leastMedianStart(
+  features: Float64Array, targets: Float64Array, p: number, trials: number, random: () => number,
+  accept: (beta: number[]) => boolean = () => true,
+): number[] | null {
+  const n = targets.length;
+  if (n < p) return null;
+  const residuals = new Float64Array(n);
+  let best: number[] | null = null, bestMedian = Infinity;
+  const pickF = new Float64Array(p * p), pickT = new Float64Array(p), ones = new Float64Array(p).fill(1);
+  for (let trial = 0; trial < trials; trial++) {
+    for (let j = 0; j < p; j++) {
+      const s = Math.floor(random() * n);
+      for (let c = 0; c < p; c++) pickF[j * p + c] = features[s * p + c];
+      pickT[j] = targets[s];
+    }
+    const beta = weightedSolve(pickF, pickT, ones, p);
+    if (!beta || !accept(beta)) continue;
+    for (let s = 0; s < n; s++) {
+      let fit = 0;
+      for (let j = 0; j < p; j++) fit += beta[j] * features[s * p + j];
+      residuals[s] = targets[s] - fit;
+    }
+    const median = medianAbs(residuals);
+    if (median < bestMedian) { bestMedian = median; best = beta; }
+  }
+  return best;
 }
 
 function medianAbs(values: Float64Array): number {
