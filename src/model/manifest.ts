@@ -8,8 +8,9 @@
  * and what was found.
  */
 
-export type ModelTask = 'depth' | 'relative-inverse-depth' | 'text-to-image';
-export const MODEL_TASKS: readonly ModelTask[] = ['depth', 'relative-inverse-depth', 'text-to-image'];
+/** 'complete': a partial view (image, log-depth, hole and sky maps) in, a full view out (rgb, log-depth, sky). */
+export type ModelTask = 'depth' | 'relative-inverse-depth' | 'text-to-image' | 'complete';
+export const MODEL_TASKS: readonly ModelTask[] = ['depth', 'relative-inverse-depth', 'text-to-image', 'complete'];
 
 /**
  * How an image is brought to the model's input size. In every mode the aspect ratio of the content is
@@ -51,7 +52,20 @@ export interface FovInputSpec {
   default: number;
 }
 
-export type InputSpec = ImageInputSpec | FovInputSpec;
+/**
+ * A per-pixel map on the image input's grid (float32, 1 x 1 x H x W), for completion models:
+ *   log-depth  natural log of metric depth where a surface is known, 0 elsewhere
+ *   hole       1 where the model is to fill in, 0 where the pixel is known
+ *   sky        1 where the pixel is known to be sky, 0 elsewhere
+ */
+export interface MapInputSpec {
+  name: string;
+  kind: 'map';
+  layout: 'NCHW';
+  meaning: 'log-depth' | 'hole' | 'sky';
+}
+
+export type InputSpec = ImageInputSpec | FovInputSpec | MapInputSpec;
 
 /**
  * What an output holds, and so how it becomes our units:
@@ -64,6 +78,7 @@ export type InputSpec = ImageInputSpec | FovInputSpec;
  *   confidence-logit        logit of confidence                            -> sigmoid
  *   normals                 3 channels, unit surface normals in the camera frame named by `frame`
  *   sky                     0..1, probability that the pixel is sky (no surface to lift)
+ *   rgb                     3 channels, sRGB-encoded 0..1 (completion models)
  *   other                   kept by the session, ignored by runDepth
  */
 export type OutputMeaning =
@@ -75,6 +90,7 @@ export type OutputMeaning =
   | 'confidence-logit'
   | 'normals'
   | 'sky'
+  | 'rgb'
   | 'other';
 export const OUTPUT_MEANINGS: readonly OutputMeaning[] = [
   'log-depth',
@@ -85,6 +101,7 @@ export const OUTPUT_MEANINGS: readonly OutputMeaning[] = [
   'confidence-logit',
   'normals',
   'sky',
+  'rgb',
   'other',
 ];
 
@@ -251,6 +268,7 @@ const ENTRY_KEYS = ['id', 'name', 'file', 'url', 'bytes', 'sha256', 'licence', '
 const LICENCE_KEYS = ['id', 'nonCommercial', 'url'] as const;
 const INPUT_KEYS = ['name', 'kind', 'layout', 'channels', 'valueRange', 'mean', 'std', 'resize'] as const;
 const FOV_INPUT_KEYS = ['name', 'kind', 'default'] as const;
+const MAP_INPUT_KEYS = ['name', 'kind', 'layout', 'meaning'] as const;
 const OUTPUT_KEYS = ['name', 'layout', 'meaning', 'units', 'frame'] as const;
 const ID_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 const SHA256_PATTERN = /^[0-9a-f]{64}$/;
@@ -320,7 +338,11 @@ function parseInput(outer: Reader, raw: unknown): InputSpec {
   const obj = outer.object(raw, 'each input');
   const name = outer.string(obj, 'name');
   const r: Reader = outer.nested(`input '${name}'`);
-  const kind = r.oneOf(obj, 'kind', ['image', 'vertical-fov-degrees'] as const);
+  const kind = r.oneOf(obj, 'kind', ['image', 'vertical-fov-degrees', 'map'] as const);
+  if (kind === 'map') {
+    r.onlyKeys(obj, MAP_INPUT_KEYS, 'the input');
+    return { name, kind, layout: r.oneOf(obj, 'layout', ['NCHW'] as const), meaning: r.oneOf(obj, 'meaning', ['log-depth', 'hole', 'sky'] as const) };
+  }
   if (kind === 'vertical-fov-degrees') {
     r.onlyKeys(obj, FOV_INPUT_KEYS, 'the input');
     const fallback = obj.default;
@@ -382,7 +404,16 @@ function checkTaskOutputs(r: Reader, entry: EntryCommon): void {
     const n = count(['relative-inverse-depth']);
     if (n !== 1) r.fail(`expected task 'relative-inverse-depth' to have exactly one output with meaning 'relative-inverse-depth', found ${n}`);
   }
-  if (entry.task !== 'text-to-image') {
+  if (entry.task === 'complete') {
+    const kinds = entry.inputs.map((i) => (i.kind === 'map' ? `map:${i.meaning}` : i.kind));
+    for (const need of ['image', 'map:log-depth', 'map:hole', 'map:sky'] as const) {
+      const n = kinds.filter((k) => k === need).length;
+      if (n !== 1) r.fail(`expected task 'complete' to have exactly one '${need}' input, found ${n}`);
+    }
+    for (const need of ['rgb', 'log-depth'] as const) {
+      if (count([need]) !== 1) r.fail(`expected task 'complete' to have exactly one '${need}' output, found ${count([need])}`);
+    }
+  } else if (entry.task !== 'text-to-image') {
     const images = entry.inputs.filter((i) => i.kind === 'image').length;
     const fovs = entry.inputs.length - images;
     if (images !== 1 || fovs > 1) r.fail(`expected a depth model to have one image input and at most one field-of-view input, found ${images} and ${fovs}`);
