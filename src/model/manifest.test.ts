@@ -58,7 +58,7 @@ test('bad fields give one-line errors naming the model, what was expected and wh
     ['zero bytes', (e) => (e.bytes = 0), `manifest: model 'x' expected bytes to be a positive integer, found 0`],
     ['misspelt field', (e) => Object.assign(e, { licnce: 'MIT' }), `manifest: model 'x' the entry has unknown field 'licnce'`],
     ['licence flag missing', (e) => (e.licence = { id: 'MIT' } as never), `manifest: model 'x' expected nonCommercial to be true or false, found nothing`],
-    ['unknown task', (e) => (e.task = 'segmentation'), `manifest: model 'x' expected task to be one of 'depth', 'relative-inverse-depth', 'text-to-image', found "segmentation"`],
+    ['unknown task', (e) => (e.task = 'segmentation'), `manifest: model 'x' expected task to be one of 'depth', 'relative-inverse-depth', 'text-to-image', 'complete', found "segmentation"`],
     ['wrong output for task', (e) => (e.outputs[0].meaning = 'log-depth'), `manifest: model 'x' expected task 'relative-inverse-depth' to have exactly one output with meaning 'relative-inverse-depth', found 0`],
     ['two std values', (e) => (e.inputs[0].std = [0.2, 0.2]), `manifest: model 'x' input 'pixel_values': expected std to be 3 finite numbers, found [0.2,0.2]`],
     ['zero std', (e) => (e.inputs[0].std = [0.2, 0, 0.2]), `manifest: model 'x' input 'pixel_values': expected std to be 3 positive numbers, found [0.2, 0, 0.2]`],
