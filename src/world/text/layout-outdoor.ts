@@ -9,7 +9,7 @@ import { type Look, type SceneBuilder, footprint, lookOf, makeObject, plainLook,
 import { Box, Cylinder, Ellipsoid } from './primitives.ts';
 import type { ObjectKind, ObjectRequest, SceneSpec, Setting } from './scene-spec.ts';
 import { EYE_HEIGHT, Terrain, type TerrainParams } from './terrain.ts';
-import { type Placement, placeAround, placeInView } from './placement.ts';
+import { type Placement, type Sightlines, placeAround, placeInView } from './placement.ts';
 
 export interface OutdoorGround {
   terrain: Terrain;
@@ -58,7 +58,7 @@ function groundMaterials(spec: SceneSpec, seed: number): [SurfaceMaterial, Surfa
   const snow = material('snow', [0.82, 0.86, 0.93], { scale: 2, seed });
   let low: SurfaceMaterial;
   switch (spec.setting) {
-    case 'desert': low = material('sand', [0.72, 0.5, 0.26], { accent: [0.55, 0.33, 0.15], scale: 1, seed }); break;
+    case 'desert': low = material('sand', [0.52, 0.32, 0.14], { accent: [0.4, 0.22, 0.09], scale: 1, seed }); break;
     case 'beach': low = material('sand', [0.78, 0.66, 0.45], { accent: [0.62, 0.5, 0.32], scale: 0.7, seed }); break;
     case 'city': case 'street': low = material('asphalt', [0.07, 0.07, 0.075], { seed }); break;
     case 'forest': low = material('dirt', [0.12, 0.16, 0.05], { accent: [0.16, 0.1, 0.05], scale: 3, seed }); break;
@@ -81,6 +81,7 @@ export function buildOutdoor(spec: SceneSpec, seed: number, b: SceneBuilder, ran
     water = { level: -EYE_HEIGHT - (spec.setting === 'beach' ? 0.45 : 0.9), material: b.addMaterial(spec.snow ? { ...m, pattern: 'snow', base: [0.7, 0.78, 0.85], reflect: 0.3 } : m) };
   }
   const placed: Placement[] = [];
+  const sight: Sightlines = [];
   const ground = (x: number, z: number) => terrain.height(x, z);
   const dry = (x: number, z: number) => !water || ground(x, z) > water.level + 0.25;
 
@@ -102,7 +103,7 @@ export function buildOutdoor(spec: SceneSpec, seed: number, b: SceneBuilder, ran
     const radius = footprint(r.kind, r.look.size);
     for (let i = 0; i < r.count; i++) {
       const spot = r.inView
-        ? placeInView(rand, placed, radius, viewRange(r.kind), dry)
+        ? placeInView(rand, placed, radius, viewRange(r.kind), dry, sight)
         : placeAround(rand, placed, radius, r.kind === 'building' || r.kind === 'house' ? [15, 120] : [4, 70], dry, i < r.count / 3);
       makeObject(r.kind, { b, x: spot.x, y: ground(spot.x, spot.z), z: spot.z, yaw: spot.yaw, rand, look: r.look, seed: seed + 31 * b.objects.length, glow });
     }

@@ -47,13 +47,26 @@ function search(rand: () => number, placed: Placement[], r: number, sample: (wid
   return { x: last[0], z: last[1], yaw: rand() * 2 * Math.PI };
 }
 
-/** A spot in front of the start camera (looking down -Z) at a distance in `range`. */
-export function placeInView(rand: () => number, placed: Placement[], r: number, range: [number, number], ok: (x: number, z: number) => boolean): Spot {
-  return search(rand, placed, r, (widen) => {
+/** Directions (angle from -Z, half-width, radians) already taken by counted things in the start view. */
+export type Sightlines = { angle: number; half: number }[];
+
+/**
+ * A spot in front of the start camera (looking down -Z) at a distance in `range`, preferably not
+ * behind another counted thing (`sight`), so that "three trees" shows three trees.
+ */
+export function placeInView(rand: () => number, placed: Placement[], r: number, range: [number, number], ok: (x: number, z: number) => boolean, sight: Sightlines = []): Spot {
+  let tries = 0;
+  const spot = search(rand, placed, r, (widen) => {
     const a = (2 * rand() - 1) * VIEW_HALF_ANGLE * Math.min(widen, 1.3);
     const d = range[0] + rand() * (range[1] - range[0]) * widen;
     return [Math.sin(a) * d, -Math.cos(a) * d];
-  }, ok);
+  }, (x, z) => {
+    const a = Math.atan2(x, -z), half = Math.atan2(r, Math.hypot(x, z));
+    const clear = tries++ > 200 || sight.every((s) => Math.abs(s.angle - a) > s.half + half);
+    return clear && ok(x, z);
+  });
+  sight.push({ angle: Math.atan2(spot.x, -spot.z), half: Math.atan2(r, Math.hypot(spot.x, spot.z)) });
+  return spot;
 }
 
 /** A spot anywhere around the start at a distance in `range`; `front` favours the start view's side. */
