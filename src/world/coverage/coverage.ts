@@ -13,7 +13,8 @@
  *          mip level below what the query view asks for), and
  *        - at no more than 75 degrees from the surface normal (foreshortening 1/cos 75 = 3.9x along
  *          one axis; lift caps a splat's stretch at 4 footprints for the same reason, so beyond
- *          that the surface was not resolved).
+ *          that the surface was not resolved), or no more obliquely than the query itself looks at
+ *          it (within 10% of its cosine): then no view from here could resolve it better.
  *      Points that no retrieved frame saw (splats imported without frames, or occlusion edges) are
  *      judged by alpha alone: there is nothing to compare with.
  * The query's footprint is measured at `intrinsics` (the resolution of the view that would be
@@ -84,11 +85,16 @@ export function coverage(world: World, pose: Pose, intrinsics: Intrinsics, optio
       const cx = normals[3 * i], cy = normals[3 * i + 1], cz = normals[3 * i + 2];
       const nx = m[0] * cx + m[1] * cy + m[2] * cz, ny = m[3] * cx + m[4] * cy + m[5] * cz, nz = m[6] * cx + m[7] * cy + m[8] * cz;
       const queryFootprint = d / queryFocal;
+      // A frame that looked no more obliquely than the query does (within 10%) saw the surface as well as
+      // a view from here could: the ground far from a standing eye is beyond 75 degrees from every eye
+      // at that height, and a turn on the spot must not call it unknown for ever.
+      const cosQuery = Math.abs(cx * px + cy * py + cz * pz) / Math.sqrt(px * px + py * py + pz * pz);
+      const cosEnough = Math.min(minCos, 0.9 * cosQuery);
       let seen = false, seenWell = false;
       for (let f = 0; f < views.length; f++) {
         if (!sighting(views[f], x, y, z, nx, ny, nz, seenAt)) continue;
         seen = true;
-        if (seenAt.footprint <= maxRatio * queryFootprint && seenAt.cosIncidence >= minCos) { seenWell = true; break; }
+        if (seenAt.footprint <= maxRatio * queryFootprint && seenAt.cosIncidence >= cosEnough) { seenWell = true; break; }
       }
       if (seen && !seenWell) { mask[i] = HOLE_POORLY_SEEN; holes++; }
     }
