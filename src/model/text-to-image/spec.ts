@@ -29,15 +29,24 @@ export interface PinnedFile {
   unpinned?: string;
 }
 
-export interface TextEncoderFile extends PinnedFile {
+/** An ONNX file of the pipeline. */
+export interface ModelFile extends PinnedFile {
+  /**
+   * Sizes for the file's symbolic dimensions (onnxruntime's freeDimensionOverrides): fixed shapes let the
+   * WebGPU backend plan its buffers once. Names are the export's own (e.g. batch_size, height_latent).
+   */
+  freeDimensions?: Record<string, number>;
+}
+
+export interface TextEncoderFile extends ModelFile {
   inputs: { inputIds: TensorSpec };
   outputs: { hiddenStates: TensorSpec };
 }
-export interface UnetFile extends PinnedFile {
+export interface UnetFile extends ModelFile {
   inputs: { sample: TensorSpec; timestep: TensorSpec; encoderHiddenStates: TensorSpec };
   outputs: { noise: TensorSpec };
 }
-export interface VaeDecoderFile extends PinnedFile {
+export interface VaeDecoderFile extends ModelFile {
   inputs: { latent: TensorSpec };
   outputs: { image: TensorSpec };
 }
@@ -135,7 +144,7 @@ class Reader {
 }
 
 /** Fields that may be left out wherever they appear. */
-const OPTIONAL = new Set(['source', 'unpinned']);
+const OPTIONAL = new Set(['source', 'unpinned', 'freeDimensions']);
 
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
@@ -145,7 +154,7 @@ function describe(value: unknown): string {
 
 const ENTRY_KEYS = ['id', 'name', 'task', 'licence', 'source', 'files', 'tokenizer', 'textEmbeddingWidth', 'scheduler', 'latent', 'image'] as const;
 const FILE_KEYS = ['url', 'bytes', 'sha256', 'unpinned'] as const;
-const MODEL_FILE_KEYS = [...FILE_KEYS, 'inputs', 'outputs'] as const;
+const MODEL_FILE_KEYS = [...FILE_KEYS, 'inputs', 'outputs', 'freeDimensions'] as const;
 const ID_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 const SHA256_PATTERN = /^[0-9a-f]{64}$/;
 const COMMIT_SEGMENT = /\/[0-9a-f]{40}\//;
@@ -181,11 +190,12 @@ function parsePipeline(raw: unknown, index: number, label: string): TextToImageP
   r.oneOf(obj, 'task', ['text-to-image'] as const);
 
   const licenceObj = r.object(obj.licence, 'licence');
-  const lr = r.nested('licence');
+  const lr: Reader = r.nested('licence');
   const licenceKeys = Object.keys(licenceObj).filter((k) => !['id', 'nonCommercial', 'url'].includes(k));
   if (licenceKeys.length > 0) lr.fail(`has unknown field ${licenceKeys.map((k) => `'${k}'`).join(', ')} (known: id, nonCommercial, url)`);
-  if (typeof licenceObj.nonCommercial !== 'boolean') lr.fail(`expected nonCommercial to be true or false, found ${describe(licenceObj.nonCommercial)}`);
-  const licence: Licence = { id: lr.string(licenceObj, 'id'), nonCommercial: licenceObj.nonCommercial };
+  const nonCommercial = licenceObj.nonCommercial;
+  if (typeof nonCommercial !== 'boolean') lr.fail(`expected nonCommercial to be true or false, found ${describe(nonCommercial)}`);
+  const licence: Licence = { id: lr.string(licenceObj, 'id'), nonCommercial };
   if (licenceObj.url !== undefined) licence.url = lr.string(licenceObj, 'url');
 
   const filesObj = r.object(obj.files, 'files');
@@ -269,7 +279,18 @@ function parseFile(r: Reader, raw: unknown, role: PipelineFileRole): PinnedFile 
   }
   if (!isModel) return file;
   const io = ROLE_IO[role];
-  return { ...file, inputs: parseIo(r.nested('inputs'), obj.inputs, io.inputs), outputs: parseIo(r.nested('outputs'), obj.outputs, io.outputs) };
+  const model: ModelFile & { inputs: Record<string, TensorSpec>; outputs: Record<string, TensorSpec> } = {
+    ...file,
+    inputs: parseIo(r.nested('inputs'), obj.inputs, io.inputs),
+    outputs: parseIo(r.nested('outputs'), obj.outputs, io.outputs),
+  };
+  if (obj.freeDimensions !== undefined) {
+    const dims = r.object(obj.freeDimensions, 'freeDimensions');
+    const fr = r.nested('freeDimensions');
+    for (const key of Object.keys(dims)) fr.integer(dims, key);
+    model.freeDimensions = dims as Record<string, number>;
+  }
+  return model;
 }
 
 function parseIo(r: Reader, raw: unknown, roles: Record<string, readonly TensorType[]>): Record<string, TensorSpec> {
