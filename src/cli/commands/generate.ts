@@ -5,27 +5,38 @@ import { UsageError } from '../errors.ts';
 import type { Command } from '../main.ts';
 
 export const generateCommand: Command = {
-  summary: 'turn a photo into a splat world (the photo camera is the origin, looking down -Z)',
+  summary: 'turn a photo or a sentence into a splat world (the first camera is the origin, looking down -Z)',
   usage: [
     'usage: worldsplat generate <photo.jpg|png|webp> -o world.ply|world.splat|world.worldsplat [--fov 60] [--model builtin|depth-anything-v2-small]',
     '                           [--max-size 1024]',
-    "  --fov: the photo's vertical field of view in degrees (default 60);",
-    '  --model: a downloadable model is fetched once, verified and cached; offline, the built-in model serves.',
+    '       worldsplat generate --prompt "a snowy pine forest at dusk" [--seed 1] -o world.ply|world.worldsplat [--fov 60] [--max-size 512]',
+    "  --fov: the photo's (or first view's) vertical field of view in degrees (default 60);",
+    '  --model: a downloadable model is fetched once, verified and cached; offline, the built-in model serves;',
+    '  --prompt: built-in, offline: the words pick a procedural scene, the first view is ray-cast (4:3, long side',
+    '            --max-size, default 512) and lifted with its exact depth; unknown words are listed as ignored;',
+    '  --seed: an integer 0..4294967295 (default 1); the same prompt and seed give the same world.',
   ].join('\n'),
   options: {
     output: { type: 'string', short: 'o' },
     fov: { type: 'string', default: '60' },
     model: { type: 'string', default: 'builtin' },
-    'max-size': { type: 'string', default: '1024' },
+    'max-size': { type: 'string' },
+    prompt: { type: 'string' },
+    seed: { type: 'string' },
   },
   async run(positionals, values) {
+    if (values.prompt !== undefined) {
+      if (positionals.length !== 0) throw new UsageError(`expected a photo or --prompt, found both (${positionals[0]})`);
+      return generateFromPrompt(values);
+    }
+    if (values.seed !== undefined) throw new UsageError('--seed goes with --prompt');
     if (positionals.length !== 1) throw new UsageError(`expected one photo, found ${positionals.length} arguments`);
     if (!values.output) throw new UsageError('missing --output (-o)');
     const output = values.output as string;
     checkOutputName(output); // an unknown output format fails before any work
     const fov = Number(values.fov);
     if (!(fov > 0 && fov < 180)) throw new Error(`--fov: expected degrees between 0 and 180, found "${values.fov}"`);
-    const maxLongSide = Number(values['max-size']);
+    const maxLongSide = Number(values['max-size'] ?? '1024');
     if (!(Number.isInteger(maxLongSide) && maxLongSide >= 16 && maxLongSide <= 4096)) {
       throw new Error(`--max-size: expected an integer number of pixels from 16 to 4096, found "${values['max-size']}"`);
     }
@@ -69,3 +80,41 @@ export const generateCommand: Command = {
     }
   },
 };
+
+/** Text -> world with the built-in procedural generator: no model, no network. */
+async function generateFromPrompt(values: Record<string, string | boolean | undefined>): Promise<void> {
+  if (!values.output) throw new UsageError('missing --output (-o)');
+  const output = values.output as string;
+  checkOutputName(output);
+  const fov = Number(values.fov);
+  if (!(fov > 0 && fov < 180)) throw new Error(`--fov: expected degrees between 0 and 180, found "${values.fov}"`);
+  const longSide = Number(values['max-size'] ?? '512');
+  if (!(Number.isInteger(longSide) && longSide >= 16 && longSide <= 4096)) {
+    throw new Error(`--max-size: expected an integer number of pixels from 16 to 4096, found "${values['max-size']}"`);
+  }
+  const seedText = (values.seed as string | undefined) ?? '1';
+  const seed = Number(seedText);
+  if (!(/^\d+$/.test(seedText) && seed <= 0xffffffff)) throw new Error(`--seed: expected an integer from 0 to 4294967295, found "${seedText}"`);
+  const [{ generateFromText, frameOfTextView }, { World }] = await Promise.all([
+    import('../../world/text/text-world.ts'),
+    import('../../world/world.ts'),
+  ]);
+  const bar = progressBar();
+  const t0 = performance.now();
+  const view = generateFromText(values.prompt as string, {
+    seed,
+    width: longSide,
+    height: Math.max(1, Math.round((longSide * 3) / 4)),
+    verticalFovDegrees: fov,
+    onProgress: (f, s) => bar.update(0.9 * f, s),
+  });
+  const t1 = performance.now();
+  const world = World.empty(view.splats.shDegree);
+  world.append(frameOfTextView(view), view.splats);
+  await saveWorld(output, world, (f, s) => bar.update(0.9 + 0.1 * f, s));
+  bar.done();
+  const t2 = performance.now();
+  const ignored = view.ignored.length > 0 ? `ignored: ${view.ignored.join(', ')}` : 'ignored: none';
+  process.stderr.write(`${ignored}\n`);
+  process.stderr.write(`${output}: ${view.splats.count} splats from "${view.storedPrompt}" (${view.spec.setting}, ${view.spec.time}, ${view.spec.weather}; ${view.scene.objects.length} things) in ${((t1 - t0) / 1000).toFixed(2)} s, written in ${((t2 - t1) / 1000).toFixed(2)} s\n`);
+}

@@ -188,7 +188,7 @@ export function toDisplay(v: number, exposure: number): number {
 }
 
 /** The scene as a camera at `pose` with intrinsics `k` sees it, one ray per pixel centre. */
-export function raycastView(scene: Scene, pose: Pose, k: Intrinsics, signal?: AbortSignal): RaycastView {
+export function raycastView(scene: Scene, pose: Pose, k: Intrinsics, signal?: AbortSignal, onProgress?: (fraction: number) => void): RaycastView {
   const { width, height, fx, fy, cx, cy } = k;
   const rgb = new Float32Array(3 * width * height);
   const depth = new Float32Array(width * height);
@@ -199,7 +199,10 @@ export function raycastView(scene: Scene, pose: Pose, k: Intrinsics, signal?: Ab
   const hit: Hit = { t: 0, kind: 0, prim: -1 };
   const exposure = scene.env.exposure;
   for (let y = 0; y < height; y++) {
-    if ((y & 15) === 0) signal?.throwIfAborted();
+    if ((y & 15) === 0) {
+      signal?.throwIfAborted();
+      onProgress?.(y / height);
+    }
     const ry = -(y + 0.5 - cy) / fy;
     for (let x = 0; x < width; x++) {
       const rx = (x + 0.5 - cx) / fx;

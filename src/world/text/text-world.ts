@@ -78,7 +78,7 @@ export function generateFromText(prompt: string, options: TextWorldOptions = {})
   const intrinsics = intrinsicsFromFov(width, height, options.verticalFovDegrees ?? DEFAULT_VERTICAL_FOV);
   const pose = Pose.identity();
   onProgress?.(0.05, 'raycast');
-  const view = raycastView(scene, pose, intrinsics, signal);
+  const view = raycastView(scene, pose, intrinsics, signal, (f) => onProgress?.(0.05 + 0.55 * f, 'raycast'));
   const image = toRgbImage(view);
   const depth: FloatField = { width, height, data: Float32Array.from(view.depth, (d) => (d > 0 ? d : Infinity)) };
   const normals: FloatField = { width, height, data: view.normals };
