@@ -2,6 +2,7 @@
 
   /usr/bin/python3 training/train.py                       # from scratch, 90 minutes on the CPU
   /usr/bin/python3 training/train.py --resume --minutes 60 # continue training the last checkpoint
+  /usr/bin/python3 training/train.py --init runs/main/last.pt --run runs/cont --crops 64,96  # new schedule, old weights
   /usr/bin/python3 training/train.py --device cuda --threads 8 --batch 64
   /usr/bin/python3 training/train.py --smoke               # one minute on tiny data made on the spot (CI)
 
@@ -124,6 +125,7 @@ def main(argv=None):
     ap.add_argument('--device', default='cpu')
     ap.add_argument('--threads', type=int, default=1, help='torch CPU threads (1 while sharing the machine)')
     ap.add_argument('--resume', action='store_true')
+    ap.add_argument('--init', default=None, help='start from these weights (a checkpoint) with a fresh optimiser and schedule')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--smoke', action='store_true', help='one minute on tiny generated data; for CI')
     ap.add_argument('--generate', choices=['auto', 'yes', 'no'], default='auto',
@@ -152,6 +154,9 @@ def main(argv=None):
         opt.load_state_dict(ck['opt'])
         state = ck['state']
         print(f'resumed {last} at step {state["step"]}, {state["images"]} images, {state["elapsed"] / 60:.1f} min', flush=True)
+    elif a.init:
+        model.load_state_dict(torch.load(a.init, map_location=dev)['model'])
+        print(f'initialised from {a.init}', flush=True)
     log = open(os.path.join(a.run, 'log.jsonl'), 'a')
 
     def emit(rec):

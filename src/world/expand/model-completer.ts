@@ -1,0 +1,41 @@
+/**
+ * ModelCompleter: the Completer backed by the trained completion model (models/, manifest id
+ * 'complete'; training/complete). The partial view goes through runComplete (resampled to the model's
+ * grid and back), and the result keeps every known pixel exactly as given: the model only decides the
+ * holes. Its depth there is metric and already meets the known depth around the hole roughly (the
+ * network works relative to the known depth); expansion aligns it precisely afterwards.
+ */
+import { verticalFovDegrees } from '../../core/camera.ts';
+import { runComplete } from '../../model/run-complete.ts';
+import type { Model } from '../../model/session.ts';
+import type { CompletedView, Completer, PartialView } from './completer.ts';
+import { checkPartialView } from './inpaint-completer.ts';
+
+export class ModelCompleter implements Completer {
+  readonly name = 'model';
+
+  constructor(private readonly model: Model) {
+    if (model.entry.task !== 'complete') throw new Error(`model completer: expected a model with task 'complete', found '${model.entry.task}' (${model.entry.id})`);
+  }
+
+  async complete(view: PartialView, signal?: AbortSignal): Promise<CompletedView> {
+    signal?.throwIfAborted();
+    checkPartialView(view);
+    const { width, height, mask } = view;
+    const out = await runComplete(
+      this.model,
+      { width, height, rgb: view.rgb, depth: view.depth, hole: mask, verticalFovDegrees: verticalFovDegrees(view.intrinsics) },
+      { signal },
+    );
+    const pixels = width * height;
+    const rgb = out.rgb, depth = out.depth;
+    for (let i = 0; i < pixels; i++) {
+      if (mask[i]) continue;
+      rgb[3 * i] = view.rgb[3 * i];
+      rgb[3 * i + 1] = view.rgb[3 * i + 1];
+      rgb[3 * i + 2] = view.rgb[3 * i + 2];
+      depth[i] = view.depth[i] > 0 ? view.depth[i] : 0;
+    }
+    return { rgb, depth };
+  }
+}

@@ -1,0 +1,110 @@
+"""The completion network: a partial view (what the world shows from a new camera, with holes) in,
+a full view out. A compact U-Net like the depth network (training/model.py), read top to bottom.
+
+Inputs (the contract with src/model/run-complete.ts; export writes it into models/manifest.json):
+  image      [N,3,H,W] sRGB 0..1; ignored where hole = 1
+  log_depth  [N,1,H,W] natural log of metric depth (metres) where a surface is known; 0 elsewhere
+  hole       [N,1,H,W] 1 = to fill, 0 = known
+  sky        [N,1,H,W] 1 = known sky (seen, no surface), 0 elsewhere
+  fov_deg    [N] vertical field of view in degrees
+Outputs, for every pixel (the caller keeps its known pixels):
+  rgb        [N,3,H,W] sRGB 0..1
+  log_depth  [N,1,H,W] natural log of metric depth (metres)
+  sky        [N,1,H,W] 0..1 probability of sky
+
+Depth is handled relative to the known surface: the mean known log-depth is subtracted on the way in
+and added back on the way out, so the network works the same at any scene scale, and its output
+meets the known depth around the hole in metres.
+"""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+WIDTHS = (24, 48, 96, 128, 160)  # strides 2, 4, 8, 16 and the stride-16 bottleneck
+IN_CH = 3 + 1 + 1 + 1 + 2        # rgb, relative log-depth, hole, sky, two ray channels
+
+
+def conv_bn(cin, cout, stride=1, dilation=1):
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, dilation, dilation=dilation, bias=False),
+                         nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+
+
+class Block(nn.Module):
+    def __init__(self, cin, cout, stride=1, dilation=1):
+        super().__init__()
+        self.a = conv_bn(cin, cout, stride)
+        self.b = nn.Sequential(nn.Conv2d(cout, cout, 3, 1, dilation, dilation=dilation, bias=False), nn.BatchNorm2d(cout))
+        self.skip = None if (cin == cout and stride == 1) else nn.Sequential(
+            nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        s = x if self.skip is None else self.skip(x)
+        return F.relu(self.b(self.a(x)) + s)
+
+
+def ray_channels(like, fov_deg):
+    """x/z and y/z of each pixel's ray (see training/model.py): where the pixel looks, for the
+    perspective of floors and walls continuing into a hole."""
+    ones = torch.ones_like(like[:, :1])
+    u = torch.cumsum(ones, dim=3) - 0.5
+    v = torch.cumsum(ones, dim=2) - 0.5
+    w = ones.sum(dim=3, keepdim=True)
+    h = ones.sum(dim=2, keepdim=True)
+    f = h / 2 / torch.tan(fov_deg.view(-1, 1, 1, 1) * (math.pi / 360.0))
+    return torch.cat([(u - w / 2) / f, -(v - h / 2) / f], dim=1)
+
+
+class CompletionNet(nn.Module):
+    def __init__(self, widths=WIDTHS):
+        super().__init__()
+        w = widths
+        self.stem = nn.Sequential(conv_bn(IN_CH, w[0], stride=2), Block(w[0], w[0]))
+        self.down = nn.ModuleList([Block(w[i], w[i + 1], stride=2) for i in range(3)])
+        # dilated blocks at 1/16: a wide receptive field, so the middle of a large hole sees its border
+        self.deep = nn.Sequential(Block(w[3], w[4], dilation=1), Block(w[4], w[4], dilation=2), Block(w[4], w[4], dilation=4))
+        self.context = nn.Sequential(nn.Linear(w[4], w[4]), nn.ReLU(inplace=True))
+        self.fuse = nn.Conv2d(2 * w[4], w[3], 1)
+        self.up = nn.ModuleList([Block(w[i + 1] + w[i], w[i]) for i in reversed(range(3))])
+        self.head = nn.Sequential(conv_bn(w[0], w[0]), nn.Conv2d(w[0], 5, 1))
+        self.refine = nn.Sequential(nn.Conv2d(5 + IN_CH, 24, 3, 1, 1), nn.ReLU(inplace=True), nn.Conv2d(24, 5, 3, 1, 1))
+        with torch.no_grad():
+            self.head[-1].bias.zero_()
+            self.head[-1].bias[4] = -2.0  # start: not sky
+            self.refine[-1].weight.mul_(0.1)
+            self.refine[-1].bias.zero_()
+
+    def forward(self, image, log_depth, hole, sky, fov_deg):
+        known = 1 - hole
+        surf = known * (1 - sky)
+        n_surf = surf.sum(dim=(1, 2, 3), keepdim=True)
+        # mean known log-depth; log(4 m) when nothing solid is known
+        ref = (log_depth * surf).sum(dim=(1, 2, 3), keepdim=True) / n_surf.clamp_min(1.0)
+        ref = ref + (n_surf < 0.5).float() * math.log(4.0)
+        rel = (log_depth - ref) * surf
+        x = torch.cat([(image - 0.5) * known, rel, hole, sky * known, ray_channels(image, fov_deg)], dim=1)
+        skips = [self.stem(x)]
+        for d in self.down:
+            skips.append(d(skips[-1]))
+        y = self.deep(skips.pop())
+        g = self.context(y.mean(dim=(2, 3)))[:, :, None, None] * torch.ones_like(y[:, :1])
+        y = F.relu(self.fuse(torch.cat([y, g], dim=1)))
+        for up in self.up:
+            s = skips.pop()
+            y = F.interpolate(y, size=s.shape[2:], mode='bilinear', align_corners=False)
+            y = up(torch.cat([y, s], dim=1))
+        y = F.interpolate(self.head(y), size=image.shape[2:], mode='bilinear', align_corners=False)
+        y = y + self.refine(torch.cat([y, x], dim=1))
+        rgb = torch.sigmoid(y[:, 0:3] + self._logit(image) * known)
+        return rgb, y[:, 3:4] + ref, torch.sigmoid(y[:, 4:5])
+
+    @staticmethod
+    def _logit(image):
+        """The known colour as a logit, so the identity on known pixels is the easy answer."""
+        p = image.clamp(0.02, 0.98)
+        return torch.log(p / (1 - p))
+
+
+def count_params(m):
+    return sum(p.numel() for p in m.parameters())
