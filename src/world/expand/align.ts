@@ -84,7 +84,7 @@ export function alignCompletion(input: AlignInput, options: AlignOptions = {}): 
   const aligned = new Float32Array(pixels);
   for (let i = 0; i < pixels; i++) aligned[i] = completedDepth[i] > 0 ? scale / completedDepth[i] + shift : 0;
   const border = borderResiduals(input, aligned, options.edgeRatio ?? 1.25);
-  const correction = solveMembrane(border.depthResidual, 1, border.state, width, height, { screening, signal: options.signal });
+  const correction = solveMembrane(border.depthResidual, 1, border.state, width, height, { screening, signal: options.signal, fineSweeps: 4 });
   const depth = new Float32Array(pixels);
   for (let i = 0; i < pixels; i++) {
     if (!mask[i] || knownDepth[i] > 0) { depth[i] = knownDepth[i]; continue; }
@@ -98,7 +98,7 @@ export function alignCompletion(input: AlignInput, options: AlignOptions = {}): 
   let colourCorrection: Float32Array | null = null;
   // Only across the border pixels the depth correction uses: not across an occlusion edge.
   if (correctColour && border.anyColour) {
-    colourCorrection = solveMembrane(border.colourResidual, 3, border.state, width, height, { screening, signal: options.signal });
+    colourCorrection = solveMembrane(border.colourResidual, 3, border.state, width, height, { screening, signal: options.signal, fineSweeps: 4 });
   }
   for (let i = 0; i < pixels; i++) {
     for (let c = 0; c < 3; c++) {

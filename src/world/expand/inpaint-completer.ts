@@ -51,7 +51,7 @@ export class InpaintCompleter implements Completer {
       outRgb.fill(0.5);
       return { rgb: outRgb, depth: outDepth };
     }
-    const filledColourSky = solveMembrane(colourSky, 4, colourState, width, height, { signal });
+    const filledColourSky = solveMembrane(colourSky, 4, colourState, width, height, { signal, fineSweeps: FINE_SWEEPS });
     // Hole pixels that came out sky are outside the depth membrane too, as known sky is.
     for (let i = 0; i < pixels; i++) if (mask[i] && filledColourSky[4 * i + 3] > 0.5) depthState[i] = OUTSIDE;
     const plane = knownSurface > 0 ? borderPlane(view, inverse, depthState) : [0, 0, 0];
@@ -60,7 +60,7 @@ export class InpaintCompleter implements Completer {
       return plane[0] * ((x + 0.5) / width) + plane[1] * ((y + 0.5) / width) + plane[2];
     };
     for (let i = 0; i < pixels; i++) if (depthState[i] === FIXED) inverse[i] -= planeAt(i);
-    const filledResidual = knownSurface > 0 ? solveMembrane(inverse, 1, depthState, width, height, { signal }) : inverse;
+    const filledResidual = knownSurface > 0 ? solveMembrane(inverse, 1, depthState, width, height, { signal, fineSweeps: FINE_SWEEPS }) : inverse;
     for (let i = 0; i < pixels; i++) {
       for (let c = 0; c < 3; c++) outRgb[3 * i + c] = mask[i] ? Math.min(1, Math.max(0, filledColourSky[4 * i + c])) : rgb[3 * i + c];
       if (!mask[i]) { outDepth[i] = depth[i] > 0 ? depth[i] : 0; continue; }
@@ -113,3 +113,6 @@ export function checkPartialView(view: PartialView): void {
     throw new Error(`partial view: expected intrinsics for ${width}x${height}, found ${view.intrinsics.width}x${view.intrinsics.height}`);
   }
 }
+
+/** Sweeps at full resolution: the fill is smooth, the coarser levels carry it (4 instead of 16 is ~3x faster at 512 x 384). */
+const FINE_SWEEPS = 4;

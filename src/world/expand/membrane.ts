@@ -26,6 +26,8 @@ export interface MembraneOptions {
   screening?: number;
   /** Gauss-Seidel sweeps per level finer than the coarsest; default 16 */
   sweeps?: number;
+  /** sweeps at full resolution; default `sweeps`. Fewer is enough for smooth fills (the coarser levels carry the solution) */
+  fineSweeps?: number;
   /** sweeps at the coarsest level; default 200 */
   coarseSweeps?: number;
   /** over-relaxation factor 1..2; default 1.6 */
@@ -64,25 +66,26 @@ export function solveMembrane(
   }
   const sweeps = options.sweeps ?? 16, coarseSweeps = options.coarseSweeps ?? 200;
 
-  const out = new Float32Array(values.length);
-  for (let c = 0; c < channels; c++) {
-    // Channels are solved one at a time: each level holds one float per pixel.
-    const base = new Float32Array(width * height);
-    for (let i = 0; i < base.length; i++) base[i] = state[i] === FIXED ? values[i * channels + c] : 0;
-    const levels = [makeLevel(width, height, state, base)];
-    while (levels[levels.length - 1].free.length > 0 && Math.max(levels[levels.length - 1].width, levels[levels.length - 1].height) > 8) {
-      levels.push(reduce(levels[levels.length - 1]));
-    }
-    for (let l = levels.length - 1; l >= 0; l--) {
-      options.signal?.throwIfAborted();
-      const level = levels[l];
-      if (l < levels.length - 1) prolong(levels[l + 1], level);
-      // The same decay length in level-0 pixels is 2^-l as many pixels at level l.
-      relax(level, screening * 4 ** l, l === levels.length - 1 ? coarseSweeps : sweeps, omega);
-    }
-    const v = levels[0].values;
-    for (let i = 0; i < v.length; i++) out[i * channels + c] = state[i] === OUTSIDE ? 0 : v[i];
+  const fineSweeps = options.fineSweeps ?? sweeps;
+
+  // All channels go through the pyramid together (interleaved), so neighbours are looked up once.
+  const base = new Float32Array(values.length);
+  for (let i = 0; i < state.length; i++) {
+    if (state[i] === FIXED) for (let c = 0; c < channels; c++) base[i * channels + c] = values[i * channels + c];
   }
+  const levels = [makeLevel(width, height, state, base)];
+  while (levels[levels.length - 1].free.length > 0 && Math.max(levels[levels.length - 1].width, levels[levels.length - 1].height) > 8) {
+    levels.push(reduce(levels[levels.length - 1], channels));
+  }
+  for (let l = levels.length - 1; l >= 0; l--) {
+    options.signal?.throwIfAborted();
+    const level = levels[l];
+    if (l < levels.length - 1) prolong(levels[l + 1], level, channels);
+    // The same decay length in level-0 pixels is 2^-l as many pixels at level l.
+    relax(level, channels, screening * 4 ** l, l === levels.length - 1 ? coarseSweeps : l === 0 ? fineSweeps : sweeps, omega);
+  }
+  const out = levels[0].values;
+  for (let i = 0; i < state.length; i++) if (state[i] === OUTSIDE) out.fill(0, i * channels, (i + 1) * channels);
   return out;
 }
 
@@ -95,12 +98,14 @@ function makeLevel(width: number, height: number, state: Uint8Array, values: Flo
 }
 
 /** 2x2 -> 1: fixed if any child is fixed (at their mean), else free if any child is free, else outside. */
-function reduce(fine: Level): Level {
+function reduce(fine: Level, channels: number): Level {
   const width = Math.ceil(fine.width / 2), height = Math.ceil(fine.height / 2);
-  const state = new Uint8Array(width * height), values = new Float32Array(width * height);
+  const state = new Uint8Array(width * height), values = new Float32Array(width * height * channels);
+  const sum = new Float64Array(channels);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      let fixedSum = 0, fixedCount = 0, freeCount = 0;
+      let fixedCount = 0, freeCount = 0;
+      sum.fill(0);
       for (let dy = 0; dy < 2; dy++) {
         const fy = 2 * y + dy;
         if (fy >= fine.height) continue;
@@ -108,12 +113,18 @@ function reduce(fine: Level): Level {
           const fx = 2 * x + dx;
           if (fx >= fine.width) continue;
           const i = fy * fine.width + fx;
-          if (fine.state[i] === FIXED) { fixedSum += fine.values[i]; fixedCount++; }
+          if (fine.state[i] === FIXED) {
+            for (let c = 0; c < channels; c++) sum[c] += fine.values[i * channels + c];
+            fixedCount++;
+          }
           else if (fine.state[i] === FREE) freeCount++;
         }
       }
       const o = y * width + x;
-      if (fixedCount > 0) { state[o] = FIXED; values[o] = fixedSum / fixedCount; }
+      if (fixedCount > 0) {
+        state[o] = FIXED;
+        for (let c = 0; c < channels; c++) values[o * channels + c] = sum[c] / fixedCount;
+      }
       else state[o] = freeCount > 0 ? FREE : OUTSIDE;
     }
   }
@@ -121,15 +132,17 @@ function reduce(fine: Level): Level {
 }
 
 /** Free pixels of `fine` start from the bilinear interpolation of the coarse solution (outside pixels carry no weight). */
-function prolong(coarse: Level, fine: Level): void {
+function prolong(coarse: Level, fine: Level, channels: number): void {
   const cw = coarse.width, ch = coarse.height;
+  const sum = new Float64Array(channels);
   for (let k = 0; k < fine.free.length; k++) {
     const i = fine.free[k];
     const x = i % fine.width, y = (i - x) / fine.width;
     // Fine pixel centre in coarse pixel coordinates (centres at integer + 0.5).
     const gx = (x + 0.5) / 2 - 0.5, gy = (y + 0.5) / 2 - 0.5;
     const x0 = Math.floor(gx), y0 = Math.floor(gy), tx = gx - x0, ty = gy - y0;
-    let sum = 0, weight = 0;
+    let weight = 0;
+    sum.fill(0);
     for (let dy = 0; dy < 2; dy++) {
       const cy = Math.min(ch - 1, Math.max(0, y0 + dy));
       const wy = dy ? ty : 1 - ty;
@@ -138,30 +151,36 @@ function prolong(coarse: Level, fine: Level): void {
         const j = cy * cw + cx;
         if (coarse.state[j] === OUTSIDE) continue;
         const w = wy * (dx ? tx : 1 - tx);
-        sum += w * coarse.values[j];
+        for (let c = 0; c < channels; c++) sum[c] += w * coarse.values[j * channels + c];
         weight += w;
       }
     }
-    fine.values[i] = weight > 0 ? sum / weight : 0;
+    for (let c = 0; c < channels; c++) fine.values[i * channels + c] = weight > 0 ? sum[c] / weight : 0;
   }
 }
 
 /** Successive over-relaxation over the free pixels: x = (sum of in-domain neighbours) / (count + screening). */
-function relax(level: Level, screening: number, sweeps: number, omega: number): void {
+function relax(level: Level, channels: number, screening: number, sweeps: number, omega: number): void {
   const { width, height, state, values, free } = level;
+  const last = width * height;
   for (let s = 0; s < sweeps; s++) {
     for (let k = 0; k < free.length; k++) {
       const i = free[k];
       const x = i % width;
-      let sum = 0, n = 0;
-      if (x > 0 && state[i - 1] !== OUTSIDE) { sum += values[i - 1]; n++; }
-      if (x + 1 < width && state[i + 1] !== OUTSIDE) { sum += values[i + 1]; n++; }
-      if (i >= width && state[i - width] !== OUTSIDE) { sum += values[i - width]; n++; }
-      if (i + width < width * height && state[i + width] !== OUTSIDE) { sum += values[i + width]; n++; }
+      const left = x > 0 && state[i - 1] !== OUTSIDE, right = x + 1 < width && state[i + 1] !== OUTSIDE;
+      const up = i >= width && state[i - width] !== OUTSIDE, down = i + width < last && state[i + width] !== OUTSIDE;
+      const n = (left ? 1 : 0) + (right ? 1 : 0) + (up ? 1 : 0) + (down ? 1 : 0);
       const denominator = n + screening;
       if (denominator === 0) continue; // an isolated pixel with no pull: keeps its start value
-      const target = sum / denominator;
-      values[i] += omega * (target - values[i]);
+      const o = i * channels;
+      for (let c = 0; c < channels; c++) {
+        let sum = 0;
+        if (left) sum += values[o - channels + c];
+        if (right) sum += values[o + channels + c];
+        if (up) sum += values[o - width * channels + c];
+        if (down) sum += values[o + width * channels + c];
+        values[o + c] += omega * (sum / denominator - values[o + c]);
+      }
     }
   }
 }
