@@ -13,8 +13,9 @@
  * `allowWasm: true` (the CLI's explicit opt-in, and the tests).
  *
  * `unavailable: <reason>` (TextToImageUnavailable) covers: no WebGPU / no opt-in, files whose hash could
- * not be pinned, offline, HTTP errors, size or checksum mismatch. Anything else (an empty prompt, a bad
- * seed, an abort, a model that breaks while running) is an ordinary error or the abort reason.
+ * not be pinned, offline, HTTP errors, size or checksum mismatch, a model that cannot start here (no GPU
+ * adapter, no shader-f16) or disagrees with its entry. Anything else (an empty prompt, a bad seed, an
+ * abort, a model that breaks while running) is an ordinary error or the abort reason.
  */
 import type { RgbImage } from '../../core/image.ts';
 import { CacheStorageModelCache } from '../browser/cache-storage.ts';

@@ -2,11 +2,15 @@
  * Loading a text-to-image pipeline: tokenizer tables, then each ONNX file fetched (cache or download) and
  * started as a session right away, so at most one file's bytes are held besides the running sessions
  * (SD-Turbo's denoiser alone is 1.7 GB). A failure releases what was started.
+ *
+ * Every failure to load (besides an abort) is TextToImageUnavailable: a GPU that cannot start the model
+ * (no adapter, no shader-f16), tables that do not parse, or a file that disagrees with the entry all
+ * mean the same to the caller: use the built-in generator, and show the one line.
  */
 import type { ModelCache } from '../cache.ts';
 import type { FetchFn } from '../download.ts';
 import { ClipTokenizer } from './clip-tokenizer.ts';
-import { type FileOptions, fileName, pipelineFile } from './files.ts';
+import { type FileOptions, TextToImageUnavailable, fileName, pipelineFile } from './files.ts';
 import { type PipelineSession, type Provider, createPipelineSession } from './onnx-session.ts';
 import type { PipelineFileRole, TextToImagePipeline } from './spec.ts';
 
@@ -34,6 +38,16 @@ export interface LoadOptions {
 const MODEL_ROLES = ['textEncoder', 'unet', 'vaeDecoder'] as const;
 
 export async function loadPipeline(spec: TextToImagePipeline, options: LoadOptions): Promise<LoadedPipeline> {
+  try {
+    return await load(spec, options);
+  } catch (error) {
+    options.signal?.throwIfAborted();
+    if (error instanceof TextToImageUnavailable || !(error instanceof Error)) throw error;
+    throw new TextToImageUnavailable(error.message.split('\n')[0]);
+  }
+}
+
+async function load(spec: TextToImagePipeline, options: LoadOptions): Promise<LoadedPipeline> {
   const warnings: string[] = [];
   const sizes = Object.fromEntries((['vocab', 'merges', ...MODEL_ROLES] as PipelineFileRole[]).map((r) => [r, spec.files[r].bytes ?? 0])) as Record<PipelineFileRole, number>;
   const total = Object.values(sizes).reduce((a, b) => a + b, 0);

@@ -215,7 +215,7 @@ test('offline: "unavailable: ... download failed (offline?)"; an abort is the ab
   );
 });
 
-test('bad input and an entry that disagrees with the ONNX file are one-line errors', async () => {
+test('bad input is a one-line error; an entry that disagrees with the ONNX file makes the model unavailable', async () => {
   const opts = { pipeline: FIXTURE, runtime: NODE, allowWasm: true, fetch: localFetch, cache: new MemoryModelCache() };
   await assert.rejects(textToImage('  ', opts), /^Error: prompt: expected some words, found an empty prompt$/);
   await assert.rejects(textToImage('x'.repeat(10_001), opts), /^Error: prompt: expected at most 10000 characters, found 10001$/);
@@ -223,8 +223,8 @@ test('bad input and an entry that disagrees with the ONNX file are one-line erro
 
   const wrongType = structuredClone(FIXTURE);
   wrongType.files.unet.inputs.timestep.dtype = 'float32';
-  await assert.rejects(textToImage('a cat', { ...opts, pipeline: wrongType }), /^Error: sd-turbo-like unet: expected input 'timestep' to be float32 as the pipeline entry says, found int64 in the ONNX file$/);
+  await assert.rejects(textToImage('a cat', { ...opts, pipeline: wrongType }), /^TextToImageUnavailable: unavailable: sd-turbo-like unet: expected input 'timestep' to be float32 as the pipeline entry says, found int64 in the ONNX file$/);
   const wrongName = structuredClone(FIXTURE);
   wrongName.files.vaeDecoder.outputs.image.name = 'image';
-  await assert.rejects(textToImage('a cat', { ...opts, pipeline: wrongName }), /^Error: sd-turbo-like vaeDecoder: the pipeline entry names output 'image' but the ONNX file's outputs are 'sample'$/);
+  await assert.rejects(textToImage('a cat', { ...opts, pipeline: wrongName }), /^TextToImageUnavailable: unavailable: sd-turbo-like vaeDecoder: the pipeline entry names output 'image' but the ONNX file's outputs are 'sample'$/);
 });
