@@ -10,7 +10,7 @@ Data: the depth model's shards (data/train, data/val, data/test; see scenes/gene
 pair of views of a scene (data.py). Held-out numbers come from data/test (scene seeds >= 1e9) with a
 fixed seeded choice of pairs and of extra holes.
 
-Loss (w = 1 on hole pixels, KNOWN_W on known ones, normalised by the sum of w):
+Loss (w = 1 on hole pixels, KNOWN_W on known ones, normalised per image so each image counts the same):
   rgb     w * |rgb - true rgb|                            (L1: sharp edges, robust)
   depth   w * |log depth - true log depth| on true surface pixels
   sky     w * BCE(sky, true sky)
@@ -57,6 +57,7 @@ def losses(out, b):
     rgb, log_d, sky = out
     hole = b['hole']
     w = hole + KNOWN_W * (1 - hole)
+    w = w / w.sum(dim=(1, 2, 3), keepdim=True) * w[0].numel()  # each image counts the same, whatever its hole size
     t_sky = (b['true_depth'] <= 0).float()
     t_log = torch.log(b['true_depth'].clamp_min(1e-3))
     surf = 1 - t_sky
