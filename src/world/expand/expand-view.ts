@@ -1,0 +1,162 @@
+/**
+ * expandView: the world grows where a camera at `pose` sees nothing (or sees only poorly), and stays
+ * exactly as it was everywhere else. The "expand" row of the data flow in DESIGN.md:
+ *
+ *   coverage at low resolution (coverage.ts): is anything missing, and what was seen only poorly?
+ *   -> render at the view's resolution: the world's colour and depth, the hole mask -> PartialView
+ *   -> completer (completer.ts): a full view
+ *   -> align (align.ts): its depth to the world's around the hole, no step at the border
+ *   -> lift (lift.ts) ONLY the hole pixels -> World.append with the new posed frame.
+ *
+ * Existing splats are never touched: the new ones are appended after them (World.append), so a place
+ * already seen renders as before unless it had holes.
+ */
+import type { Intrinsics, Pose } from '../../core/camera.ts';
+import type { FloatField } from '../../core/image.ts';
+import { renderSplats } from '../../render/rasterizer.ts';
+import { type Coverage, type CoverageOptions, HOLE_POORLY_SEEN, coverage } from '../coverage/coverage.ts';
+import { type LiftOptions, liftToSplats } from '../lift.ts';
+import type { MemoryFrame } from '../memory/frame.ts';
+import type { World } from '../world.ts';
+import { type AlignOptions, alignCompletion } from './align.ts';
+import type { CompletedView, Completer, PartialView } from './completer.ts';
+
+export interface ExpandOptions {
+  /** low-resolution coverage that decides and reports; default coverage.ts's (128 x 96) */
+  coverage?: CoverageOptions;
+  /** expand only when the unknown fraction exceeds this; default 0 (any hole) */
+  minUnknownFraction?: number;
+  /** accumulated alpha below which a pixel of the full-resolution render is a hole; default 0.5 (as coverage) */
+  minAlpha?: number;
+  /** rendered depth beyond this is sky (lift puts sky on a 200 m shell); default 100, as lift's farLimit */
+  farLimit?: number;
+  /** the prompt stored with the new frame and given to the completer; default the world's (its first frame with one) */
+  prompt?: string | null;
+  align?: Omit<AlignOptions, 'signal'>;
+  lift?: Omit<LiftOptions, 'keep' | 'signal' | 'onProgress' | 'maxLongSide'>;
+  signal?: AbortSignal;
+  /** fraction 0..1 and stage: 'coverage', 'render', 'complete', 'align', 'lift', 'append' */
+  onProgress?: (fraction: number, stage: string) => void;
+}
+
+export interface Expansion {
+  /** coverage at `pose` before expanding (low resolution) */
+  before: Coverage;
+  /** hole pixels at the view's resolution (0 when nothing was expanded) */
+  holePixels: number;
+  /** splats appended (0 when nothing was expanded) */
+  added: number;
+  /** the new posed frame, or null when there was nothing to expand */
+  frame: MemoryFrame | null;
+  partial: PartialView | null;
+  /** the completion after alignment (what was lifted in the hole) */
+  completed: CompletedView | null;
+  /** the depth alignment's global fit */
+  alignment: { scale: number; shift: number; ringPixels: number } | null;
+  /** milliseconds per stage */
+  timings: Record<string, number>;
+}
+
+export async function expandView(
+  world: World, pose: Pose, intrinsics: Intrinsics, completer: Completer, options: ExpandOptions = {},
+): Promise<Expansion> {
+  const { signal, onProgress } = options;
+  const { width, height } = intrinsics;
+  const pixels = width * height;
+  const timings: Record<string, number> = {};
+  let t0 = performance.now();
+  const lap = (stage: string) => { const t = performance.now(); timings[stage] = t - t0; t0 = t; };
+
+  signal?.throwIfAborted();
+  onProgress?.(0, 'coverage');
+  const before = coverage(world, pose, intrinsics, options.coverage);
+  lap('coverage');
+  const nothing: Expansion = { before, holePixels: 0, added: 0, frame: null, partial: null, completed: null, alignment: null, timings };
+  if (!(before.unknownFraction > (options.minUnknownFraction ?? 0))) return nothing;
+
+  signal?.throwIfAborted();
+  onProgress?.(0.1, 'render');
+  const render = renderSplats(world.splats, pose, intrinsics, { signal });
+  const minAlpha = options.minAlpha ?? 0.5, farLimit = options.farLimit ?? 100;
+  const mask = new Uint8Array(pixels);
+  const knownDepth = new Float32Array(pixels), rgb = new Float32Array(3 * pixels), depth = new Float32Array(pixels);
+  let holePixels = 0;
+  for (let y = 0, i = 0; y < height; y++) {
+    // Poorly seen pixels come from the low-resolution coverage (nearest of its pixels).
+    const cy = Math.min(before.height - 1, Math.floor(((y + 0.5) * before.height) / height));
+    for (let x = 0; x < width; x++, i++) {
+      const a = render.alpha[i];
+      if (a >= minAlpha) {
+        const d = render.depth[i];
+        if (d > 0 && d <= farLimit) knownDepth[i] = d;
+        // Colour of what was hit, without the black background showing through its edges.
+        for (let c = 0; c < 3; c++) rgb[3 * i + c] = Math.min(1, render.color[3 * i + c] / a);
+      }
+      const cx = Math.min(before.width - 1, Math.floor(((x + 0.5) * before.width) / width));
+      const hole = !(a >= minAlpha) || before.mask[cy * before.width + cx] === HOLE_POORLY_SEEN;
+      if (hole) { mask[i] = 1; holePixels++; rgb.fill(0, 3 * i, 3 * i + 3); }
+      else depth[i] = knownDepth[i];
+    }
+  }
+  lap('render');
+  if (holePixels === 0) return nothing;
+
+  signal?.throwIfAborted();
+  onProgress?.(0.35, 'complete');
+  const prompt = options.prompt !== undefined ? options.prompt : worldPrompt(world);
+  const partial: PartialView = { pose, intrinsics: { ...intrinsics }, width, height, rgb, depth, mask, prompt };
+  const completion = await completer.complete(partial, signal);
+  checkCompletion(completion, completer.name, pixels);
+  lap('complete');
+
+  signal?.throwIfAborted();
+  onProgress?.(0.55, 'align');
+  const aligned = alignCompletion({
+    width, height, mask, knownDepth, knownRgb: rgb, completedDepth: completion.depth, completedRgb: completion.rgb,
+  }, { ...options.align, signal });
+  lap('align');
+
+  signal?.throwIfAborted();
+  onProgress?.(0.7, 'lift');
+  const image = { width, height, data: new Uint8Array(3 * pixels) };
+  for (let j = 0; j < image.data.length; j++) image.data[j] = Math.round(255 * aligned.rgb[j]);
+  const depthField: FloatField = { width, height, data: aligned.depth };
+  const confidence: FloatField | undefined = completion.confidence && { width, height, data: holeConfidence(completion.confidence, mask) };
+  const splats = liftToSplats(
+    { image, depth: depthField, confidence, intrinsics, pose },
+    { ...options.lift, maxLongSide: Math.max(width, height), keep: mask, signal },
+  );
+  lap('lift');
+
+  // Last chance to stop: after this the world has changed.
+  signal?.throwIfAborted();
+  onProgress?.(0.95, 'append');
+  const frame = world.append({ pose, intrinsics, image, depth: depthField, confidence, prompt }, splats);
+  lap('append');
+  onProgress?.(1, 'append');
+  return {
+    before, holePixels, added: splats.count, frame, partial,
+    completed: { rgb: aligned.rgb, depth: aligned.depth, confidence: completion.confidence },
+    alignment: { scale: aligned.scale, shift: aligned.shift, ringPixels: aligned.ringPixels },
+    timings,
+  };
+}
+
+/** The world's prompt: that of its first frame that has one (a world made from words), else null. */
+export function worldPrompt(world: World): string | null {
+  for (const frame of world.memory.frames) if (frame.prompt !== null) return frame.prompt;
+  return null;
+}
+
+function checkCompletion(c: CompletedView, name: string, pixels: number): void {
+  if (c.rgb?.length !== 3 * pixels || c.depth?.length !== pixels || (c.confidence && c.confidence.length !== pixels)) {
+    throw new Error(`completer '${name}': expected rgb ${3 * pixels}, depth ${pixels} (and confidence ${pixels}) values, found ${c.rgb?.length}, ${c.depth?.length}, ${c.confidence?.length ?? 'none'}`);
+  }
+}
+
+/** The completer's confidence in the hole; the known pixels are the world's own, fully confident. */
+function holeConfidence(confidence: Float32Array, mask: Uint8Array): Float32Array {
+  const out = new Float32Array(mask.length);
+  for (let i = 0; i < mask.length; i++) out[i] = mask[i] ? confidence[i] : 1;
+  return out;
+}
