@@ -27,6 +27,16 @@ test("pretrained.json's SD-Turbo: pinned commit URLs, the export's tensor names 
   assert.equal(sd.latent.scalingFactor, 0.18215);
 });
 
+test('the offline fixture has the real entry\'s tensor names and types, token ids, schedule and sizes', () => {
+  const sd = PRETRAINED_PIPELINES.find((p) => p.id === 'sd-turbo')!;
+  const [like] = parseTextToImagePipelines(fixture(), 'fixture');
+  for (const role of ['textEncoder', 'unet', 'vaeDecoder'] as const) {
+    assert.deepEqual(like.files[role].inputs, sd.files[role].inputs, `${role} inputs`);
+    assert.deepEqual(like.files[role].outputs, sd.files[role].outputs, `${role} outputs`);
+  }
+  for (const key of ['tokenizer', 'textEmbeddingWidth', 'scheduler', 'latent', 'image'] as const) assert.deepEqual(like[key], sd[key], key);
+});
+
 test('bad entries are one-line errors naming the field', () => {
   const bad = (change: (entry: Record<string, any>) => void) => {
     const list = fixture();
