@@ -1,5 +1,6 @@
 """CI smoke test of the training pipeline, end to end on tiny data (about two minutes on one core):
-generate a few 64x64 scenes -> train one minute -> evaluate -> export ONNX (checked) -> manifest entry.
+generate a few 64x64 scenes -> train one minute -> evaluate -> export ONNX (checked) -> manifest entry;
+the same for the completion model (training/complete) in a few seconds.
 
   /usr/bin/python3 training/test_smoke.py
 """
@@ -52,6 +53,42 @@ class Smoke(unittest.TestCase):
             self.assertEqual(smp['rgb'].shape, (32, 32, 3))
             r = smp['pose'][:3, :3]
             np.testing.assert_allclose(r @ r.T, np.eye(3), atol=1e-5)
+
+    def test_warp_of_a_wall(self):
+        """Completion pairs: a wall at 4 m seen from the origin, re-seen from 0.5 m to the right, shifts
+        left by f * 0.5 / 4 pixels (independent truth: similar triangles); the strip it leaves on the
+        right is the hole; depth stays 4 m; a view warped onto itself comes back exactly."""
+        from complete.warp import forward_warp
+        w = h = 64
+        f = intrinsics(w, h, 60.0)[0]
+        rgb = np.zeros((h, w, 3), np.float32)
+        rgb[..., 0] = (np.arange(w) + 0.5) / w  # colour ramp along x: tells which column landed where
+        depth = np.full((h, w), 4.0, np.float32)
+        a, b = pose_matrix([0, 0, 0], 0, 0, 0), pose_matrix([0.5, 0, 0], 0, 0, 0)
+        out, d, hole = forward_warp(rgb, depth, a, b, 60.0)
+        shift = f * 0.5 / 4
+        self.assertEqual(int(hole[:, :w - int(np.ceil(shift)) - 1].sum()), 0)
+        self.assertTrue(hole[:, w - int(np.floor(shift)) + 1:].all())
+        np.testing.assert_allclose(d[~hole], 4.0, rtol=1e-5)
+        x = np.arange(w - int(np.ceil(shift)) - 1)
+        np.testing.assert_allclose(out[10, x, 0], (x + 0.5 + shift) / w, atol=1.01 / w)  # nearest source pixel
+        same, d2, hole2 = forward_warp(rgb, depth, a, a, 60.0)
+        self.assertFalse(hole2.any())
+        np.testing.assert_allclose(same, rgb, atol=1e-6)
+
+    def test_completion_pipeline(self):
+        """npm run train-completion --smoke: pairs -> train seconds -> held-out vs push-pull -> ONNX + manifest."""
+        from complete.train import main as train_complete
+        run, res = train_complete(['--smoke'])
+        self.assertGreater(res['held_out']['pairs'], 0)
+        self.assertIn('pushpull', res['held_out'])
+        models = os.path.join(os.path.dirname(run), 'models')
+        m = onnx.load(os.path.join(models, 'worldsplat-complete.onnx'))
+        self.assertEqual([i.name for i in m.graph.input], ['image', 'log_depth', 'hole', 'sky', 'fov_deg'])
+        self.assertEqual([o.name for o in m.graph.output], ['rgb', 'log_depth_out', 'sky_out'])
+        entry = [e for e in json.load(open(os.path.join(models, 'manifest.json')))['models'] if e['id'] == 'complete'][0]
+        self.assertEqual(entry['bytes'], os.path.getsize(os.path.join(models, 'worldsplat-complete.onnx')))
+        self.assertLess(entry['bytes'], 10e6)
 
     def test_pipeline(self):
         run = train.main(['--smoke'])

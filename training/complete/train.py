@@ -144,6 +144,19 @@ def smoke_views(root):
     return os.path.join(root, 'train'), os.path.join(root, 'val'), os.path.join(root, 'val')
 
 
+def ensure_data(a):
+    """A fresh checkout has no shards: make the fixed val/test splits and a training set (the same
+    scene generator and seeds as the depth model's `npm run train`; hours on a CPU)."""
+    import glob
+    from scenes.generate import ensure_split, write_shards
+    ensure_split(a.val, 'val')
+    ensure_split(a.test, 'test')
+    if not glob.glob(os.path.join(a.data, 'shard_*.npz')):
+        from scenes.textures import TextureBank
+        print(f'no training shards in {a.data}: generating 2000 scenes (seeds 0..1999) ...', flush=True)
+        write_shards(a.data, 0, 2000, 50, 128, TextureBank.load(), log=lambda m: print(m, flush=True))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--data', default=os.path.join(TRAINING, 'data', 'train'))
@@ -195,6 +208,8 @@ def main(argv=None):
         state = ck['state']
         print(f'resumed {last} at step {state["step"]}', flush=True)
 
+    if not a.smoke:
+        ensure_data(a)
     if not a.eval_only:
         views = load_views(a.data)
         val_views = load_views(a.val)
