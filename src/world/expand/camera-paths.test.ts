@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Pose } from '../../core/camera.ts';
+import { cameraPath, parsePoses } from './camera-paths.ts';
+
+const start = Pose.lookAt([1, 1.6, 2], [1, 1.6, -3]); // looking down -Z
+const close = (a: number[], b: number[], what: string) => a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-9, `${what}: (${a}) vs (${b})`));
+
+test('paths: turn goes right by 30 degrees a step on the spot and ends where it began', () => {
+  const poses = cameraPath('turn', start, 12, 5);
+  assert.equal(poses.length, 12);
+  // Turning right from -Z: after 90 degrees the camera looks down +X.
+  close(poses[2].forward(), [1, 0, 0], 'after 3 steps');
+  close(poses[2].position, [1, 1.6, 2], 'eye');
+  close(poses[11].forward(), start.forward(), 'after 12 steps');
+});
+
+test('paths: orbit keeps the centre ahead in view at the same distance', () => {
+  const centre = [1, 1.6, -3];
+  for (const pose of cameraPath('orbit', start, 8, 5)) {
+    const toCentre = centre.map((c, i) => c - pose.position[i]);
+    assert.ok(Math.abs(Math.hypot(...toCentre) - 5) < 1e-9);
+    close(pose.forward(), toCentre.map((v) => v / 5), 'looks at the centre');
+  }
+});
+
+test('paths: walk moves forward 0.6 x distance in all, level', () => {
+  const poses = cameraPath('walk', start, 4, 5);
+  close(poses[3].position, [1, 1.6, -1], 'end');
+  assert.ok(poses.every((p) => Math.abs(p.position[1] - 1.6) < 1e-12));
+});
+
+test('poses.json: eye/target and position/rotation cameras; bad entries are one line', () => {
+  const poses = parsePoses('[{"eye":[0,0,0],"target":[0,0,-1]},{"position":[1,2,3],"rotation":[1,0,0,0]}]');
+  close(poses[0].forward(), [0, 0, -1], 'first');
+  close(poses[1].position, [1, 2, 3], 'second');
+  assert.throws(() => parsePoses('{}', 'p.json'), /^Error: p.json: expected a non-empty JSON array of cameras, found object$/);
+  assert.throws(() => parsePoses('[{"eye":[0,0],"target":[0,0,-1]}]', 'p.json'), /^Error: p.json: expected camera 0 "eye" as 3 finite numbers, found \[0,0\]$/);
+  assert.throws(() => parsePoses('[1]', 'p.json'), /^Error: p.json: expected camera 0 with "eye" and "target", or "position" and "rotation", found 1$/);
+  assert.throws(() => parsePoses('[{"eye":[0,0,0],"target":[0,0,0]}]', 'p.json'), /^Error: p.json: camera 0: pose: expected the target to differ from the eye/);
+});

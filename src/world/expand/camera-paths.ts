@@ -1,0 +1,85 @@
+/**
+ * Camera paths for exploring a world from its start pose (the CLI's --path, the benchmark):
+ *   turn  - on the spot, turning right by 360 / steps degrees per step, all the way round;
+ *   orbit - round a centre `distance` metres ahead of the start, looking at it, all the way round;
+ *   walk  - forward (level) for `distance` x 0.6 metres in all, looking left and right by up to
+ *           25 degrees as it goes, so new ground comes into view at the sides as well as ahead.
+ * Each path has `steps` poses and does not include the start pose itself.
+ */
+import { Pose } from '../../core/camera.ts';
+import { multiplyQuat, quatFromAxisAngle } from '../../core/quat.ts';
+import type { Vec3 } from '../../core/vec3.ts';
+
+export const PATH_KINDS = ['turn', 'orbit', 'walk'] as const;
+export type PathKind = (typeof PATH_KINDS)[number];
+
+const UP: Vec3 = [0, 1, 0];
+
+/** The start pose turned left by `degrees` about the world's up axis through its eye. */
+function yawed(start: Pose, degrees: number, eye: Vec3 = start.position): Pose {
+  return new Pose(eye, multiplyQuat(quatFromAxisAngle(UP, (degrees * Math.PI) / 180), start.rotation));
+}
+
+export function cameraPath(kind: PathKind, start: Pose, steps: number, distance: number): Pose[] {
+  if (!(Number.isInteger(steps) && steps >= 1)) throw new Error(`path: expected a whole number of steps >= 1, found ${steps}`);
+  if (!(distance > 0 && Number.isFinite(distance))) throw new Error(`path: expected a positive distance, found ${distance}`);
+  const poses: Pose[] = [];
+  const f = start.forward();
+  const level = Math.hypot(f[0], f[2]) > 1e-6 ? [f[0] / Math.hypot(f[0], f[2]), 0, f[2] / Math.hypot(f[0], f[2])] : [0, 0, -1];
+  const e = start.position;
+  for (let i = 1; i <= steps; i++) {
+    const share = i / steps;
+    if (kind === 'turn') {
+      poses.push(yawed(start, -360 * share));
+    } else if (kind === 'orbit') {
+      const centre: Vec3 = [e[0] + distance * f[0], e[1] + distance * f[1], e[2] + distance * f[2]];
+      const a = (-2 * Math.PI * share), c = Math.cos(a), s = Math.sin(a);
+      const rx = e[0] - centre[0], rz = e[2] - centre[2];
+      // The eye turns about the vertical through the centre; the camera turns with it.
+      const eye: Vec3 = [centre[0] + c * rx + s * rz, e[1], centre[2] - s * rx + c * rz];
+      poses.push(yawed(start, (a * 180) / Math.PI, eye));
+    } else {
+      const along = 0.6 * distance * share;
+      const eye: Vec3 = [e[0] + along * level[0], e[1], e[2] + along * level[2]];
+      poses.push(yawed(start, 25 * Math.sin(2 * Math.PI * share), eye));
+    }
+  }
+  return poses;
+}
+
+/**
+ * poses.json: an array of cameras, each either { "eye": [x,y,z], "target": [x,y,z], "up"?: [x,y,z] }
+ * or { "position": [x,y,z], "rotation": [w,x,y,z] } (camera-to-world, camera.ts's convention).
+ */
+export function parsePoses(text: string, name = 'poses'): Pose[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${name}: expected JSON, found a syntax error (${(error as Error).message.split('\n')[0]})`);
+  }
+  if (!Array.isArray(data) || data.length === 0) throw new Error(`${name}: expected a non-empty JSON array of cameras, found ${Array.isArray(data) ? 'an empty array' : typeof data}`);
+  const vec = (v: unknown, n: number, what: string, i: number): number[] => {
+    if (!Array.isArray(v) || v.length !== n || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+      throw new Error(`${name}: expected camera ${i} "${what}" as ${n} finite numbers, found ${JSON.stringify(v)}`);
+    }
+    return v as number[];
+  };
+  return data.map((entry: Record<string, unknown>, i) => {
+    if (entry && typeof entry === 'object' && 'eye' in entry) {
+      const up = entry.up === undefined ? UP : (vec(entry.up, 3, 'up', i) as Vec3);
+      const eye = vec(entry.eye, 3, 'eye', i) as Vec3, target = vec(entry.target, 3, 'target', i) as Vec3;
+      try {
+        return Pose.lookAt(eye, target, up);
+      } catch (error) {
+        throw new Error(`${name}: camera ${i}: ${(error as Error).message}`);
+      }
+    }
+    if (entry && typeof entry === 'object' && 'position' in entry) {
+      const q = vec(entry.rotation, 4, 'rotation', i);
+      if (!(Math.hypot(...q) > 1e-9)) throw new Error(`${name}: expected camera ${i} "rotation" as a non-zero quaternion, found ${JSON.stringify(q)}`);
+      return new Pose(vec(entry.position, 3, 'position', i) as Vec3, q as [number, number, number, number]);
+    }
+    throw new Error(`${name}: expected camera ${i} with "eye" and "target", or "position" and "rotation", found ${JSON.stringify(entry)}`);
+  });
+}
