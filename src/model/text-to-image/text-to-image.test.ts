@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { MemoryModelCache, modelCacheKey } from '../cache.ts';
 import type { FetchFn } from '../download.ts';
 import { PRETRAINED_PIPELINES } from '../pretrained.ts';
+import { comparePictures as compare, expectedFixturePicture as expectedPicture } from './fixture-truth.ts';
 import { TextToImageUnavailable, releaseTextToImage, textToImage, textToImageAvailability } from './index.ts';
 import { type TextToImagePipeline, parseTextToImagePipelines } from './spec.ts';
 
@@ -61,40 +62,6 @@ beforeEach(async () => {
 
 /** Node's fetch, with the fixture's made-up https host pointed at the local server. */
 const localFetch: FetchFn = (url, init) => fetch(url.replace('https://models.example.invalid', origin), init);
-
-// --- the truth, from the fixture's formulas -----------------------------------------------------------
-const ALPHA = 1e-6, B = 0.01, C = 0.05, GAMMA = 0.02, P0 = 0.5, P1 = 0.03, P2 = -0.02, H = 0.05;
-const G = [0.3, 0.2, -0.25];
-const SIGMA_999 = Math.sqrt((1 - 0.004660098513077238) / 0.004660098513077238); // numpy, float64
-
-function expectedPicture(ids: number[]): Uint8Array {
-  const padded = [...ids, ...new Array(77 - ids.length).fill(0)];
-  const idMean = padded.reduce((sum, id) => sum + (id % 1000), 0) / 77;
-  const hiddenMean = ALPHA * idMean * 512.5; // mean of k + 1 over k = 0..1023
-  const beta = (B * 999) / 1000 + C * hiddenMean;
-  const latent = (c: number, y: number, x: number) => (-SIGMA_999 * (beta + GAMMA * (P0 * c + P1 * y + P2 * x))) / 0.18215;
-  const out = new Uint8Array(512 * 512 * 3);
-  for (let py = 0; py < 512; py++) {
-    for (let px = 0; px < 512; px++) {
-      const y = py >> 3, x = px >> 3;
-      for (let c = 0; c < 3; c++) {
-        const v = G[c] * latent(c, y, x) + H * latent(3, y, x);
-        out[3 * (py * 512 + px) + c] = Math.round(Math.min(1, Math.max(0, (v + 1) / 2)) * 255);
-      }
-    }
-  }
-  return out;
-}
-
-function compare(actual: Uint8Array, expected: Uint8Array): { worst: number; clampedLow: number; clampedHigh: number } {
-  let worst = 0, clampedLow = 0, clampedHigh = 0;
-  for (let i = 0; i < expected.length; i++) {
-    worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
-    if (expected[i] === 0) clampedLow++;
-    if (expected[i] === 255) clampedHigh++;
-  }
-  return { worst, clampedLow, clampedHigh };
-}
 
 // --- tests --------------------------------------------------------------------------------------------
 
