@@ -4,6 +4,7 @@
  * to keep growing.
  */
 import { seededRandom } from '../../core/random.ts';
+import { Bvh } from './bvh.ts';
 import { environmentFor } from './environment.ts';
 import { buildIndoor } from './layout-indoor.ts';
 import { buildOutdoor } from './layout-outdoor.ts';
@@ -35,6 +36,7 @@ export function buildScene(spec: SceneSpec, seed: number): Scene {
     seed,
     indoor,
     prims: b.prims,
+    bvh: new Bvh(b.prims),
     materials: b.materials,
     terrain: ground?.terrain ?? null,
     terrainMaterials: ground?.terrainMaterials ?? null,

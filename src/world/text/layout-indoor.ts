@@ -45,7 +45,7 @@ function surfaces(spec: SceneSpec, seed: number, rand: () => number): { floor: S
   if (spec.settingColour || spec.settingMaterial) {
     walls = surfaceFor({ colour: spec.settingColour, material: spec.settingMaterial, size: 'normal', glowing: false, requested: true }, walls, seed);
   }
-  return { floor, walls, ceiling: material('plaster', [0.75, 0.74, 0.72], { seed: seed + 1 }) };
+  return { floor, walls, ceiling: material('plaster', [0.6, 0.59, 0.57], { seed: seed + 1 }) };
 }
 
 /** Light coming through the windows, by time of day (emission and point-light colour). */
@@ -71,14 +71,14 @@ export function buildIndoor(spec: SceneSpec, seed: number, b: SceneBuilder, rand
   const lampColour: Rgb = spec.cosy ? [1.0, 0.62, 0.32] : night ? [1.0, 0.82, 0.6] : [1.0, 0.92, 0.82];
   const nx = Math.max(1, Math.round(w / 4)), nz = Math.max(1, Math.round(d / 4));
   const fixture = b.addMaterial(material('lamp', lampColour, { emission: 2.5, seed }));
-  const perLamp = (spec.cosy ? 2.2 : 3.2) * (h / 2.8) ** 2 * (night ? 1.2 : 0.8);
+  const perLamp = (spec.cosy ? 2.2 : 3.2) * (h / 2.8) ** 1.3 * (night ? 1.2 : 0.8);
   let k = 0;
   for (let i = 0; i < nx; i++) {
     for (let j = 0; j < nz; j++) {
       const lx = room.x0 + ((i + 0.5) * w) / nx, lz = room.z0 + ((j + 0.5) * d) / nz;
       const e = b.add(new Ellipsoid(lx, room.ceiling - 0.08, lz, 0.25, 0.08, 0.25, fixture));
       e.castsShadow = false;
-      b.lights.push({ x: lx, y: room.ceiling - 0.35, z: lz, colour: lampColour, intensity: perLamp, shadows: k++ < 4, reach: 30 });
+      b.lights.push({ x: lx, y: room.ceiling - 0.35, z: lz, colour: lampColour, intensity: perLamp, shadows: k++ < 2, reach: 30 });
     }
   }
 

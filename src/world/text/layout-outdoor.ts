@@ -43,12 +43,12 @@ function terrainParams(setting: Setting, seed: number): TerrainParams {
   const p: TerrainParams = { seed, hills: 1.2, hillScale: 30, mountains: 0, mountainStart: 150, dunes: 0, seaSlope: 0, slopeStart: 0, basin: null };
   switch (setting) {
     case 'forest': return { ...p, hills: 1.5, hillScale: 28 };
-    case 'desert': return { ...p, hills: 1.5, hillScale: 60, dunes: 2.5, mountains: 25, mountainStart: 160 };
+    case 'desert': return { ...p, hills: 1.5, hillScale: 60, dunes: 2.5, mountains: 50, mountainStart: 150 };
     case 'city': case 'street': return { ...p, hills: 0 };
     case 'beach': return { ...p, hills: 0.6, hillScale: 25, seaSlope: 0.06, slopeStart: 7 };
     case 'snowfield': return { ...p, hills: 2.5, hillScale: 35, mountains: 45, mountainStart: 130 };
     case 'mountains': return { ...p, hills: 2, hillScale: 30, mountains: 110, mountainStart: 45 };
-    case 'lake': return { ...p, hills: 1.5, hillScale: 30, mountains: 55, mountainStart: 120, basin: { x: 0, z: -42, radius: 32, depth: 5 } };
+    case 'lake': return { ...p, hills: 1.2, hillScale: 30, mountains: 60, mountainStart: 110, basin: { x: 0, z: -34, radius: 30, depth: 6 } };
     default: return { ...p, hills: 2, hillScale: 35, mountains: 18, mountainStart: 150 };
   }
 }
@@ -78,7 +78,7 @@ export function buildOutdoor(spec: SceneSpec, seed: number, b: SceneBuilder, ran
   let water: OutdoorGround['water'] = null;
   if (spec.setting === 'beach' || spec.setting === 'lake') {
     const m = material('water', [0.02, 0.09, 0.12], { accent: [0.03, 0.14, 0.16], reflect: 0.85, seed });
-    water = { level: -EYE_HEIGHT - (spec.setting === 'beach' ? 0.45 : 0.9), material: b.addMaterial(spec.snow ? { ...m, pattern: 'snow', base: [0.7, 0.78, 0.85], reflect: 0.3 } : m) };
+    water = { level: -EYE_HEIGHT - (spec.setting === 'beach' ? 0.45 : 0.5), material: b.addMaterial(spec.snow ? { ...m, pattern: 'snow', base: [0.7, 0.78, 0.85], reflect: 0.3 } : m) };
   }
   const placed: Placement[] = [];
   const sight: Sightlines = [];
@@ -86,7 +86,6 @@ export function buildOutdoor(spec: SceneSpec, seed: number, b: SceneBuilder, ran
   const dry = (x: number, z: number) => !water || ground(x, z) > water.level + 0.25;
 
   if (spec.setting === 'city' || spec.setting === 'street') buildStreet(spec, seed, b, rand, glow, placed);
-  if (spec.setting === 'desert') buildMesas(b, rand, seed, ground);
 
   const named = new Set(spec.objects.map((o) => o.kind));
   const requests: { kind: ObjectKind; count: number; look: Look; inView: boolean }[] = [];
@@ -104,7 +103,7 @@ export function buildOutdoor(spec: SceneSpec, seed: number, b: SceneBuilder, ran
     for (let i = 0; i < r.count; i++) {
       const spot = r.inView
         ? placeInView(rand, placed, radius, viewRange(r.kind), dry, sight)
-        : placeAround(rand, placed, radius, r.kind === 'building' || r.kind === 'house' ? [15, 120] : [4, 70], dry, i < r.count / 3);
+        : placeAround(rand, placed, radius, r.kind === 'building' || r.kind === 'house' ? [15, 120] : [4, 70], dry, spec.setting !== 'lake' && i < r.count / 3);
       makeObject(r.kind, { b, x: spot.x, y: ground(spot.x, spot.z), z: spot.z, yaw: spot.yaw, rand, look: r.look, seed: seed + 31 * b.objects.length, glow });
     }
   }
@@ -156,8 +155,8 @@ function buildStreet(spec: SceneSpec, seed: number, b: SceneBuilder, rand: () =>
       const tone = 0.2 + 0.35 * rand();
       const look: Look = { colour: spec.settingColour, material: null, size: 'normal', glowing: false, requested: false };
       const base = brick
-        ? material('facade', [0.38 + 0.15 * rand(), 0.16 + 0.08 * rand(), 0.09], { accent: [1.0, 0.72, 0.38], scale: 1, seed: seed + Math.floor(z) })
-        : material('facade', [tone, tone * 0.98, tone * 0.93], { accent: [1.0, 0.78, 0.45], scale: 1, seed: seed + Math.floor(z) });
+        ? material('facade', [0.38 + 0.15 * rand(), 0.16 + 0.08 * rand(), 0.09], { accent: [0.85, 0.5, 0.2], scale: 1, seed: seed + Math.floor(z) })
+        : material('facade', [tone, tone * 0.98, tone * 0.93], { accent: [0.85, 0.55, 0.25], scale: 1, seed: seed + Math.floor(z) });
       const m = b.addMaterial(surfaceFor(look, base, seed + Math.floor(z)));
       b.begin({ kind: 'building', x: cx, y: -EYE_HEIGHT, z: cz, radius: Math.max(width, depth) / 2, height, requested: false });
       b.add(new Box(cx, -EYE_HEIGHT + height / 2, cz, depth / 2, height / 2 + 0.01, width / 2 - 0.3, 0, m));
@@ -174,21 +173,9 @@ function buildStreet(spec: SceneSpec, seed: number, b: SceneBuilder, rand: () =>
       const e = b.add(new Ellipsoid(lx, -EYE_HEIGHT + 5.1, lz, 0.25, 0.18, 0.25, bulb));
       e.castsShadow = false;
       placed.push({ x: lx, z: lz, r: 0.5 });
-      if (glow > 0.5 && lz < 25 && lz > -60) b.lights.push({ x: lx, y: -EYE_HEIGHT + 4.8, z: lz, colour: [1.0, 0.75, 0.45], intensity: 14 * glow, shadows: false, reach: 30 });
+      if (glow > 0.5 && lz < 25 && lz > -60) b.lights.push({ x: lx, y: -EYE_HEIGHT + 4.8, z: lz, colour: [1.0, 0.75, 0.45], intensity: 4 * glow, shadows: false, reach: 30 });
     }
   }
   // The road itself is the ground; keep the counted things off the pavements' middle.
   placed.push({ x: 0, z: 2, r: 1.5 });
-}
-
-/** Flat-topped red rock mesas far across a desert. */
-function buildMesas(b: SceneBuilder, rand: () => number, seed: number, ground: (x: number, z: number) => number): void {
-  const m = b.addMaterial(material('rock', [0.5, 0.24, 0.12], { accent: [0.3, 0.13, 0.06], scale: 5, seed }));
-  for (let i = 0; i < 5; i++) {
-    const a = (rand() - 0.5) * 2.2, r = 150 + rand() * 120;
-    const x = Math.sin(a) * r, z = -Math.cos(a) * r;
-    const width = 20 + rand() * 40, height = 20 + rand() * 35;
-    b.begin({ kind: 'rock', x, y: ground(x, z), z, radius: width, height, requested: false });
-    b.add(new Cylinder(x, z, ground(x, z) - 5, ground(x, z) + height, width, m));
-  }
 }

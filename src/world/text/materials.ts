@@ -156,7 +156,7 @@ export function albedoAt(m: SurfaceMaterial, px: number, py: number, pz: number,
       out[0] = 0.03 + 0.03 * h; out[1] = 0.045 + 0.03 * h; out[2] = 0.07 + 0.04 * h;
       out[4] = 0.35;
       // Some windows are lit (they glow at dusk and at night, the scene decides how much).
-      if (h > 0.55) { out[0] = m.accent[0]; out[1] = m.accent[1]; out[2] = m.accent[2]; out[3] = m.emission + 1; out[4] = 0; }
+      if (h > 0.62) { out[0] = m.accent[0]; out[1] = m.accent[1]; out[2] = m.accent[2]; out[3] = m.emission + 0.4; out[4] = 0; }
       else out[3] = 0;
       return;
     }
@@ -201,8 +201,9 @@ export function albedoAt(m: SurfaceMaterial, px: number, py: number, pz: number,
     }
     case 'marble': {
       const n = fbm3(px * 1.5, py * 1.5, pz * 1.5, seed, 4);
-      const vein = Math.pow(Math.abs(Math.sin((px + pz + 4 * n) * 3)), 8);
-      lerp3(out, m.base, m.accent, 1 - vein);
+      // Thin veins where the warped sine crosses zero; the rest is the stone's own colour.
+      const vein = Math.pow(1 - Math.abs(Math.sin((px + 0.6 * py + pz + 4 * n) * 2)), 12);
+      lerp3(out, m.base, m.accent, 0.8 * vein);
       return;
     }
     case 'plaster': {

@@ -111,9 +111,13 @@ export class RoomShell extends Primitive {
   }
 
   normal(px: number, py: number, pz: number, out: Float64Array): void {
-    const d = [px - this.x0, this.x1 - px, py - this.y0, this.y1 - py, pz - this.z0, this.z1 - pz];
-    let k = 0;
-    for (let i = 1; i < 6; i++) if (d[i] < d[k]) k = i;
+    // The nearest wall is the one hit (no array: this runs for most pixels of a room).
+    let k = 0, best = px - this.x0;
+    if (this.x1 - px < best) { k = 1; best = this.x1 - px; }
+    if (py - this.y0 < best) { k = 2; best = py - this.y0; }
+    if (this.y1 - py < best) { k = 3; best = this.y1 - py; }
+    if (pz - this.z0 < best) { k = 4; best = pz - this.z0; }
+    if (this.z1 - pz < best) k = 5;
     out[0] = k === 0 ? 1 : k === 1 ? -1 : 0;
     out[1] = k === 2 ? 1 : k === 3 ? -1 : 0;
     out[2] = k === 4 ? 1 : k === 5 ? -1 : 0;

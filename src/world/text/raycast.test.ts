@@ -17,7 +17,7 @@ function flatScene(): Scene {
   const spec = parsePrompt('a field');
   const terrain = new Terrain({ seed: 1, hills: 0, hillScale: 1, mountains: 0, mountainStart: 0, dunes: 0, seaSlope: 0, slopeStart: 0, basin: null });
   return {
-    spec, seed: 1, indoor: false, prims: [], materials: [material('plain', [0.3, 0.3, 0.3])], terrain,
+    spec, seed: 1, indoor: false, prims: [], bvh: null, materials: [material('plain', [0.3, 0.3, 0.3])], terrain,
     terrainMaterials: { low: 0, rock: 0, high: 0 }, water: null, lights: [], env: environmentFor(spec, 1), objects: [],
   };
 }
@@ -73,5 +73,17 @@ test('a box 5 m ahead, turned 30 degrees about Y: depth of its nearest edge and 
     assert.ok(enter < exit, `pixel (${px}, ${py}) should see the box`);
     const got = view.depth[py * k.width + px];
     assert.ok(Math.abs(got - enter) < 2e-6 * enter, `pixel (${px}, ${py}): depth ${got} vs ${enter}`);
+  }
+});
+
+test('the BVH changes nothing: the same picture as testing every primitive, from an odd pose', async () => {
+  const { buildScene } = await import('./build-scene.ts');
+  for (const prompt of ['a snowy pine forest at dusk', 'a cosy library with tall shelves', 'a city street at night']) {
+    const scene = buildScene(parsePrompt(prompt), 2);
+    const pose = Pose.lookAt([1.3, 0.4, 0.7], [-2, -0.6, -6]);
+    const k = intrinsicsFromFov(48, 36, 70);
+    const fast = raycastView(scene, pose, k), slow = raycastView({ ...scene, bvh: null }, pose, k);
+    assert.deepEqual(fast.depth, slow.depth, prompt);
+    assert.deepEqual(fast.rgb, slow.rgb, prompt);
   }
 });

@@ -31,11 +31,17 @@ export interface Hit {
   prim: number;
 }
 
+const hitT = new Float64Array(1);
+
 /** Nearest surface along o + t d (d unit) in (tMin, tMax). */
 export function traceRay(scene: Scene, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tMin: number, tMax: number, hit: Hit): void {
   let best = tMax, kind = 0, which = -1;
   const prims = scene.prims;
-  for (let i = 0; i < prims.length; i++) {
+  if (scene.bvh) {
+    which = scene.bvh.trace(ox, oy, oz, dx, dy, dz, tMin, tMax, hitT, false);
+    if (which >= 0) { best = hitT[0]; kind = 1; }
+  }
+  for (let i = 0; i < (scene.bvh ? 0 : prims.length); i++) {
     const p = prims[i];
     // Bounding sphere: distance of its centre from the ray, and whether it lies within (tMin, best).
     const cx = p.bx - ox, cy = p.by - oy, cz = p.bz - oz;
@@ -62,6 +68,7 @@ export function traceRay(scene: Scene, ox: number, oy: number, oz: number, dx: n
 
 /** Whether anything that casts shadows lies along o + t d for t in (tMin, tMax). */
 function occluded(scene: Scene, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tMin: number, tMax: number): boolean {
+  if (scene.bvh) return scene.bvh.trace(ox, oy, oz, dx, dy, dz, tMin, tMax, hitT, true) >= 0;
   const prims = scene.prims;
   for (let i = 0; i < prims.length; i++) {
     const p = prims[i];
@@ -122,13 +129,15 @@ export function shadeRay(scene: Scene, ox: number, oy: number, oz: number, dx: n
   const emission = scratch[3];
   let reflect = scratch[4];
   const outdoor = !scene.indoor;
-  if (outdoor && scene.spec.snow && ny > 0.45 && hit.kind !== 3 && emission === 0) {
-    const s = smoothstep(0.5, 0.8, ny + 0.3 * (noise2(px * 1.3, pz * 1.3 + py, scene.seed + 5) - 0.5));
+  if (outdoor && scene.spec.snow && ny > 0.1 && hit.kind !== 3 && emission === 0) {
+    // Snow settles on what faces up; on foliage (steep cones) it clings in patches.
+    const n = noise2(px * 1.3, pz * 1.3 + py * 1.7, scene.seed + 5) - 0.5;
+    const s = m.pattern === 'leaves' ? 0.85 * smoothstep(0.0, 0.25, ny + 0.5 * n) : smoothstep(0.5, 0.8, ny + 0.3 * n);
     ar = mix(ar, SNOW[0], s); ag = mix(ag, SNOW[1], s); ab = mix(ab, SNOW[2], s);
   }
   if (outdoor && env.wet && ny > 0.7 && hit.kind !== 3) {
     ar *= 0.6; ag *= 0.6; ab *= 0.6;
-    if (hit.kind === 2 && noise2(px * 0.5, pz * 0.5, scene.seed + 13) > 0.66) reflect = 0.6; // puddles
+    if (hit.kind === 2 && noise2(px * 1.2, pz * 1.2, scene.seed + 13) > 0.75) reflect = 0.4; // puddles
   }
   // Direct light from the sun or moon.
   const eps = 1e-3 * (1 + t);
@@ -155,8 +164,10 @@ export function shadeRay(scene: Scene, ox: number, oy: number, oz: number, dx: n
     lx /= dist; ly /= dist; lz /= dist;
     const ndl = nx * lx + ny * ly + nz * lz;
     if (ndl <= 0) continue;
-    if (light.shadows && occluded(scene, qx, qy, qz, lx, ly, lz, 0, dist - 0.05)) continue;
     const f = (light.intensity * ndl) / (d2 + 1);
+    if (f < 0.003) continue; // invisible after tone mapping; spares the shadow ray
+    // A shadow ray only where the light matters (its shadow would be visible).
+    if (light.shadows && f > 0.03 && occluded(scene, qx, qy, qz, lx, ly, lz, 0, dist - 0.05)) continue;
     lr += light.colour[0] * f; lg += light.colour[1] * f; lb += light.colour[2] * f;
   }
   let r = ar * lr, g = ag * lg, b = ab * lb;

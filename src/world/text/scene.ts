@@ -2,6 +2,7 @@
  * A procedural scene as the ray caster sees it: primitives with materials, optional ground and water,
  * lights and air. Built by build-scene.ts from a SceneSpec and a seed; a pure function of both.
  */
+import type { Bvh } from './bvh.ts';
 import type { Environment } from './environment.ts';
 import type { SurfaceMaterial } from './materials.ts';
 import type { Primitive } from './primitives.ts';
@@ -37,6 +38,8 @@ export interface Scene {
   seed: number;
   indoor: boolean;
   prims: Primitive[];
+  /** hierarchy over `prims` (null: rays test every primitive) */
+  bvh: Bvh | null;
   materials: SurfaceMaterial[];
   terrain: Terrain | null;
   terrainMaterials: { low: number; rock: number; high: number } | null;
