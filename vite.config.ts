@@ -8,5 +8,9 @@ export default defineConfig({
   server: { host: '127.0.0.1' },
   build: { outDir: 'dist', target: 'es2022' },
   // Spark inlines its WebAssembly and worker; pre-bundling it only costs start-up time.
-  optimizeDeps: { exclude: ['@sparkjsdev/spark'] },
+  // onnxruntime-web finds its .wasm beside its own module (new URL(..., import.meta.url)): pre-bundled
+  // into .vite/deps it would look for the .wasm there and not find it.
+  optimizeDeps: { exclude: ['@sparkjsdev/spark', 'onnxruntime-web'] },
+  // The generator worker (src/app/generate) is an ES module worker: onnxruntime-web splits into chunks.
+  worker: { format: 'es' },
 });

@@ -1,5 +1,5 @@
 /**
- * Entry point of the browser viewer: picks the first world (?url=… or the built-in sample) and
+ * Entry point of the browser viewer: picks the first world (see openFirstWorld) and
  * starts the app. All behaviour lives in viewer-app.ts; this file only wires it to the page.
  */
 import './viewer.css';
@@ -15,12 +15,27 @@ container.append(canvas);
 const app = new ViewerApp(container, new SparkAdapter(canvas));
 app.start();
 
+/**
+ * The first world, chosen by the page's query:
+ *   ?url=<world file>   opens that .ply/.splat
+ *   ?photo=<image URL>  makes a world from that photo
+ *   ?sample=procedural  the procedural sample world (no model needed)
+ *   ?sample=none        starts empty (tests and benchmarks that bring their own world)
+ * and otherwise makes a world from the sample photo shipped in public/ (see public/SAMPLE-PHOTO.md).
+ * If that generation fails, its one-line error stays on screen over the procedural sample world.
+ */
 async function openFirstWorld(): Promise<void> {
-  const url = new URLSearchParams(location.search).get('url');
-  if (url && (await app.openUrl(url))) return;
-  if (url) return; // the error is on screen; an empty viewer is clearer than a surprise sample
-  const sample = makeSampleWorld();
-  app.showWorld(sample.cloud, viewFromPose(sample.startPose, app.settings.fovDeg));
+  const params = new URLSearchParams(location.search);
+  const url = params.get('url');
+  if (url) {
+    await app.openUrl(url); // on failure the error is on screen; an empty viewer is clearer than a surprise sample
+    return;
+  }
+  const sample = params.get('sample');
+  if (sample === 'none') return;
+  if (sample !== 'procedural' && (await app.openPhotoUrl(params.get('photo') ?? `${import.meta.env.BASE_URL}sample-photo.jpg`))) return;
+  const procedural = makeSampleWorld();
+  app.showWorld(procedural.cloud, viewFromPose(procedural.startPose, app.settings.fovDeg));
 }
 
 const ready = openFirstWorld();

@@ -30,6 +30,10 @@ export interface WorldSplatHook {
   /** Resolves after a frame drawn with everything sorted and uploaded (the picture is final). */
   settled(timeoutMs?: number): Promise<void>;
   lastError(): string | null;
+  /** The last world made from a photo: its size, field of view and how long it took (null: none yet). */
+  lastGeneration(): { splats: number; width: number; height: number; fovDeg: number; totalMs: number; timings: Record<string, number> } | null;
+  /** Resolves when nothing is being loaded or generated any more. */
+  idle(timeoutMs?: number): Promise<void>;
   openUrl(url: string): Promise<boolean>;
   /**
    * Appends `count` random splats (a stand-in for generated ones) in a box of half-size `extent`
@@ -92,6 +96,18 @@ export function installTestHook(app: ViewerApp, ready: Promise<void>): void {
       }
     },
     lastError: () => app.status.currentError(),
+    lastGeneration() {
+      const g = app.lastGenerated;
+      if (!g) return null;
+      return { splats: g.splats.count, width: g.view.image.width, height: g.view.image.height, fovDeg: g.view.fovDeg, totalMs: g.totalMs, timings: g.timings };
+    },
+    async idle(timeoutMs = 300_000) {
+      const deadline = performance.now() + timeoutMs;
+      while (app.isBusyOpening()) {
+        if (performance.now() > deadline) throw new Error(`viewer: still loading after ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
     openUrl: (url) => app.openUrl(url),
     appendRandom(count, seed, centre, extent, sizeFactor = 1, rgb) {
       const cloud = benchCloud(count, seed, extent, sizeFactor);

@@ -10,15 +10,37 @@ import { type ViewState, forwardOf, poseFromView } from './camera/view-state.ts'
 import type { Vec3 } from '../core/vec3.ts';
 import { type ExportFormat, downloadBlob, exportWorld } from './files/export-world.ts';
 import { FileInputs } from './files/file-inputs.ts';
-import { type LoadOptions, loadWorldFromFile, loadWorldFromUrl } from './files/load-world.ts';
+import { fileKind } from './files/file-kind.ts';
+import { type LoadOptions, fileNameOfUrl, loadWorldFromFile, loadWorldFromUrl } from './files/load-world.ts';
+import { type GeneratedWorld, PhotoGenerator } from './generate/photo-generator.ts';
 import { CameraControls } from './input/camera-controls.ts';
 import type { Rgb, SplatRenderer } from './renderer/splat-renderer.ts';
 import { Panel, type ViewerSettings } from './ui/panel.ts';
 import { StatusLine } from './ui/status-line.ts';
 import { WorldChunks } from './world/world-chunks.ts';
+import { DEFAULT_VERTICAL_FOV } from '../world/generate.ts';
 
-/** The URL hash follows the camera at most this often (browsers throttle replaceState floods). */
-const HASH_INTERVAL_MS = 250;
+/**
+ * Why the page's DOM changes only at these moments: every DOM or URL change makes the browser draw and
+ * present one more frame of the whole page, on top of the frames the canvas needs. With software
+ * WebGL (SwiftShader) that extra frame is as expensive as compositing the canvas, and it was most of the
+ * viewer's overhead over Spark's minimal page (bench/viewer.bench.ts: 13 presented frames against 7 for
+ * the same 4 camera moves). So panel text is written only in a frame that draws the canvas anyway (the
+ * browser presents both together), and the URL (whose change also makes the browser process draw its
+ * own frame) only once the picture has come to rest.
+ */
+/** The URL hash follows the camera once nothing has been drawn for this long. */
+const HASH_REST_MS = 400;
+/** Live stats (FPS, frame time, splats) are written to the panel at most this often. */
+const STATS_INTERVAL_MS = 500;
+/** Photos become one splat per pixel up to this long side (lift's default, issue #4). */
+export const PHOTO_MAX_LONG_SIDE = 1024;
+
+/** A world ready to be shown, and where to stand in it (none: chosen from its bounds). */
+interface OpenedWorld {
+  cloud: SplatCloud;
+  view?: ViewState;
+}
 
 export class ViewerApp {
   readonly world = new WorldChunks();
@@ -29,15 +51,21 @@ export class ViewerApp {
     shDegree: 3,
     background: '#000000',
     orbit: false,
+    photoFovDeg: DEFAULT_VERTICAL_FOV,
   };
   readonly controls: CameraControls;
   readonly status: StatusLine;
   readonly panel: Panel;
   private readonly files: FileInputs;
+  private readonly generator = new PhotoGenerator();
+  /** The last world made from a photo (its view and the worker's timings), for tests and benchmarks. */
+  lastGenerated: (GeneratedWorld & { totalMs: number }) | null = null;
   private needsRender = true;
   private loading: AbortController | null = null;
-  private lastHashWrite = 0;
   private hashStale = false;
+  private lastRenderAt = 0;
+  /** The FoV shown in the panel is out of date (setView); refreshed with the next drawn frame. */
+  private panelStale = false;
   private frameCount = 0;
   private frameCostMs = 0;
   private statsSince = performance.now();
@@ -105,7 +133,7 @@ export class ViewerApp {
 
   setView(view: ViewState): void {
     this.settings.fovDeg = view.fovDeg;
-    this.panel.gui.controllersRecursive().forEach((c) => c.updateDisplay());
+    this.panelStale = true;
     this.controls.setView(view);
     this.needsRender = true;
   }
@@ -115,11 +143,43 @@ export class ViewerApp {
   }
 
   openUrl(url: string): Promise<boolean> {
-    return this.open(url, (options) => loadWorldFromUrl(url, options));
+    return this.open(`Loading ${url}`, async (options) => ({ cloud: await loadWorldFromUrl(url, options) }));
   }
 
-  openFile(file: File): Promise<boolean> {
-    return this.open(file.name, (options) => loadWorldFromFile(file, options));
+  /** Downloads a photo and makes a world from it (the sample photo at start-up, ?photo=). */
+  async openPhotoUrl(url: string): Promise<boolean> {
+    const name = fileNameOfUrl(url);
+    let bytes: Uint8Array;
+    try {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`expected a photo, the server answered ${response.status} ${response.statusText}`);
+      bytes = new Uint8Array(await response.arrayBuffer());
+    } catch (e) {
+      this.status.error(`${name}: ${(e as Error).message}`);
+      return false;
+    }
+    return this.openPhoto(name, bytes);
+  }
+
+  /** A photo becomes a world; anything else is opened as a world file. */
+  async openFile(file: File): Promise<boolean> {
+    const head = new Uint8Array(await file.slice(0, 16).arrayBuffer());
+    if (fileKind(file.name, head) === 'photo') return this.openPhoto(file.name, new Uint8Array(await file.arrayBuffer()));
+    return this.open(`Loading ${file.name}`, async (options) => ({ cloud: await loadWorldFromFile(file, options) }));
+  }
+
+  /**
+   * Makes a world from a photo in the generator worker and shows it around the camera at the photo's
+   * pose: eye at the origin looking down -Z, with the photo's vertical field of view (issue #4).
+   */
+  openPhoto(name: string, bytes: Uint8Array): Promise<boolean> {
+    const fovDeg = this.settings.photoFovDeg;
+    return this.open(`Making a world from ${name}`, async ({ signal, onProgress }) => {
+      const t0 = performance.now();
+      const generated = await this.generator.generate(name, bytes, { fovDeg, maxLongSide: PHOTO_MAX_LONG_SIDE, signal, onProgress });
+      this.lastGenerated = { ...generated, totalMs: performance.now() - t0 };
+      return { cloud: generated.splats, view: { position: [0, 0, 0], yaw: 0, pitch: 0, fovDeg } };
+    });
   }
 
   exportAs(format: ExportFormat): void {
@@ -137,6 +197,11 @@ export class ViewerApp {
     } catch (e) {
       this.status.error((e as Error).message);
     }
+  }
+
+  /** True while a world is being loaded or generated. */
+  isBusyOpening(): boolean {
+    return this.loading !== null;
   }
 
   /** Runs `callback` after every frame the loop draws (tests and benchmarks measure with it). */
@@ -171,37 +236,48 @@ export class ViewerApp {
       this.needsRender = true;
       this.hashStale = true;
     }
-    if (this.hashStale && now - this.lastHashWrite >= HASH_INTERVAL_MS) this.writeHash(now);
     if (this.needsRender) {
       this.needsRender = false;
       this.renderer.render();
+      this.lastRenderAt = now;
       this.frameCount++;
       this.frameCostMs += performance.now() - t0;
+      // DOM updates ride along with this drawn frame (see the note at the top).
+      if (this.panelStale) {
+        this.panelStale = false;
+        this.panel.refreshView();
+      }
+      if (now - this.statsSince >= STATS_INTERVAL_MS) this.showStats(now);
       this.frameListeners.forEach((cb) => cb());
-    }
-    if (now - this.statsSince >= 1000) {
-      this.panel.stats.fps = (this.frameCount * 1000) / (now - this.statsSince);
-      this.panel.stats.frameMs = this.frameCount ? this.frameCostMs / this.frameCount : 0;
-      this.panel.stats.splats = this.renderer.splatCount();
-      this.frameCount = 0;
-      this.frameCostMs = 0;
-      this.statsSince = now;
+    } else if (this.hashStale && now - this.lastRenderAt >= HASH_REST_MS && !this.renderer.busy()) {
+      this.writeHash();
     }
   }
 
-  private async open(name: string, load: (options: LoadOptions) => Promise<SplatCloud>): Promise<boolean> {
+  private showStats(now: number): void {
+    this.panel.showStats({
+      fps: (this.frameCount * 1000) / (now - this.statsSince),
+      frameMs: this.frameCount ? this.frameCostMs / this.frameCount : 0,
+      splats: this.renderer.splatCount(),
+    });
+    this.frameCount = 0;
+    this.frameCostMs = 0;
+    this.statsSince = now;
+  }
+
+  private async open(label: string, load: (options: LoadOptions) => Promise<OpenedWorld>): Promise<boolean> {
     this.loading?.abort();
     const controller = new AbortController();
     this.loading = controller;
-    this.status.progress(`Loading ${name}`, 0);
+    this.status.progress(label, 0);
     try {
-      const cloud = await load({
+      const { cloud, view } = await load({
         signal: controller.signal,
-        onProgress: (fraction) => this.status.progress(`Loading ${name}`, fraction),
+        onProgress: (fraction) => this.status.progress(label, fraction),
       });
       if (controller.signal.aborted) return false;
-      // Only a fully parsed world replaces the shown one: a bad file changes nothing.
-      this.showWorld(cloud);
+      // Only a fully parsed or generated world replaces the shown one: a bad file changes nothing.
+      this.showWorld(cloud, view);
       this.status.clear();
       return true;
     } catch (e) {
@@ -215,7 +291,7 @@ export class ViewerApp {
   /** Sets a panel setting from code and applies it, exactly as editing it in the panel does. */
   changeSetting<K extends keyof ViewerSettings>(key: K, value: ViewerSettings[K]): void {
     this.settings[key] = value;
-    this.panel.gui.controllersRecursive().forEach((c) => c.updateDisplay());
+    this.panel.refreshAll();
     this.applySetting(key);
   }
 
@@ -271,8 +347,7 @@ export class ViewerApp {
     }
   }
 
-  private writeHash(now: number): void {
-    this.lastHashWrite = now;
+  private writeHash(): void {
     this.hashStale = false;
     const view = this.controls.getView();
     // replaceState: moving the camera should not fill the back button's history.

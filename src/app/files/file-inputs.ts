@@ -2,7 +2,10 @@
  * The two ways a user hands the viewer a local file: dropping it on the page, or the file picker.
  * Both end in the same callback; what happens to the file is the app's business.
  */
-export const ACCEPTED_EXTENSIONS = ['.ply', '.splat'];
+import { PHOTO_EXTENSIONS } from './file-kind.ts';
+
+/** Worlds to open and photos to make a world from. */
+export const ACCEPTED_EXTENSIONS = ['.ply', '.splat', ...PHOTO_EXTENSIONS];
 
 export class FileInputs {
   private readonly picker: HTMLInputElement;

@@ -13,6 +13,8 @@ export interface ViewerSettings {
   /** CSS hex colour, display values like the splats' colours. */
   background: string;
   orbit: boolean;
+  /** vertical field of view assumed for the next photo, degrees */
+  photoFovDeg: number;
 }
 
 export interface PanelActions {
@@ -32,11 +34,13 @@ export class Panel {
   readonly gui: GUI;
   readonly stats: LiveStats = { fps: 0, frameMs: 0, splats: 0 };
   private readonly speedController;
+  private readonly fovController;
+  private readonly statControllers;
 
   constructor(settings: ViewerSettings, actions: PanelActions, onChange: (key: keyof ViewerSettings) => void) {
     this.gui = new GUI({ title: 'WorldSplat' });
     const view = this.gui.addFolder('View');
-    view.add(settings, 'fovDeg', 20, 120, 1).name('FoV (vertical °)').onChange(() => onChange('fovDeg'));
+    this.fovController = view.add(settings, 'fovDeg', 20, 120, 1).name('FoV (vertical °)').onChange(() => onChange('fovDeg'));
     this.speedController = view.add(settings, 'moveSpeed', 0.01, 100).name('Move speed (m/s)').onChange(() => onChange('moveSpeed'));
     view.add(settings, 'splatScale', 0.1, 3, 0.01).name('Splat scale').onChange(() => onChange('splatScale'));
     view.add(settings, 'shDegree', [0, 1, 2, 3]).name('SH degree').onChange(() => onChange('shDegree'));
@@ -44,15 +48,34 @@ export class Panel {
     view.add(settings, 'orbit').name('Orbit mode').onChange(() => onChange('orbit'));
 
     const file = this.gui.addFolder('World');
-    file.add(actions, 'openFile').name('Open .ply / .splat…');
+    file.add(actions, 'openFile').name('Open photo / .ply / .splat…');
+    file.add(settings, 'photoFovDeg', 20, 120, 1).name('Photo FoV (vertical °)').onChange(() => onChange('photoFovDeg'));
     file.add(actions, 'exportPly').name('Export .ply');
     file.add(actions, 'exportSplat').name('Export .splat');
     file.add(actions, 'screenshot').name('Screenshot .png');
 
+    // Not listen(): that polls every animation frame and rewrites the text whenever a value changed,
+    // i.e. at moments the viewer does not choose; the viewer calls showStats instead.
     const stats = this.gui.addFolder('Stats');
-    stats.add(this.stats, 'fps').name('FPS').decimals(0).disable().listen();
-    stats.add(this.stats, 'frameMs').name('Frame (ms)').decimals(1).disable().listen();
-    stats.add(this.stats, 'splats').name('Splats').decimals(0).disable().listen();
+    this.statControllers = [
+      stats.add(this.stats, 'fps').name('FPS').decimals(0).disable(),
+      stats.add(this.stats, 'frameMs').name('Frame (ms)').decimals(1).disable(),
+      stats.add(this.stats, 'splats').name('Splats').decimals(0).disable(),
+    ];
+  }
+
+  showStats(stats: LiveStats): void {
+    Object.assign(this.stats, stats);
+    this.statControllers.forEach((c) => c.updateDisplay());
+  }
+
+  /** The camera's field of view changed outside the panel. */
+  refreshView(): void {
+    this.fovController.updateDisplay();
+  }
+
+  refreshAll(): void {
+    this.gui.controllersRecursive().forEach((c) => c.updateDisplay());
   }
 
   /** The wheel changes the speed outside the panel; show it. */

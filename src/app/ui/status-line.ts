@@ -2,8 +2,13 @@
  * One line at the bottom of the viewer: progress of long work ("Loading world.ply 42%") or the
  * one-line error of the last thing that failed. Errors stay until the next action or a click.
  */
+/** Progress text changes at most this often. */
+const PROGRESS_INTERVAL_MS = 250;
+
 export class StatusLine {
   readonly element: HTMLDivElement;
+  private progressLabel = '';
+  private progressShownAt = 0;
   private text: HTMLSpanElement;
   private bar: HTMLDivElement;
 
@@ -22,6 +27,12 @@ export class StatusLine {
 
   progress(label: string, fraction: number): void {
     const pct = Math.max(0, Math.min(100, Math.round(fraction * 100)));
+    // Each change of the line makes the browser present one more frame of the page (costly with
+    // software WebGL, see viewer-app.ts): a few updates a second are enough to show it moves.
+    const now = performance.now();
+    if (this.element.dataset.kind === 'progress' && label === this.progressLabel && pct < 100 && now - this.progressShownAt < PROGRESS_INTERVAL_MS) return;
+    this.progressLabel = label;
+    this.progressShownAt = now;
     this.show('progress', `${label} ${pct}%`);
     this.bar.style.width = `${pct}%`;
   }

@@ -1,0 +1,101 @@
+/**
+ * The generator's Web Worker: photo bytes in, splats out, off the main thread so the viewer keeps
+ * drawing while a world is made. Decoding (the browser's own decoders), the depth model
+ * (onnxruntime-web, WebGPU where present, else WebAssembly) and lift all run here.
+ *
+ * The built-in model ships in models/ (not public/): Vite serves it in development and emits it as an
+ * asset in a build through the import.meta.glob URL map below, so the ONNX file keeps one home and
+ * the manifest's `file` names it. onnxruntime-web finds its .wasm beside its own module (see
+ * src/model/session.ts), which Vite serves (dev; the package is kept out of pre-bundling for that) or
+ * emits (build). The model is loaded once, on the first job, and kept.
+ */
+/// <reference lib="webworker" />
+import manifestJson from '../../../models/manifest.json';
+import { BrowserPhotoDecoder } from '../../io/photo/browser-decoder.ts';
+import { BUILTIN_MODEL_ID, MemoryModelCache, type Model, loadModel, parseManifest, resolveModel } from '../../model/index.ts';
+import { generateFromPhoto } from '../../world/generate.ts';
+import { type FromWorker, type ToWorker, cloudToMessage, uniqueBuffers } from './generate-protocol.ts';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+/** models/<file> -> the URL it is served at. */
+const SHIPPED_URLS: Record<string, string> = Object.fromEntries(
+  Object.entries(import.meta.glob('../../../models/*.onnx', { query: '?url', import: 'default', eager: true }) as Record<string, string>).map(
+    ([path, url]) => [path.slice(path.lastIndexOf('/') + 1), url],
+  ),
+);
+
+let model: Promise<Model> | null = null;
+const running = new Map<number, AbortController>();
+
+function post(message: FromWorker, transfer: Transferable[] = []): void {
+  self.postMessage(message, transfer);
+}
+
+async function readShipped(file: string): Promise<Uint8Array> {
+  const url = SHIPPED_URLS[file];
+  if (!url) throw new Error(`expected it among the shipped model files (${Object.keys(SHIPPED_URLS).join(', ') || 'none'}), found no such file`);
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function openBuiltinModel(onProgress: (fraction: number, stage: string) => void): Promise<Model> {
+  const manifest = parseManifest(manifestJson, 'models/manifest.json');
+  onProgress(0, 'model');
+  const resolved = await resolveModel(BUILTIN_MODEL_ID, { manifest, fetch: self.fetch.bind(self), cache: new MemoryModelCache(), readShipped });
+  onProgress(0.5, 'model');
+  return loadModel(resolved.entry, resolved.bytes);
+}
+
+self.onmessage = async (event: MessageEvent<ToWorker>) => {
+  const job = event.data;
+  if (job.type === 'cancel') {
+    running.get(job.id)?.abort();
+    return;
+  }
+  const controller = new AbortController();
+  running.set(job.id, controller);
+  // Progress at most every 1% so the page is not flooded with messages (and status-line repaints).
+  let lastSent = -1;
+  const progress = (fraction: number, stage: string) => {
+    if (fraction - lastSent < 0.01 && fraction < 1) return;
+    lastSent = fraction;
+    post({ type: 'progress', id: job.id, fraction, stage });
+  };
+  const timings: Record<string, number> = {};
+  try {
+    let t = performance.now();
+    const lap = (name: string) => {
+      const now = performance.now();
+      timings[name] = now - t;
+      t = now;
+    };
+    const photo = await new BrowserPhotoDecoder().decode(new Uint8Array(job.bytes), { maxLongSide: job.maxLongSide });
+    lap('decode');
+    progress(0.05, 'decode');
+    if (!model) {
+      model = openBuiltinModel((f, s) => progress(0.05 + 0.1 * f, s));
+      model.catch(() => (model = null)); // a failed start is tried again on the next photo
+    }
+    const m = await model;
+    lap('model');
+    controller.signal.throwIfAborted();
+    const view = await generateFromPhoto(photo, m, {
+      verticalFovDegrees: job.fovDeg,
+      lift: { maxLongSide: job.maxLongSide },
+      signal: controller.signal,
+      onProgress: (f, s) => progress(0.15 + 0.85 * f, s),
+    });
+    lap('generate');
+    const { message: splats, transfer } = cloudToMessage(view.splats);
+    const viewMessage = { fovDeg: job.fovDeg, image: view.image, depth: view.depth, confidence: view.confidence ?? null };
+    const more = uniqueBuffers([view.image.data, view.depth.data, view.confidence?.data]).filter((b) => !transfer.includes(b));
+    post({ type: 'done', id: job.id, splats, view: viewMessage, timings }, [...transfer, ...more]);
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    post({ type: 'error', id: job.id, message: controller.signal.aborted ? 'cancelled' : text.split('\n')[0] });
+  } finally {
+    running.delete(job.id);
+  }
+};
