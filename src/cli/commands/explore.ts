@@ -1,0 +1,140 @@
+import { readFile } from 'node:fs/promises';
+import { type Intrinsics, Pose, intrinsicsFromFov, verticalFovDegrees } from '../../core/camera.ts';
+import { renderSplats } from '../../render/rasterizer.ts';
+import type { Completer } from '../../world/expand/completer.ts';
+import type { FrameInput } from '../../world/memory/posed-frame-memory.ts';
+import type { World } from '../../world/world.ts';
+import { checkOutputName, loadWorld, saveWorld } from '../files.ts';
+import { UsageError } from '../errors.ts';
+import type { Command } from '../main.ts';
+import { parseSize } from './render.ts';
+
+export const exploreCommand: Command = {
+  summary: 'walk a camera path through a world, generating what each stop does not see yet',
+  usage: [
+    'usage: worldsplat explore <world.worldsplat|world.ply|world.splat> --path turn|orbit|walk|poses.json',
+    '                          [--steps 12] [--completer inpaint|model|procedural] [--size 512x384] [--fov 60]',
+    '                          -o bigger.worldsplat|bigger.ply|bigger.splat',
+    '  The path starts at the world\'s first remembered view (a .ply or .splat: the origin looking down -Z',
+    '  with --fov). turn: on the spot, all the way round; orbit: round a point ahead; walk: forward,',
+    '  looking left and right; poses.json: [{"eye":[x,y,z],"target":[x,y,z]}, ...]. Prints for each stop',
+    '  the share of the view unknown before and after it was expanded.',
+    '  --completer: inpaint (classical, default), model (the trained completion model), procedural',
+    '  (a world made from a prompt: the prompt\'s scene itself).',
+  ].join('\n'),
+  options: {
+    output: { type: 'string', short: 'o' },
+    path: { type: 'string' },
+    steps: { type: 'string', default: '12' },
+    completer: { type: 'string', default: 'inpaint' },
+    size: { type: 'string', default: '512x384' },
+    fov: { type: 'string', default: '60' },
+  },
+  async run(positionals, values) {
+    if (positionals.length !== 1) throw new UsageError(`expected one world file, found ${positionals.length} arguments`);
+    if (!values.output) throw new UsageError('missing --output (-o)');
+    if (!values.path) throw new UsageError('missing --path');
+    const output = values.output as string;
+    checkOutputName(output);
+    const steps = Number(values.steps);
+    if (!(Number.isInteger(steps) && steps >= 1 && steps <= 360)) throw new Error(`--steps: expected a whole number from 1 to 360, found "${values.steps}"`);
+    const [width, height] = parseSize(values.size as string);
+    const fov = Number(values.fov);
+    if (!(fov > 0 && fov < 180)) throw new Error(`--fov: expected degrees between 0 and 180, found "${values.fov}"`);
+    const completerName = values.completer as string;
+    if (!['inpaint', 'model', 'procedural'].includes(completerName)) {
+      throw new Error(`--completer: expected inpaint, model or procedural, found "${completerName}"`);
+    }
+    const pathArg = values.path as string;
+    const [{ cameraPath, parsePoses, PATH_KINDS }, { expandView, worldPrompt }, { coverage }] = await Promise.all([
+      import('../../world/expand/camera-paths.ts'),
+      import('../../world/expand/expand-view.ts'),
+      import('../../world/coverage/coverage.ts'),
+    ]);
+    let poseList: Pose[] | null = null;
+    if (pathArg.toLowerCase().endsWith('.json')) {
+      let text: string;
+      try {
+        text = await readFile(pathArg, 'utf8');
+      } catch {
+        throw new Error(`${pathArg}: expected a readable poses file, found none`);
+      }
+      poseList = parsePoses(text, pathArg);
+    } else if (!(PATH_KINDS as readonly string[]).includes(pathArg)) {
+      throw new Error(`--path: expected turn, orbit, walk or a poses .json file, found "${pathArg}"`);
+    }
+
+    const input = positionals[0];
+    const world = await loadWorld(input);
+    const { start, intrinsics } = startView(world, width, height, fov);
+    const completer = await openCompleter(completerName, worldPrompt(world));
+    try {
+      const poses = poseList ?? cameraPath(pathArg as (typeof PATH_KINDS)[number], start, steps, pathDistance(world));
+      const startCount = world.splats.count;
+      for (let s = 0; s < poses.length; s++) {
+        const t0 = performance.now();
+        const result = await expandView(world, poses[s], intrinsics, completer.completer);
+        const seconds = (performance.now() - t0) / 1000;
+        const after = result.frame ? coverage(world, poses[s], intrinsics).unknownFraction : result.before.unknownFraction;
+        const pct = (f: number) => `${(100 * f).toFixed(1)}%`;
+        process.stdout.write(`step ${String(s + 1).padStart(String(poses.length).length)}/${poses.length}  unknown ${pct(result.before.unknownFraction).padStart(6)} -> ${pct(after).padStart(6)}  +${result.added} splats  ${seconds.toFixed(2)} s\n`);
+      }
+      await saveWorld(output, world);
+      process.stderr.write(`${output}: ${world.splats.count} splats (+${world.splats.count - startCount}), ${world.memory.size} frames (completer ${completer.completer.name})\n`);
+    } finally {
+      await completer.release();
+    }
+  },
+};
+
+/**
+ * Where the path starts and the view expansion works at: the world's first frame (its field of view),
+ * or for splats without memory (a .ply), the origin looking down -Z with `fov`, recorded as the
+ * world's first frame (its render from there), as generate would have made it.
+ */
+function startView(world: World, width: number, height: number, fov: number): { start: Pose; intrinsics: Intrinsics } {
+  const first = world.memory.frames[0];
+  if (first) return { start: first.pose, intrinsics: intrinsicsFromFov(width, height, verticalFovDegrees(first.intrinsics)) };
+  const start = Pose.identity();
+  const intrinsics = intrinsicsFromFov(width, height, fov);
+  world.memory.add(renderedFrame(world, start, intrinsics), { splatStart: 0, splatCount: world.splats.count });
+  return { start, intrinsics };
+}
+
+function renderedFrame(world: World, pose: Pose, k: Intrinsics): FrameInput {
+  const r = renderSplats(world.splats, pose, k);
+  const data = new Uint8Array(3 * k.width * k.height);
+  for (let i = 0; i < k.width * k.height; i++) {
+    const a = r.alpha[i];
+    for (let c = 0; c < 3; c++) data[3 * i + c] = a > 0 ? Math.round(255 * Math.min(1, r.color[3 * i + c] / a)) : 0;
+  }
+  // Depth only where the splats are solid (as coverage's alpha rule); the far shell (sky) is 0.
+  const depth = Float32Array.from(r.depth, (d, i) => (r.alpha[i] >= 0.5 && d <= 100 ? d : 0));
+  return { pose, intrinsics: k, image: { width: k.width, height: k.height, data }, depth: { width: k.width, height: k.height, data: depth } };
+}
+
+/** Metres to the middle of what the start view sees: the median depth of the first frame, else 3 m. */
+function pathDistance(world: World): number {
+  const first = world.memory.frames[0];
+  const depths = first ? Array.from(first.depth).filter((d) => d > 0).sort((a, b) => a - b) : [];
+  return depths.length ? depths[depths.length >> 1] : 3;
+}
+
+async function openCompleter(name: string, prompt: string | null): Promise<{ completer: Completer; release: () => Promise<void> }> {
+  if (name === 'inpaint') {
+    const { InpaintCompleter } = await import('../../world/expand/inpaint-completer.ts');
+    return { completer: new InpaintCompleter(), release: async () => {} };
+  }
+  if (name === 'procedural') {
+    if (prompt === null) throw new Error('--completer procedural: expected a world made from a prompt (generate --prompt), found one without a prompt');
+    const { ProceduralCompleter } = await import('../../world/text/procedural-completer.ts');
+    return { completer: new ProceduralCompleter(), release: async () => {} };
+  }
+  const { loadManifest, openModel } = await import('../models.ts');
+  const manifest = await loadManifest();
+  const entry = manifest.models.find((m) => m.task === 'complete');
+  if (!entry) throw new Error("--completer model: expected a completion model (task 'complete') in models/manifest.json, found none (train and export it with training/complete)");
+  const { ModelCompleter } = await import('../../world/expand/model-completer.ts');
+  const model = await openModel(entry.id, manifest, (line) => process.stderr.write(`${line}\n`));
+  return { completer: new ModelCompleter(model), release: () => model.release() };
+}
