@@ -8,6 +8,7 @@ import { inspectCommand } from './commands/inspect.ts';
 import { convertCommand } from './commands/convert.ts';
 import { renderCommand } from './commands/render.ts';
 import { generateCommand } from './commands/generate.ts';
+import { exploreCommand } from './commands/explore.ts';
 
 export interface Command {
   summary: string;
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, Command> = {
   inspect: inspectCommand,
   convert: convertCommand,
   render: renderCommand,
+  explore: exploreCommand,
 };
 
 function help(): string {
