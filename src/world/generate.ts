@@ -57,8 +57,13 @@ export async function generateFromPhoto(photo: RgbImage, model: Model, options: 
   const confidence = field(maps.confidence);
   if (maps.sky) for (let i = 0; i < maps.sky.length; i++) if (maps.sky[i] > 0.5) depth.data[i] = Infinity;
 
+  // The photo's pixels were observed, so their splats are opaque whatever the model's confidence in
+  // their depth: fading them by confidence made the world see-through from the photo's own pose
+  // (18 dB instead of 30 in bench/generate.bench.ts), and the confidence-based sky fill moved tree
+  // trunks and facades onto the sky shell. The model's own sky output decides the sky; the confidence
+  // stays with the posed frame, where coverage uses it.
   const splats = liftToSplats(
-    { image: photo, depth, confidence, normals: field(maps.normals), intrinsics, pose },
+    { image: photo, depth, normals: field(maps.normals), intrinsics, pose },
     { ...options.lift, signal, onProgress: (f, s) => onProgress?.(0.6 + 0.4 * f, `lift: ${s}`) },
   );
   onProgress?.(1, 'done');
