@@ -1,0 +1,91 @@
+/**
+ * `worldsplat explore` as a user runs it: through bin/worldsplat.mjs, in a child process, on a world
+ * made from the synthetic courtyard (src/world/expand/synthetic-scene.ts) at a small size.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { intrinsicsFromFov } from '../core/camera.ts';
+import { readBundle } from '../io/bundle/bundle-reader.ts';
+import { courtyardScene, worldFromView, yawPose } from '../world/expand/synthetic-scene.ts';
+import { saveWorld } from './files.ts';
+
+const BIN = join(import.meta.dirname, '../../bin/worldsplat.mjs');
+const dir = mkdtempSync(join(tmpdir(), 'worldsplat-explore-'));
+const bundle = join(dir, 'court.worldsplat'), ply = join(dir, 'court.ply');
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, 'explore', ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const stepLine = /^step +(\d+)\/(\d+) +unknown +([\d.]+)% -> +([\d.]+)% +\+(\d+) splats +[\d.]+ s$/;
+
+before(async () => {
+  const k = intrinsicsFromFov(96, 72, 60);
+  await saveWorld(bundle, worldFromView(courtyardScene(), yawPose([0, 1.6, 0], 0), k));
+  // A .ply has no memory: explore puts its camera at the origin, as generate does. So this one is
+  // made with the eye at the origin (the whole scene lowered by 1.6 m).
+  const lowered = worldFromView(courtyardScene(), yawPose([0, 1.6, 0], 0), k);
+  for (let i = 0; i < lowered.splats.count; i++) lowered.splats.positions[3 * i + 1] -= 1.6;
+  await saveWorld(ply, lowered);
+});
+
+test('explore: a full turn in 12 stops leaves at most 1% unknown at each, and keeps the input splats and frame as they were', () => {
+  const out = join(dir, 'turned.worldsplat');
+  const r = run(bundle, '--path', 'turn', '--steps', '12', '--size', '96x72', '-o', out);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.equal(lines.length, 12, r.stdout);
+  for (const line of lines) {
+    const m = stepLine.exec(line);
+    assert.ok(m, `line "${line}"`);
+    assert.ok(Number(m[4]) <= 1, `after expansion: ${line}`);
+  }
+  // The turn needs new views: the first stops are mostly unknown before, the last one (back at the start) is not.
+  assert.ok(Number(stepLine.exec(lines[0])![3]) > 20 && Number(stepLine.exec(lines[11])![3]) < 1, r.stdout);
+  const input = readBundle(new Uint8Array(readFileSync(bundle)));
+  const output = readBundle(new Uint8Array(readFileSync(out)));
+  assert.ok(output.frames.length > 10, `${output.frames.length} frames`);
+  assert.deepEqual(output.frames[0].pose, input.frames[0].pose);
+  const n = input.splats.count;
+  assert.ok(output.splats.count > 3 * n);
+  assert.deepEqual(output.splats.positions.subarray(0, 3 * n), input.splats.positions.subarray(0, 3 * n));
+  assert.deepEqual(output.splats.colors.subarray(0, 3 * n), input.splats.colors.subarray(0, 3 * n));
+});
+
+test('explore: a .ply is a view from the origin; walking forward from it adds splats and writes a .ply', () => {
+  const out = join(dir, 'walked.ply');
+  const r = run(ply, '--path', 'walk', '--steps', '2', '--size', '96x72', '-o', out);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n').map((l) => stepLine.exec(l));
+  assert.equal(lines.length, 2);
+  // Seen from its own camera the .ply is complete; a step forward sees mostly the same things (were
+  // the camera not put at the origin, the first stop would be mostly unknown).
+  assert.ok(lines.every((m) => m && Number(m[3]) < 40 && Number(m[4]) < 2), r.stdout);
+  assert.ok(statSync(out).size > statSync(ply).size);
+});
+
+test('explore: bad paths, sizes and missing completers are one line and write nothing', () => {
+  const out = join(dir, 'never.worldsplat');
+  const expectOne = (args: string[], pattern: RegExp, code = 1) => {
+    const r = run(...args);
+    assert.equal(r.code, code, r.stderr);
+    assert.match(r.stderr.split('\n')[0], pattern);
+    if (code === 1) assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  };
+  expectOne([bundle, '--path', 'spiral', '-o', out], /^worldsplat explore: --path: expected turn, orbit, walk or a poses .json file, found "spiral"$/);
+  expectOne([bundle, '--path', 'turn', '--steps', '0', '-o', out], /^worldsplat explore: --steps: expected a whole number from 1 to 360, found "0"$/);
+  expectOne([bundle, '--path', 'turn'], /^worldsplat explore: missing --output \(-o\)$/, 2);
+  const poses = join(dir, 'poses.json');
+  writeFileSync(poses, '[{"eye":[0,1.6,0]}]');
+  expectOne([bundle, '--path', poses, '-o', out], /^worldsplat explore: .*poses.json: expected camera 0 "target" as 3 finite numbers, found undefined$/);
+  expectOne([bundle, '--path', 'turn', '--completer', 'procedural', '-o', out], /^worldsplat explore: --completer procedural: expected a world made from a prompt \(generate --prompt\), found one without a prompt$/);
+  const manifest = JSON.parse(readFileSync(join(import.meta.dirname, '../../models/manifest.json'), 'utf8'));
+  if (!manifest.models.some((m: { task: string }) => m.task === 'complete')) {
+    expectOne([bundle, '--path', 'turn', '--completer', 'model', '-o', out], /^worldsplat explore: --completer model: expected a completion model \(task 'complete'\) in models\/manifest.json, found none/);
+  }
+  assert.throws(() => statSync(out), 'nothing written');
+});
