@@ -99,7 +99,7 @@ export interface TextToImageOptions extends TextToImageSetup {
   fetch?: FetchFn;
   /** Default: Cache Storage in a browser, memory otherwise (the CLI passes node/folder-cache.ts). */
   cache?: ModelCache;
-  /** Problems that did not stop the picture (e.g. a model cache that could not be written), one line each. */
+  /** Problems that did not stop the picture (a model cache that failed, a prompt cut to 75 tokens), one line each. */
   onWarning?: (line: string) => void;
 }
 
@@ -137,6 +137,7 @@ export async function textToImage(prompt: string, options: TextToImageOptions = 
     seed,
     signal: options.signal,
     onProgress: (f, stage) => options.onProgress?.(0.9 + 0.1 * f, stage),
+    onWarning: options.onWarning,
   });
 }
 

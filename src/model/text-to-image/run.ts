@@ -10,6 +10,7 @@ export interface RunOptions {
   seed: number;
   signal?: AbortSignal;
   onProgress?: (fraction: number, stage: string) => void;
+  onWarning?: (line: string) => void;
 }
 
 export async function runPipeline(loaded: LoadedPipeline, prompt: string, options: RunOptions): Promise<RgbImage> {
@@ -19,7 +20,8 @@ export async function runPipeline(loaded: LoadedPipeline, prompt: string, option
   const { channels: C, height: H, width: W, scalingFactor } = spec.latent;
 
   onProgress?.(0, `encode the prompt (${spec.id})`);
-  const { ids } = loaded.tokenizer.encode(prompt);
+  const { ids, truncated } = loaded.tokenizer.encode(prompt);
+  if (truncated > 0) options.onWarning?.(`prompt: the text encoder reads ${L - 2} tokens; the last ${truncated} were left out`);
   const te = spec.files.textEncoder;
   const encoded = await loaded.textEncoder.run([{ spec: te.inputs.inputIds, values: ids, dims: [1, L] }], [te.outputs.hiddenStates]);
   const hidden = encoded[te.outputs.hiddenStates.name];

@@ -21,6 +21,7 @@ import { type TextToImagePipeline, parseTextToImagePipelines } from './spec.ts';
 
 const DIR = fileURLToPath(new URL('../fixtures/text-to-image/', import.meta.url));
 const FIXTURE: TextToImagePipeline = parseTextToImagePipelines(JSON.parse(readFileSync(join(DIR, 'pipeline.json'), 'utf8')).pipelines, 'fixture')[0];
+const FIXTURE_FP16: TextToImagePipeline = parseTextToImagePipelines(JSON.parse(readFileSync(join(DIR, 'pipeline-fp16.json'), 'utf8')).pipelines, 'fixture')[0];
 const NODE = { node: true, webgpu: false };
 
 // --- a local server for the fixture files, able to serve a damaged file ------------------------------
@@ -145,6 +146,18 @@ test('a prompt becomes the picture the fixture formulas predict; downloaded once
   assert.deepEqual(again.data, image.data);
 });
 
+test('an export with float16 inputs and outputs gives the same picture, within half-precision error', async () => {
+  const image = await textToImage('A red cat', { pipeline: FIXTURE_FP16, runtime: NODE, allowWasm: true, fetch: localFetch, cache: new MemoryModelCache(), seed: 5 });
+  const expected = expectedPicture([49406, 320, 736, 2368, 49407]);
+  let sum = 0;
+  for (let i = 0; i < expected.length; i++) sum += Math.abs(image.data[i] - expected[i]);
+  // The UNet sees the latent rounded to float16 (relative 2^-11) and its noise comes back rounded, and
+  // x0 divides their difference by sqrt(abar) = 0.068 and the VAE factor 0.18215: measured 6 levels at
+  // worst, 0.45 on average (float32: 1 at worst).
+  const { worst } = compare(image.data, expected);
+  assert.ok(worst <= 10 && sum / expected.length < 1, `largest difference ${worst}, mean ${sum / expected.length} levels`);
+});
+
 test('a checksum mismatch is one line, "unavailable: ...", and the damaged file is not cached', async () => {
   damaged = 'unet.onnx';
   const cache = new MemoryModelCache();
@@ -161,8 +174,11 @@ test('a checksum mismatch is one line, "unavailable: ...", and the damaged file 
   damaged = null;
   cache.entries.set(modelCacheKey({ id: 'sd-turbo-like.vocab', sha256: FIXTURE.files.vocab.sha256! } as never), new Uint8Array([1, 2, 3]));
   const warnings: string[] = [];
-  await textToImage('a red cat', { pipeline: FIXTURE, runtime: NODE, allowWasm: true, fetch: localFetch, cache, onWarning: (w) => warnings.push(w) });
-  assert.deepEqual(warnings, [`sd-turbo-like.vocab: expected ${FIXTURE.files.vocab.bytes} bytes, found 3 in the cache; downloading it again`]);
+  await textToImage(new Array(80).fill('a').join(' '), { pipeline: FIXTURE, runtime: NODE, allowWasm: true, fetch: localFetch, cache, onWarning: (w) => warnings.push(w) });
+  assert.deepEqual(warnings, [
+    `sd-turbo-like.vocab: expected ${FIXTURE.files.vocab.bytes} bytes, found 3 in the cache; downloading it again`,
+    'prompt: the text encoder reads 75 tokens; the last 5 were left out',
+  ]);
 });
 
 test('offline: "unavailable: ... download failed (offline?)"; an abort is the abort, not unavailability', async () => {
