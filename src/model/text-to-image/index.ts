@@ -7,7 +7,8 @@
  *   try { picture = await textToImage(prompt, { seed, onProgress, signal }); }
  *   catch (e) { if (e instanceof TextToImageUnavailable) useBuiltInGenerator(e.message); else throw e; }
  *
- * It runs where it is useful: a browser with WebGPU. SD-Turbo on the WebAssembly CPU backend takes
+ * It runs where it is useful: a browser with WebGPU (and the adapter features the entry lists, e.g.
+ * 'shader-f16' for SD-Turbo's fp16 weights, checked before anything is downloaded). SD-Turbo on the WebAssembly CPU backend takes
  * minutes per picture, so without WebGPU a browser gets `unavailable: ...` and the built-in text -> world
  * generator; Node (which has no WebGPU in onnxruntime-web) runs it on the CPU only when asked with
  * `allowWasm: true` (the CLI's explicit opt-in, and the tests).
@@ -114,6 +115,10 @@ export async function textToImage(prompt: string, options: TextToImageOptions = 
   const availability = textToImageAvailability(options);
   if (!availability.available) throw new TextToImageUnavailable(availability.reason);
   const { pipeline, provider } = availability;
+  if (provider === 'webgpu' && pipeline.webgpuFeatures?.length) {
+    const missing = await missingWebgpuFeatures(pipeline.webgpuFeatures);
+    if (missing) throw new TextToImageUnavailable(`${pipeline.name} needs ${missing}, which this browser's WebGPU does not offer`);
+  }
   options.signal?.throwIfAborted();
 
   const key = `${pipeline.id}|${provider}|${pipeline.files.unet.sha256}`;
@@ -146,6 +151,16 @@ export async function releaseTextToImage(): Promise<void> {
   const all = [...loaded.values()];
   loaded.clear();
   await Promise.all(all.map((p) => p.then((l) => l.release()).catch(() => undefined)));
+}
+
+/** What the WebGPU adapter lacks of `required` ('an adapter' when there is none), or null when nothing. */
+async function missingWebgpuFeatures(required: string[]): Promise<string | null> {
+  type Adapter = { features: { has(name: string): boolean } };
+  const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<Adapter | null> } } }).navigator?.gpu;
+  const adapter = await gpu?.requestAdapter().catch(() => null);
+  if (!adapter) return 'a WebGPU adapter';
+  const missing = required.filter((f) => !adapter.features.has(f));
+  return missing.length > 0 ? `the WebGPU feature${missing.length > 1 ? 's' : ''} ${missing.map((f) => `'${f}'`).join(', ')}` : null;
 }
 
 function pickPipeline(choice: TextToImagePipeline | string | undefined): TextToImagePipeline {

@@ -97,6 +97,11 @@ export interface TextToImagePipeline {
   /** The VAE latent: 4 x 64 x 64 for 512 x 512 pixels; the decoder takes latent / scalingFactor. */
   latent: { channels: number; height: number; width: number; scalingFactor: number };
   image: { width: number; height: number };
+  /**
+   * WebGPU features the files need (SD-Turbo's fp16 weights: 'shader-f16'). Checked on the adapter
+   * before anything is downloaded, so a GPU that cannot run the model costs no 2.5 GB download.
+   */
+  webgpuFeatures?: string[];
 }
 
 export const isPinned = (file: PinnedFile): file is PinnedFile & { bytes: number; sha256: string } =>
@@ -144,7 +149,7 @@ class Reader {
 }
 
 /** Fields that may be left out wherever they appear. */
-const OPTIONAL = new Set(['source', 'unpinned', 'freeDimensions']);
+const OPTIONAL = new Set(['source', 'unpinned', 'freeDimensions', 'webgpuFeatures']);
 
 function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
@@ -152,7 +157,7 @@ function describe(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-const ENTRY_KEYS = ['id', 'name', 'task', 'licence', 'source', 'files', 'tokenizer', 'textEmbeddingWidth', 'scheduler', 'latent', 'image'] as const;
+const ENTRY_KEYS = ['id', 'name', 'task', 'licence', 'source', 'files', 'tokenizer', 'textEmbeddingWidth', 'scheduler', 'latent', 'image', 'webgpuFeatures'] as const;
 const FILE_KEYS = ['url', 'bytes', 'sha256', 'unpinned'] as const;
 const MODEL_FILE_KEYS = [...FILE_KEYS, 'inputs', 'outputs', 'freeDimensions'] as const;
 const ID_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
@@ -254,6 +259,13 @@ function parsePipeline(raw: unknown, index: number, label: string): TextToImageP
     image,
   };
   if (obj.source !== undefined) pipeline.source = r.string(obj, 'source');
+  if (obj.webgpuFeatures !== undefined) {
+    const features = obj.webgpuFeatures;
+    if (!Array.isArray(features) || !features.every((f) => typeof f === 'string' && f.length > 0)) {
+      r.fail(`expected webgpuFeatures to be a list of WebGPU feature names, found ${describe(features)}`);
+    }
+    pipeline.webgpuFeatures = features as string[];
+  }
   return pipeline;
 }
 

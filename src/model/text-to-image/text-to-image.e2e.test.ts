@@ -4,9 +4,10 @@
  * The SD-Turbo-shaped fixture files are fetched from the Vite server through the same download -> verify
  * -> cache path; the picture is checked against fixture-truth.ts (the fixture's formulas, recomputed).
  *
- * SwiftShader's adapter has no 'shader-f16', so the real fp16 SD-Turbo could not start there; the fixture
- * is float32 throughout, which is what this checks: our sessions, int64/int32 inputs and the
- * freeDimensions overrides on onnxruntime-web's WebGPU backend, and caching in Cache Storage.
+ * SwiftShader's adapter has no 'shader-f16', so the real fp16 SD-Turbo could not start there (checked:
+ * an entry that asks for it is unavailable before any download); the fixture is float32 throughout,
+ * which is what this checks: our sessions and int64/int32 inputs on onnxruntime-web's WebGPU backend,
+ * and caching in Cache Storage.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -74,6 +75,12 @@ test('WebGPU in a browser: the fixture picture, then the same picture again from
       for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
       return btoa(s);
     };
+    // SwiftShader has no 'shader-f16': a model that needs it is unavailable before any download.
+    let f16 = '';
+    await t2i.textToImage('a red cat', { pipeline: { ...pipeline, webgpuFeatures: ['shader-f16'] }, fetch: local }).catch((e: Error) => {
+      f16 = `${e.name}: ${e.message}`;
+    });
+    const fetchesAfterF16 = fetched.length;
     const started = performance.now();
     const first = await t2i.textToImage('A red cat', { pipeline, fetch: local, seed: 5 });
     const firstMs = performance.now() - started;
@@ -83,6 +90,8 @@ test('WebGPU in a browser: the fixture picture, then the same picture again from
     const cached = (await (await caches.open('worldsplat-models')).keys()).length;
     return {
       provider: availability.available ? availability.provider : availability.reason,
+      f16,
+      fetchesAfterF16,
       width: first.width,
       height: first.height,
       first: toBase64(first.data),
@@ -94,6 +103,8 @@ test('WebGPU in a browser: the fixture picture, then the same picture again from
     };
   });
   assert.equal(result.provider, 'webgpu');
+  assert.equal(result.f16, "TextToImageUnavailable: unavailable: SD-Turbo-shaped fixture needs the WebGPU feature 'shader-f16', which this browser's WebGPU does not offer");
+  assert.equal(result.fetchesAfterF16, 0);
   assert.equal(result.width, 512);
   assert.equal(result.height, 512);
   const { worst } = comparePictures(new Uint8Array(Buffer.from(result.first, 'base64')), expectedFixturePicture([49406, 320, 736, 2368, 49407]));
