@@ -5,7 +5,7 @@
  * around, so walking away from the start keeps finding them.
  */
 import { type SurfaceMaterial, material } from './materials.ts';
-import { type Look, type SceneBuilder, footprint, lookOf, makeObject, plainLook, surfaceFor } from './objects.ts';
+import { type Look, type SceneBuilder, footprint, lookOf, makeObject, plainLook, sizeScale, surfaceFor } from './objects.ts';
 import { Box, Cylinder, Ellipsoid } from './primitives.ts';
 import type { ObjectKind, ObjectRequest, SceneSpec, Setting } from './scene-spec.ts';
 import { EYE_HEIGHT, Terrain, type TerrainParams } from './terrain.ts';
@@ -82,7 +82,7 @@ export function buildOutdoor(spec: SceneSpec, seed: number, b: SceneBuilder, ran
   }
   const placed: Placement[] = [];
   const sight: Sightlines = [];
-  const ground = (x: number, z: number) => terrain.height(x, z);
+  const ground = (x: number, z: number) => terrain.surface(x, z);
   const dry = (x: number, z: number) => !water || ground(x, z) > water.level + 0.25;
 
   if (spec.setting === 'city' || spec.setting === 'street') buildStreet(spec, seed, b, rand, glow, placed);
@@ -102,7 +102,7 @@ export function buildOutdoor(spec: SceneSpec, seed: number, b: SceneBuilder, ran
     const radius = footprint(r.kind, r.look.size);
     for (let i = 0; i < r.count; i++) {
       const spot = r.inView
-        ? placeInView(rand, placed, radius, viewRange(r.kind), dry, sight)
+        ? placeInView(rand, placed, radius, viewRange(r.kind, r.look.size), dry, sight)
         : placeAround(rand, placed, radius, r.kind === 'building' || r.kind === 'house' ? [15, 120] : [4, 70], dry, spec.setting !== 'lake' && i < r.count / 3);
       makeObject(r.kind, { b, x: spot.x, y: ground(spot.x, spot.z), z: spot.z, yaw: spot.yaw, rand, look: r.look, seed: seed + 31 * b.objects.length, glow });
     }
@@ -124,12 +124,14 @@ function requestPlan(o: ObjectRequest, setting: Setting): { kind: ObjectKind; co
 }
 
 /** Distance range (m) from the start eye at which counted things of a kind are placed. */
-function viewRange(kind: ObjectKind): [number, number] {
+function viewRange(kind: ObjectKind, size: Look['size']): [number, number] {
+  // Tall things stand further away, so that the start view sees them whole.
+  const f = sizeScale(size)[1];
   switch (kind) {
-    case 'tree': case 'pine': case 'palm': return [7, 22];
-    case 'tower': return [25, 45];
-    case 'building': return [35, 70];
-    case 'house': return [16, 32];
+    case 'tree': case 'pine': case 'palm': return [7 * Math.max(1, f), 22 * Math.max(1, f)];
+    case 'tower': return [28 * f, 45 * f];
+    case 'building': return [35 * f, 70 * f];
+    case 'house': return [16 * f, 32 * f];
     case 'car': return [7, 18];
     default: return [4, 11];
   }

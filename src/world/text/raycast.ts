@@ -137,7 +137,7 @@ export function shadeRay(scene: Scene, ox: number, oy: number, oz: number, dx: n
   }
   if (outdoor && env.wet && ny > 0.7 && hit.kind !== 3) {
     ar *= 0.6; ag *= 0.6; ab *= 0.6;
-    if (hit.kind === 2 && noise2(px * 1.2, pz * 1.2, scene.seed + 13) > 0.75) reflect = 0.4; // puddles
+    if (hit.kind === 2 && noise2(px * 1.2, pz * 1.2, scene.seed + 13) > 0.75) reflect = 0.25; // puddles
   }
   // Direct light from the sun or moon.
   const eps = 1e-3 * (1 + t);
