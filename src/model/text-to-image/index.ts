@@ -121,7 +121,8 @@ export async function textToImage(prompt: string, options: TextToImageOptions = 
   }
   options.signal?.throwIfAborted();
 
-  const key = `${pipeline.id}|${provider}|${pipeline.files.unet.sha256}`;
+  // The whole entry is the key: an edited entry (another file, another tensor type) is another pipeline.
+  const key = `${provider}|${JSON.stringify(pipeline)}`;
   let pending = loaded.get(key);
   if (!pending) {
     const fetch = options.fetch ?? ((url: string, init?: { signal?: AbortSignal }) => globalThis.fetch(url, init));
