@@ -20,6 +20,7 @@
  * Sky (depth 0) is left alone: it has no depth to align, and it is an edge of the correction.
  */
 import { FIXED, FREE, OUTSIDE, solveMembrane } from './membrane.ts';
+import { crop, holeWindow, isWholePicture, paste } from './hole-window.ts';
 import { ringAround } from './ring.ts';
 import { seededRandom } from '../../core/random.ts';
 import { leastMedianStart, robustFit } from './robust-fit.ts';
@@ -73,11 +74,29 @@ export function alignCompletion(input: AlignInput, options: AlignOptions = {}): 
     || knownRgb.length !== 3 * pixels || completedRgb.length !== 3 * pixels) {
     throw new Error(`align: expected mask and depths of ${pixels} values and colours of ${3 * pixels} for ${width}x${height}, found ${mask.length}, ${knownDepth.length}, ${completedDepth.length}, ${knownRgb.length}, ${completedRgb.length}`);
   }
-  const ringShare = options.ringShare ?? 1 / 32, decayShare = options.decayShare ?? 1 / 16;
-  const decay = Math.max(1, decayShare * width);
+  const radius = Math.max(2, Math.round((options.ringShare ?? 1 / 32) * width));
+  // Nothing farther than the ring from a hole pixel takes part (hole-window.ts): work on that window.
+  const window = holeWindow(mask, width, height, radius + 2);
+  if (!window || isWholePicture(window, width, height)) return alignWindow(input, width, radius, options);
+  const part = alignWindow({
+    width: window.width, height: window.height,
+    mask: crop(mask, 1, width, window), knownDepth: crop(knownDepth, 1, width, window), knownRgb: crop(knownRgb, 3, width, window),
+    completedDepth: crop(completedDepth, 1, width, window), completedRgb: crop(completedRgb, 3, width, window),
+  }, width, radius, options);
+  const depth = knownDepth.slice(), rgb = knownRgb.slice();
+  paste(depth, part.depth, 1, width, window);
+  paste(rgb, part.rgb, 3, width, window);
+  return { ...part, depth, rgb };
+}
+
+/** alignCompletion on a whole (possibly cropped) view; `fullWidth` sets the decay length as for the whole view. */
+function alignWindow(input: AlignInput, fullWidth: number, radius: number, options: AlignOptions): Aligned {
+  const { width, height, mask, knownDepth, knownRgb, completedDepth, completedRgb } = input;
+  const pixels = width * height;
+  const decay = Math.max(1, (options.decayShare ?? 1 / 16) * fullWidth);
   const screening = 1 / (decay * decay);
 
-  const { scale, shift, ringPixels } = fitScaleShift(input, Math.max(2, Math.round(ringShare * width)));
+  const { scale, shift, ringPixels } = fitScaleShift(input, radius);
   options.signal?.throwIfAborted();
 
   // Local correction of inverse depth: the border residual, spread into the hole where the completion has a surface.

@@ -12,7 +12,7 @@
  * already seen renders as before unless it had holes.
  */
 import type { Intrinsics, Pose } from '../../core/camera.ts';
-import type { FloatField } from '../../core/image.ts';
+import type { FloatField, RgbImage } from '../../core/image.ts';
 import { renderSplats } from '../../render/rasterizer.ts';
 import { type Coverage, type CoverageOptions, HOLE_POORLY_SEEN, coverage } from '../coverage/coverage.ts';
 import { type LiftOptions, liftToSplats } from '../lift.ts';
@@ -20,6 +20,8 @@ import type { MemoryFrame } from '../memory/frame.ts';
 import type { World } from '../world.ts';
 import { type AlignOptions, alignCompletion } from './align.ts';
 import type { CompletedView, Completer, PartialView } from './completer.ts';
+import { crop, holeWindow } from './hole-window.ts';
+import { ringAround } from './ring.ts';
 
 export interface ExpandOptions {
   /** low-resolution coverage that decides and reports; default coverage.ts's (128 x 96) */
@@ -28,6 +30,13 @@ export interface ExpandOptions {
   minUnknownFraction?: number;
   /** accumulated alpha below which a pixel of the full-resolution render is a hole; default 0.5 (as coverage) */
   minAlpha?: number;
+  /**
+   * known pixels within 2 px of a hole whose alpha is below this join the hole (their depth stays the
+   * world's): the world's splats fade out over a pixel or two at a hole's edge, and a new splat one
+   * pixel away covers such a pixel only partly, so without this a faint dark line (the background
+   * showing through) would outline every filled hole; default 0.98
+   */
+  fringeAlpha?: number;
   /** rendered depth beyond this is sky (lift puts sky on a 200 m shell); default 100, as lift's farLimit */
   farLimit?: number;
   /** the prompt stored with the new frame and given to the completer; default the world's (its first frame with one) */
@@ -98,6 +107,7 @@ export async function expandView(
       else depth[i] = knownDepth[i];
     }
   }
+  holePixels += widenToFringe(mask, render.alpha, width, height, rgb, depth, options.fringeAlpha ?? 0.98);
   lap('render');
   if (holePixels === 0) return nothing;
 
@@ -122,10 +132,7 @@ export async function expandView(
   for (let j = 0; j < image.data.length; j++) image.data[j] = Math.round(255 * aligned.rgb[j]);
   const depthField: FloatField = { width, height, data: aligned.depth };
   const confidence: FloatField | undefined = completion.confidence && { width, height, data: holeConfidence(completion.confidence, mask) };
-  const splats = liftToSplats(
-    { image, depth: depthField, confidence, intrinsics, pose },
-    { ...options.lift, maxLongSide: Math.max(width, height), keep: mask, signal },
-  );
+  const splats = liftHoles(image, depthField, confidence, intrinsics, pose, mask, { ...options.lift, signal });
   lap('lift');
 
   // Last chance to stop: after this the world has changed.
@@ -140,6 +147,40 @@ export async function expandView(
     alignment: { scale: aligned.scale, shift: aligned.shift, ringPixels: aligned.ringPixels },
     timings,
   };
+}
+
+/**
+ * Lifts the hole pixels only, working on the hole's window (2 px of margin: depth edges and normals
+ * look one pixel around). The splats come in the order of the hole pixels, as an unmasked lift's.
+ */
+function liftHoles(
+  image: RgbImage, depth: FloatField, confidence: FloatField | undefined, k: Intrinsics, pose: Pose, mask: Uint8Array,
+  options: Omit<LiftOptions, 'keep' | 'maxLongSide'>,
+) {
+  const window = holeWindow(mask, k.width, k.height, 2)!;
+  const w = window.width, h = window.height;
+  const field = (f: FloatField) => ({ width: w, height: h, data: crop(f.data, 1, k.width, window) });
+  return liftToSplats({
+    image: { width: w, height: h, data: crop(image.data, 3, k.width, window) },
+    depth: field(depth),
+    confidence: confidence && field(confidence),
+    intrinsics: { ...k, width: w, height: h, cx: k.cx - window.x0, cy: k.cy - window.y0 },
+    pose,
+  }, { ...options, maxLongSide: Math.max(w, h), keep: crop(mask, 1, k.width, window) });
+}
+
+/** Marks the fringe (see ExpandOptions.fringeAlpha) as hole; returns how many pixels it added. */
+function widenToFringe(mask: Uint8Array, alpha: Float32Array, width: number, height: number, rgb: Float32Array, depth: Float32Array, fringeAlpha: number): number {
+  const near = ringAround(mask, width, height, 2);
+  let added = 0;
+  for (let i = 0; i < mask.length; i++) {
+    if (!near[i] || !(alpha[i] < fringeAlpha)) continue;
+    mask[i] = 1;
+    rgb.fill(0, 3 * i, 3 * i + 3);
+    depth[i] = 0;
+    added++;
+  }
+  return added;
 }
 
 /** The world's prompt: that of its first frame that has one (a world made from words), else null. */

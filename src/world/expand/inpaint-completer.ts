@@ -15,6 +15,7 @@
  */
 import type { CompletedView, Completer, PartialView } from './completer.ts';
 import { FIXED, FREE, OUTSIDE, solveMembrane } from './membrane.ts';
+import { crop, holeWindow, isWholePicture, paste } from './hole-window.ts';
 import { ringAround } from './ring.ts';
 import { robustFit } from './robust-fit.ts';
 
@@ -24,51 +25,68 @@ export class InpaintCompleter implements Completer {
   async complete(view: PartialView, signal?: AbortSignal): Promise<CompletedView> {
     signal?.throwIfAborted();
     checkPartialView(view);
-    const { width, height, mask, rgb, depth } = view;
-    const pixels = width * height;
+    const { width, height } = view;
+    // Only the hole's window matters (hole-window.ts): its margin covers the plane fit's ring.
+    const window = holeWindow(view.mask, width, height, Math.max(2, Math.round(RING_SHARE * width)) + 2);
+    if (!window || isWholePicture(window, width, height)) return fill(view, width, signal);
+    const part = fill({
+      ...view, width: window.width, height: window.height,
+      intrinsics: { ...view.intrinsics, width: window.width, height: window.height, cx: view.intrinsics.cx - window.x0, cy: view.intrinsics.cy - window.y0 },
+      rgb: crop(view.rgb, 3, width, window), depth: crop(view.depth, 1, width, window), mask: crop(view.mask, 1, width, window),
+    }, width, signal);
+    const rgb = view.rgb.slice(), depth = Float32Array.from(view.depth, (d) => (d > 0 ? d : 0));
+    paste(rgb, part.rgb, 3, width, window);
+    paste(depth, part.depth, 1, width, window);
+    return { rgb, depth };
+  }
+}
 
-    const colourState = new Uint8Array(pixels);
-    const colourSky = new Float32Array(4 * pixels);
-    const depthState = new Uint8Array(pixels);
-    const inverse = new Float32Array(pixels);
-    let known = 0, knownSurface = 0;
-    for (let i = 0; i < pixels; i++) {
-      if (mask[i]) { colourState[i] = FREE; depthState[i] = FREE; continue; }
-      known++;
-      colourState[i] = FIXED;
-      colourSky[4 * i] = rgb[3 * i]; colourSky[4 * i + 1] = rgb[3 * i + 1]; colourSky[4 * i + 2] = rgb[3 * i + 2];
-      const sky = !(depth[i] > 0);
-      colourSky[4 * i + 3] = sky ? 1 : 0;
-      if (sky) { depthState[i] = OUTSIDE; continue; }
-      knownSurface++;
-      depthState[i] = FIXED;
-      inverse[i] = 1 / depth[i];
-    }
+/** The fill of a whole (possibly cropped) view; `fullWidth` sets the ring's width as for the whole view. */
+function fill(view: PartialView, fullWidth: number, signal?: AbortSignal): CompletedView {
+  const { width, height, mask, rgb, depth } = view;
+  const pixels = width * height;
 
-    const outRgb = new Float32Array(3 * pixels), outDepth = new Float32Array(pixels);
-    if (known === 0) {
-      // Nothing to continue from: a neutral grey sky rather than an invented scene.
-      outRgb.fill(0.5);
-      return { rgb: outRgb, depth: outDepth };
-    }
-    const filledColourSky = solveMembrane(colourSky, 4, colourState, width, height, { signal, fineSweeps: FINE_SWEEPS });
-    // Hole pixels that came out sky are outside the depth membrane too, as known sky is.
-    for (let i = 0; i < pixels; i++) if (mask[i] && filledColourSky[4 * i + 3] > 0.5) depthState[i] = OUTSIDE;
-    const plane = knownSurface > 0 ? borderPlane(view, inverse, depthState) : [0, 0, 0];
-    const planeAt = (i: number) => {
-      const x = i % width, y = (i - x) / width;
-      return plane[0] * ((x + 0.5) / width) + plane[1] * ((y + 0.5) / width) + plane[2];
-    };
-    for (let i = 0; i < pixels; i++) if (depthState[i] === FIXED) inverse[i] -= planeAt(i);
-    const filledResidual = knownSurface > 0 ? solveMembrane(inverse, 1, depthState, width, height, { signal, fineSweeps: FINE_SWEEPS }) : inverse;
-    for (let i = 0; i < pixels; i++) {
-      for (let c = 0; c < 3; c++) outRgb[3 * i + c] = mask[i] ? Math.min(1, Math.max(0, filledColourSky[4 * i + c])) : rgb[3 * i + c];
-      if (!mask[i]) { outDepth[i] = depth[i] > 0 ? depth[i] : 0; continue; }
-      const inv = planeAt(i) + filledResidual[i];
-      outDepth[i] = depthState[i] === OUTSIDE || knownSurface === 0 || !(inv > 0) ? 0 : 1 / inv;
-    }
+  const colourState = new Uint8Array(pixels);
+  const colourSky = new Float32Array(4 * pixels);
+  const depthState = new Uint8Array(pixels);
+  const inverse = new Float32Array(pixels);
+  let known = 0, knownSurface = 0;
+  for (let i = 0; i < pixels; i++) {
+    if (mask[i]) { colourState[i] = FREE; depthState[i] = FREE; continue; }
+    known++;
+    colourState[i] = FIXED;
+    colourSky[4 * i] = rgb[3 * i]; colourSky[4 * i + 1] = rgb[3 * i + 1]; colourSky[4 * i + 2] = rgb[3 * i + 2];
+    const sky = !(depth[i] > 0);
+    colourSky[4 * i + 3] = sky ? 1 : 0;
+    if (sky) { depthState[i] = OUTSIDE; continue; }
+    knownSurface++;
+    depthState[i] = FIXED;
+    inverse[i] = 1 / depth[i];
+  }
+
+  const outRgb = new Float32Array(3 * pixels), outDepth = new Float32Array(pixels);
+  if (known === 0) {
+    // Nothing to continue from: a neutral grey sky rather than an invented scene.
+    outRgb.fill(0.5);
     return { rgb: outRgb, depth: outDepth };
   }
+  const filledColourSky = solveMembrane(colourSky, 4, colourState, width, height, { signal, fineSweeps: FINE_SWEEPS });
+  // Hole pixels that came out sky are outside the depth membrane too, as known sky is.
+  for (let i = 0; i < pixels; i++) if (mask[i] && filledColourSky[4 * i + 3] > 0.5) depthState[i] = OUTSIDE;
+  const plane = knownSurface > 0 ? borderPlane(view, inverse, depthState, fullWidth) : [0, 0, 0];
+  const planeAt = (i: number) => {
+    const x = i % width, y = (i - x) / width;
+    return plane[0] * ((x + 0.5) / width) + plane[1] * ((y + 0.5) / width) + plane[2];
+  };
+  for (let i = 0; i < pixels; i++) if (depthState[i] === FIXED) inverse[i] -= planeAt(i);
+  const filledResidual = knownSurface > 0 ? solveMembrane(inverse, 1, depthState, width, height, { signal, fineSweeps: FINE_SWEEPS }) : inverse;
+  for (let i = 0; i < pixels; i++) {
+    for (let c = 0; c < 3; c++) outRgb[3 * i + c] = mask[i] ? Math.min(1, Math.max(0, filledColourSky[4 * i + c])) : rgb[3 * i + c];
+    if (!mask[i]) { outDepth[i] = depth[i] > 0 ? depth[i] : 0; continue; }
+    const inv = planeAt(i) + filledResidual[i];
+    outDepth[i] = depthState[i] === OUTSIDE || knownSurface === 0 || !(inv > 0) ? 0 : 1 / inv;
+  }
+  return { rgb: outRgb, depth: outDepth };
 }
 
 /**
@@ -77,9 +95,9 @@ export class InpaintCompleter implements Completer {
  * pixels within RING_SHARE of the picture width of a hole pixel, robustly (robust-fit.ts). At most
  * 4096 ring pixels are used, evenly spread.
  */
-function borderPlane(view: PartialView, inverse: Float32Array, depthState: Uint8Array): number[] {
+function borderPlane(view: PartialView, inverse: Float32Array, depthState: Uint8Array, fullWidth: number): number[] {
   const { width, height, mask } = view;
-  const ring = ringAround(mask, width, height, Math.max(2, Math.round(RING_SHARE * width)));
+  const ring = ringAround(mask, width, height, Math.max(2, Math.round(RING_SHARE * fullWidth)));
   const picked: number[] = [];
   for (let i = 0; i < ring.length; i++) if (ring[i] && depthState[i] === FIXED) picked.push(i);
   if (picked.length < 3) return [0, 0, picked.length ? picked.reduce((s, i) => s + inverse[i], 0) / picked.length : 0];

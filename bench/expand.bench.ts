@@ -1,0 +1,192 @@
+/**
+ * Expansion on scenes whose every view is known: a world is made from the start view with its exact
+ * depth (what generate would make with a perfect depth model), then the camera turns all the way
+ * round on the spot in 12 stops, expanding the world at each (expandView, InpaintCompleter). Scenes:
+ *   - courtyard: the ray-cast synthetic scene of src/world/expand/synthetic-scene.ts (ground, boxes, sky);
+ *   - every held-out view set in bench/data/views/<scene>/ (training/scenes/export_views.py), whose
+ *     turn01..turn11, turn00 are the start view turned by 30 degrees a step about the vertical.
+ * Run: node --import tsx bench/expand.bench.ts [--scenes courtyard,nature-22] [--completer inpaint]
+ *
+ * Prints per stop: unknown share before and after (coverage at 128 x 96; goal after < 1%), PSNR of
+ * the completed (hole) pixels of the render after expansion against the true view, the seam
+ * statistics (below), and the time of the expansion at 512 x 384 next to the anchor measured in the
+ * same run: one renderSplats of the same world at the same pose and size, just before it.
+ * Then revisit consistency: the start pose rendered before and after the tour (goal >= 40 dB).
+ *
+ * Seam: over 4-neighbour pixel pairs of the render after expansion, the mean colour step (levels of
+ * 255, mean over channels) and the mean relative depth step |ln(d1/d2)|, for pairs straddling the
+ * hole border (one known, one completed pixel) and for pairs inside the known region; the ratio
+ * border / known is 1 when the border is no more visible than any other place. The true views' ratio
+ * over the same pairs is printed beside it (a border can run along a real edge).
+ */
+import { readFile } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Intrinsics, Pose } from '../src/core/camera.ts';
+import { decodePng } from '../src/io/png.ts';
+import { renderSplats } from '../src/render/rasterizer.ts';
+import { coverage } from '../src/world/coverage/coverage.ts';
+import { cameraPath } from '../src/world/expand/camera-paths.ts';
+import type { Completer } from '../src/world/expand/completer.ts';
+import { expandView } from '../src/world/expand/expand-view.ts';
+import { InpaintCompleter } from '../src/world/expand/inpaint-completer.ts';
+import { castView, courtyardScene, toRgbImage, yawPose } from '../src/world/expand/synthetic-scene.ts';
+import { liftToSplats } from '../src/world/lift.ts';
+import { openViewSet } from '../src/world/views/view-set.ts';
+import { World } from '../src/world/world.ts';
+import { intrinsicsFromFov } from '../src/core/camera.ts';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+}
+
+interface Truth { pose: Pose; rgb: Float32Array; depth: Float32Array }
+interface SceneCase { name: string; k: Intrinsics; start: Truth; stops: (() => Promise<Truth>)[] }
+
+const VIEWS = join(import.meta.dirname, 'data/views');
+
+async function courtyardCase(): Promise<SceneCase> {
+  const k = intrinsicsFromFov(512, 384, 60);
+  const scene = courtyardScene();
+  const startPose = yawPose([0, 1.6, 0], 0);
+  const cast = (pose: Pose): Truth => ({ pose, ...castView(scene, pose, k) });
+  return { name: 'courtyard', k, start: cast(startPose), stops: cameraPath('turn', startPose, 12, 5).map((p) => async () => cast(p)) };
+}
+
+async function viewSetCase(name: string): Promise<SceneCase> {
+  const dir = join(VIEWS, name);
+  const set = await openViewSet({ read: async (n) => new Uint8Array(await readFile(join(dir, n))), decodePng });
+  const load = async (view: string): Promise<Truth> => {
+    const v = await set.load(view);
+    const rgb = Float32Array.from(v.image.data, (b) => b / 255);
+    return { pose: v.spec.pose, rgb, depth: v.depth.data };
+  };
+  const start = await load('start');
+  const names = [...Array.from({ length: 11 }, (_, i) => `turn${String(i + 1).padStart(2, '0')}`), 'turn00'];
+  return { name, k: set.view('start').intrinsics, start, stops: names.map((n) => () => load(n)) };
+}
+
+function startWorld(c: SceneCase): World {
+  const { k, start } = c;
+  const image = toRgbImage({ width: k.width, height: k.height, rgb: start.rgb, depth: start.depth });
+  const depth = { width: k.width, height: k.height, data: start.depth };
+  const splats = liftToSplats({ image, depth, intrinsics: k, pose: start.pose }, { maxLongSide: Math.max(k.width, k.height) });
+  const world = World.empty();
+  world.append({ pose: start.pose, intrinsics: k, image, depth }, splats);
+  return world;
+}
+
+/** PSNR (peak 1) over the pixels where `select` is true; Infinity when identical. */
+function maskedPsnr(a: Float32Array, b: Float32Array, select: (i: number) => boolean): number {
+  let sum = 0, n = 0;
+  for (let i = 0; i < a.length / 3; i++) {
+    if (!select(i)) continue;
+    for (let c = 0; c < 3; c++) { const d = Math.min(1, Math.max(0, a[3 * i + c])) - Math.min(1, Math.max(0, b[3 * i + c])); sum += d * d; }
+    n += 3;
+  }
+  return n === 0 ? NaN : sum === 0 ? Infinity : 10 * Math.log10(n / sum);
+}
+
+interface SeamStats { border: number; known: number }
+
+/** Mean colour (levels) and relative depth steps over border pairs and known-known pairs. */
+function seams(rgb: Float32Array, depth: Float32Array, mask: Uint8Array, w: number, h: number): { colour: SeamStats; depth: SeamStats } {
+  const acc = { cb: 0, nb: 0, ck: 0, nk: 0, db: 0, ndb: 0, dk: 0, ndk: 0 };
+  const surface = (d: number) => d > 0 && d <= 100;
+  const pair = (i: number, j: number) => {
+    const border = mask[i] !== mask[j];
+    if (!border && (mask[i] || mask[j])) return; // both completed: neither border nor known
+    let c = 0;
+    for (let ch = 0; ch < 3; ch++) c += Math.abs(rgb[3 * i + ch] - rgb[3 * j + ch]);
+    c *= 255 / 3;
+    if (border) { acc.cb += c; acc.nb++; } else { acc.ck += c; acc.nk++; }
+    if (surface(depth[i]) && surface(depth[j])) {
+      const d = Math.abs(Math.log(depth[i] / depth[j]));
+      if (border) { acc.db += d; acc.ndb++; } else { acc.dk += d; acc.ndk++; }
+    }
+  };
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (x + 1 < w) pair(i, i + 1);
+      if (y + 1 < h) pair(i, i + w);
+    }
+  }
+  return {
+    colour: { border: acc.cb / acc.nb, known: acc.ck / acc.nk },
+    depth: { border: acc.db / acc.ndb, known: acc.dk / acc.ndk },
+  };
+}
+
+const median = (xs: number[]) => { const s = xs.filter(Number.isFinite).sort((a, b) => a - b); return s.length ? s[s.length >> 1] : NaN; };
+const mean = (xs: number[]) => { const s = xs.filter(Number.isFinite); return s.reduce((a, b) => a + b, 0) / s.length; };
+const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : String(x));
+
+async function runCase(c: SceneCase, completer: Completer) {
+  const { k } = c;
+  const world = startWorld(c);
+  const startRender = renderSplats(world.splats, c.start.pose, k);
+  console.log(`\n--- ${c.name}: ${k.width}x${k.height}, start world ${world.splats.count} splats`);
+  console.log('stop  unknown before -> after   holes   hole PSNR  known PSNR   colour step border/known (truth)   depth step border/known (truth)   expand ms  anchor ms  ratio');
+  const rows: { after: number; holePsnr: number; colourRatio: number; depthRatio: number; ms: number; anchor: number; truthColour: number; truthDepth: number }[] = [];
+  for (let s = 0; s < c.stops.length; s++) {
+    const truth = await c.stops[s]();
+    const a0 = performance.now();
+    renderSplats(world.splats, truth.pose, k);
+    const anchor = performance.now() - a0;
+    const t0 = performance.now();
+    const result = await expandView(world, truth.pose, k, completer);
+    const ms = performance.now() - t0;
+    const after = result.frame ? coverage(world, truth.pose, k).unknownFraction : result.before.unknownFraction;
+    const render = renderSplats(world.splats, truth.pose, k);
+    const mask = result.partial?.mask ?? new Uint8Array(k.width * k.height);
+    const holePsnr = result.holePixels ? maskedPsnr(render.color, truth.rgb, (i) => mask[i] === 1) : NaN;
+    const knownPsnr = maskedPsnr(render.color, truth.rgb, (i) => mask[i] === 0);
+    const seam = seams(render.color, render.depth, mask, k.width, k.height);
+    const truthSeam = seams(truth.rgb, truth.depth, mask, k.width, k.height);
+    const row = {
+      after, holePsnr, ms, anchor,
+      colourRatio: seam.colour.border / seam.colour.known, depthRatio: seam.depth.border / seam.depth.known,
+      truthColour: truthSeam.colour.border / truthSeam.colour.known, truthDepth: truthSeam.depth.border / truthSeam.depth.known,
+    };
+    rows.push(row);
+    const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+    console.log(`${String(s + 1).padStart(4)}  ${pct(result.before.unknownFraction).padStart(7)} -> ${pct(after).padStart(6)}  ${String(result.holePixels).padStart(7)}  ${f(holePsnr).padStart(9)}  ${f(knownPsnr).padStart(10)}   `
+      + `${f(seam.colour.border, 2)}/${f(seam.colour.known, 2)} = ${f(row.colourRatio, 2)} (${f(row.truthColour, 2)})`.padEnd(37)
+      + `${f(seam.depth.border, 4)}/${f(seam.depth.known, 4)} = ${f(row.depthRatio, 2)} (${f(row.truthDepth, 2)})`.padEnd(34)
+      + `${f(ms, 0).padStart(9)}  ${f(anchor, 0).padStart(9)}  ${f(ms / anchor, 2).padStart(5)}`
+      + (result.frame ? `   [${Object.entries(result.timings).map(([st, t]) => `${st} ${t.toFixed(0)}`).join(', ')}]` : ''));
+  }
+  const endRender = renderSplats(world.splats, c.start.pose, k);
+  const revisit = maskedPsnr(endRender.color, startRender.color, () => true);
+  const expanded = rows.filter((r) => Number.isFinite(r.holePsnr));
+  const summary = {
+    scene: c.name,
+    maxAfter: Math.max(...rows.map((r) => r.after)),
+    revisit,
+    holePsnr: mean(expanded.map((r) => r.holePsnr)),
+    colourRatio: median(expanded.map((r) => r.colourRatio)), truthColour: median(expanded.map((r) => r.truthColour)),
+    depthRatio: median(expanded.map((r) => r.depthRatio)), truthDepth: median(expanded.map((r) => r.truthDepth)),
+    ms: median(expanded.map((r) => r.ms)), anchor: median(expanded.map((r) => r.anchor)),
+    splats: world.splats.count, frames: world.memory.size,
+  };
+  console.log(`${c.name}: worst unknown after expansion ${(100 * summary.maxAfter).toFixed(2)}% (goal < 1%); revisit PSNR ${f(revisit, 1)} dB (goal >= 40); `
+    + `hole PSNR mean ${f(summary.holePsnr, 2)} dB; seam ratio colour ${f(summary.colourRatio, 2)} (truth ${f(summary.truthColour, 2)}), depth ${f(summary.depthRatio, 2)} (truth ${f(summary.truthDepth, 2)}); `
+    + `expansion median ${f(summary.ms, 0)} ms vs renderSplats ${f(summary.anchor, 0)} ms (${f(summary.ms / summary.anchor, 2)}x); ${summary.splats} splats, ${summary.frames} frames`);
+  return summary;
+}
+
+const available = existsSync(VIEWS) ? readdirSync(VIEWS).filter((d) => existsSync(join(VIEWS, d, 'views.json'))).sort() : [];
+const wanted = arg('scenes', ['courtyard', ...available].join(',')).split(',');
+const completer = new InpaintCompleter();
+const summaries = [];
+for (const name of wanted) {
+  const c = name === 'courtyard' ? await courtyardCase() : await viewSetCase(name);
+  summaries.push(await runCase(c, completer));
+}
+console.log('\nscene        worst after  revisit dB  hole PSNR  seam colour (truth)  seam depth (truth)  expand ms  anchor ms  ratio');
+for (const s of summaries) {
+  console.log(`${s.scene.padEnd(12)} ${`${(100 * s.maxAfter).toFixed(2)}%`.padStart(11)}  ${f(s.revisit).padStart(10)}  ${f(s.holePsnr, 2).padStart(9)}  `
+    + `${`${f(s.colourRatio, 2)} (${f(s.truthColour, 2)})`.padStart(19)}  ${`${f(s.depthRatio, 2)} (${f(s.truthDepth, 2)})`.padStart(18)}  ${f(s.ms, 0).padStart(9)}  ${f(s.anchor, 0).padStart(9)}  ${f(s.ms / s.anchor, 2).padStart(5)}`);
+}
