@@ -86,6 +86,7 @@ test('the world keeps the prompt (and seed) in its first frame, and the scene ca
   assert.equal(frame.prompt, 'a red sphere on a beach at dawn, with the cathedral [seed 42]');
   assert.deepEqual(parseStoredPrompt(frame.prompt!), { prompt: 'a red sphere on a beach at dawn, with the cathedral', seed: 42 });
   assert.equal(storedPrompt('a forest', 1), 'a forest'); // the default seed is not written
+  assert.deepEqual(parseStoredPrompt(storedPrompt('a forest [seed 5]', 1)), { prompt: 'a forest [seed 5]', seed: 1 });
   const rebuilt = sceneOfStoredPrompt(frame.prompt!);
   assert.deepEqual(rebuilt.objects, view.scene.objects);
   assert.equal(world.splats.count, 48 * 36);

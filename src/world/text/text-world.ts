@@ -49,7 +49,8 @@ const SEED_SUFFIX = /\s*\[seed (\d{1,10})\]$/;
 
 export function storedPrompt(prompt: string, seed: number): string {
   const text = prompt.trim();
-  return seed === DEFAULT_SEED ? text : `${text} [seed ${seed}]`;
+  // A prompt that itself ends like a seed suffix gets the real one after it, so reading back is exact.
+  return seed === DEFAULT_SEED && !SEED_SUFFIX.test(text) ? text : `${text} [seed ${seed}]`;
 }
 
 export function parseStoredPrompt(stored: string): { prompt: string; seed: number } {
