@@ -191,7 +191,8 @@ function borderResiduals(input: AlignInput, aligned: Float32Array, edgeRatio: nu
     state[i] = FIXED;
     depthResidual[i] = depthSum / n;
     colourResidual[3 * i] = r / colourN; colourResidual[3 * i + 1] = g / colourN; colourResidual[3 * i + 2] = b / colourN;
-    if (r !== 0 || g !== 0 || b !== 0) anyColour = true;
+    // Less than half an 8-bit level (the inpainter's own fill) is not worth a solve.
+    if (Math.max(Math.abs(r), Math.abs(g), Math.abs(b)) > (0.5 / 255) * colourN) anyColour = true;
   }
   return { state, depthResidual, colourResidual, anyColour };
 }
