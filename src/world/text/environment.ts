@@ -102,7 +102,7 @@ export function environmentFor(spec: SceneSpec, seed: number): Environment {
     const g: Rgb = mix3(env.horizon, [0.75, 0.77, 0.8], 0.6);
     const fog = scale3(g, Math.min(1, level * 1.4 + 0.02));
     env.fogColour = fog;
-    env.fogDensity = 0.045;
+    env.fogDensity = 0.03;
     env.horizon = fog;
     env.zenith = mix3(env.zenith, fog, 0.7);
     env.sunColour = scale3(env.sunColour, 0.35);

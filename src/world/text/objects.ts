@@ -147,10 +147,14 @@ export function makeObject(kind: ObjectKind, s: Spot): void {
       const bark = fixed(material('bark', [0.35, 0.25, 0.15], { accent: [0.2, 0.14, 0.08], seed }));
       b.add(new Cylinder(x, z, y - 0.2, y + height, 0.17 * w, bark));
       const leaves = mat(material('leaves', [0.1, 0.3, 0.05], { accent: [0.05, 0.15, 0.03], seed }));
-      for (let k = 0; k < 6; k++) {
-        const a = (k / 6) * 2 * Math.PI + rand();
-        b.add(new Ellipsoid(x + Math.cos(a) * 1.3 * w, y + height - 0.2, z + Math.sin(a) * 1.3 * w, 1.5 * w, 0.18 * w, 1.5 * w, leaves));
+      // Fronds: long narrow leaves along the four axes, shorter ones drooping lower between them.
+      for (const [ux, uz, drop] of [[1, 0, 0.15], [-1, 0, 0.15], [0, 1, 0.15], [0, -1, 0.15], [0.7, 0.7, 0.5], [-0.7, 0.7, 0.5], [0.7, -0.7, 0.5], [-0.7, -0.7, 0.5]]) {
+        const diagonal = ux !== 0 && uz !== 0;
+        const rx = diagonal ? 0.8 : ux !== 0 ? 1.9 : 0.4, rz = diagonal ? 0.8 : uz !== 0 ? 1.9 : 0.4;
+        const reach = diagonal ? 1.3 : 1.9;
+        b.add(new Ellipsoid(x + ux * reach * w, y + height - drop, z + uz * reach * w, rx * w, 0.12 * w, rz * w, leaves));
       }
+      b.add(new Ellipsoid(x, y + height, z, 0.45 * w, 0.3 * w, 0.45 * w, leaves));
       return;
     }
     case 'bush': {
