@@ -13,8 +13,8 @@
  * it). Time to first frame is the same, from handing the splats over until every one of them is in such
  * a frame.
  *
- *   app      the viewer (index.html) driven through window.__worldsplat: its panel, stats, URL hash
- *            and controls run every frame; it draws when the camera moved or a sort finished
+ *   app      the viewer (index.html?sample=none) driven through window.__worldsplat: its panel, stats,
+ *            URL hash and controls run as for a user; it draws when the camera moved or a sort finished
  *   demand   Spark's minimal page with our adapter's settings, drawing only when the camera moved or
  *            Spark reported a finished sort: the app's render policy with nothing of the app around it
  *   loop     the same page drawing every animation frame, as Spark's example does
@@ -40,8 +40,11 @@ const EXTENT = 2; // random splats fill a 4 m box; the orbit circles it at 6 m
 const SIZE = Number(arg('size', '0.1'));
 const REPS = Number(arg('reps', '2'));
 const STEP = 0.01; // radians per frame: every frame is a new view, so every frame needs a new sort
+const PRESENT_FRAMES = 3; // orbit frames traced to count presented frames
 const URLS: Record<string, string> = {
-  app: '/',
+  // Empty at first, as the minimal page is: the sample world (made from the sample photo at start-up)
+  // would cost the app's first frame one more draw of the outgoing world that the minimal page does not pay.
+  app: '/?sample=none',
   demand: '/bench/spark-minimal.html?settings=ours&loop=demand',
   loop: '/bench/spark-minimal.html?settings=ours',
   spark: '/bench/spark-minimal.html',
@@ -64,18 +67,13 @@ interface BenchApi {
   renderNow(): void;
 }
 interface SortedFrame { ms: number; renders: number }
-interface Run { handOverMs: number; firstFrameMs: number; firstFrameRenders: number; frameMs: number; rendersPerFrame: number; bareRenderMs: number }
+interface Run { handOverMs: number; firstFrameMs: number; firstFrameRenders: number; frameMs: number; rendersPerFrame: number; bareRenderMs: number; presentedPerFrame: number }
 
 async function openPage(page: Page, baseUrl: string, kind: string): Promise<void> {
   await page.goto(baseUrl + URLS[kind], { waitUntil: 'commit', timeout: 300_000 });
   if (kind === 'app') {
     await page.waitForFunction(() => window.__worldsplat !== undefined, null, { timeout: 300_000 });
     await page.evaluate(() => window.__worldsplat!.ready);
-    await page.evaluate(() => window.__worldsplat!.settled(300_000));
-    // Replace the built-in sample world (60k splats and a full-screen sky) with a small random one
-    // first: otherwise the first frame also pays one more draw of the outgoing sample world, which the
-    // minimal page, starting empty, does not (measured: 10.1 s vs 1.8 s at 20k splats, 3.5 s of it that draw).
-    await page.evaluate(() => window.__worldsplat!.showRandom(1000, 2, 2, 0.1));
     await page.evaluate(() => window.__worldsplat!.settled(300_000));
     await page.evaluate(() => {
       const h = window.__worldsplat!;
@@ -155,12 +153,34 @@ async function openPage(page: Page, baseUrl: string, kind: string): Promise<void
 async function run(page: Page, baseUrl: string, kind: string, n: number, frames: number): Promise<Run> {
   await openPage(page, baseUrl, kind);
   const { handOverMs, firstFrameMs, firstFrameRenders } = await page.evaluate(([n, e, s]) => (window as any).__measure.firstFrame(n, e, s), [n, EXTENT, SIZE] as const);
-  if (frames === 0) return { handOverMs, firstFrameMs, firstFrameRenders, frameMs: NaN, rendersPerFrame: NaN, bareRenderMs: NaN };
+  if (frames === 0) return { handOverMs, firstFrameMs, firstFrameRenders, frameMs: NaN, rendersPerFrame: NaN, bareRenderMs: NaN, presentedPerFrame: NaN };
   await page.evaluate(([s]) => (window as any).__measure.orbit(2, s), [STEP] as const); // warm-up: shaders, buffers
   const fs: SortedFrame[] = await page.evaluate(([c, s]) => (window as any).__measure.orbit(c, s), [frames, STEP] as const);
   const bare: number[] = [];
   for (let i = 0; i < 3; i++) bare.push(await page.evaluate(() => (window as any).__measure.bareRender()));
-  return { handOverMs, firstFrameMs, firstFrameRenders, frameMs: median(fs.map((f) => f.ms)), rendersPerFrame: median(fs.map((f) => f.renders)), bareRenderMs: median(bare) };
+  const presentedPerFrame = await presentedFrames(page, PRESENT_FRAMES);
+  return { handOverMs, firstFrameMs, firstFrameRenders, frameMs: median(fs.map((f) => f.ms)), rendersPerFrame: median(fs.map((f) => f.renders)), bareRenderMs: median(bare), presentedPerFrame };
+}
+
+/**
+ * Frames the browser presented (composited and swapped, counted in a Chrome trace of the GPU process)
+ * per camera move, over `count` more orbit frames. Every DOM or URL change costs one more presented
+ * frame of the whole page, which on SwiftShader is as dear as compositing the canvas; unlike the
+ * timings this count does not depend on how loaded the machine is.
+ */
+async function presentedFrames(page: Page, count: number): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  let swaps = 0;
+  cdp.on('Tracing.dataCollected', (e: { value: Array<{ name?: string; ph?: string }> }) => {
+    for (const ev of e.value) if (ev.name === 'SkiaOutputSurfaceImplOnGpu::SwapBuffers' && (ev.ph === 'X' || ev.ph === 'B')) swaps++;
+  });
+  const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+  await cdp.send('Tracing.start', { transferMode: 'ReportEvents', traceConfig: { includedCategories: ['gpu', 'viz'] } } as never);
+  await page.evaluate(([c, s]) => (window as any).__measure.orbit(c, s), [count, STEP] as const);
+  await cdp.send('Tracing.end');
+  await complete;
+  await cdp.detach();
+  return swaps / count;
 }
 
 /**
@@ -263,12 +283,12 @@ try {
       for (const k of pages) {
         const r = await run(page, harness.baseUrl, k, n, frames);
         runs[k].push(r);
-        console.log(`  (${n} ${k} rep ${rep + 1}: hand-over ${r.handOverMs.toFixed(0)} ms, first frame ${r.firstFrameMs.toFixed(0)} ms in ${r.firstFrameRenders} renders, frame ${r.frameMs.toFixed(0)} ms, ${r.rendersPerFrame} renders/frame, bare render ${r.bareRenderMs.toFixed(0)} ms)`);
+        console.log(`  (${n} ${k} rep ${rep + 1}: hand-over ${r.handOverMs.toFixed(0)} ms, first frame ${r.firstFrameMs.toFixed(0)} ms in ${r.firstFrameRenders} renders, frame ${r.frameMs.toFixed(0)} ms, ${r.rendersPerFrame} renders/frame, bare render ${r.bareRenderMs.toFixed(0)} ms, ${r.presentedPerFrame.toFixed(2)} presented frames/frame)`);
       }
     }
     const med = (k: string, f: keyof Run) => median(runs[k].map((r) => r[f]));
-    console.log(`\n${n.toLocaleString('en')} splats   hand-over ms  first frame ms  frame ms  renders/frame  bare render ms`);
-    for (const k of pages) console.log(`  ${k.padEnd(8)}   ${fmt(med(k, 'handOverMs'))}      ${fmt(med(k, 'firstFrameMs'))}  ${fmt(med(k, 'frameMs'))}  ${med(k, 'rendersPerFrame').toFixed(1).padStart(8)}       ${fmt(med(k, 'bareRenderMs'))}`);
+    console.log(`\n${n.toLocaleString('en')} splats   hand-over ms  first frame ms  frame ms  renders/frame  bare render ms  presented/frame`);
+    for (const k of pages) console.log(`  ${k.padEnd(8)}   ${fmt(med(k, 'handOverMs'))}      ${fmt(med(k, 'firstFrameMs'))}  ${fmt(med(k, 'frameMs'))}  ${med(k, 'rendersPerFrame').toFixed(1).padStart(8)}       ${fmt(med(k, 'bareRenderMs'))}  ${med(k, 'presentedPerFrame').toFixed(2).padStart(8)}`);
     // Sanity: a sorted frame takes at least one full render (in practice two: the move, then the sorted one).
     for (const k of pages) {
       const ok = med(k, 'frameMs') >= med(k, 'bareRenderMs') && med(k, 'rendersPerFrame') >= 2;
