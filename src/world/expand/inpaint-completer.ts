@@ -1,9 +1,10 @@
 /**
  * InpaintCompleter: the classical completer, no model. Holes are filled from their border by membrane
  * interpolation (membrane.ts), the smoothest fill that meets the known pixels without a step:
- *   - colour: each sRGB channel from every known pixel;
- *   - sky: a 0/1 "is sky" channel from every known pixel; a hole pixel is sky where it exceeds 1/2,
- *     i.e. where sky dominates the border around it;
+ *   - colour: each sRGB channel from every known pixel, around the mean colour per picture row of
+ *     the known pixels around the hole (rowProfile: the horizon and the sky's gradient carry on across
+ *     a hole revealed by turning);
+ *   - sky: a 0/1 "is sky" channel the same way; a hole pixel is sky where it exceeds 1/2;
  *   - depth: INVERSE depth from the known non-sky pixels only, over the hole pixels that are not sky
  *     (sky, known or filled, is an edge of the membrane, not depth 0). On a plane inverse depth is
  *     affine in the pixel position, so the plane that best fits the known surface around the hole is
@@ -70,7 +71,18 @@ function fill(view: PartialView, fullWidth: number, signal?: AbortSignal): Compl
     outRgb.fill(0.5);
     return { rgb: outRgb, depth: outDepth };
   }
+  // Colour and sky by elevation first (rowProfile), the membrane fills what differs from it.
+  const profile = rowProfile(colourSky, mask, width, height, Math.max(2, Math.round(RING_SHARE * fullWidth)));
+  for (let i = 0; i < pixels; i++) {
+    if (mask[i]) continue;
+    const y = Math.floor(i / width);
+    for (let c = 0; c < 4; c++) colourSky[4 * i + c] -= profile[4 * y + c];
+  }
   const filledColourSky = solveMembrane(colourSky, 4, colourState, width, height, { signal, fineSweeps: FINE_SWEEPS });
+  for (let i = 0; i < pixels; i++) {
+    const y = Math.floor(i / width);
+    for (let c = 0; c < 4; c++) filledColourSky[4 * i + c] += profile[4 * y + c];
+  }
   // Hole pixels that came out sky are outside the depth membrane too, as known sky is.
   for (let i = 0; i < pixels; i++) if (mask[i] && filledColourSky[4 * i + 3] > 0.5) depthState[i] = OUTSIDE;
   const plane = knownSurface > 0 ? borderPlane(view, inverse, depthState, fullWidth) : [0, 0, 0];
@@ -112,6 +124,43 @@ function borderPlane(view: PartialView, inverse: Float32Array, depthState: Uint8
   // A slight pull of the slopes toward 0: a ring along one line (a thin hole) does not fix the slope across it.
   const fit = robustFit(features, targets, 3, { ridge: [1e-6 * n, 1e-6 * n, 0] });
   return fit ? fit.beta : [0, 0, targets.reduce((s, t) => s + t, 0) / n];
+}
+
+/**
+ * Colour and sky share per picture row, averaged over the ring of known pixels around the hole (rows
+ * without ring pixels take the nearest rows' values). A camera that turns (the usual way to reveal
+ * something) sees sky above, ground below and the horizon between at the same rows as the known part
+ * beside the hole, so the fill follows this profile across the hole; a membrane alone would level
+ * every row to one average colour a few hole-widths in (its edges at the top and bottom are free).
+ */
+function rowProfile(values: Float32Array, mask: Uint8Array, width: number, height: number, radius: number): Float32Array {
+  const ring = ringAround(mask, width, height, radius);
+  const profile = new Float32Array(4 * height), count = new Float64Array(height);
+  for (let i = 0; i < ring.length; i++) {
+    if (!ring[i]) continue;
+    const y = Math.floor(i / width);
+    for (let c = 0; c < 4; c++) profile[4 * y + c] += values[4 * i + c];
+    count[y]++;
+  }
+  const rows: number[] = [];
+  for (let y = 0; y < height; y++) {
+    if (count[y] === 0) continue;
+    for (let c = 0; c < 4; c++) profile[4 * y + c] /= count[y];
+    rows.push(y);
+  }
+  if (rows.length === 0) return profile;
+  // Rows between ring rows: linear between them; beyond the first and last: constant.
+  for (let y = 0, r = 0; y < height; y++) {
+    if (count[y] > 0) continue;
+    while (r < rows.length && rows[r] < y) r++;
+    const below = r < rows.length ? rows[r] : -1, above = r > 0 ? rows[r - 1] : -1;
+    for (let c = 0; c < 4; c++) {
+      if (above < 0) profile[4 * y + c] = profile[4 * below + c];
+      else if (below < 0) profile[4 * y + c] = profile[4 * above + c];
+      else profile[4 * y + c] = profile[4 * above + c] + ((y - above) / (below - above)) * (profile[4 * below + c] - profile[4 * above + c]);
+    }
+  }
+  return profile;
 }
 
 /** The ring's width as a share of the picture's width (16 px at 512). */
