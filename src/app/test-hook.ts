@@ -32,6 +32,10 @@ export interface WorldSplatHook {
   lastError(): string | null;
   /** The last world made from a photo: its size, field of view and how long it took (null: none yet). */
   lastGeneration(): { splats: number; width: number; height: number; fovDeg: number; totalMs: number; timings: Record<string, number> } | null;
+  /** Grows the world where the camera looks ('Fill this view'); resolves with the splats added. */
+  fillView(): Promise<number>;
+  /** Every growth that added splats so far: how many, what was unknown before, which completer, worker timings. */
+  grown(): Array<{ added: number; unknownFraction: number; completer: string; timings: Record<string, number>; appendMs: number }>;
   /** Resolves when nothing is being loaded or generated any more. */
   idle(timeoutMs?: number): Promise<void>;
   openUrl(url: string): Promise<boolean>;
@@ -101,6 +105,8 @@ export function installTestHook(app: ViewerApp, ready: Promise<void>): void {
       if (!g) return null;
       return { splats: g.splats.count, width: g.view.image.width, height: g.view.image.height, fovDeg: g.view.fovDeg, totalMs: g.totalMs, timings: g.timings };
     },
+    fillView: () => app.growHere(),
+    grown: () => app.grown.map((g) => ({ ...g })),
     async idle(timeoutMs = 300_000) {
       const deadline = performance.now() + timeoutMs;
       while (app.isBusyOpening()) {

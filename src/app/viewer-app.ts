@@ -3,7 +3,10 @@
  * actions together. It owns the frame loop and the rule that a failed open leaves the world as it was.
  * Knows the renderer only through the SplatRenderer interface.
  */
+import type { PosedFrame } from '../core/posed-frame.ts';
 import type { SplatCloud } from '../core/splat-cloud.ts';
+import { readBundle } from '../io/bundle/bundle-reader.ts';
+import { writeBundle } from '../io/bundle/bundle-writer.ts';
 import { DEFAULT_FOV_DEG, robustBox, startViewForCloud } from './camera/start-view.ts';
 import { decodeViewHash, encodeViewHash } from './camera/url-pose.ts';
 import { type ViewState, forwardOf, poseFromView } from './camera/view-state.ts';
@@ -12,12 +15,14 @@ import { type ExportFormat, downloadBlob, exportWorld } from './files/export-wor
 import { FileInputs } from './files/file-inputs.ts';
 import { fileKind } from './files/file-kind.ts';
 import { type LoadOptions, fileNameOfUrl, loadWorldFromFile, loadWorldFromUrl } from './files/load-world.ts';
-import { type GeneratedWorld, PhotoGenerator } from './generate/photo-generator.ts';
+import { type GeneratedWorld, type Growth, PhotoGenerator } from './generate/photo-generator.ts';
+import { ExpansionQueue } from '../world/expand/expansion-queue.ts';
 import { CameraControls } from './input/camera-controls.ts';
 import type { Rgb, SplatRenderer } from './renderer/splat-renderer.ts';
 import { Panel, type ViewerSettings } from './ui/panel.ts';
 import { StatusLine } from './ui/status-line.ts';
 import { WorldChunks } from './world/world-chunks.ts';
+import { firstFrameOf, viewOfFrame } from './world/world-memory.ts';
 import { DEFAULT_VERTICAL_FOV } from '../world/generate.ts';
 
 /**
@@ -31,6 +36,10 @@ import { DEFAULT_VERTICAL_FOV } from '../world/generate.ts';
  */
 /** The URL hash follows the camera once nothing has been drawn for this long. */
 const HASH_REST_MS = 400;
+/** The world grows (when growing is on) once the camera has been still this long. */
+const GROW_REST_MS = 300;
+/** Expansion renders and completes at this long side (the worker's CPU work grows with its square). */
+const GROW_LONG_SIDE = 256;
 /** Live stats (FPS, frame time, splats) are written to the panel at most this often. */
 const STATS_INTERVAL_MS = 500;
 /** Photos become one splat per pixel up to this long side (lift's default, issue #4). */
@@ -40,6 +49,10 @@ export const PHOTO_MAX_LONG_SIDE = 1024;
 interface OpenedWorld {
   cloud: SplatCloud;
   view?: ViewState;
+  /** the views that made it (photo, words, a bundle's memory); saved with it in a .worldsplat */
+  frames?: readonly PosedFrame[];
+  /** the generator worker already holds this world (it made it); otherwise it is sent a copy to grow */
+  adopted?: boolean;
 }
 
 export class ViewerApp {
@@ -52,6 +65,8 @@ export class ViewerApp {
     background: '#000000',
     orbit: false,
     photoFovDeg: DEFAULT_VERTICAL_FOV,
+    prompt: 'a forest clearing with rocks at dusk',
+    grow: false,
   };
   readonly controls: CameraControls;
   readonly status: StatusLine;
@@ -63,6 +78,12 @@ export class ViewerApp {
   private needsRender = true;
   private loading: AbortController | null = null;
   private hashStale = false;
+  /** The camera moved since the world last grew (or was asked to) at its pose. */
+  private growStale = false;
+  readonly growth: ExpansionQueue<Growth>;
+  private readonly growIndicator: HTMLDivElement;
+  /** Expansions that added splats, with their worker timings (tests and benchmarks read this). */
+  readonly grown: Array<{ added: number; unknownFraction: number; completer: string; timings: Record<string, number>; appendMs: number }> = [];
   private lastRenderAt = 0;
   /** The FoV shown in the panel is out of date (setView); refreshed with the next drawn frame. */
   private panelStale = false;
@@ -74,6 +95,8 @@ export class ViewerApp {
   /** Set by the URL (#cam=...) before the first world arrives: that view wins over the world's own. */
   private viewFromUrl: ViewState | null = null;
   private readonly frameListeners = new Set<() => void>();
+  /** The views that made the shown world (its posed-frame memory); their splat ranges index its first chunk. */
+  private frames: readonly PosedFrame[] = [];
   /** Middle of the shown world's bulk: what orbit mode circles when it is switched on. */
   private worldCentre: Vec3 | null = null;
 
@@ -82,6 +105,17 @@ export class ViewerApp {
     readonly renderer: SplatRenderer,
   ) {
     this.status = new StatusLine(container);
+    this.growIndicator = document.createElement('div');
+    this.growIndicator.className = 'grow-indicator';
+    this.growIndicator.textContent = 'Growing the world…';
+    this.growIndicator.hidden = true;
+    container.append(this.growIndicator);
+    // One expansion at a time in the worker; a newer camera pose replaces a waiting one and aborts a
+    // running one it makes stale (src/world/expand/expansion-queue.ts).
+    this.growth = new ExpansionQueue<Growth>((pose, signal) => {
+      const { width, height } = this.growSize();
+      return this.generator.expand(pose, this.controls.getView().fovDeg, width, height, signal);
+    });
     this.controls = new CameraControls(renderer.canvas, { position: [0, 0, 3], yaw: 0, pitch: 0, fovDeg: this.settings.fovDeg });
     this.controls.speed = this.settings.moveSpeed;
     this.files = new FileInputs(container, (file) => void this.openFile(file));
@@ -91,6 +125,9 @@ export class ViewerApp {
         openFile: () => this.files.openPicker(),
         exportPly: () => this.exportAs('ply'),
         exportSplat: () => this.exportAs('splat'),
+        saveBundle: () => this.saveBundle(),
+        fillView: () => void this.growHere(),
+        makeFromPrompt: () => void this.openPrompt(this.settings.prompt),
         screenshot: () => void this.screenshot(),
       },
       (key) => this.applySetting(key),
@@ -112,14 +149,15 @@ export class ViewerApp {
   }
 
   /** Replaces the world; the camera goes to `startView` (or one chosen from the world's bounds). */
-  showWorld(cloud: SplatCloud, startView?: ViewState): void {
+  showWorld(cloud: SplatCloud, startView?: ViewState, frames: readonly PosedFrame[] = []): void {
     this.world.replace(cloud);
+    this.frames = frames;
     const box = robustBox(cloud);
     this.worldCentre = box ? ([0, 1, 2].map((a) => (box.min[a] + box.max[a]) / 2) as Vec3) : null;
     this.renderer.clearChunks();
     this.renderer.addChunk(cloud);
     const aspect = this.renderer.canvas.clientWidth / Math.max(1, this.renderer.canvas.clientHeight) || 16 / 9;
-    const view = this.viewFromUrl ?? startView ?? startViewForCloud(cloud, this.settings.fovDeg, aspect);
+    const view = this.viewFromUrl ?? startView ?? (frames.length > 0 ? viewOfFrame(frames[0]) : startViewForCloud(cloud, this.settings.fovDeg, aspect));
     this.viewFromUrl = null;
     this.setView(view);
   }
@@ -164,7 +202,18 @@ export class ViewerApp {
   /** A photo becomes a world; anything else is opened as a world file. */
   async openFile(file: File): Promise<boolean> {
     const head = new Uint8Array(await file.slice(0, 16).arrayBuffer());
-    if (fileKind(file.name, head) === 'photo') return this.openPhoto(file.name, new Uint8Array(await file.arrayBuffer()));
+    const kind = fileKind(file.name, head);
+    if (kind === 'photo') return this.openPhoto(file.name, new Uint8Array(await file.arrayBuffer()));
+    if (kind === 'bundle') {
+      return this.open(`Opening ${file.name}`, async () => {
+        try {
+          const bundle = readBundle(new Uint8Array(await file.arrayBuffer()));
+          return { cloud: bundle.splats, frames: bundle.frames };
+        } catch (e) {
+          throw new Error(`${file.name}: ${(e as Error).message}`);
+        }
+      });
+    }
     return this.open(`Loading ${file.name}`, async (options) => ({ cloud: await loadWorldFromFile(file, options) }));
   }
 
@@ -178,8 +227,71 @@ export class ViewerApp {
       const t0 = performance.now();
       const generated = await this.generator.generate(name, bytes, { fovDeg, maxLongSide: PHOTO_MAX_LONG_SIDE, signal, onProgress });
       this.lastGenerated = { ...generated, totalMs: performance.now() - t0 };
-      return { cloud: generated.splats, view: { position: [0, 0, 0], yaw: 0, pitch: 0, fovDeg } };
+      return { cloud: generated.splats, view: { position: [0, 0, 0], yaw: 0, pitch: 0, fovDeg }, frames: [firstFrameOf(generated.view, generated.splats.count)], adopted: true };
     });
+  }
+
+  /**
+   * Makes a world from words (the built-in procedural generator, in the worker) and stands at its
+   * first view. Words it did not understand are named on the status line.
+   */
+  async openPrompt(prompt: string): Promise<boolean> {
+    const fovDeg = this.settings.photoFovDeg;
+    let ignored: string[] = [];
+    const ok = await this.open(`Making a world from "${prompt}"`, async ({ signal, onProgress }) => {
+      const t0 = performance.now();
+      const generated = await this.generator.generateText(prompt, { fovDeg, signal, onProgress });
+      this.lastGenerated = { ...generated, totalMs: performance.now() - t0 };
+      ignored = generated.ignored;
+      return { cloud: generated.splats, view: { position: [0, 0, 0], yaw: 0, pitch: 0, fovDeg }, frames: [firstFrameOf(generated.view, generated.splats.count, generated.prompt)], adopted: true };
+    });
+    if (ok && ignored.length > 0) this.status.info(`words not used: ${ignored.join(', ')}`);
+    return ok;
+  }
+
+  /**
+   * Grows the world where the camera now looks and sees nothing (the 'Fill this view' button, and
+   * automatically once the camera rests while growing is on). Runs in the worker; the new splats
+   * are appended as one more chunk, nothing shown is rebuilt. Resolves with what was added.
+   */
+  async growHere(): Promise<number> {
+    this.growStale = false;
+    if (this.world.chunkCount === 0) return 0;
+    const view = this.controls.getView();
+    const worldAtStart = this.world.list()[0];
+    this.growIndicator.hidden = false;
+    try {
+      const outcome = await this.growth.request(poseFromView(view));
+      if (outcome.status === 'failed') this.status.error(outcome.error.message);
+      if (outcome.status !== 'done' || !outcome.value.added) return 0;
+      if (this.world.list()[0] !== worldAtStart) return 0; // another world was opened meanwhile
+      const { splats, frame } = outcome.value.added;
+      const t0 = performance.now();
+      this.appendChunk(splats);
+      const appendMs = performance.now() - t0;
+      this.frames = [...this.frames, frame];
+      this.grown.push({ added: splats.count, unknownFraction: outcome.value.unknownFraction, completer: outcome.value.completer, timings: outcome.value.timings, appendMs });
+      return splats.count;
+    } finally {
+      if (!this.growth.busy) this.growIndicator.hidden = true;
+    }
+  }
+
+  private growSize(): { width: number; height: number } {
+    const aspect = this.renderer.canvas.clientWidth / Math.max(1, this.renderer.canvas.clientHeight) || 4 / 3;
+    return aspect >= 1
+      ? { width: GROW_LONG_SIDE, height: Math.max(8, Math.round(GROW_LONG_SIDE / aspect)) }
+      : { width: Math.max(8, Math.round(GROW_LONG_SIDE * aspect)), height: GROW_LONG_SIDE };
+  }
+
+  /** Downloads the shown world with the views that made it, as a .worldsplat bundle. */
+  saveBundle(): void {
+    try {
+      const bytes = writeBundle({ splats: this.world.merged(), frames: this.frames });
+      downloadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), 'world.worldsplat');
+    } catch (e) {
+      this.status.error((e as Error).message);
+    }
   }
 
   exportAs(format: ExportFormat): void {
@@ -235,6 +347,7 @@ export class ViewerApp {
       this.renderer.setView(poseFromView(view), view.fovDeg);
       this.needsRender = true;
       this.hashStale = true;
+      this.growStale = true;
     }
     if (this.needsRender) {
       this.needsRender = false;
@@ -249,8 +362,9 @@ export class ViewerApp {
       }
       if (now - this.statsSince >= STATS_INTERVAL_MS) this.showStats(now);
       this.frameListeners.forEach((cb) => cb());
-    } else if (this.hashStale && now - this.lastRenderAt >= HASH_REST_MS && !this.renderer.busy()) {
-      this.writeHash();
+    } else {
+      if (this.hashStale && now - this.lastRenderAt >= HASH_REST_MS && !this.renderer.busy()) this.writeHash();
+      if (this.growStale && this.settings.grow && now - this.lastRenderAt >= GROW_REST_MS) void this.growHere();
     }
   }
 
@@ -271,13 +385,15 @@ export class ViewerApp {
     this.loading = controller;
     this.status.progress(label, 0);
     try {
-      const { cloud, view } = await load({
+      const { cloud, view, frames, adopted } = await load({
         signal: controller.signal,
         onProgress: (fraction) => this.status.progress(label, fraction),
       });
       if (controller.signal.aborted) return false;
       // Only a fully parsed or generated world replaces the shown one: a bad file changes nothing.
-      this.showWorld(cloud, view);
+      this.growth.cancel();
+      this.showWorld(cloud, view, frames);
+      if (!adopted) this.generator.adopt(cloud, frames ?? []);
       this.status.clear();
       return true;
     } catch (e) {
@@ -315,6 +431,10 @@ export class ViewerApp {
         break;
       case 'orbit':
         this.controls.setOrbit(s.orbit, this.orbitDistance());
+        break;
+      case 'grow':
+        this.growStale = s.grow;
+        if (!s.grow) this.growth.cancel();
         break;
     }
     this.needsRender = true;

@@ -34,7 +34,7 @@ export async function openViewer(page: Page, baseUrl: string, path = '/'): Promi
  * Returns a function that shows them again.
  */
 export async function hideOverlays(page: Page): Promise<() => Promise<void>> {
-  const style = await page.addStyleTag({ content: '.lil-gui, .help, .status-line { visibility: hidden !important; }' });
+  const style = await page.addStyleTag({ content: '.lil-gui, .help, .status-line, .grow-indicator { visibility: hidden !important; }' });
   return async () => {
     await style.evaluate((el) => (el as Element).remove());
   };

@@ -3,7 +3,8 @@
  * onnxruntime-web on WebAssembly): a dropped photo gives one splat per pixel, seen from the photo's
  * pose it looks like the photo, and a damaged photo changes nothing but the status line.
  * Truths: the photo's own size (lift makes one splat per pixel) and its own pixels, independent of the
- * viewer; the error lines come from the shared header reader run here in Node.
+ * viewer; the CPU reference render of the same photo generated in Node; our bundle reader in Node;
+ * the error lines come from the shared readers run here in Node.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,13 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { encodeRgbaPng } from '../../io/png.ts';
 import { readPhotoHeader } from '../../io/photo/photo-header.ts';
+import { readBundle } from '../../io/bundle/bundle-reader.ts';
+import { NodePhotoDecoder } from '../../io/photo/node-decoder.ts';
+import { Pose, intrinsicsFromFov } from '../../core/camera.ts';
+import { BUILTIN_MODEL_ID } from '../../model/index.ts';
+import { loadManifest, openModel } from '../../cli/models.ts';
+import { renderSplats, toRgba8 } from '../../render/rasterizer.ts';
+import { generateFromPhoto } from '../../world/generate.ts';
 import { type Harness, REPO_ROOT, startHarness } from './harness.ts';
 import { type Rgba8Image, canvasPixels, hideOverlays, meanAbsoluteError, openViewer, settle } from './page-helpers.ts';
 
@@ -117,12 +125,13 @@ describe('photo to world in the viewer', () => {
     const { colour, coverage } = unpremultiply(onBlack, onWhite);
     writeFileSync(`${SHOTS}/photo-world-colour.png`, encodeRgbaPng(W, H, colour.data));
     const score = psnr(colour, truth);
-    // Measured 27.7 dB (the CPU reference render of the same world scores the same); the same photo
-    // shifted by 2 of its pixels scores 21.4 dB, shifted down 17 dB, mirrored 13.5 dB: 24 dB separates
-    // "this is the photo, seen from where it was taken" from near misses.
-    const THRESHOLD = 24;
+    // Measured 27.7 dB with the generator of 04:40 UTC (semi-transparent splats) and 23.5 dB with that
+    // of 05:20 (opaque splats, softer): the figure belongs to the generator. Near misses: the photo
+    // shifted by 2 of its pixels scored 21.4 / 20.5 dB, shifted down 17 / 16 dB, mirrored 13.5 dB. So:
+    // above 21 dB, and at least 2 dB better than any near miss.
+    const FLOOR = 21, MARGIN = 2;
     t.diagnostic(`alpha >= 0.3 on ${(100 * coverage).toFixed(1)}% of the view; as drawn on black: PSNR ${psnr(onBlack, truth).toFixed(2)} dB vs the photo`);
-    t.diagnostic(`splat colour vs photo: PSNR ${score.toFixed(2)} dB (threshold ${THRESHOLD})`);
+    t.diagnostic(`splat colour vs photo: PSNR ${score.toFixed(2)} dB (floor ${FLOOR}, margin ${MARGIN} over near misses)`);
     const wrong = {
       'shifted 2 photo pixels right': transformed(truth, (x, y) => [x - 4, y]),
       'shifted 2 photo pixels down': transformed(truth, (x, y) => [x, y - 4]),
@@ -131,10 +140,29 @@ describe('photo to world in the viewer', () => {
     for (const [what, img] of Object.entries(wrong)) {
       const s = psnr(colour, img);
       t.diagnostic(`splat colour vs the photo ${what}: PSNR ${s.toFixed(2)} dB`);
-      assert.ok(s < THRESHOLD, `the photo ${what} should score below the threshold, found ${s.toFixed(2)} dB`);
+      assert.ok(score > s + MARGIN, `the photo itself should beat the photo ${what} by ${MARGIN} dB: ${score.toFixed(2)} vs ${s.toFixed(2)}`);
     }
     assert.ok(coverage > 0.95, `the world should cover the photo's view, found ${(100 * coverage).toFixed(1)}%`);
-    assert.ok(score > THRESHOLD, `the view from the photo's pose should show the photo: PSNR ${score.toFixed(2)} dB`);
+    assert.ok(score > FLOOR, `the view from the photo's pose should show the photo: PSNR ${score.toFixed(2)} dB`);
+
+    // The viewer against an independent renderer: the same photo through the same pipeline in Node
+    // (sharp decodes the same PNG pixels, the same model on onnxruntime's WebAssembly), drawn by the
+    // CPU reference rasterizer from the same pose. Measured 49-52 dB: the viewer shows the generated
+    // world exactly (float16 on the GPU). A 1-degree turn of the reference falls far below 35 dB.
+    const model = await openModel(BUILTIN_MODEL_ID, await loadManifest(), () => undefined);
+    try {
+      const view = await generateFromPhoto(await new NodePhotoDecoder().decode(photo), model, { verticalFovDegrees: 60 });
+      const k = intrinsicsFromFov(W, H, 60);
+      const cpu = (pose: Pose): Rgba8Image => ({ width: W, height: H, data: Uint8Array.from(toRgba8(renderSplats(view.splats, pose, k, { background: [0, 0, 0] }))) });
+      const reference = cpu(Pose.identity());
+      writeFileSync(`${SHOTS}/photo-world-cpu.png`, encodeRgbaPng(W, H, reference.data));
+      const match = psnr(onBlack, reference), turned = psnr(onBlack, cpu(Pose.lookAt([0, 0, 0], [Math.tan(Math.PI / 180), 0, -1])));
+      t.diagnostic(`GPU vs CPU reference of the same world: PSNR ${match.toFixed(2)} dB; vs the reference turned 1 degree: ${turned.toFixed(2)} dB`);
+      assert.ok(turned < 35, `a turned reference should differ, found ${turned.toFixed(2)} dB`);
+      assert.ok(match > 35, `the viewer should draw the generated world as the reference renderer does: ${match.toFixed(2)} dB`);
+    } finally {
+      await model.release();
+    }
   });
 
   test('a damaged photo shows its one-line error and leaves the world exactly as it was', { timeout: 300_000 }, async () => {
@@ -170,6 +198,118 @@ describe('photo to world in the viewer', () => {
     assert.equal(meanAbsoluteError(await canvasPixels(page), before), 0, 'the picture did not change');
     await hide();
     assert.ok(await page.locator('.status-line', { hasText: 'notes.png: photo: expected' }).isVisible(), 'the error is on screen');
+  });
+
+  test('Save .worldsplat keeps the photo world and its view; opening the file brings both back', { timeout: 300_000 }, async () => {
+    // Continues from the photo world above.
+    const [d] = await Promise.all([
+      page.waitForEvent('download', { timeout: 180_000 }),
+      page.locator('.lil-gui button', { hasText: 'Save .worldsplat' }).click(),
+    ]);
+    assert.equal(d.suggestedFilename(), 'world.worldsplat');
+    const bytes = new Uint8Array(readFileSync((await d.path())!));
+    const bundle = readBundle(bytes); // our reader, in Node
+    assert.equal(bundle.splats.count, PW * PH);
+    assert.equal(bundle.frames.length, 1, 'the photo view is the world\'s first posed frame');
+    const frame = bundle.frames[0];
+    assert.deepEqual([frame.splatStart, frame.splatCount], [0, PW * PH]);
+    assert.deepEqual([...frame.pose.position], [0, 0, 0]);
+    assert.ok(Math.abs(frame.intrinsics.fy - (PH / 2) / Math.tan(Math.PI / 6)) < 1e-6, `fy for a 60 degree vertical FoV over ${PH} px, found ${frame.intrinsics.fy}`);
+
+    // Somewhere else first, then open the saved file: the camera goes back to the frame's pose.
+    await page.evaluate(() => window.__worldsplat!.setPose({ position: [1, 2, 3], rotation: [1, 0, 0, 0], fovDeg: 40 }));
+    await page.locator('input[type=file]').setInputFiles({ name: 'saved.worldsplat', mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
+    await page.waitForFunction(() => window.__worldsplat!.getPose().fovDeg === 60, null, { timeout: 120_000 });
+    assert.equal(await page.evaluate(() => window.__worldsplat!.lastError()), null);
+    assert.equal(await page.evaluate(() => window.__worldsplat!.splatCount()), PW * PH);
+    const pose = await page.evaluate(() => window.__worldsplat!.getPose());
+    assert.deepEqual(pose.position, [0, 0, 0]);
+
+    // A damaged bundle (one byte flipped: the checksum no longer matches) changes nothing.
+    const damaged = bytes.slice();
+    damaged[damaged.length >> 1] ^= 0xff;
+    let expected = '';
+    try {
+      readBundle(damaged);
+    } catch (e) {
+      expected = (e as Error).message;
+    }
+    assert.ok(expected, 'our reader rejects it');
+    await page.locator('input[type=file]').setInputFiles({ name: 'damaged.worldsplat', mimeType: 'application/octet-stream', buffer: Buffer.from(damaged) });
+    await page.waitForFunction(() => window.__worldsplat!.lastError() !== null, null, { timeout: 120_000 });
+    assert.equal(await page.evaluate(() => window.__worldsplat!.lastError()), `damaged.worldsplat: ${expected}`);
+    assert.equal(await page.evaluate(() => window.__worldsplat!.splatCount()), PW * PH);
+  });
+
+  test('words become a world (built-in procedural text generator, in the worker)', { timeout: 600_000 }, async (t) => {
+    await page.locator('.lil-gui .lil-string input').fill('a forest clearing with rocks');
+    await page.locator('.lil-gui button', { hasText: 'Make a world from the words' }).click();
+    await page.waitForFunction(() => window.__worldsplat!.lastGeneration()?.width === 512 || window.__worldsplat!.lastError() !== null, null, { timeout: 300_000 });
+    assert.equal(await page.evaluate(() => window.__worldsplat!.lastError()), null);
+    const gen = (await page.evaluate(() => window.__worldsplat!.lastGeneration()))!;
+    t.diagnostic(`text world: ${gen.splats} splats from a ${gen.width}x${gen.height} first view in ${gen.totalMs.toFixed(0)} ms`);
+    // One splat per pixel of the first view, minus nothing (text-world.ts lifts the whole view).
+    assert.equal(gen.splats, 512 * 384);
+    assert.equal(await page.evaluate(() => window.__worldsplat!.splatCount()), gen.splats);
+    assert.deepEqual((await page.evaluate(() => window.__worldsplat!.getPose())).position, [0, 0, 0]);
+  });
+
+  test('the world grows where the camera turns and sees nothing, in the worker', { timeout: 600_000 }, async (t) => {
+    // Continues from the text world: turn 100 degrees to the left, where the first view saw nothing.
+    const before = await page.evaluate(() => window.__worldsplat!.splatCount());
+    const yaw = (100 * Math.PI) / 180;
+    await page.evaluate((q) => window.__worldsplat!.setPose({ position: [0, 0, 0], rotation: q, fovDeg: 60 }), [Math.cos(yaw / 2), 0, Math.sin(yaw / 2), 0] as [number, number, number, number]);
+    await settle(page);
+    // The main thread's animation-frame gaps and long tasks meanwhile: the worker does the work, the page
+    // only receives the new splats and hands them to the renderer (a new chunk; nothing is rebuilt).
+    // SwiftShader draws a frame of this 200k-splat world in seconds, so drawn-frame intervals say
+    // nothing here; a stall of the main thread is what a user would feel.
+    const result = await page.evaluate(async () => {
+      const h = window.__worldsplat!;
+      // A 5 ms timer loop: each gap beyond 5 ms is the main thread busy with something else (animation
+      // frames are no probe here: SwiftShader holds them back while it draws).
+      const gaps: Array<[number, number]> = [];
+      let last = performance.now(), on = true;
+      const tick = () => { const now = performance.now(); gaps.push([now, now - last - 5]); last = now; if (on) setTimeout(tick, 5); };
+      setTimeout(tick, 5);
+      const tasks: Array<[number, number]> = [];
+      const observer = new PerformanceObserver((list) => list.getEntries().forEach((e) => tasks.push([e.startTime, e.duration])));
+      observer.observe({ type: 'longtask' });
+      await new Promise((r) => setTimeout(r, 1500));
+      const t0 = performance.now();
+      const added = await h.fillView();
+      const t1 = performance.now();
+      await new Promise((r) => setTimeout(r, 1000)); // the frame that uploads the new chunk
+      on = false;
+      observer.disconnect();
+      const max = (xs: number[]) => (xs.length ? Math.max(...xs) : 0);
+      const during = (list: Array<[number, number]>, from: number, to: number) => list.filter(([t]) => t > from && t <= to).map(([, d]) => d);
+      return {
+        added, ms: t1 - t0,
+        baseRafMax: max(during(gaps, 0, t0)), rafMax: max(during(gaps, t0, t1 + 1000)),
+        baseTaskMax: max(during(tasks, 0, t0)), taskMax: max(during(tasks, t0, t1 + 1000)),
+        grown: h.grown(),
+      };
+    });
+    const last = result.grown[result.grown.length - 1];
+    t.diagnostic(`grew ${result.added} splats in ${result.ms.toFixed(0)} ms (${last?.completer}, unknown before ${((last?.unknownFraction ?? 0) * 100).toFixed(1)}%, worker ${JSON.stringify(Object.fromEntries(Object.entries(last?.timings ?? {}).map(([k, v]) => [k, Math.round(v)])))})`);
+    t.diagnostic(`main thread: longest stall ${result.baseRafMax.toFixed(0)} ms before, ${result.rafMax.toFixed(0)} ms while growing (until 1 s after; the hand-over of the new chunk took ${last.appendMs.toFixed(0)} ms); longest task ${result.baseTaskMax.toFixed(0)} ms before, ${result.taskMax.toFixed(0)} ms while growing`);
+    assert.ok(result.added > 0, 'splats were added');
+    assert.equal(last.completer, 'procedural', 'a world from words is completed from its own scene');
+    assert.equal(await page.evaluate(() => window.__worldsplat!.splatCount()), before + result.added);
+  });
+
+  test('with "Grow as I look around" on, the world grows by itself once the camera rests', { timeout: 300_000 }, async () => {
+    const grownBefore = (await page.evaluate(() => window.__worldsplat!.grown())).length;
+    const before = await page.evaluate(() => window.__worldsplat!.splatCount());
+    await page.evaluate(() => window.__worldsplat!.setSetting('grow', true));
+    const yaw = (-100 * Math.PI) / 180; // the other side, still unseen
+    await page.evaluate((q) => window.__worldsplat!.setPose({ position: [0, 0, 0], rotation: q, fovDeg: 60 }), [Math.cos(yaw / 2), 0, Math.sin(yaw / 2), 0] as [number, number, number, number]);
+    await page.waitForFunction((n) => window.__worldsplat!.grown().length > n, grownBefore, { timeout: 240_000 });
+    await page.evaluate(() => window.__worldsplat!.setSetting('grow', false));
+    const added = (await page.evaluate(() => window.__worldsplat!.grown())).slice(grownBefore).reduce((n, g) => n + g.added, 0);
+    assert.ok(added > 0);
+    assert.equal(await page.evaluate(() => window.__worldsplat!.splatCount()), before + added);
   });
 
   test('the viewer opens on a world made from the shipped sample photo', { timeout: 600_000 }, async (t) => {

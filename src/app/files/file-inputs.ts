@@ -5,7 +5,7 @@
 import { PHOTO_EXTENSIONS } from './file-kind.ts';
 
 /** Worlds to open and photos to make a world from. */
-export const ACCEPTED_EXTENSIONS = ['.ply', '.splat', ...PHOTO_EXTENSIONS];
+export const ACCEPTED_EXTENSIONS = ['.ply', '.splat', '.worldsplat', ...PHOTO_EXTENSIONS];
 
 export class FileInputs {
   private readonly picker: HTMLInputElement;

@@ -21,3 +21,8 @@ test('unknown bytes go by extension: a damaged photo still reaches the photo dec
   assert.equal(fileKind('world.splat', bytes(0, 1, 2, 3)), 'world');
   assert.equal(fileKind('noext', bytes()), 'world');
 });
+
+test('.worldsplat bundles by their magic, or by extension when the bytes are damaged', () => {
+  assert.equal(fileKind('saved.bin', text('WSBUNDLE\x01\0\0\0')), 'bundle');
+  assert.equal(fileKind('broken.WorldSplat', bytes(1, 2, 3)), 'bundle');
+});

@@ -5,13 +5,16 @@
  */
 import { sniffPhotoFormat } from '../../io/photo/photo.ts';
 
-export type FileKind = 'photo' | 'world';
+/** world: splats only (.ply, .splat); bundle: a .worldsplat (splats and the views that made them). */
+export type FileKind = 'photo' | 'world' | 'bundle';
 
 export const PHOTO_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp'];
 
 export function fileKind(name: string, head: Uint8Array): FileKind {
   if (sniffPhotoFormat(head)) return 'photo';
+  if (String.fromCharCode(...head.subarray(0, 8)) === 'WSBUNDLE') return 'bundle';
   if (head.length >= 3 && head[0] === 0x70 && head[1] === 0x6c && head[2] === 0x79) return 'world'; // "ply"
   const lower = name.toLowerCase();
+  if (lower.endsWith('.worldsplat')) return 'bundle';
   return PHOTO_EXTENSIONS.some((ext) => lower.endsWith(ext)) ? 'photo' : 'world';
 }

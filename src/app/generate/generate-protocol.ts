@@ -4,6 +4,8 @@
  * (moved, not copied), so a 650k-splat world costs the main thread no copy and no parse.
  * Pure: no DOM, no Worker; tested in Node.
  */
+import { Pose } from '../../core/camera.ts';
+import type { PosedFrame } from '../../core/posed-frame.ts';
 import { SplatCloud } from '../../core/splat-cloud.ts';
 import type { FloatField, RgbImage } from '../../core/image.ts';
 
@@ -19,12 +21,43 @@ export interface GenerateJob {
   maxLongSide: number;
 }
 
+/** A world from words: the built-in procedural text generator (src/world/text), no model needed. */
+export interface TextJob {
+  type: 'text';
+  id: number;
+  prompt: string;
+  fovDeg: number;
+}
+
+/**
+ * Grow the worker's world where a camera at this pose sees nothing (src/world/expand expandView),
+ * rendering and completing at width x height with the given vertical field of view.
+ */
+export interface ExpandJob {
+  type: 'expand';
+  id: number;
+  position: [number, number, number];
+  /** camera-to-world (w, x, y, z) */
+  rotation: [number, number, number, number];
+  fovDeg: number;
+  width: number;
+  height: number;
+}
+
+/** The world the viewer now shows, opened from a file: the worker grows this one from now on. */
+export interface AdoptJob {
+  type: 'adopt';
+  id: number;
+  splats: CloudMessage;
+  frames: FrameMessage[];
+}
+
 export interface CancelJob {
   type: 'cancel';
   id: number;
 }
 
-export type ToWorker = GenerateJob | CancelJob;
+export type ToWorker = GenerateJob | TextJob | ExpandJob | AdoptJob | CancelJob;
 
 /** The splat columns of a cloud as plain arrays (structured-clone and transfer friendly). */
 export interface CloudMessage {
@@ -45,9 +78,30 @@ export interface ViewMessage {
   confidence: FloatField | null;
 }
 
+/** A posed frame with its Pose as plain arrays (a class does not survive structured cloning). */
+export type FrameMessage = Omit<PosedFrame, 'pose'> & { pose: { position: [number, number, number]; rotation: [number, number, number, number] } };
+
+export function frameToMessage(frame: PosedFrame): FrameMessage {
+  return { ...frame, pose: { position: [...frame.pose.position], rotation: [...frame.pose.rotation] } };
+}
+
+export function frameFromMessage(message: FrameMessage): PosedFrame {
+  return { ...message, pose: new Pose(message.pose.position, message.pose.rotation) };
+}
+
 export type FromWorker =
   | { type: 'progress'; id: number; fraction: number; stage: string }
-  | { type: 'done'; id: number; splats: CloudMessage; view: ViewMessage; timings: Record<string, number> }
+  | {
+      type: 'done'; id: number; splats: CloudMessage; view: ViewMessage; timings: Record<string, number>;
+      /** the prompt as the world's frames store it (text worlds), and the words the generator did not know */
+      prompt: string | null; ignored: string[];
+    }
+  | {
+      type: 'expanded'; id: number;
+      /** the new splats and their frame; null when the view had nothing to fill */
+      splats: CloudMessage | null; frame: FrameMessage | null;
+      unknownFraction: number; completer: string; timings: Record<string, number>;
+    }
   | { type: 'error'; id: number; message: string };
 
 /**

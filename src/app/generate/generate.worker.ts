@@ -1,6 +1,6 @@
 /**
- * The generator's Web Worker: photo bytes in, splats out, off the main thread so the viewer keeps
- * drawing while a world is made. Decoding (the browser's own decoders), the depth model
+ * The generator's Web Worker: photo bytes (or a prompt) in, splats out, off the main thread so the
+ * viewer keeps drawing while a world is made. Decoding (the browser's own decoders), the depth model
  * (onnxruntime-web, WebGPU where present, else WebAssembly) and lift all run here.
  *
  * The built-in model ships in models/ (not public/): Vite serves it in development and emits it as an
@@ -13,8 +13,15 @@
 import manifestJson from '../../../models/manifest.json';
 import { BrowserPhotoDecoder } from '../../io/photo/browser-decoder.ts';
 import { BUILTIN_MODEL_ID, MemoryModelCache, type Model, loadModel, parseManifest, resolveModel } from '../../model/index.ts';
-import { generateFromPhoto } from '../../world/generate.ts';
-import { type FromWorker, type ToWorker, cloudToMessage, uniqueBuffers } from './generate-protocol.ts';
+import { Pose, intrinsicsFromFov } from '../../core/camera.ts';
+import { type GeneratedView, frameOfView, generateFromPhoto } from '../../world/generate.ts';
+import type { Completer } from '../../world/expand/completer.ts';
+import { expandView, worldPrompt } from '../../world/expand/expand-view.ts';
+import { InpaintCompleter } from '../../world/expand/inpaint-completer.ts';
+import { ProceduralCompleter } from '../../world/text/procedural-completer.ts';
+import { World } from '../../world/world.ts';
+import { generateFromText } from '../../world/text/text-world.ts';
+import { type ExpandJob, type FromWorker, type ToWorker, cloudFromMessage, cloudToMessage, frameFromMessage, frameToMessage, uniqueBuffers } from './generate-protocol.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -26,6 +33,33 @@ const SHIPPED_URLS: Record<string, string> = Object.fromEntries(
 );
 
 let model: Promise<Model> | null = null;
+/** The world the page shows, as the worker grows it (splats + posed-frame memory). */
+let world: World | null = null;
+/** Worlds from words are completed by their own scene; others by the classical inpainter (no model). */
+const procedural = new ProceduralCompleter();
+const inpaint = new InpaintCompleter();
+
+/**
+ * Grows the world where the camera sees nothing and sends the new splats and their frame. The new
+ * splats are the range the new frame records (World.append puts them after all others).
+ */
+async function expand(job: ExpandJob, signal: AbortSignal, progress: (f: number, s: string) => void, timings: Record<string, number>): Promise<void> {
+  if (!world) throw new Error('expand: expected a world to grow, found none');
+  const completer: Completer = worldPrompt(world) !== null ? procedural : inpaint;
+  const result = await expandView(world, new Pose(job.position, job.rotation), intrinsicsFromFov(job.width, job.height, job.fovDeg), completer, {
+    signal, onProgress: progress,
+  });
+  Object.assign(timings, result.timings);
+  const base = { type: 'expanded' as const, id: job.id, unknownFraction: result.before.unknownFraction, completer: completer.name, timings };
+  if (!result.frame) {
+    post({ ...base, splats: null, frame: null });
+    return;
+  }
+  const { splatStart, splatCount } = result.frame;
+  const added = world.splats.subset(Int32Array.from({ length: splatCount }, (_, i) => splatStart + i));
+  const { message, transfer } = cloudToMessage(added);
+  post({ ...base, splats: message, frame: frameToMessage(result.frame) }, transfer);
+}
 const running = new Map<number, AbortController>();
 
 function post(message: FromWorker, transfer: Transferable[] = []): void {
@@ -54,6 +88,10 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     running.get(job.id)?.abort();
     return;
   }
+  if (job.type === 'adopt') {
+    world = World.restore(cloudFromMessage(job.splats), job.frames.map(frameFromMessage));
+    return;
+  }
   const controller = new AbortController();
   running.set(job.id, controller);
   // Progress at most every 1% so the page is not flooded with messages (and status-line repaints).
@@ -71,27 +109,43 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
       timings[name] = now - t;
       t = now;
     };
-    const photo = await new BrowserPhotoDecoder().decode(new Uint8Array(job.bytes), { maxLongSide: job.maxLongSide });
-    lap('decode');
-    progress(0.05, 'decode');
-    if (!model) {
-      model = openBuiltinModel((f, s) => progress(0.05 + 0.1 * f, s));
-      model.catch(() => (model = null)); // a failed start is tried again on the next photo
+    if (job.type === 'expand') {
+      await expand(job, controller.signal, progress, timings);
+      return;
     }
-    const m = await model;
-    lap('model');
-    controller.signal.throwIfAborted();
-    const view = await generateFromPhoto(photo, m, {
-      verticalFovDegrees: job.fovDeg,
-      lift: { maxLongSide: job.maxLongSide },
-      signal: controller.signal,
-      onProgress: (f, s) => progress(0.15 + 0.85 * f, s),
-    });
-    lap('generate');
+    let view: GeneratedView, prompt: string | null = null, ignored: string[] = [];
+    if (job.type === 'text') {
+      const text = generateFromText(job.prompt, { verticalFovDegrees: job.fovDeg, signal: controller.signal, onProgress: progress });
+      ({ storedPrompt: prompt, ignored } = text);
+      view = text;
+      lap('generate');
+    } else {
+      const photo = await new BrowserPhotoDecoder().decode(new Uint8Array(job.bytes), { maxLongSide: job.maxLongSide });
+      lap('decode');
+      progress(0.05, 'decode');
+      if (!model) {
+        model = openBuiltinModel((f, s) => progress(0.05 + 0.1 * f, s));
+        model.catch(() => (model = null)); // a failed start is tried again on the next photo
+      }
+      const m = await model;
+      lap('model');
+      controller.signal.throwIfAborted();
+      view = await generateFromPhoto(photo, m, {
+        verticalFovDegrees: job.fovDeg,
+        lift: { maxLongSide: job.maxLongSide },
+        signal: controller.signal,
+        onProgress: (f, s) => progress(0.15 + 0.85 * f, s),
+      });
+      lap('generate');
+    }
+    // The worker keeps the new world (copied into World's own storage) to grow it later; the view's
+    // arrays then travel to the page.
+    world = World.empty(view.splats.shDegree);
+    world.append(frameOfView(view, prompt), view.splats);
     const { message: splats, transfer } = cloudToMessage(view.splats);
     const viewMessage = { fovDeg: job.fovDeg, image: view.image, depth: view.depth, confidence: view.confidence ?? null };
     const more = uniqueBuffers([view.image.data, view.depth.data, view.confidence?.data]).filter((b) => !transfer.includes(b));
-    post({ type: 'done', id: job.id, splats, view: viewMessage, timings }, [...transfer, ...more]);
+    post({ type: 'done', id: job.id, splats, view: viewMessage, timings, prompt, ignored }, [...transfer, ...more]);
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     post({ type: 'error', id: job.id, message: controller.signal.aborted ? 'cancelled' : text.split('\n')[0] });

@@ -5,12 +5,29 @@
  * one-line message, prefixed with the file's name.
  */
 import type { SplatCloud } from '../../core/splat-cloud.ts';
-import { type FromWorker, type GenerateJob, type ViewMessage, cloudFromMessage } from './generate-protocol.ts';
+import type { Pose } from '../../core/camera.ts';
+import type { PosedFrame } from '../../core/posed-frame.ts';
+import {
+  type ExpandJob, type FromWorker, type GenerateJob, type TextJob, type ViewMessage,
+  cloudFromMessage, cloudToMessage, frameFromMessage, frameToMessage,
+} from './generate-protocol.ts';
 
 export interface GeneratedWorld {
   splats: SplatCloud;
   view: ViewMessage;
   /** milliseconds spent in the worker per stage (decode, model, generate) */
+  timings: Record<string, number>;
+  /** text worlds: the prompt as stored in the world's frames, and the words not understood */
+  prompt: string | null;
+  ignored: string[];
+}
+
+/** What one expansion added (nothing when the view had no holes). */
+export interface Growth {
+  added: { splats: SplatCloud; frame: PosedFrame } | null;
+  /** fraction of the view that was unknown before */
+  unknownFraction: number;
+  completer: string;
   timings: Record<string, number>;
 }
 
@@ -24,18 +41,45 @@ export interface PhotoGenerateOptions {
 export class PhotoGenerator {
   private worker: Worker | null = null;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (w: GeneratedWorld) => void; reject: (e: Error) => void; onProgress?: PhotoGenerateOptions['onProgress'] }>();
+  private readonly pending = new Map<number, { resolve: (w: any) => void; reject: (e: Error) => void; onProgress?: PhotoGenerateOptions['onProgress'] }>();
 
-  async generate(name: string, bytes: Uint8Array, options: PhotoGenerateOptions): Promise<GeneratedWorld> {
-    const worker = this.ensureWorker();
-    const id = this.nextId++;
+  generate(name: string, bytes: Uint8Array, options: PhotoGenerateOptions): Promise<GeneratedWorld> {
     // The worker gets its own copy of the bytes (transferred), so the caller's array stays usable.
     const buffer = bytes.slice().buffer;
-    const job: GenerateJob = { type: 'generate', id, name, bytes: buffer, fovDeg: options.fovDeg, maxLongSide: options.maxLongSide };
-    const done = new Promise<GeneratedWorld>((resolve, reject) => this.pending.set(id, { resolve, reject, onProgress: options.onProgress }));
+    return this.submit(name, (id) => ({ type: 'generate', id, name, bytes: buffer, fovDeg: options.fovDeg, maxLongSide: options.maxLongSide }), [buffer], options);
+  }
+
+  /** A world from words (the built-in procedural generator), made in the worker too. */
+  generateText(prompt: string, options: Omit<PhotoGenerateOptions, 'maxLongSide'>): Promise<GeneratedWorld> {
+    return this.submit('prompt', (id) => ({ type: 'text', id, prompt, fovDeg: options.fovDeg }), [], options);
+  }
+
+  /**
+   * Grows the worker's copy of the world where a camera at `pose` sees nothing, rendering at
+   * width x height; the page appends what comes back (the worker has appended it already).
+   */
+  expand(pose: Pose, fovDeg: number, width: number, height: number, signal?: AbortSignal): Promise<Growth> {
+    const position = [...pose.position] as ExpandJob['position'];
+    const rotation = [...pose.rotation] as ExpandJob['rotation'];
+    return this.submit('expand', (id) => ({ type: 'expand', id, position, rotation, fovDeg, width, height }), [], { fovDeg, signal });
+  }
+
+  /** The page now shows a world opened from a file: the worker grows that one from now on (a copy). */
+  adopt(splats: SplatCloud, frames: readonly PosedFrame[]): void {
+    const { message } = cloudToMessage(splats);
+    // Copied, not transferred: the page keeps its cloud.
+    this.ensureWorker().postMessage({ type: 'adopt', id: this.nextId++, splats: message, frames: frames.map(frameToMessage) });
+  }
+
+  private async submit<T = GeneratedWorld>(
+    name: string, job: (id: number) => GenerateJob | TextJob | ExpandJob, transfer: Transferable[], options: Omit<PhotoGenerateOptions, 'maxLongSide'>,
+  ): Promise<T> {
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    const done = new Promise<T>((resolve, reject) => this.pending.set(id, { resolve, reject, onProgress: options.onProgress }));
     const onAbort = () => worker.postMessage({ type: 'cancel', id });
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    worker.postMessage(job, [buffer]);
+    worker.postMessage(job(id), transfer);
     try {
       return await done;
     } catch (e) {
@@ -80,11 +124,17 @@ export class PhotoGenerator {
       case 'done':
         this.pending.delete(message.id);
         try {
-          p.resolve({ splats: cloudFromMessage(message.splats), view: message.view, timings: message.timings });
+          p.resolve({ splats: cloudFromMessage(message.splats), view: message.view, timings: message.timings, prompt: message.prompt, ignored: message.ignored });
         } catch (e) {
           p.reject(e as Error);
         }
         break;
+      case 'expanded': {
+        this.pending.delete(message.id);
+        const added = message.splats && message.frame ? { splats: cloudFromMessage(message.splats), frame: frameFromMessage(message.frame) } : null;
+        p.resolve({ added, unknownFraction: message.unknownFraction, completer: message.completer, timings: message.timings } satisfies Growth);
+        break;
+      }
       case 'error':
         this.pending.delete(message.id);
         p.reject(new Error(message.message));

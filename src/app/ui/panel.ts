@@ -15,12 +15,19 @@ export interface ViewerSettings {
   orbit: boolean;
   /** vertical field of view assumed for the next photo, degrees */
   photoFovDeg: number;
+  /** words for the next world made from text */
+  prompt: string;
+  /** the world grows where the camera looks and sees nothing, each time it comes to rest */
+  grow: boolean;
 }
 
 export interface PanelActions {
   openFile(): void;
   exportPly(): void;
   exportSplat(): void;
+  saveBundle(): void;
+  fillView(): void;
+  makeFromPrompt(): void;
   screenshot(): void;
 }
 
@@ -48,8 +55,13 @@ export class Panel {
     view.add(settings, 'orbit').name('Orbit mode').onChange(() => onChange('orbit'));
 
     const file = this.gui.addFolder('World');
-    file.add(actions, 'openFile').name('Open photo / .ply / .splat…');
+    file.add(actions, 'openFile').name('Open photo / .ply / .splat / .worldsplat…');
     file.add(settings, 'photoFovDeg', 20, 120, 1).name('Photo FoV (vertical °)').onChange(() => onChange('photoFovDeg'));
+    file.add(settings, 'prompt').name('Words').onFinishChange(() => onChange('prompt'));
+    file.add(actions, 'makeFromPrompt').name('Make a world from the words');
+    file.add(actions, 'saveBundle').name('Save .worldsplat');
+    file.add(settings, 'grow').name('Grow as I look around').onChange(() => onChange('grow'));
+    file.add(actions, 'fillView').name('Fill this view');
     file.add(actions, 'exportPly').name('Export .ply');
     file.add(actions, 'exportSplat').name('Export .splat');
     file.add(actions, 'screenshot').name('Screenshot .png');
