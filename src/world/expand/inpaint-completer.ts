@@ -18,7 +18,8 @@ import type { CompletedView, Completer, PartialView } from './completer.ts';
 import { FIXED, FREE, OUTSIDE, solveMembrane } from './membrane.ts';
 import { crop, holeWindow, isWholePicture, paste } from './hole-window.ts';
 import { ringAround } from './ring.ts';
-import { robustFit } from './robust-fit.ts';
+import { seededRandom } from '../../core/random.ts';
+import { leastMedianStart, robustFit } from './robust-fit.ts';
 
 export class InpaintCompleter implements Completer {
   readonly name = 'inpaint';
@@ -122,7 +123,10 @@ function borderPlane(view: PartialView, inverse: Float32Array, depthState: Uint8
     targets[s] = inverse[i];
   }
   // A slight pull of the slopes toward 0: a ring along one line (a thin hole) does not fix the slope across it.
-  const fit = robustFit(features, targets, 3, { ridge: [1e-6 * n, 1e-6 * n, 0] });
+  // Started from the least-median plane: the ring often holds the ground and an object in front of
+  // it, and least squares would start between the two (leastMedianStart picks the plane of the majority).
+  const start = leastMedianStart(features, targets, 3, 64, seededRandom(1)) ?? undefined;
+  const fit = robustFit(features, targets, 3, { ridge: [1e-6 * n, 1e-6 * n, 0], start });
   return fit ? fit.beta : [0, 0, targets.reduce((s, t) => s + t, 0) / n];
 }
 
