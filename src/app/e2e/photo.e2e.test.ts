@@ -241,6 +241,23 @@ describe('photo to world in the viewer', () => {
     assert.equal(await page.evaluate(() => window.__worldsplat!.splatCount()), PW * PH);
   });
 
+  test('a world opened from a file grows too, filled by the completion model', { timeout: 300_000 }, async (t) => {
+    // Continues from the bundle reopened above: the worker was handed a copy of it to grow.
+    const before = await page.evaluate(() => window.__worldsplat!.splatCount());
+    const yaw = (70 * Math.PI) / 180;
+    await page.evaluate((q) => window.__worldsplat!.setPose({ position: [0, 0, 0], rotation: q, fovDeg: 60 }), [Math.cos(yaw / 2), 0, Math.sin(yaw / 2), 0] as [number, number, number, number]);
+    const added = await page.evaluate(() => window.__worldsplat!.fillView());
+    const last = (await page.evaluate(() => window.__worldsplat!.grown())).at(-1)!;
+    t.diagnostic(`grew ${added} splats with the '${last.completer}' completer (unknown before ${(100 * last.unknownFraction).toFixed(1)}%)`);
+    assert.ok(added > 0);
+    assert.equal(last.completer, 'model');
+    assert.equal(await page.evaluate(() => window.__worldsplat!.splatCount()), before + added);
+    const show = await hideOverlays(page);
+    await settle(page);
+    await canvasPixels(page, `${SHOTS}/photo-world-grown.png`);
+    await show();
+  });
+
   test('words become a world (built-in procedural text generator, in the worker)', { timeout: 600_000 }, async (t) => {
     await page.locator('.lil-gui .lil-string input').fill('a forest clearing with rocks');
     await page.locator('.lil-gui button', { hasText: 'Make a world from the words' }).click();

@@ -18,6 +18,7 @@ import { type GeneratedView, frameOfView, generateFromPhoto } from '../../world/
 import type { Completer } from '../../world/expand/completer.ts';
 import { expandView, worldPrompt } from '../../world/expand/expand-view.ts';
 import { InpaintCompleter } from '../../world/expand/inpaint-completer.ts';
+import { ModelCompleter } from '../../world/expand/model-completer.ts';
 import { ProceduralCompleter } from '../../world/text/procedural-completer.ts';
 import { World } from '../../world/world.ts';
 import { generateFromText } from '../../world/text/text-world.ts';
@@ -35,7 +36,8 @@ const SHIPPED_URLS: Record<string, string> = Object.fromEntries(
 let model: Promise<Model> | null = null;
 /** The world the page shows, as the worker grows it (splats + posed-frame memory). */
 let world: World | null = null;
-/** Worlds from words are completed by their own scene; others by the classical inpainter (no model). */
+/** Worlds from words are completed by their own scene; others by the completion model (or the inpainter). */
+const COMPLETION_MODEL_ID = 'complete';
 const procedural = new ProceduralCompleter();
 const inpaint = new InpaintCompleter();
 
@@ -45,7 +47,7 @@ const inpaint = new InpaintCompleter();
  */
 async function expand(job: ExpandJob, signal: AbortSignal, progress: (f: number, s: string) => void, timings: Record<string, number>): Promise<void> {
   if (!world) throw new Error('expand: expected a world to grow, found none');
-  const completer: Completer = worldPrompt(world) !== null ? procedural : inpaint;
+  const completer: Completer = worldPrompt(world) !== null ? procedural : await modelOrInpaint();
   const result = await expandView(world, new Pose(job.position, job.rotation), intrinsicsFromFov(job.width, job.height, job.fovDeg), completer, {
     signal, onProgress: progress,
   });
@@ -74,12 +76,28 @@ async function readShipped(file: string): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-async function openBuiltinModel(onProgress: (fraction: number, stage: string) => void): Promise<Model> {
+async function openShippedModel(id: string, onProgress: (fraction: number, stage: string) => void = () => undefined): Promise<Model> {
   const manifest = parseManifest(manifestJson, 'models/manifest.json');
   onProgress(0, 'model');
-  const resolved = await resolveModel(BUILTIN_MODEL_ID, { manifest, fetch: self.fetch.bind(self), cache: new MemoryModelCache(), readShipped });
+  const resolved = await resolveModel(id, { manifest, fetch: self.fetch.bind(self), cache: new MemoryModelCache(), readShipped });
   onProgress(0.5, 'model');
   return loadModel(resolved.entry, resolved.bytes);
+}
+
+let completionModel: Promise<Completer> | null = null;
+
+/**
+ * The completer for worlds not made from words: the shipped completion model (manifest id
+ * 'complete') when it loads, else the classical inpainter (no model), which it was trained to beat.
+ */
+function modelOrInpaint(): Promise<Completer> {
+  completionModel ??= openShippedModel(COMPLETION_MODEL_ID)
+    .then((m): Completer => new ModelCompleter(m))
+    .catch((error: unknown) => {
+      console.warn(`completion model unavailable, using the inpainter: ${error instanceof Error ? error.message : String(error)}`);
+      return inpaint;
+    });
+  return completionModel;
 }
 
 self.onmessage = async (event: MessageEvent<ToWorker>) => {
@@ -124,7 +142,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
       lap('decode');
       progress(0.05, 'decode');
       if (!model) {
-        model = openBuiltinModel((f, s) => progress(0.05 + 0.1 * f, s));
+        model = openShippedModel(BUILTIN_MODEL_ID, (f, s) => progress(0.05 + 0.1 * f, s));
         model.catch(() => (model = null)); // a failed start is tried again on the next photo
       }
       const m = await model;
