@@ -20,6 +20,8 @@ import { ExpansionQueue } from '../world/expand/expansion-queue.ts';
 import { CameraControls } from './input/camera-controls.ts';
 import type { Rgb, SplatRenderer } from './renderer/splat-renderer.ts';
 import { Panel, type ViewerSettings } from './ui/panel.ts';
+import { GrowIndicator } from './grow/grow-indicator.ts';
+import { isUnavailable, onlineChoice, onlinePicture } from './prompt/online-text-to-image.ts';
 import { StatusLine } from './ui/status-line.ts';
 import { WorldChunks } from './world/world-chunks.ts';
 import { firstFrameOf, viewOfFrame } from './world/world-memory.ts';
@@ -67,6 +69,7 @@ export class ViewerApp {
     photoFovDeg: DEFAULT_VERTICAL_FOV,
     prompt: 'a forest clearing with rocks at dusk',
     grow: false,
+    online: false,
   };
   readonly controls: CameraControls;
   readonly status: StatusLine;
@@ -81,7 +84,7 @@ export class ViewerApp {
   /** The camera moved since the world last grew (or was asked to) at its pose. */
   private growStale = false;
   readonly growth: ExpansionQueue<Growth>;
-  private readonly growIndicator: HTMLDivElement;
+  readonly growIndicator: GrowIndicator;
   /** Expansions that added splats, with their worker timings (tests and benchmarks read this). */
   readonly grown: Array<{ added: number; unknownFraction: number; completer: string; timings: Record<string, number>; appendMs: number }> = [];
   private lastRenderAt = 0;
@@ -105,11 +108,7 @@ export class ViewerApp {
     readonly renderer: SplatRenderer,
   ) {
     this.status = new StatusLine(container);
-    this.growIndicator = document.createElement('div');
-    this.growIndicator.className = 'grow-indicator';
-    this.growIndicator.textContent = 'Growing the world…';
-    this.growIndicator.hidden = true;
-    container.append(this.growIndicator);
+    this.growIndicator = new GrowIndicator(container, this.settings.grow ? 'idle' : 'off');
     // One expansion at a time in the worker; a newer camera pose replaces a waiting one and aborts a
     // running one it makes stale (src/world/expand/expansion-queue.ts).
     this.growth = new ExpansionQueue<Growth>((pose, signal) => {
@@ -237,6 +236,21 @@ export class ViewerApp {
    */
   async openPrompt(prompt: string): Promise<boolean> {
     const fovDeg = this.settings.photoFovDeg;
+    let unavailable = '';
+    if (this.settings.online) {
+      // Opt-in SD-Turbo: its picture becomes a world like a photo (grown by the completion model).
+      // When it cannot run here, say why in one line and make the world with the built-in generator.
+      try {
+        const png = await onlinePicture(prompt, 0, { onProgress: (f, stage) => this.status.progress(`SD-Turbo: ${stage}`, f) });
+        return this.openPhoto(`"${prompt}"`, png);
+      } catch (e) {
+        if (!(await isUnavailable(e))) {
+          this.status.error(`SD-Turbo: ${(e as Error).message.split('\n')[0]}`);
+          return false;
+        }
+        unavailable = `SD-Turbo ${(e as Error).message} -> built-in generator`;
+      }
+    }
     let ignored: string[] = [];
     const ok = await this.open(`Making a world from "${prompt}"`, async ({ signal, onProgress }) => {
       const t0 = performance.now();
@@ -245,7 +259,8 @@ export class ViewerApp {
       ignored = generated.ignored;
       return { cloud: generated.splats, view: { position: [0, 0, 0], yaw: 0, pitch: 0, fovDeg }, frames: [firstFrameOf(generated.view, generated.splats.count, generated.prompt)], adopted: true };
     });
-    if (ok && ignored.length > 0) this.status.info(`words not used: ${ignored.join(', ')}`);
+    const notes = [unavailable, ignored.length > 0 ? `words not used: ${ignored.join(', ')}` : ''].filter(Boolean);
+    if (ok && notes.length > 0) this.status.info(notes.join('; '));
     return ok;
   }
 
@@ -259,7 +274,7 @@ export class ViewerApp {
     if (this.world.chunkCount === 0) return 0;
     const view = this.controls.getView();
     const worldAtStart = this.world.list()[0];
-    this.growIndicator.hidden = false;
+    this.growIndicator.set('expanding');
     try {
       const outcome = await this.growth.request(poseFromView(view));
       if (outcome.status === 'failed') this.status.error(outcome.error.message);
@@ -273,7 +288,7 @@ export class ViewerApp {
       this.grown.push({ added: splats.count, unknownFraction: outcome.value.unknownFraction, completer: outcome.value.completer, timings: outcome.value.timings, appendMs });
       return splats.count;
     } finally {
-      if (!this.growth.busy) this.growIndicator.hidden = true;
+      if (!this.growth.busy) this.growIndicator.set(this.settings.grow ? 'idle' : 'off');
     }
   }
 
@@ -435,6 +450,11 @@ export class ViewerApp {
       case 'grow':
         this.growStale = s.grow;
         if (!s.grow) this.growth.cancel();
+        if (!this.growth.busy) this.growIndicator.set(s.grow ? 'idle' : 'off');
+        break;
+      case 'online':
+        if (s.online) void onlineChoice().then((c) => this.panel.showOnline(c.line, c.notice));
+        else this.panel.showOnline('off: the built-in generator makes worlds from words', null);
         break;
     }
     this.needsRender = true;

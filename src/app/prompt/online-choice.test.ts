@@ -21,7 +21,7 @@ test('a pipeline that can run says ready, where, how much it downloads, and its 
   assert.equal(c.available, true);
   assert.match(c.line, new RegExp(`^ready: ${FIXTURE.name} on webgpu, `));
   // The fixture's files are small: their sum, in KiB rounded up, summed here from the entry itself.
-  const bytes = Object.values(FIXTURE.files as Record<string, { bytes: number }>).reduce((n, f) => n + f.bytes, 0);
+  const bytes = Object.values(FIXTURE.files).reduce((n, f) => n + f.bytes, 0);
   assert.ok(bytes < 1024 ** 2);
   assert.ok(c.line.includes(`, ${Math.ceil(bytes / 1024)} KiB downloaded once on first use`), c.line);
   assert.ok(c.notice?.includes(FIXTURE.licence.id));

@@ -19,6 +19,8 @@ export interface ViewerSettings {
   prompt: string;
   /** the world grows where the camera looks and sees nothing, each time it comes to rest */
   grow: boolean;
+  /** words become a picture with SD-Turbo (online, opt-in) instead of the built-in generator */
+  online: boolean;
 }
 
 export interface PanelActions {
@@ -43,6 +45,12 @@ export class Panel {
   private readonly speedController;
   private readonly fovController;
   private readonly statControllers;
+  /**
+   * What the panel says about the online text-to-image path: availability, then the licence. Plain
+   * lines under the checkbox, not lil-gui string fields (read-only text, and the prompt stays the
+   * panel's only text input).
+   */
+  private readonly onlineNote: HTMLDivElement;
 
   constructor(settings: ViewerSettings, actions: PanelActions, onChange: (key: keyof ViewerSettings) => void) {
     this.gui = new GUI({ title: 'WorldSplat' });
@@ -58,6 +66,11 @@ export class Panel {
     file.add(actions, 'openFile').name('Open photo / .ply / .splat / .worldsplat…');
     file.add(settings, 'photoFovDeg', 20, 120, 1).name('Photo FoV (vertical °)').onChange(() => onChange('photoFovDeg'));
     file.add(settings, 'prompt').name('Words').onFinishChange(() => onChange('prompt'));
+    const online = file.add(settings, 'online').name('Online: SD-Turbo (opt-in)').onChange(() => onChange('online'));
+    this.onlineNote = document.createElement('div');
+    this.onlineNote.className = 'online-note';
+    online.domElement.after(this.onlineNote);
+    this.showOnline('off: the built-in generator makes worlds from words', null);
     file.add(actions, 'makeFromPrompt').name('Make a world from the words');
     file.add(actions, 'saveBundle').name('Save .worldsplat');
     file.add(settings, 'grow').name('Grow as I look around').onChange(() => onChange('grow'));
@@ -79,6 +92,17 @@ export class Panel {
   showStats(stats: LiveStats): void {
     Object.assign(this.stats, stats);
     this.statControllers.forEach((c) => c.updateDisplay());
+  }
+
+  /** The online path's availability line and licence notice (shown whenever the licence is known). */
+  showOnline(line: string, notice: string | null): void {
+    const lines = [line, ...(notice ? [notice] : [])].map((text, i) => {
+      const el = document.createElement('div');
+      el.className = i === 0 ? 'online-availability' : 'online-licence';
+      el.textContent = text;
+      return el;
+    });
+    this.onlineNote.replaceChildren(...lines);
   }
 
   /** The camera's field of view changed outside the panel. */
