@@ -26,6 +26,7 @@ import { StatusLine } from './ui/status-line.ts';
 import { WorldChunks } from './world/world-chunks.ts';
 import { firstFrameOf, viewOfFrame } from './world/world-memory.ts';
 import { DEFAULT_VERTICAL_FOV } from '../world/generate.ts';
+import { DEFAULT_SEED } from '../world/text/text-world.ts';
 
 /**
  * Why the page's DOM changes only at these moments: every DOM or URL change makes the browser draw and
@@ -68,6 +69,7 @@ export class ViewerApp {
     orbit: false,
     photoFovDeg: DEFAULT_VERTICAL_FOV,
     prompt: 'a forest clearing with rocks at dusk',
+    seed: DEFAULT_SEED,
     grow: false,
     online: false,
   };
@@ -241,7 +243,7 @@ export class ViewerApp {
       // Opt-in SD-Turbo: its picture becomes a world like a photo (grown by the completion model).
       // When it cannot run here, say why in one line and make the world with the built-in generator.
       try {
-        const png = await onlinePicture(prompt, 0, { onProgress: (f, stage) => this.status.progress(`SD-Turbo: ${stage}`, f) });
+        const png = await onlinePicture(prompt, this.settings.seed, { onProgress: (f, stage) => this.status.progress(`SD-Turbo: ${stage}`, f) });
         return this.openPhoto(`"${prompt}"`, png);
       } catch (e) {
         if (!(await isUnavailable(e))) {
@@ -254,7 +256,7 @@ export class ViewerApp {
     let ignored: string[] = [];
     const ok = await this.open(`Making a world from "${prompt}"`, async ({ signal, onProgress }) => {
       const t0 = performance.now();
-      const generated = await this.generator.generateText(prompt, { fovDeg, signal, onProgress });
+      const generated = await this.generator.generateText(prompt, { fovDeg, seed: this.settings.seed, signal, onProgress });
       this.lastGenerated = { ...generated, totalMs: performance.now() - t0 };
       ignored = generated.ignored;
       return { cloud: generated.splats, view: { position: [0, 0, 0], yaw: 0, pitch: 0, fovDeg }, frames: [firstFrameOf(generated.view, generated.splats.count, generated.prompt)], adopted: true };

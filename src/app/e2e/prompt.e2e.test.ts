@@ -15,6 +15,7 @@ import type { Page } from 'playwright-core';
 import { readBundle } from '../../io/bundle/bundle-reader.ts';
 import { textToImageAvailability } from '../../model/text-to-image/index.ts';
 import { parsePrompt } from '../../world/text/parse-prompt.ts';
+import { generateFromText, storedPrompt } from '../../world/text/text-world.ts';
 import { describeOnline } from '../prompt/online-choice.ts';
 import { type Harness, startHarness } from './harness.ts';
 import { openViewer } from './page-helpers.ts';
@@ -69,6 +70,27 @@ describe('the prompt box', () => {
     assert.equal(bundle.frames.length, 1);
     assert.equal(bundle.frames[0].prompt, PROMPT);
     assert.equal(bundle.splats.count, await page.evaluate(() => window.__worldsplat!.splatCount()));
+  });
+
+  test('the seed in the prompt box picks the world: the same words and seed give the world Node makes', { timeout: 300_000 }, async () => {
+    await page.locator('.lil-gui .lil-controller', { hasText: 'Seed' }).locator('input').fill('7');
+    await page.locator('.lil-gui .lil-controller', { hasText: 'Seed' }).locator('input').press('Enter');
+    const previous = (await page.evaluate(() => window.__worldsplat!.lastGeneration()))!.totalMs;
+    await page.locator('.lil-gui button', { hasText: 'Make a world from the words' }).click();
+    await page.waitForFunction((ms) => window.__worldsplat!.lastGeneration()?.totalMs !== ms || window.__worldsplat!.lastError() !== null, previous, { timeout: 300_000 });
+    assert.equal(await page.evaluate(() => window.__worldsplat!.lastError()), null);
+    const [d] = await Promise.all([
+      page.waitForEvent('download', { timeout: 180_000 }),
+      page.locator('.lil-gui button', { hasText: 'Save .worldsplat' }).click(),
+    ]);
+    const bundle = readBundle(new Uint8Array(readFileSync((await d.path())!)));
+    assert.equal(bundle.frames[0].prompt, storedPrompt(PROMPT, 7));
+    const node = generateFromText(PROMPT, { seed: 7 });
+    const other = generateFromText(PROMPT, { seed: 1 });
+    assert.equal(bundle.splats.count, node.splats.count);
+    const differs = (a: Float32Array, b: Float32Array) => a.some((v, i) => Math.abs(v - b[i]) > 1e-5);
+    assert.ok(!differs(bundle.splats.positions.subarray(0, 3 * node.splats.count), node.splats.positions.subarray(0, 3 * node.splats.count)), 'same positions as Node with seed 7');
+    assert.ok(differs(node.splats.positions.subarray(0, 3 * node.splats.count), other.splats.positions.subarray(0, 3 * other.splats.count)), 'seed 1 is another world');
   });
 
   test('an empty prompt is one line and the world stays as it was', { timeout: 300_000 }, async () => {

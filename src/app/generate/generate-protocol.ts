@@ -26,6 +26,8 @@ export interface TextJob {
   type: 'text';
   id: number;
   prompt: string;
+  /** the procedural scene's seed (same prompt and seed, same world); none: the generator's default */
+  seed?: number;
   fovDeg: number;
 }
 

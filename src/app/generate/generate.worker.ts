@@ -133,7 +133,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     }
     let view: GeneratedView, prompt: string | null = null, ignored: string[] = [];
     if (job.type === 'text') {
-      const text = generateFromText(job.prompt, { verticalFovDegrees: job.fovDeg, signal: controller.signal, onProgress: progress });
+      const text = generateFromText(job.prompt, { seed: job.seed, verticalFovDegrees: job.fovDeg, signal: controller.signal, onProgress: progress });
       ({ storedPrompt: prompt, ignored } = text);
       view = text;
       lap('generate');

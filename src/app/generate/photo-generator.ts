@@ -50,8 +50,8 @@ export class PhotoGenerator {
   }
 
   /** A world from words (the built-in procedural generator), made in the worker too. */
-  generateText(prompt: string, options: Omit<PhotoGenerateOptions, 'maxLongSide'>): Promise<GeneratedWorld> {
-    return this.submit('prompt', (id) => ({ type: 'text', id, prompt, fovDeg: options.fovDeg }), [], options);
+  generateText(prompt: string, options: Omit<PhotoGenerateOptions, 'maxLongSide'> & { seed?: number }): Promise<GeneratedWorld> {
+    return this.submit('prompt', (id) => ({ type: 'text', id, prompt, seed: options.seed, fovDeg: options.fovDeg }), [], options);
   }
 
   /**

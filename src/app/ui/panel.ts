@@ -17,6 +17,8 @@ export interface ViewerSettings {
   photoFovDeg: number;
   /** words for the next world made from text */
   prompt: string;
+  /** seed for the next world made from text: the same words and seed give the same world */
+  seed: number;
   /** the world grows where the camera looks and sees nothing, each time it comes to rest */
   grow: boolean;
   /** words become a picture with SD-Turbo (online, opt-in) instead of the built-in generator */
@@ -66,6 +68,7 @@ export class Panel {
     file.add(actions, 'openFile').name('Open photo / .ply / .splat / .worldsplat…');
     file.add(settings, 'photoFovDeg', 20, 120, 1).name('Photo FoV (vertical °)').onChange(() => onChange('photoFovDeg'));
     file.add(settings, 'prompt').name('Words').onFinishChange(() => onChange('prompt'));
+    file.add(settings, 'seed').step(1).name('Seed').onFinishChange(() => onChange('seed'));
     const online = file.add(settings, 'online').name('Online: SD-Turbo (opt-in)').onChange(() => onChange('online'));
     this.onlineNote = document.createElement('div');
     this.onlineNote.className = 'online-note';
