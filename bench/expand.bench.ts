@@ -5,7 +5,7 @@
  *   - courtyard: the ray-cast synthetic scene of src/world/expand/synthetic-scene.ts (ground, boxes, sky);
  *   - every held-out view set in bench/data/views/<scene>/ (training/scenes/export_views.py), whose
  *     turn01..turn11, turn00 are the start view turned by 30 degrees a step about the vertical.
- * Run: node --import tsx bench/expand.bench.ts [--scenes courtyard,nature-22] [--completer inpaint]
+ * Run: node --import tsx bench/expand.bench.ts [--scenes courtyard,nature-22] [--completer inpaint|model|hybrid]
  *
  * Prints per stop: unknown share before and after (coverage at 128 x 96; goal after < 1%), PSNR of
  * the completed (hole) pixels of the render after expansion against the true view, the seam
@@ -179,7 +179,8 @@ async function runCase(c: SceneCase, completer: Completer) {
 
 const available = existsSync(VIEWS) ? readdirSync(VIEWS).filter((d) => existsSync(join(VIEWS, d, 'views.json'))).sort() : [];
 const wanted = arg('scenes', ['courtyard', ...available].join(',')).split(',');
-const completer = new InpaintCompleter();
+const completerName = arg('completer', 'inpaint');
+const completer = await openBenchCompleter(completerName);
 const summaries = [];
 for (const name of wanted) {
   const c = name === 'courtyard' ? await courtyardCase() : await viewSetCase(name);
@@ -189,4 +190,19 @@ console.log('\nscene        worst after  revisit dB  hole PSNR  seam colour (tru
 for (const s of summaries) {
   console.log(`${s.scene.padEnd(12)} ${`${(100 * s.maxAfter).toFixed(2)}%`.padStart(11)}  ${f(s.revisit).padStart(10)}  ${f(s.holePsnr, 2).padStart(9)}  `
     + `${`${f(s.colourRatio, 2)} (${f(s.truthColour, 2)})`.padStart(19)}  ${`${f(s.depthRatio, 2)} (${f(s.truthDepth, 2)})`.padStart(18)}  ${f(s.ms, 0).padStart(9)}  ${f(s.anchor, 0).padStart(9)}  ${f(s.ms / s.anchor, 2).padStart(5)}`);
+}
+
+/** The classical inpainter, the shipped completion model (models/manifest.json, task 'complete'), or hybrid: the inpainter's colour with the model's depth. */
+async function openBenchCompleter(name: string): Promise<Completer> {
+  if (name === 'inpaint') return new InpaintCompleter();
+  if (name !== 'model' && name !== 'hybrid') throw new Error(`--completer: expected inpaint, model or hybrid, found "${name}"`);
+  const { loadManifest, openModel } = await import('../src/cli/models.ts');
+  const { ModelCompleter } = await import('../src/world/expand/model-completer.ts');
+  const manifest = await loadManifest();
+  const entry = manifest.models.find((m) => m.task === 'complete');
+  if (!entry) throw new Error("--completer model: expected a completion model in models/manifest.json, found none");
+  const model = new ModelCompleter(await openModel(entry.id, manifest, (line) => console.log(line)));
+  if (name === 'model') return model;
+  const { SplitCompleter } = await import('../src/world/expand/split-completer.ts');
+  return new SplitCompleter(new InpaintCompleter(), model);
 }
