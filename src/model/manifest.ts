@@ -7,6 +7,7 @@
  * silently wrong depth map. Every error is one line naming the model and the field, what was expected
  * and what was found.
  */
+import { JsonReader, describe } from './json-reader.ts';
 
 /** 'complete': a partial view (image, log-depth, hole and sky maps) in, a full view out (rgb, log-depth, sky). */
 export type ModelTask = 'depth' | 'relative-inverse-depth' | 'text-to-image' | 'complete';
@@ -191,78 +192,7 @@ export function mergeManifests(...manifests: Manifest[]): Manifest {
 // ---------------------------------------------------------------------------------------------------
 // Parsing
 
-/** Throws with `manifest: model 'id' <what>` so every message names where it came from. */
-class Reader {
-  constructor(readonly where: string) {}
 
-  /** A reader for a part of this one: `manifest: model 'x' input 'image':`. */
-  nested(part: string): Reader {
-    return new Reader(`${this.where} ${part}:`);
-  }
-
-  fail(message: string): never {
-    throw new Error(`${this.where} ${message}`);
-  }
-
-  object(value: unknown, field: string): Record<string, unknown> {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      this.fail(`expected ${field} to be an object, found ${describe(value)}`);
-    }
-    return value as Record<string, unknown>;
-  }
-
-  string(obj: Record<string, unknown>, field: string): string {
-    const value = obj[field];
-    if (typeof value !== 'string' || value.length === 0) this.fail(`expected ${field} to be a non-empty string, found ${describe(value)}`);
-    return value;
-  }
-
-  optionalString(obj: Record<string, unknown>, field: string): string | undefined {
-    return obj[field] === undefined ? undefined : this.string(obj, field);
-  }
-
-  oneOf<T extends string>(obj: Record<string, unknown>, field: string, allowed: readonly T[]): T {
-    const value = obj[field];
-    if (typeof value !== 'string' || !allowed.includes(value as T)) {
-      this.fail(`expected ${field} to be one of ${allowed.map((a) => `'${a}'`).join(', ')}, found ${describe(value)}`);
-    }
-    return value as T;
-  }
-
-  positiveInteger(obj: Record<string, unknown>, field: string): number {
-    const value = obj[field];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-      this.fail(`expected ${field} to be a positive integer, found ${describe(value)}`);
-    }
-    return value;
-  }
-
-  boolean(obj: Record<string, unknown>, field: string): boolean {
-    const value = obj[field];
-    if (typeof value !== 'boolean') this.fail(`expected ${field} to be true or false, found ${describe(value)}`);
-    return value;
-  }
-
-  numbers(obj: Record<string, unknown>, field: string, count: number): number[] {
-    const value = obj[field];
-    if (!Array.isArray(value) || value.length !== count || !value.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-      this.fail(`expected ${field} to be ${count} finite numbers, found ${describe(value)}`);
-    }
-    return value as number[];
-  }
-
-  /** Fails on keys outside `known`: a misspelt optional field would otherwise be ignored. */
-  onlyKeys(obj: Record<string, unknown>, known: readonly string[], what: string): void {
-    const extra = Object.keys(obj).filter((k) => !known.includes(k));
-    if (extra.length > 0) this.fail(`${what} has unknown field${extra.length > 1 ? 's' : ''} ${extra.map((k) => `'${k}'`).join(', ')} (known: ${known.join(', ')})`);
-  }
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
 
 const ENTRY_KEYS = ['id', 'name', 'file', 'url', 'bytes', 'sha256', 'licence', 'task', 'inputs', 'outputs', 'source'] as const;
 const LICENCE_KEYS = ['id', 'nonCommercial', 'url'] as const;
@@ -277,7 +207,7 @@ const COMMIT_SEGMENT = /\/[0-9a-f]{40}\//;
 
 /** Parses manifest JSON (already decoded from text) and checks every field. */
 export function parseManifest(json: unknown, label = 'manifest'): Manifest {
-  const top: Reader = new Reader(`${label}:`);
+  const top: JsonReader = new JsonReader(`${label}:`);
   const root = top.object(json, 'the manifest');
   top.onlyKeys(root, ['version', 'models', '$comment'], 'the manifest');
   if (root.version !== 1) top.fail(`expected version 1, found ${describe(root.version)}`);
@@ -287,10 +217,10 @@ export function parseManifest(json: unknown, label = 'manifest'): Manifest {
 }
 
 function parseEntry(raw: unknown, index: number, label: string): ModelEntry {
-  const preliminary = new Reader(`${label}: model #${index + 1}`);
+  const preliminary = new JsonReader(`${label}: model #${index + 1}`);
   const obj = preliminary.object(raw, 'the entry');
   const id = preliminary.string(obj, 'id');
-  const r: Reader = new Reader(`${label}: model '${id}'`);
+  const r: JsonReader = new JsonReader(`${label}: model '${id}'`);
   if (!ID_PATTERN.test(id)) r.fail(`expected an id of lower-case letters, digits, '.', '_' or '-', found ${describe(id)}`);
   r.onlyKeys(obj, ENTRY_KEYS, 'the entry');
 
@@ -328,16 +258,16 @@ function parseEntry(raw: unknown, index: number, label: string): ModelEntry {
   return { ...common, url };
 }
 
-function parseLicence(r: Reader, raw: unknown): Licence {
+function parseLicence(r: JsonReader, raw: unknown): Licence {
   const obj = r.object(raw, 'licence');
   r.onlyKeys(obj, LICENCE_KEYS, 'licence');
   return { id: r.string(obj, 'id'), nonCommercial: r.boolean(obj, 'nonCommercial'), url: r.optionalString(obj, 'url') };
 }
 
-function parseInput(outer: Reader, raw: unknown): InputSpec {
+function parseInput(outer: JsonReader, raw: unknown): InputSpec {
   const obj = outer.object(raw, 'each input');
   const name = outer.string(obj, 'name');
-  const r: Reader = outer.nested(`input '${name}'`);
+  const r: JsonReader = outer.nested(`input '${name}'`);
   const kind = r.oneOf(obj, 'kind', ['image', 'vertical-fov-degrees', 'map'] as const);
   if (kind === 'map') {
     r.onlyKeys(obj, MAP_INPUT_KEYS, 'the input');
@@ -362,7 +292,7 @@ function parseInput(outer: Reader, raw: unknown): InputSpec {
   return { name, kind, layout, channels, valueRange: [lo, hi], mean, std, resize: parseResize(r, obj.resize) };
 }
 
-function parseResize(r: Reader, raw: unknown): ResizePolicy {
+function parseResize(r: JsonReader, raw: unknown): ResizePolicy {
   const obj = r.object(raw, 'resize');
   const mode = r.oneOf(obj, 'mode', ['pad', 'crop', 'stretch'] as const);
   if (obj.width !== undefined || obj.height !== undefined) {
@@ -376,10 +306,10 @@ function parseResize(r: Reader, raw: unknown): ResizePolicy {
   return { mode, longSide, multipleOf };
 }
 
-function parseOutput(outer: Reader, raw: unknown): OutputSpec {
+function parseOutput(outer: JsonReader, raw: unknown): OutputSpec {
   const obj = outer.object(raw, 'each output');
   const name = outer.string(obj, 'name');
-  const r: Reader = outer.nested(`output '${name}'`);
+  const r: JsonReader = outer.nested(`output '${name}'`);
   r.onlyKeys(obj, OUTPUT_KEYS, 'the output');
   const meaning = r.oneOf(obj, 'meaning', OUTPUT_MEANINGS);
   const layout = r.oneOf(obj, 'layout', ['NCHW', 'NHW'] as const);
@@ -394,7 +324,7 @@ function parseOutput(outer: Reader, raw: unknown): OutputSpec {
 }
 
 /** A depth model must say where its depth is: exactly one depth-like output of the kind its task implies. */
-function checkTaskOutputs(r: Reader, entry: EntryCommon): void {
+function checkTaskOutputs(r: JsonReader, entry: EntryCommon): void {
   const meanings = entry.outputs.map((o) => o.meaning);
   const count = (m: OutputMeaning[]) => meanings.filter((x) => m.includes(x)).length;
   if (entry.task === 'depth') {

@@ -10,6 +10,7 @@
  * A file whose SHA-256 (or exact byte size) could not be found stays in the entry with `sha256: null`
  * and an `unpinned` note saying why: the loader refuses to download it rather than use unverified bytes.
  */
+import { JsonReader, describe } from '../json-reader.ts';
 import type { Licence } from '../manifest.ts';
 
 export type TensorType = 'float32' | 'float16' | 'int32' | 'int64';
@@ -110,52 +111,14 @@ export const isPinned = (file: PinnedFile): file is PinnedFile & { bytes: number
 // ---------------------------------------------------------------------------------------------------
 // Parsing
 
-class Reader {
-  constructor(readonly where: string) {}
-  nested(part: string): Reader {
-    return new Reader(`${this.where} ${part}:`);
-  }
-  fail(message: string): never {
-    throw new Error(`${this.where} ${message}`);
-  }
-  object(value: unknown, field: string): Record<string, unknown> {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.fail(`expected ${field} to be an object, found ${describe(value)}`);
-    return value as Record<string, unknown>;
-  }
-  onlyKeys(obj: Record<string, unknown>, known: readonly string[], what: string): void {
-    const extra = Object.keys(obj).filter((k) => !known.includes(k));
-    if (extra.length > 0) this.fail(`${what} has unknown field${extra.length > 1 ? 's' : ''} ${extra.map((k) => `'${k}'`).join(', ')} (known: ${known.join(', ')})`);
-    const missing = known.filter((k) => !(k in obj) && !OPTIONAL.has(k));
-    if (missing.length > 0) this.fail(`${what} is missing ${missing.map((k) => `'${k}'`).join(', ')}`);
-  }
-  string(obj: Record<string, unknown>, field: string): string {
-    const value = obj[field];
-    if (typeof value !== 'string' || value.length === 0) this.fail(`expected ${field} to be a non-empty string, found ${describe(value)}`);
-    return value;
-  }
-  number(obj: Record<string, unknown>, field: string, check: (v: number) => boolean, what: string): number {
-    const value = obj[field];
-    if (typeof value !== 'number' || !Number.isFinite(value) || !check(value)) this.fail(`expected ${field} to be ${what}, found ${describe(value)}`);
-    return value;
-  }
-  integer(obj: Record<string, unknown>, field: string, min = 1): number {
-    return this.number(obj, field, (v) => Number.isInteger(v) && v >= min, min === 0 ? 'an integer >= 0' : 'a positive integer');
-  }
-  oneOf<T extends string>(obj: Record<string, unknown>, field: string, allowed: readonly T[]): T {
-    const value = obj[field];
-    if (typeof value !== 'string' || !allowed.includes(value as T)) this.fail(`expected ${field} to be one of ${allowed.map((a) => `'${a}'`).join(', ')}, found ${describe(value)}`);
-    return value as T;
-  }
-}
 
 /** Fields that may be left out wherever they appear. */
 const OPTIONAL = new Set(['source', 'unpinned', 'freeDimensions', 'webgpuFeatures']);
 
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
+/** Every key known, and every known key present unless it is one of OPTIONAL. */
+const exactKeys = (r: JsonReader, obj: Record<string, unknown>, known: readonly string[], what: string): void =>
+  r.onlyKeys(obj, known, what, known.filter((k) => !OPTIONAL.has(k)));
+
 
 const ENTRY_KEYS = ['id', 'name', 'task', 'licence', 'source', 'files', 'tokenizer', 'textEmbeddingWidth', 'scheduler', 'latent', 'image', 'webgpuFeatures'] as const;
 const FILE_KEYS = ['url', 'bytes', 'sha256', 'unpinned'] as const;
@@ -186,16 +149,16 @@ export function parseTextToImagePipelines(json: unknown, label = 'pipelines'): T
 }
 
 function parsePipeline(raw: unknown, index: number, label: string): TextToImagePipeline {
-  const pre = new Reader(`${label}: pipeline #${index + 1}`);
+  const pre = new JsonReader(`${label}: pipeline #${index + 1}`);
   const obj = pre.object(raw, 'the entry');
   const id = pre.string(obj, 'id');
-  const r = new Reader(`${label}: pipeline '${id}'`);
+  const r = new JsonReader(`${label}: pipeline '${id}'`);
   if (!ID_PATTERN.test(id)) r.fail(`expected an id of lower-case letters, digits, '.', '_' or '-', found ${describe(id)}`);
-  r.onlyKeys(obj, ENTRY_KEYS, 'the entry');
+  exactKeys(r, obj, ENTRY_KEYS, 'the entry');
   r.oneOf(obj, 'task', ['text-to-image'] as const);
 
   const licenceObj = r.object(obj.licence, 'licence');
-  const lr: Reader = r.nested('licence');
+  const lr: JsonReader = r.nested('licence');
   const licenceKeys = Object.keys(licenceObj).filter((k) => !['id', 'nonCommercial', 'url'].includes(k));
   if (licenceKeys.length > 0) lr.fail(`has unknown field ${licenceKeys.map((k) => `'${k}'`).join(', ')} (known: id, nonCommercial, url)`);
   const nonCommercial = licenceObj.nonCommercial;
@@ -204,18 +167,18 @@ function parsePipeline(raw: unknown, index: number, label: string): TextToImageP
   if (licenceObj.url !== undefined) licence.url = lr.string(licenceObj, 'url');
 
   const filesObj = r.object(obj.files, 'files');
-  r.nested('files').onlyKeys(filesObj, FILE_ROLES, 'files');
+  exactKeys(r.nested('files'), filesObj, FILE_ROLES, 'files');
   const files = {} as Record<PipelineFileRole, PinnedFile>;
   for (const role of FILE_ROLES) files[role] = parseFile(r.nested(`file '${role}'`), filesObj[role], role);
 
   const tok = r.object(obj.tokenizer, 'tokenizer');
   const tr = r.nested('tokenizer');
-  tr.onlyKeys(tok, ['length', 'bos', 'eos', 'pad'], 'tokenizer');
+  exactKeys(tr, tok, ['length', 'bos', 'eos', 'pad'], 'tokenizer');
   const tokenizer: TokenizerSpec = { length: tr.integer(tok, 'length', 3), bos: tr.integer(tok, 'bos', 0), eos: tr.integer(tok, 'eos', 0), pad: tr.integer(tok, 'pad', 0) };
 
   const sch = r.object(obj.scheduler, 'scheduler');
   const sr = r.nested('scheduler');
-  sr.onlyKeys(sch, ['betaSchedule', 'betaStart', 'betaEnd', 'trainSteps', 'timestepSpacing', 'prediction', 'timestep'], 'scheduler');
+  exactKeys(sr, sch, ['betaSchedule', 'betaStart', 'betaEnd', 'trainSteps', 'timestepSpacing', 'prediction', 'timestep'], 'scheduler');
   const trainSteps = sr.integer(sch, 'trainSteps', 2);
   const betaStart = sr.number(sch, 'betaStart', (v) => v > 0 && v < 1, 'a number between 0 and 1');
   const scheduler: SchedulerSpec = {
@@ -230,7 +193,7 @@ function parsePipeline(raw: unknown, index: number, label: string): TextToImageP
 
   const lat = r.object(obj.latent, 'latent');
   const latr = r.nested('latent');
-  latr.onlyKeys(lat, ['channels', 'height', 'width', 'scalingFactor'], 'latent');
+  exactKeys(latr, lat, ['channels', 'height', 'width', 'scalingFactor'], 'latent');
   const latent = {
     channels: latr.integer(lat, 'channels'),
     height: latr.integer(lat, 'height'),
@@ -239,7 +202,7 @@ function parsePipeline(raw: unknown, index: number, label: string): TextToImageP
   };
   const img = r.object(obj.image, 'image');
   const ir = r.nested('image');
-  ir.onlyKeys(img, ['width', 'height'], 'image');
+  exactKeys(ir, img, ['width', 'height'], 'image');
   const image = { width: ir.integer(img, 'width'), height: ir.integer(img, 'height') };
   if (image.width % latent.width !== 0 || image.height % latent.height !== 0 || image.width / latent.width !== image.height / latent.height) {
     r.fail(`expected the image size to be the latent size times one integer factor, found ${image.width}x${image.height} for a ${latent.width}x${latent.height} latent`);
@@ -269,10 +232,10 @@ function parsePipeline(raw: unknown, index: number, label: string): TextToImageP
   return pipeline;
 }
 
-function parseFile(r: Reader, raw: unknown, role: PipelineFileRole): PinnedFile {
+function parseFile(r: JsonReader, raw: unknown, role: PipelineFileRole): PinnedFile {
   const obj = r.object(raw, 'the file');
   const isModel = role === 'textEncoder' || role === 'unet' || role === 'vaeDecoder';
-  r.onlyKeys(obj, isModel ? MODEL_FILE_KEYS : FILE_KEYS, 'the file');
+  exactKeys(r, obj, isModel ? MODEL_FILE_KEYS : FILE_KEYS, 'the file');
   const url = r.string(obj, 'url');
   if (!url.startsWith('https://')) r.fail(`expected an https:// url, found ${describe(url)}`);
   if (!COMMIT_SEGMENT.test(url)) r.fail(`expected a url pinned to a commit (a 40-hex path segment, e.g. /resolve/<commit>/), found ${describe(url)}`);
@@ -305,14 +268,14 @@ function parseFile(r: Reader, raw: unknown, role: PipelineFileRole): PinnedFile 
   return model;
 }
 
-function parseIo(r: Reader, raw: unknown, roles: Record<string, readonly TensorType[]>): Record<string, TensorSpec> {
+function parseIo(r: JsonReader, raw: unknown, roles: Record<string, readonly TensorType[]>): Record<string, TensorSpec> {
   const obj = r.object(raw, 'the tensors');
-  r.onlyKeys(obj, Object.keys(roles), 'the tensors');
+  exactKeys(r, obj, Object.keys(roles), 'the tensors');
   const out: Record<string, TensorSpec> = {};
   for (const [role, types] of Object.entries(roles)) {
     const t = r.object(obj[role], role);
     const tr = r.nested(role);
-    tr.onlyKeys(t, ['name', 'dtype'], role);
+    exactKeys(tr, t, ['name', 'dtype'], role);
     out[role] = { name: tr.string(t, 'name'), dtype: tr.oneOf(t, 'dtype', types) };
   }
   return out;
