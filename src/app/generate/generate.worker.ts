@@ -19,6 +19,7 @@ import type { Completer } from '../../world/expand/completer.ts';
 import { expandView, worldPrompt } from '../../world/expand/expand-view.ts';
 import { InpaintCompleter } from '../../world/expand/inpaint-completer.ts';
 import { ModelCompleter } from '../../world/expand/model-completer.ts';
+import { SplitCompleter } from '../../world/expand/split-completer.ts';
 import { ProceduralCompleter } from '../../world/text/procedural-completer.ts';
 import { World } from '../../world/world.ts';
 import { generateFromText } from '../../world/text/text-world.ts';
@@ -87,12 +88,12 @@ async function openShippedModel(id: string, onProgress: (fraction: number, stage
 let completionModel: Promise<Completer> | null = null;
 
 /**
- * The completer for worlds not made from words: the shipped completion model (manifest id
- * 'complete') when it loads, else the classical inpainter (no model), which it was trained to beat.
+ * The completer for worlds not made from words: the inpainter's colour with the shipped completion
+ * model's depth (manifest id 'complete'; SplitCompleter says why), else the inpainter alone.
  */
 function modelOrInpaint(): Promise<Completer> {
   completionModel ??= openShippedModel(COMPLETION_MODEL_ID)
-    .then((m): Completer => new ModelCompleter(m))
+    .then((m): Completer => new SplitCompleter(inpaint, new ModelCompleter(m)))
     .catch((error: unknown) => {
       console.warn(`completion model unavailable, using the inpainter: ${error instanceof Error ? error.message : String(error)}`);
       return inpaint;
