@@ -13,20 +13,21 @@ export const exploreCommand: Command = {
   summary: 'walk a camera path through a world, generating what each stop does not see yet',
   usage: [
     'usage: worldsplat explore <world.worldsplat|world.ply|world.splat> --path turn|orbit|walk|poses.json',
-    '                          [--steps 12] [--completer inpaint|model|procedural] [--size 512x384] [--fov 60]',
+    '                          [--steps 12] [--completer auto|hybrid|inpaint|model|procedural] [--size 512x384] [--fov 60]',
     '                          -o bigger.worldsplat|bigger.ply|bigger.splat',
     '  The path starts at the world\'s first remembered view (a .ply or .splat: the origin looking down -Z',
     '  with --fov). turn: on the spot, all the way round; orbit: round a point ahead; walk: forward,',
     '  looking left and right; poses.json: [{"eye":[x,y,z],"target":[x,y,z]}, ...]. Prints for each stop',
     '  the share of the view unknown before and after it was expanded.',
-    '  --completer: inpaint (classical, default), model (the trained completion model), procedural',
-    '  (a world made from a prompt: the prompt\'s scene itself).',
+    '  --completer: auto (default: procedural for a world made from a prompt, else hybrid), hybrid (the',
+    '  inpainter\'s colour with the completion model\'s depth), inpaint (classical), model (the trained',
+    '  completion model alone), procedural (a world made from a prompt: the prompt\'s scene itself).',
   ].join('\n'),
   options: {
     output: { type: 'string', short: 'o' },
     path: { type: 'string' },
     steps: { type: 'string', default: '12' },
-    completer: { type: 'string', default: 'inpaint' },
+    completer: { type: 'string', default: 'auto' },
     size: { type: 'string', default: '512x384' },
     fov: { type: 'string', default: '60' },
   },
@@ -42,8 +43,8 @@ export const exploreCommand: Command = {
     const fov = Number(values.fov);
     if (!(fov > 0 && fov < 180)) throw new Error(`--fov: expected degrees between 0 and 180, found "${values.fov}"`);
     const completerName = values.completer as string;
-    if (!['inpaint', 'model', 'procedural'].includes(completerName)) {
-      throw new Error(`--completer: expected inpaint, model or procedural, found "${completerName}"`);
+    if (!['auto', 'hybrid', 'inpaint', 'model', 'procedural'].includes(completerName)) {
+      throw new Error(`--completer: expected auto, hybrid, inpaint, model or procedural, found "${completerName}"`);
     }
     const pathArg = values.path as string;
     const [{ cameraPath, parsePoses, PATH_KINDS }, { expandView, worldPrompt }, { coverage }] = await Promise.all([
@@ -67,7 +68,8 @@ export const exploreCommand: Command = {
     const input = positionals[0];
     const world = await loadWorld(input);
     const { start, intrinsics } = startView(world, width, height, fov);
-    const completer = await openCompleter(completerName, worldPrompt(world));
+    const prompt = worldPrompt(world);
+    const completer = await openCompleter(completerName === 'auto' ? (prompt === null ? 'hybrid' : 'procedural') : completerName, prompt);
     try {
       const poses = poseList ?? cameraPath(pathArg as (typeof PATH_KINDS)[number], start, steps, pathDistance(world));
       const startCount = world.splats.count;
@@ -133,8 +135,13 @@ async function openCompleter(name: string, prompt: string | null): Promise<{ com
   const { loadManifest, openModel } = await import('../models.ts');
   const manifest = await loadManifest();
   const entry = manifest.models.find((m) => m.task === 'complete');
-  if (!entry) throw new Error("--completer model: expected a completion model (task 'complete') in models/manifest.json, found none (train and export it with training/complete)");
+  if (!entry) throw new Error(`--completer ${name}: expected a completion model (task 'complete') in models/manifest.json, found none (train and export it with training/complete)`);
   const { ModelCompleter } = await import('../../world/expand/model-completer.ts');
   const model = await openModel(entry.id, manifest, (line) => process.stderr.write(`${line}\n`));
-  return { completer: new ModelCompleter(model), release: () => model.release() };
+  if (name === 'model') return { completer: new ModelCompleter(model), release: () => model.release() };
+  // hybrid: SplitCompleter explains why colour and depth come from different completers.
+  const [{ InpaintCompleter }, { SplitCompleter }] = await Promise.all([
+    import('../../world/expand/inpaint-completer.ts'), import('../../world/expand/split-completer.ts'),
+  ]);
+  return { completer: new SplitCompleter(new InpaintCompleter(), new ModelCompleter(model)), release: () => model.release() };
 }
