@@ -241,7 +241,7 @@ describe('photo to world in the viewer', () => {
     assert.equal(await page.evaluate(() => window.__worldsplat!.splatCount()), PW * PH);
   });
 
-  test('a world opened from a file grows too, filled by the completion model', { timeout: 300_000 }, async (t) => {
+  test('a world opened from a file grows too, its depth filled by the completion model', { timeout: 300_000 }, async (t) => {
     // Continues from the bundle reopened above: the worker was handed a copy of it to grow.
     const before = await page.evaluate(() => window.__worldsplat!.splatCount());
     const yaw = (70 * Math.PI) / 180;
@@ -250,7 +250,7 @@ describe('photo to world in the viewer', () => {
     const last = (await page.evaluate(() => window.__worldsplat!.grown())).at(-1)!;
     t.diagnostic(`grew ${added} splats with the '${last.completer}' completer (unknown before ${(100 * last.unknownFraction).toFixed(1)}%)`);
     assert.ok(added > 0);
-    assert.equal(last.completer, 'model');
+    assert.equal(last.completer, 'inpaint+model'); // the inpainter's colour, the model's depth (SplitCompleter)
     assert.equal(await page.evaluate(() => window.__worldsplat!.splatCount()), before + added);
     const show = await hideOverlays(page);
     await settle(page);
