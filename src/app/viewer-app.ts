@@ -290,7 +290,10 @@ export class ViewerApp {
       this.grown.push({ added: splats.count, unknownFraction: outcome.value.unknownFraction, completer: outcome.value.completer, timings: outcome.value.timings, appendMs });
       return splats.count;
     } finally {
-      if (!this.growth.busy) this.growIndicator.set(this.settings.grow ? 'idle' : 'off');
+      // The queue clears its running job only after this request's outcome is delivered: look once it has.
+      setTimeout(() => {
+        if (!this.growth.busy) this.growIndicator.set(this.settings.grow ? 'idle' : 'off');
+      }, 0);
     }
   }
 
