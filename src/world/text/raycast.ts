@@ -43,13 +43,7 @@ export function traceRay(scene: Scene, ox: number, oy: number, oz: number, dx: n
   }
   for (let i = 0; i < (scene.bvh ? 0 : prims.length); i++) {
     const p = prims[i];
-    // Bounding sphere: distance of its centre from the ray, and whether it lies within (tMin, best).
-    const cx = p.bx - ox, cy = p.by - oy, cz = p.bz - oz;
-    const tc = cx * dx + cy * dy + cz * dz;
-    const r = p.br;
-    if (tc + r < tMin || tc - r > best) continue;
-    const d2 = cx * cx + cy * cy + cz * cz - tc * tc;
-    if (d2 > r * r) continue;
+    if (missesBound(p, ox, oy, oz, dx, dy, dz, tMin, best)) continue;
     const t = p.intersect(ox, oy, oz, dx, dy, dz, tMin, best);
     if (t < best) { best = t; kind = 1; which = i; }
   }
@@ -66,19 +60,25 @@ export function traceRay(scene: Scene, ox: number, oy: number, oz: number, dx: n
   hit.prim = which;
 }
 
+/**
+ * Whether o + t d, t in (tMin, tMax), surely misses p's bounding sphere: the cheap test before the exact
+ * one (distance of the sphere's centre from the ray, and whether the sphere lies within the interval).
+ */
+function missesBound(p: Scene['prims'][number], ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tMin: number, tMax: number): boolean {
+  const cx = p.bx - ox, cy = p.by - oy, cz = p.bz - oz;
+  const tc = cx * dx + cy * dy + cz * dz;
+  const r = p.br;
+  if (tc + r < tMin || tc - r > tMax) return true;
+  return cx * cx + cy * cy + cz * cz - tc * tc > r * r;
+}
+
 /** Whether anything that casts shadows lies along o + t d for t in (tMin, tMax). */
 function occluded(scene: Scene, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tMin: number, tMax: number): boolean {
   if (scene.bvh) return scene.bvh.trace(ox, oy, oz, dx, dy, dz, tMin, tMax, hitT, true) >= 0;
   const prims = scene.prims;
   for (let i = 0; i < prims.length; i++) {
     const p = prims[i];
-    if (!p.castsShadow) continue;
-    const cx = p.bx - ox, cy = p.by - oy, cz = p.bz - oz;
-    const tc = cx * dx + cy * dy + cz * dz;
-    const r = p.br;
-    if (tc + r < tMin || tc - r > tMax) continue;
-    const d2 = cx * cx + cy * cy + cz * cz - tc * tc;
-    if (d2 > r * r) continue;
+    if (!p.castsShadow || missesBound(p, ox, oy, oz, dx, dy, dz, tMin, tMax)) continue;
     if (p.intersect(ox, oy, oz, dx, dy, dz, tMin, tMax) < tMax) return true;
   }
   return false;
