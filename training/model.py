@@ -35,12 +35,13 @@ def conv_bn(cin, cout, stride=1):
 
 
 class Block(nn.Module):
-    """Two 3x3 convolutions with a residual connection."""
+    """Two 3x3 convolutions with a residual connection; the second may be dilated (the completion
+    model widens its view of the hole's surroundings that way)."""
 
-    def __init__(self, cin, cout, stride=1):
+    def __init__(self, cin, cout, stride=1, dilation=1):
         super().__init__()
         self.a = conv_bn(cin, cout, stride)
-        self.b = nn.Sequential(nn.Conv2d(cout, cout, 3, 1, 1, bias=False), nn.BatchNorm2d(cout))
+        self.b = nn.Sequential(nn.Conv2d(cout, cout, 3, 1, dilation, dilation=dilation, bias=False), nn.BatchNorm2d(cout))
         self.skip = None if (cin == cout and stride == 1) else nn.Sequential(
             nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
 

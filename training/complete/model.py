@@ -26,38 +26,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from model import Block, conv_bn, ray_channels  # training/model.py: the same blocks and ray channels as the depth model
+
 WIDTHS = (24, 48, 96, 128, 160)  # strides 2, 4, 8, 16 and the stride-16 bottleneck
 IN_CH = 3 + 1 + 1 + 1 + 2 + 5    # rgb, relative log-depth, hole, sky, two ray channels, push-pull rgb/log-depth/sky
-
-
-def conv_bn(cin, cout, stride=1, dilation=1):
-    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, dilation, dilation=dilation, bias=False),
-                         nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
-
-
-class Block(nn.Module):
-    def __init__(self, cin, cout, stride=1, dilation=1):
-        super().__init__()
-        self.a = conv_bn(cin, cout, stride)
-        self.b = nn.Sequential(nn.Conv2d(cout, cout, 3, 1, dilation, dilation=dilation, bias=False), nn.BatchNorm2d(cout))
-        self.skip = None if (cin == cout and stride == 1) else nn.Sequential(
-            nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
-
-    def forward(self, x):
-        s = x if self.skip is None else self.skip(x)
-        return F.relu(self.b(self.a(x)) + s)
-
-
-def ray_channels(like, fov_deg):
-    """x/z and y/z of each pixel's ray (see training/model.py): where the pixel looks, for the
-    perspective of floors and walls continuing into a hole."""
-    ones = torch.ones_like(like[:, :1])
-    u = torch.cumsum(ones, dim=3) - 0.5
-    v = torch.cumsum(ones, dim=2) - 0.5
-    w = ones.sum(dim=3, keepdim=True)
-    h = ones.sum(dim=2, keepdim=True)
-    f = h / 2 / torch.tan(fov_deg.view(-1, 1, 1, 1) * (math.pi / 360.0))
-    return torch.cat([(u - w / 2) / f, -(v - h / 2) / f], dim=1)
 
 
 def push_pull(v, w, levels=8):
