@@ -290,10 +290,7 @@ export class ViewerApp {
       this.grown.push({ added: splats.count, unknownFraction: outcome.value.unknownFraction, completer: outcome.value.completer, timings: outcome.value.timings, appendMs });
       return splats.count;
     } finally {
-      // The queue clears its running job only after this request's outcome is delivered: look once it has.
-      setTimeout(() => {
-        if (!this.growth.busy) this.growIndicator.set(this.settings.grow ? 'idle' : 'off');
-      }, 0);
+      if (!this.growth.busy) this.growIndicator.set(this.settings.grow ? 'idle' : 'off');
     }
   }
 

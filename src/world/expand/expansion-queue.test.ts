@@ -66,3 +66,17 @@ test('queue: cancel drops the waiting request and aborts the running one; failur
   assert.equal(outcome.status, 'failed');
   assert.equal(outcome.status === 'failed' && outcome.error.message, 'completer: expected a model file, found none');
 });
+
+test('queue: when an outcome arrives, busy already says whether the next request runs', async () => {
+  const { calls, run } = controllable();
+  const queue = new ExpansionQueue(run);
+  const seen: boolean[] = [];
+  const first = queue.request(yawPose([0, 1.6, 0], 0)).then(() => seen.push(queue.busy));
+  const second = queue.request(yawPose([0, 1.6, 0], -5)).then(() => seen.push(queue.busy));
+  await tick();
+  calls[0].finish('a');
+  await first;
+  calls[1].finish('b');
+  await second;
+  assert.deepEqual(seen, [true, false], 'busy while the waiting request took over; idle after the last');
+});

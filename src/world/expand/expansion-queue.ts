@@ -67,15 +67,19 @@ export class ExpansionQueue<T> {
     } catch (error) {
       work = Promise.reject(error);
     }
-    work.then(
-      (value) => entry.settle(signal.aborted ? { status: 'cancelled' } : { status: 'done', value }),
-      (error) => entry.settle(signal.aborted ? { status: 'cancelled' } : { status: 'failed', error: error instanceof Error ? error : new Error(String(error)) }),
-    ).finally(() => {
+    // Hand over to the waiting request before settling, so a caller looking at `busy` when its outcome
+    // arrives sees the queue as it now is.
+    const finish = (outcome: Outcome<T>) => {
       this.running = null;
       const next = this.waiting;
       this.waiting = null;
       if (next) this.start(next);
-    });
+      entry.settle(outcome);
+    };
+    work.then(
+      (value) => finish(signal.aborted ? { status: 'cancelled' } : { status: 'done', value }),
+      (error) => finish(signal.aborted ? { status: 'cancelled' } : { status: 'failed', error: error instanceof Error ? error : new Error(String(error)) }),
+    );
   }
 }
 
