@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { seededRandom } from '../../core/random.ts';
 import { ringAround } from './ring.ts';
-import { robustFit } from './robust-fit.ts';
+import { medianAbs, robustFit } from './robust-fit.ts';
 
 test('robust fit: a line under small noise and 30% wild outliers comes back', () => {
   const random = seededRandom(7);
@@ -41,4 +41,18 @@ test('ring: known pixels within the radius (Chebyshev) of a hole pixel, as count
       assert.equal(ring[y * w + x], mask[y * w + x] ? 0 : near, `(${x}, ${y})`);
     }
   }
+});
+
+test('medianAbs: the same value as sorting |values|, for odd and even counts, ties, runs and NaN', () => {
+  const random = seededRandom(11);
+  const sorted = (v: Float64Array) => { const a = Float64Array.from(v, Math.abs).sort(); const m = a.length >> 1; return a.length % 2 ? a[m] : 0.5 * (a[m - 1] + a[m]); };
+  const cases: Float64Array[] = [new Float64Array([3]), new Float64Array([-2, 1]), new Float64Array(5000).fill(-0.25)];
+  for (const n of [2, 3, 4, 7, 64, 1001, 4096, 9000]) {
+    cases.push(Float64Array.from({ length: n }, () => (random() - 0.5) * 10));
+    cases.push(Float64Array.from({ length: n }, () => Math.round((random() - 0.5) * 6))); // many ties
+    cases.push(Float64Array.from({ length: n }, (_, i) => n - i)); // a sorted run, descending
+  }
+  cases.push(new Float64Array([1, NaN, 2, 5]));
+  for (const c of cases) assert.ok(Object.is(medianAbs(c), sorted(c)) || (Number.isNaN(medianAbs(c)) && Number.isNaN(sorted(c))), `n ${c.length}: ${medianAbs(c)} vs ${sorted(c)}`);
+  assert.ok(Number.isNaN(medianAbs(new Float64Array(0))));
 });
