@@ -4,7 +4,8 @@ import { Pose, intrinsicsFromFov } from '../../core/camera.ts';
 import { quatFromAxisAngle } from '../../core/quat.ts';
 import { SplatCloud } from '../../core/splat-cloud.ts';
 import { World } from '../world.ts';
-import { HOLE_EMPTY, HOLE_POORLY_SEEN, coverage, shouldExpand } from './coverage.ts';
+import { HOLE_EMPTY, HOLE_POORLY_SEEN, coverage, coverageFromRender, shouldExpand } from './coverage.ts';
+import { renderSplats } from '../../render/rasterizer.ts';
 import { type Rectangle, rectangleSplats, viewOf } from './coverage-test-worlds.ts';
 
 const K = intrinsicsFromFov(640, 480, 60);
@@ -78,4 +79,29 @@ test('splats without any remembered frame are judged by alpha alone', () => {
   const world = World.restore(rectangleSplats(rect, 0.1), []);
   assert.ok(coverage(world, Pose.identity(), K).unknownFraction < 0.01);
   assert.ok(coverage(World.restore(SplatCloud.create(0), []), Pose.identity(), K).unknownFraction === 1);
+});
+
+test('coverage from the view\'s own render (expansion\'s shortcut) agrees with coverage\'s own low-resolution render', () => {
+  const floor: Rectangle = { origin: [-6, 0, -1], edgeU: [0, 0, -13], edgeV: [12, 0, 0], rotation: quatFromAxisAngle([1, 0, 0], -Math.PI / 2) };
+  const query = Pose.lookAt([0, 6, -7], [0, 0, -7], [0, 0, -1]);
+  const grazing = World.empty();
+  grazing.append(viewOf(floor, Pose.lookAt([0, 1, 0], [0, 0, -6]), intrinsicsFromFov(1280, 960, 60)), rectangleSplats(floor, 0.08));
+  const cases: [string, World, Pose, typeof K][] = [
+    ...[0, 1, 2].map((shift): [string, World, Pose, typeof K] => [`wall shifted ${shift}`, wallWorld().world, new Pose([shift, 0, 0], facingZ), K]),
+    ['wall turned 30 degrees', wallWorld().world, new Pose([0, 0, 0], quatFromAxisAngle([0, 1, 0], Math.PI / 6)), K],
+    ['floor seen grazing', grazing, query, intrinsicsFromFov(640, 480, 30)],
+  ];
+  for (const [name, world, pose, k] of cases) {
+    const direct = coverage(world, pose, k);
+    const shortcut = coverageFromRender(world, pose, k, renderSplats(world.splats, pose, k));
+    assert.equal(shortcut.mask.length, direct.mask.length);
+    let agree = 0;
+    for (let i = 0; i < direct.mask.length; i++) if (direct.mask[i] === shortcut.mask[i]) agree++;
+    assert.ok(agree > 0.98 * direct.mask.length, `${name}: ${agree} of ${direct.mask.length} pixels agree`);
+    assert.ok(Math.abs(shortcut.unknownFraction - direct.unknownFraction) < 0.01, `${name}: unknown ${shortcut.unknownFraction} vs ${direct.unknownFraction}`);
+  }
+  // At the coverage size itself the render is coverage's own: the same result, value for value.
+  const small = intrinsicsFromFov(128, 96, 60), world = wallWorld().world, pose = new Pose([1, 0, 0], facingZ);
+  assert.deepEqual(coverageFromRender(world, pose, small, renderSplats(world.splats, pose, small)), coverage(world, pose, small));
+  assert.throws(() => coverageFromRender(world, pose, K, renderSplats(world.splats, pose, small)), /^Error: coverage: expected a render of 640x480 \(307200 alpha and depth values\), found 12288 and 12288$/);
 });

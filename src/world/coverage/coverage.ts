@@ -22,6 +22,7 @@
  */
 import { type Intrinsics, type Pose } from '../../core/camera.ts';
 import { renderSplats } from '../../render/rasterizer.ts';
+import { areaDownsample } from '../resample.ts';
 import { depthEdges, edgeJumpThreshold } from '../depth-edges.ts';
 import { normalsFromDepth } from '../surface-normals.ts';
 import type { World } from '../world.ts';
@@ -57,13 +58,60 @@ export interface Coverage {
 }
 
 export function coverage(world: World, pose: Pose, intrinsics: Intrinsics, options: CoverageOptions = {}): Coverage {
+  const k = coverageIntrinsics(intrinsics, options);
+  const { alpha, depth } = renderSplats(world.splats, pose, k);
+  return judge(world, pose, intrinsics, k, alpha, depth, options);
+}
+
+/**
+ * The same coverage, from a render of the world at `pose` and `intrinsics` that the caller already
+ * has (expansion renders the view anyway): its alpha is area-averaged down to the coverage size, and
+ * its depth likewise weighted by alpha (the render's depth is sum(w z) / sum(w) with alpha = sum(w),
+ * so this is the depth a render of the merged pixels would report), instead of rendering the world
+ * a second time. At the coverage size itself it is exactly coverage(). A pixel is empty when its
+ * area is, on average, less than half covered, the low-resolution render's rule for its own pixel.
+ */
+export function coverageFromRender(
+  world: World, pose: Pose, intrinsics: Intrinsics, render: { alpha: Float32Array; depth: Float32Array }, options: CoverageOptions = {},
+): Coverage {
+  const pixels = intrinsics.width * intrinsics.height;
+  if (render.alpha.length !== pixels || render.depth.length !== pixels) {
+    throw new Error(`coverage: expected a render of ${intrinsics.width}x${intrinsics.height} (${pixels} alpha and depth values), found ${render.alpha.length} and ${render.depth.length}`);
+  }
+  const k = coverageIntrinsics(intrinsics, options);
+  if (k.width === intrinsics.width && k.height === intrinsics.height) return judge(world, pose, intrinsics, k, render.alpha, render.depth, options);
+  // A view smaller than the coverage raster: render that raster as coverage() does.
+  if (k.width > intrinsics.width || k.height > intrinsics.height) return coverage(world, pose, intrinsics, options);
+  const weighted = new Float32Array(2 * pixels);
+  for (let i = 0; i < pixels; i++) {
+    weighted[2 * i] = render.alpha[i];
+    weighted[2 * i + 1] = render.alpha[i] * render.depth[i];
+  }
+  const small = areaDownsample(weighted, intrinsics.width, intrinsics.height, 2, k.width, k.height);
+  const alpha = new Float32Array(k.width * k.height), depth = new Float32Array(k.width * k.height);
+  for (let i = 0; i < alpha.length; i++) {
+    const a = small[2 * i];
+    alpha[i] = a;
+    depth[i] = a > 0 ? small[2 * i + 1] / a : 0;
+  }
+  return judge(world, pose, intrinsics, k, alpha, depth, options);
+}
+
+/** The coverage raster: the query's intrinsics scaled to the coverage size (default 128 x 96). */
+function coverageIntrinsics(intrinsics: Intrinsics, options: CoverageOptions): Intrinsics {
   const width = options.width ?? 128, height = options.height ?? 96;
+  const sx = width / intrinsics.width, sy = height / intrinsics.height;
+  return { width, height, fx: intrinsics.fx * sx, fy: intrinsics.fy * sy, cx: intrinsics.cx * sx, cy: intrinsics.cy * sy };
+}
+
+/** Classifies every pixel of the coverage raster `k` from its alpha and depth (see the header). */
+function judge(
+  world: World, pose: Pose, intrinsics: Intrinsics, k: Intrinsics, alpha: Float32Array, depth: Float32Array, options: CoverageOptions,
+): Coverage {
+  const { width, height } = k;
   const minAlpha = options.minAlpha ?? 0.5;
   const maxRatio = options.maxFootprintRatio ?? 2;
   const minCos = Math.cos(((options.maxIncidenceDegrees ?? 75) * Math.PI) / 180);
-  const sx = width / intrinsics.width, sy = height / intrinsics.height;
-  const k: Intrinsics = { width, height, fx: intrinsics.fx * sx, fy: intrinsics.fy * sy, cx: intrinsics.cx * sx, cy: intrinsics.cy * sy };
-  const { alpha, depth } = renderSplats(world.splats, pose, k);
 
   const views = world.memory.nearest(pose, intrinsics, options.frames ?? 8).map((r) => frameView(r.frame));
   // Normals in the query's camera frame, not across depth jumps (the lift's own rule, 85 degrees).

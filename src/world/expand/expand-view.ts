@@ -2,8 +2,11 @@
  * expandView: the world grows where a camera at `pose` sees nothing (or sees only poorly), and stays
  * exactly as it was everywhere else. The "expand" row of the data flow in DESIGN.md:
  *
- *   coverage at low resolution (coverage.ts): is anything missing, and what was seen only poorly?
- *   -> render at the view's resolution: the world's colour and depth, the hole mask -> PartialView
+ *   render at the view's resolution: the world's colour, alpha and depth
+ *   -> coverage at low resolution from that render (coverage.ts, coverageFromRender): is anything
+ *      missing, and what was seen only poorly? (one render of the world, not two: projecting every
+ *      splat was most of the cost of each)
+ *   -> the hole mask at the view's resolution -> PartialView
  *   -> completer (completer.ts): a full view
  *   -> align (align.ts): its depth to the world's around the hole, no step at the border
  *   -> lift (lift.ts) ONLY the hole pixels -> World.append with the new posed frame.
@@ -14,7 +17,7 @@
 import type { Intrinsics, Pose } from '../../core/camera.ts';
 import type { FloatField, RgbImage } from '../../core/image.ts';
 import { renderSplats } from '../../render/rasterizer.ts';
-import { type Coverage, type CoverageOptions, HOLE_POORLY_SEEN, coverage } from '../coverage/coverage.ts';
+import { type Coverage, type CoverageOptions, HOLE_POORLY_SEEN, coverageFromRender } from '../coverage/coverage.ts';
 import { type LiftOptions, liftToSplats } from '../lift.ts';
 import type { MemoryFrame } from '../memory/frame.ts';
 import type { World } from '../world.ts';
@@ -24,7 +27,7 @@ import { crop, holeWindow } from './hole-window.ts';
 import { ringAround } from './ring.ts';
 
 export interface ExpandOptions {
-  /** low-resolution coverage that decides and reports; default coverage.ts's (128 x 96) */
+  /** low-resolution coverage that decides and reports (from the view's render); default coverage.ts's (128 x 96) */
   coverage?: CoverageOptions;
   /** expand only when the unknown fraction exceeds this; default 0 (any hole) */
   minUnknownFraction?: number;
@@ -44,7 +47,7 @@ export interface ExpandOptions {
   align?: Omit<AlignOptions, 'signal'>;
   lift?: Omit<LiftOptions, 'keep' | 'signal' | 'onProgress' | 'maxLongSide'>;
   signal?: AbortSignal;
-  /** fraction 0..1 and stage: 'coverage', 'render', 'complete', 'align', 'lift', 'append' */
+  /** fraction 0..1 and stage: 'render', 'coverage', 'complete', 'align', 'lift', 'append' */
   onProgress?: (fraction: number, stage: string) => void;
 }
 
@@ -77,15 +80,14 @@ export async function expandView(
   const lap = (stage: string) => { const t = performance.now(); timings[stage] = t - t0; t0 = t; };
 
   signal?.throwIfAborted();
-  onProgress?.(0, 'coverage');
-  const before = coverage(world, pose, intrinsics, options.coverage);
-  lap('coverage');
-  const nothing: Expansion = { before, holePixels: 0, added: 0, frame: null, partial: null, completed: null, alignment: null, timings };
-  if (!(before.unknownFraction > (options.minUnknownFraction ?? 0))) return nothing;
-
-  signal?.throwIfAborted();
-  onProgress?.(0.1, 'render');
+  onProgress?.(0, 'render');
   const render = renderSplats(world.splats, pose, intrinsics, { signal });
+  lap('render');
+
+  onProgress?.(0.25, 'coverage');
+  const before = coverageFromRender(world, pose, intrinsics, render, options.coverage);
+  const nothing: Expansion = { before, holePixels: 0, added: 0, frame: null, partial: null, completed: null, alignment: null, timings };
+  if (!(before.unknownFraction > (options.minUnknownFraction ?? 0))) { lap('coverage'); return nothing; }
   const minAlpha = options.minAlpha ?? 0.5, farLimit = options.farLimit ?? 100;
   const mask = new Uint8Array(pixels);
   const knownDepth = new Float32Array(pixels), rgb = new Float32Array(3 * pixels), depth = new Float32Array(pixels);
@@ -108,7 +110,7 @@ export async function expandView(
     }
   }
   holePixels += widenToFringe(mask, render.alpha, width, height, rgb, depth, options.fringeAlpha ?? 0.98);
-  lap('render');
+  lap('coverage');
   if (holePixels === 0) return nothing;
 
   signal?.throwIfAborted();
