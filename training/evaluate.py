@@ -30,7 +30,7 @@ def shards(root):
 
 
 def load_model(path, device='cpu'):
-    ck = torch.load(path, map_location=device)
+    ck = torch.load(path, map_location=device, weights_only=False)
     m = DepthNet().to(device)
     m.load_state_dict(ck['model'])
     m.eval()

@@ -205,7 +205,7 @@ def main(argv=None):
     torch.set_num_threads(a.threads)
     if not os.path.exists(a.ckpt):
         raise SystemExit(f'export: expected a checkpoint at {a.ckpt}, found none (train first: npm run train)')
-    ck = torch.load(a.ckpt, map_location='cpu')
+    ck = torch.load(a.ckpt, map_location='cpu', weights_only=False)
     net = DepthNet()
     net.load_state_dict(ck['model'])
     net.eval()

@@ -3,7 +3,7 @@
   /usr/bin/python3 training/train.py                       # from scratch, 90 minutes on the CPU
   /usr/bin/python3 training/train.py --resume --minutes 60 # continue training the last checkpoint
   /usr/bin/python3 training/train.py --init runs/main/last.pt --run runs/cont --crops 64,96  # new schedule, old weights
-  /usr/bin/python3 training/train.py --device cuda --threads 8 --batch 64
+  /usr/bin/python3 training/train.py --device cuda --batch 64 --amp   # the pool and augmentation live on the GPU
   /usr/bin/python3 training/train.py --smoke               # one minute on tiny data made on the spot (CI)
 
 Data: shards in training/data/train (see scenes/generate.py). With fewer than 20 shards there, a scene
@@ -23,6 +23,7 @@ Checkpoints (runs/<name>/last.pt, best.pt by validation metric AbsRel) every --c
 atomically written, resumable; log lines in runs/<name>/log.jsonl.
 """
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -124,6 +125,8 @@ def main(argv=None):
     ap.add_argument('--ckpt-minutes', type=float, default=3.0)
     ap.add_argument('--device', default='cpu')
     ap.add_argument('--threads', type=int, default=1, help='torch CPU threads (1 while sharing the machine)')
+    ap.add_argument('--amp', action='store_true', help='bfloat16 autocast on CUDA (about twice the images/s)')
+    ap.add_argument('--pool', type=int, default=40000, help='images kept in the training pool (newest win)')
     ap.add_argument('--resume', action='store_true')
     ap.add_argument('--init', default=None, help='start from these weights (a checkpoint) with a fresh optimiser and schedule')
     ap.add_argument('--seed', type=int, default=0)
@@ -143,19 +146,20 @@ def main(argv=None):
     crops = tuple(int(c) for c in a.crops.split(','))
     os.makedirs(a.run, exist_ok=True)
     dev = torch.device(a.device)
+    amp = a.amp and dev.type == 'cuda'
 
     model = DepthNet().to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=a.wd)
     state = dict(step=0, images=0, elapsed=0.0, best=float('inf'), lr_scale=1.0)
     last = os.path.join(a.run, 'last.pt')
     if a.resume and os.path.exists(last):
-        ck = torch.load(last, map_location=dev)
+        ck = torch.load(last, map_location=dev, weights_only=False)
         model.load_state_dict(ck['model'])
         opt.load_state_dict(ck['opt'])
         state = ck['state']
         print(f'resumed {last} at step {state["step"]}, {state["images"]} images, {state["elapsed"] / 60:.1f} min', flush=True)
     elif a.init:
-        model.load_state_dict(torch.load(a.init, map_location=dev)['model'])
+        model.load_state_dict(torch.load(a.init, map_location=dev, weights_only=False)['model'])
         print(f'initialised from {a.init}', flush=True)
     log = open(os.path.join(a.run, 'log.jsonl'), 'a')
 
@@ -175,7 +179,7 @@ def main(argv=None):
             generator = subprocess.Popen(['nice', '-n', '10', sys.executable, '-m', 'scenes.generate', '--out', a.data,
                                           '--first', str(first), '--scenes', '1000000', '--shard', '20'], cwd=HERE)
             print(f'started a scene generator (pid {generator.pid}) writing to {a.data}', flush=True)
-    pool = ShardPool(a.data)
+    pool = ShardPool(a.data, max_images=a.pool, device=dev)
     while pool.refresh() == 0 and len(pool) == 0:
         print(f'waiting for shards in {a.data} ...', flush=True)
         time.sleep(20)
@@ -208,10 +212,11 @@ def main(argv=None):
         for g in opt.param_groups:
             g['lr'] = lr
         image, depth, normal, fov = batch(pool, rng, a.batch, crops, half_p=a.half_res)
-        drop = torch.from_numpy(rng.random(len(fov)) < a.fov_dropout)
+        drop = torch.as_tensor(rng.random(len(fov)) < a.fov_dropout, device=dev)
         fov = torch.where(drop, torch.full_like(fov, DEFAULT_FOV), fov)
-        image, depth, normal, fov = image.to(dev), depth.to(dev), normal.to(dev), fov.to(dev)
-        out = model(image, fov)
+        with torch.autocast('cuda', dtype=torch.bfloat16) if amp else contextlib.nullcontext():
+            out = model(image, fov)
+        out = tuple(o.float() for o in out)
         loss, parts = losses(out, depth, normal)
         opt.zero_grad(set_to_none=True)
         if not torch.isfinite(loss):
@@ -233,6 +238,7 @@ def main(argv=None):
         if state['step'] % 50 == 0:
             added = pool.refresh()
             emit(dict(event='train', step=state['step'], images=state['images'], minutes=round(state['elapsed'] / 60, 2),
+                      images_per_s=round(state['images'] / max(state['elapsed'], 1e-6), 1),
                       lr=lr, loss=round(loss.item(), 4), grad_norm=round(gn.item(), 3), pool=len(pool), new_images=added,
                       **{k: round(v, 4) for k, v in running.items()}))
         if time.time() - last_ckpt > a.ckpt_minutes * 60:

@@ -5,6 +5,7 @@
   /usr/bin/python3 training/complete/train.py --resume --minutes 20     # continue runs/complete
   /usr/bin/python3 training/complete/train.py --eval-only               # evaluate + export runs/complete/best.pt
   /usr/bin/python3 training/complete/train.py --smoke                   # seconds, on a few generated scenes
+  /usr/bin/python3 training/complete/train.py --device cuda --workers 6 --batch 64 --init runs/complete/best.pt --train-only
 
 Data: the depth model's shards (data/train, data/val, data/test; see scenes/generate.py), every ordered
 pair of views of a scene (data.py). Held-out numbers come from data/test (scene seeds >= 1e9) with a
@@ -81,12 +82,28 @@ def run_model(model, b):
     return model(b['image'], b['log_depth'], b['hole'], b['sky'], b['fov'])
 
 
+class PairBatches(torch.utils.data.IterableDataset):
+    """Endless training batches of warped pairs. Warping is numpy work on the CPU, so on a GPU several
+    DataLoader workers make batches while the step runs; each worker draws from its own seeded stream."""
+
+    def __init__(self, views, size, batch, seed):
+        self.views, self.size, self.batch, self.seed = views, size, batch, seed
+
+    def __iter__(self):
+        info = torch.utils.data.get_worker_info()
+        rng = np.random.default_rng([self.seed, 0 if info is None else info.id + 1])
+        pairs = self.views['pairs']
+        while True:
+            idx = rng.integers(0, len(pairs), self.batch)
+            yield to_batch([make_pair(self.views, *pairs[i], self.size, rng) for i in idx], flip=rng.random(self.batch) < 0.5)
+
+
 def psnr(mse):
     return float(10 * np.log10(1.0 / max(mse, 1e-10)))
 
 
 @torch.no_grad()
-def evaluate(model, views, pairs, size, seed, bs=16, with_baseline=True):
+def evaluate(model, views, pairs, size, seed, bs=16, with_baseline=True, device='cpu'):
     """Hole-pixel PSNR (per image, then averaged; and pooled over all hole pixels) and depth AbsRel on
     hole pixels whose truth is a surface, for the model and for push-pull; fixed extra holes by seed."""
     rng = np.random.default_rng(seed)
@@ -95,8 +112,8 @@ def evaluate(model, views, pairs, size, seed, bs=16, with_baseline=True):
     fracs = []
     for i in range(0, len(pairs), bs):
         samples = [make_pair(views, a, b_, size, rng) for a, b_ in pairs[i:i + bs]]
-        b = to_batch(samples)
-        rgb, log_d, sky = run_model(model, b)
+        b = {k: v.to(device) for k, v in to_batch(samples).items()}
+        rgb, log_d, sky = (t.float().cpu() for t in run_model(model, b))
         for j, s in enumerate(samples):
             hole = s[2]
             if hole.sum() < 4:
@@ -175,6 +192,10 @@ def main(argv=None):
     ap.add_argument('--ckpt-minutes', type=float, default=4.0)
     ap.add_argument('--test-pairs', type=int, default=300)
     ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--device', default='cpu')
+    ap.add_argument('--workers', type=int, default=0, help='DataLoader processes making pairs (0: in the training process)')
+    ap.add_argument('--init', default=None, help='start from these weights (a checkpoint) with a fresh optimiser and schedule')
+    ap.add_argument('--train-only', action='store_true', help='skip the held-out evaluation and the export (run --eval-only later)')
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--resume', action='store_true')
     ap.add_argument('--eval-only', action='store_true')
@@ -189,8 +210,8 @@ def main(argv=None):
         a.run, a.models = os.path.join(tmp, 'run'), os.path.join(tmp, 'models')
         a.minutes, a.ckpt_minutes, a.size, a.eval_size, a.test_pairs, a.warmup = min(a.minutes, 0.3), 0.1, 32, 64, 8, 5
     os.makedirs(a.run, exist_ok=True)
-    rng = np.random.default_rng(a.seed + (int(time.time()) if a.resume else 0))
-    model = CompletionNet()
+    dev = torch.device(a.device)
+    model = CompletionNet().to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)
     state = dict(step=0, images=0, elapsed=0.0, best=-1.0, lr_scale=1.0)
     last, best = os.path.join(a.run, 'last.pt'), os.path.join(a.run, 'best.pt')
@@ -202,13 +223,16 @@ def main(argv=None):
         print(json.dumps(rec), flush=True)
 
     if (a.resume or a.eval_only) and os.path.exists(last):
-        ck = torch.load(last, map_location='cpu')
+        ck = torch.load(last, map_location=dev, weights_only=False)
         model.load_state_dict(ck['model'])
         opt.load_state_dict(ck['opt'])
         state = ck['state']
         print(f'resumed {last} at step {state["step"]}', flush=True)
+    elif a.init:
+        model.load_state_dict(torch.load(a.init, map_location=dev, weights_only=False)['model'])
+        print(f'initialised from {a.init}', flush=True)
 
-    if not a.smoke:
+    if not a.smoke and not a.train_only:
         ensure_data(a)
     if not a.eval_only:
         views = load_views(a.data)
@@ -217,10 +241,12 @@ def main(argv=None):
         emit(dict(event='start', params=count_params(model), train_images=len(views['fov']), train_pairs=len(views['pairs']),
                   val_pairs=len(val_pairs), args=vars(a)))
         total = (a.total_minutes or a.minutes) * 60
-        t0, el0, last_ck, running = time.time(), state['elapsed'], time.time(), {}
+        t0, el0, images0, last_ck, running = time.time(), state['elapsed'], state['images'], time.time(), {}
+        batches = iter(torch.utils.data.DataLoader(PairBatches(views, a.size, a.batch, a.seed + state['step'] + (int(time.time()) if a.resume else 0)), batch_size=None,
+                                                   num_workers=a.workers, pin_memory=dev.type == 'cuda'))
 
         def checkpoint():
-            v = evaluate(model, val_views, val_pairs, a.size, 1, with_baseline=False)
+            v = evaluate(model, val_views, val_pairs, a.size, 1, with_baseline=False, device=dev)
             score = v['model']['hole_psnr_mean']
             if score > state['best']:
                 state['best'] = score
@@ -234,8 +260,7 @@ def main(argv=None):
             lr = a.lr * min(1.0, (state['step'] + 1) / a.warmup) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * prog))) * state['lr_scale']
             for g in opt.param_groups:
                 g['lr'] = lr
-            idx = rng.integers(0, len(views['pairs']), a.batch)
-            b = to_batch([make_pair(views, *views['pairs'][i], a.size, rng) for i in idx], flip=rng.random(a.batch) < 0.5)
+            b = {k: v.to(dev, non_blocking=True) for k, v in next(batches).items()}
             loss, parts = losses(run_model(model, b), b)
             opt.zero_grad(set_to_none=True)
             if not torch.isfinite(loss):
@@ -256,6 +281,7 @@ def main(argv=None):
                 running[k] = running.get(k, v) * 0.95 + v * 0.05
             if state['step'] % 20 == 0:
                 emit(dict(event='train', step=state['step'], images=state['images'], minutes=round(state['elapsed'] / 60, 2),
+                          pairs_per_s=round((state['images'] - images0) / max(state['elapsed'] - el0, 1e-6), 1),
                           lr=lr, loss=round(loss.item(), 4), grad_norm=round(gn.item(), 3), **{k: round(v, 4) for k, v in running.items()}))
             if time.time() - last_ck > a.ckpt_minutes * 60:
                 checkpoint()
@@ -263,8 +289,11 @@ def main(argv=None):
         state['elapsed'] = el0 + time.time() - t0
         checkpoint()
         emit(dict(event='end', step=state['step'], images=state['images'], minutes=round(state['elapsed'] / 60, 2)))
+    if a.train_only:
+        return a.run, None
 
-    ck = torch.load(best if os.path.exists(best) else last, map_location='cpu')
+    ck = torch.load(best if os.path.exists(best) else last, map_location='cpu', weights_only=False)
+    model = model.cpu()
     model.load_state_dict(ck['model'])
     test_views = load_views(a.test)
     test_pairs = fixed_pairs(test_views, a.test_pairs, 0)

@@ -1,0 +1,64 @@
+#!/bin/bash
+# One lent-GPU session (about 8 minutes): fresh procedural scenes are rendered on the CPU cores while the
+# depth model and the completion model train on the GPU from the shipped weights. What it needs arrives
+# in $CARRY (made by training/gpu_carry.sh); what it produces goes to $OUT (checkpoints and logs, which
+# training/export.py and `complete/train.py --eval-only` turn into models/ on any machine).
+#
+#   CARRY=gpu-carry OUT=/tmp/out MINUTES=7 bash training/gpu_session.sh
+set -u
+CARRY=$(realpath "${CARRY:-gpu-carry}")
+OUT=${OUT:-/tmp/gpu-out}
+MINUTES=${MINUTES:-7}
+GENERATORS=${GENERATORS:-11}
+mkdir -p "$OUT"
+cd "$(dirname "$0")"
+export PYTHONUNBUFFERED=1 OMP_NUM_THREADS=1
+PY=${PY:-python3}
+DEVICE=${DEVICE:-cuda}
+start=$(date +%s)
+say() { echo "[$(( $(date +%s) - start ))s] $*" | tee -a "$OUT/session.log"; }
+
+mkdir -p data/train data/val runs
+cp "$CARRY/textures.npz" data/ && cp "$CARRY"/val/*.npz data/val/ && cp "$CARRY"/seed/*.npz data/train/
+say "$(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>&1)"
+say "$($PY -c 'import torch, numpy; print("torch", torch.__version__, "numpy", numpy.__version__, "cuda", torch.cuda.is_available())' 2>&1)"
+
+# Scene generators: disjoint seed ranges far from the held-out splits (val 9e8, test 1e9).
+for i in $(seq 0 $((GENERATORS - 1))); do
+  $PY -m scenes.generate --out data/train --first $((40000000 + i * 1000000)) --scenes 1000000 --shard 20 >>"$OUT/generators.log" 2>&1 &
+done
+say "started $GENERATORS generators"
+
+depth_s=$(awk "BEGIN { print int($MINUTES * 60) }")
+timeout $((depth_s + 90)) $PY train.py --device "$DEVICE" --amp --batch 64 --lr 1e-3 --warmup 200 --pool 120000 \
+  --init "$CARRY/depth-init.pt" --run runs/gpu --minutes "$MINUTES" --generate no --ckpt-minutes 1 --threads 2 \
+  >"$OUT/depth.log" 2>&1 &
+depth=$!
+
+# The completion model loads its pairs once, so it starts after the generators have made a pool.
+sleep 120
+say "shards before the completion model starts: $(ls data/train/*.npz | wc -l)"
+comp_min=$(awk "BEGIN { print $MINUTES - 2.3 }")
+timeout $((depth_s)) $PY complete/train.py --device "$DEVICE" --workers 3 --batch 32 --size 128 --lr 1e-3 --warmup 100 \
+  --init "$CARRY/complete-init.pt" --run runs/complete-gpu --minutes "$comp_min" --train-only --ckpt-minutes 1 \
+  >"$OUT/complete.log" 2>&1 &
+comp=$!
+
+wait $depth; say "depth training exited $?"
+wait $comp; say "completion training exited $?"
+kill $(jobs -p) 2>/dev/null
+say "training shards at the end: $(ls data/train/*.npz | wc -l)"
+
+# Checkpoints back without optimiser state (the file size limit): best by validation, and the last weights.
+$PY - "$OUT" <<'PYEOF'
+import os, sys, torch
+out = sys.argv[1]
+for run, name in (('runs/gpu', 'depth'), ('runs/complete-gpu', 'complete')):
+    for which in ('best', 'last'):
+        p = os.path.join(run, which + '.pt')
+        if os.path.exists(p):
+            ck = torch.load(p, map_location='cpu', weights_only=False)
+            torch.save({k: v for k, v in ck.items() if k != 'opt'}, os.path.join(out, f'{name}-{which}.pt'))
+            print('saved', name, which, ck['state'].get('step'))
+PYEOF
+say "done"
