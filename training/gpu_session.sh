@@ -30,7 +30,7 @@ done
 say "started $GENERATORS generators"
 
 depth_s=$(awk "BEGIN { print int($MINUTES * 60) }")
-timeout $((depth_s + 90)) $PY train.py --device "$DEVICE" --amp --batch 64 --lr 1e-3 --warmup 200 --pool 120000 \
+timeout $((depth_s + 60)) $PY train.py --device "$DEVICE" --amp --batch 64 --lr 1e-3 --warmup 200 --pool 120000 \
   --init "$CARRY/depth-init.pt" --run runs/gpu --minutes "$MINUTES" --generate no --ckpt-minutes 1 --threads 2 \
   >"$OUT/depth.log" 2>&1 &
 depth=$!
@@ -39,7 +39,7 @@ depth=$!
 sleep 120
 say "shards before the completion model starts: $(ls data/train/*.npz | wc -l)"
 comp_min=$(awk "BEGIN { print $MINUTES - 2.3 }")
-timeout $((depth_s)) $PY complete/train.py --device "$DEVICE" --workers 3 --batch 32 --size 128 --lr 1e-3 --warmup 100 \
+timeout $((depth_s - 60)) $PY complete/train.py --device "$DEVICE" --workers 3 --batch 32 --size 128 --lr 1e-3 --warmup 100 \
   --init "$CARRY/complete-init.pt" --run runs/complete-gpu --minutes "$comp_min" --train-only --ckpt-minutes 1 \
   >"$OUT/complete.log" 2>&1 &
 comp=$!
