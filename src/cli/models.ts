@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { type Manifest, type Model, PRETRAINED_MODELS, loadModel, mergeManifests, parseManifest, resolveModel } from '../model/index.ts';
 import { FolderModelCache } from '../model/node/folder-cache.ts';
 import type { ProgressCallback } from './progress.ts';
+import { raiseWasmTieringBudget } from './wasm-tiering.ts';
 
 export const MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
 
@@ -40,5 +41,6 @@ export async function openModel(id: string, manifest: Manifest, warn: (line: str
     onProgress,
   });
   if (resolved.warning) warn(resolved.warning);
+  raiseWasmTieringBudget(); // before onnxruntime-web instantiates its WebAssembly (see wasm-tiering.ts)
   return loadModel(resolved.entry, resolved.bytes);
 }
