@@ -144,14 +144,19 @@ export function liftToSplats(input: LiftInput, options: LiftOptions = {}): Splat
 
   signal?.throwIfAborted();
   onProgress?.(0.5, 'splats');
-  const cloud = SplatCloud.create(pixels);
+  const iterations = options.colourIterations ?? 0;
+  // Kept pixels only are made into splats (the same splats a whole lift then keptSplats would give),
+  // unless the colour adjustment needs every pixel's splat.
+  const keep = options.keep && iterations === 0 ? options.keep : null;
+  let keptCount = pixels;
+  if (keep) { keptCount = 0; for (let i = 0; i < pixels; i++) if (keep[i]) keptCount++; }
+  const cloud = SplatCloud.create(keptCount);
   placeSplats(cloud, { image, intrinsics: k, depth, sky, edges, normals, confidence, pose: input.pose }, {
     sigma, edgeSigma, maxStretch, thinness, skyDistance, fullConfidence,
   }, (row) => {
     signal?.throwIfAborted();
     onProgress?.(0.5 + (0.45 * row) / height, 'splats');
-  });
-  const iterations = options.colourIterations ?? 0;
+  }, keep);
   if (iterations > 0) {
     signal?.throwIfAborted();
     onProgress?.(0.95, 'colours');
@@ -166,7 +171,7 @@ export function liftToSplats(input: LiftInput, options: LiftOptions = {}): Splat
     cloud.colors.set(colours);
   }
   onProgress?.(1, iterations > 0 ? 'colours' : 'splats');
-  return options.keep ? keptSplats(cloud, options.keep) : cloud;
+  return options.keep && !keep ? keptSplats(cloud, options.keep) : cloud;
 }
 
 function keptSplats(cloud: SplatCloud, keep: Uint8Array): SplatCloud {
@@ -202,9 +207,10 @@ interface SplatShape {
 
 /**
  * Writes one splat per pixel into `cloud` (a function of its own so the engine optimises this loop
- * once rather than on-stack inside a long function). `tick(row)` runs every 64 rows.
+ * once rather than on-stack inside a long function), or with `keep`, one per kept pixel, in pixel
+ * order. `tick(row)` runs every 64 rows.
  */
-function placeSplats(cloud: SplatCloud, maps: PixelMaps, shapeOptions: SplatShape, tick: (row: number) => void): void {
+function placeSplats(cloud: SplatCloud, maps: PixelMaps, shapeOptions: SplatShape, tick: (row: number) => void, keep: Uint8Array | null): void {
   const { image, intrinsics: k, depth, sky, edges, normals, confidence } = maps;
   const { sigma, edgeSigma, maxStretch, thinness, skyDistance, fullConfidence } = shapeOptions;
   const { width, height } = image;
@@ -214,15 +220,18 @@ function placeSplats(cloud: SplatCloud, maps: PixelMaps, shapeOptions: SplatShap
   const { fx, fy, cx, cy } = k;
   // World from camera: p' = R p + t, q' = q_pose q (inlined: this runs once per pixel).
   const R = maps.pose.worldFromCamera, [tx, ty, tz] = maps.pose.position, [qw, qx, qy, qz] = maps.pose.rotation;
+  let written = 0;
   for (let y = 0; y < height; y++) {
     const v = y + 0.5;
     const ry = -(v - cy) / fy;
     for (let x = 0; x < width; x++) {
-      const i = y * width + x;
+      const p = y * width + x; // the pixel
+      if (keep !== null && !keep[p]) continue;
+      const i = keep !== null ? written++ : p; // its splat
       const u = x + 0.5;
       const rx = (u - cx) / fx;
       let d: number, nx: number, ny: number, nz: number, s: number, stretch: number;
-      if (sky[i]) {
+      if (sky[p]) {
         // On the shell: at distance skyDistance along the ray, facing the eye.
         const len = Math.sqrt(rx * rx + ry * ry + 1);
         d = skyDistance / len;
@@ -230,9 +239,9 @@ function placeSplats(cloud: SplatCloud, maps: PixelMaps, shapeOptions: SplatShap
         s = sigma;
         stretch = maxStretch;
       } else {
-        d = depth[i];
-        nx = normals[3 * i]; ny = normals[3 * i + 1]; nz = normals[3 * i + 2];
-        const atEdge = edges[i] !== 0;
+        d = depth[p];
+        nx = normals[3 * p]; ny = normals[3 * p + 1]; nz = normals[3 * p + 2];
+        const atEdge = edges[p] !== 0;
         s = atEdge ? edgeSigma : sigma;
         stretch = atEdge ? 1 : maxStretch;
       }
@@ -246,10 +255,10 @@ function placeSplats(cloud: SplatCloud, maps: PixelMaps, shapeOptions: SplatShap
       rotations[4 * i + 1] = qw * bx + qx * bw + qy * bz - qz * by;
       rotations[4 * i + 2] = qw * by - qx * bz + qy * bw + qz * bx;
       rotations[4 * i + 3] = qw * bz + qx * by - qy * bx + qz * bw;
-      colors[3 * i] = image.data[3 * i] / 255;
-      colors[3 * i + 1] = image.data[3 * i + 1] / 255;
-      colors[3 * i + 2] = image.data[3 * i + 2] / 255;
-      opacities[i] = confidence && !sky[i] ? MAX_OPACITY * Math.min(1, Math.max(0, confidence[i]) / fullConfidence) : MAX_OPACITY;
+      colors[3 * i] = image.data[3 * p] / 255;
+      colors[3 * i + 1] = image.data[3 * p + 1] / 255;
+      colors[3 * i + 2] = image.data[3 * p + 2] / 255;
+      opacities[i] = confidence && !sky[p] ? MAX_OPACITY * Math.min(1, Math.max(0, confidence[p]) / fullConfidence) : MAX_OPACITY;
     }
     if ((y & 63) === 63) tick(y);
   }
