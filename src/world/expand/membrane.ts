@@ -71,7 +71,9 @@ export function solveMembrane(
   // All channels go through the pyramid together (interleaved), so neighbours are looked up once.
   const base = new Float32Array(values.length);
   for (let i = 0; i < state.length; i++) {
-    if (state[i] === FIXED) for (let c = 0; c < channels; c++) base[i * channels + c] = values[i * channels + c];
+    if (state[i] !== FIXED) continue;
+    const o = i * channels;
+    for (let c = 0; c < channels; c++) base[o + c] = values[o + c];
   }
   const levels = [makeLevel(width, height, state, base)];
   while (levels[levels.length - 1].free.length > 0 && Math.max(levels[levels.length - 1].width, levels[levels.length - 1].height) > 8) {
@@ -85,7 +87,12 @@ export function solveMembrane(
     relax(level, channels, screening * 4 ** l, l === levels.length - 1 ? coarseSweeps : l === 0 ? fineSweeps : sweeps, omega);
   }
   const out = levels[0].values;
-  for (let i = 0; i < state.length; i++) if (state[i] === OUTSIDE) out.fill(0, i * channels, (i + 1) * channels);
+  // (A loop, not out.fill per pixel: a builtin call per pixel cost more than the whole fine level's sweeps.)
+  for (let i = 0; i < state.length; i++) {
+    if (state[i] !== OUTSIDE) continue;
+    const o = i * channels;
+    for (let c = 0; c < channels; c++) out[o + c] = 0;
+  }
   return out;
 }
 
@@ -142,7 +149,7 @@ function prolong(coarse: Level, fine: Level, channels: number): void {
     const gx = (x + 0.5) / 2 - 0.5, gy = (y + 0.5) / 2 - 0.5;
     const x0 = Math.floor(gx), y0 = Math.floor(gy), tx = gx - x0, ty = gy - y0;
     let weight = 0;
-    sum.fill(0);
+    for (let c = 0; c < channels; c++) sum[c] = 0;
     for (let dy = 0; dy < 2; dy++) {
       const cy = Math.min(ch - 1, Math.max(0, y0 + dy));
       const wy = dy ? ty : 1 - ty;
@@ -163,22 +170,30 @@ function prolong(coarse: Level, fine: Level, channels: number): void {
 function relax(level: Level, channels: number, screening: number, sweeps: number, omega: number): void {
   const { width, height, state, values, free } = level;
   const last = width * height;
+  // Which neighbours are in the domain and the denominator, once per level rather than once per sweep
+  // (bits: 1 left, 2 right, 4 up, 8 down).
+  const sides = new Uint8Array(free.length), denominators = new Float64Array(free.length);
+  for (let k = 0; k < free.length; k++) {
+    const i = free[k];
+    const x = i % width;
+    const left = x > 0 && state[i - 1] !== OUTSIDE, right = x + 1 < width && state[i + 1] !== OUTSIDE;
+    const up = i >= width && state[i - width] !== OUTSIDE, down = i + width < last && state[i + width] !== OUTSIDE;
+    sides[k] = (left ? 1 : 0) | (right ? 2 : 0) | (up ? 4 : 0) | (down ? 8 : 0);
+    denominators[k] = (left ? 1 : 0) + (right ? 1 : 0) + (up ? 1 : 0) + (down ? 1 : 0) + screening;
+  }
+  const row = width * channels;
   for (let s = 0; s < sweeps; s++) {
     for (let k = 0; k < free.length; k++) {
-      const i = free[k];
-      const x = i % width;
-      const left = x > 0 && state[i - 1] !== OUTSIDE, right = x + 1 < width && state[i + 1] !== OUTSIDE;
-      const up = i >= width && state[i - width] !== OUTSIDE, down = i + width < last && state[i + width] !== OUTSIDE;
-      const n = (left ? 1 : 0) + (right ? 1 : 0) + (up ? 1 : 0) + (down ? 1 : 0);
-      const denominator = n + screening;
+      const denominator = denominators[k];
       if (denominator === 0) continue; // an isolated pixel with no pull: keeps its start value
-      const o = i * channels;
+      const f = sides[k];
+      const o = free[k] * channels;
       for (let c = 0; c < channels; c++) {
         let sum = 0;
-        if (left) sum += values[o - channels + c];
-        if (right) sum += values[o + channels + c];
-        if (up) sum += values[o - width * channels + c];
-        if (down) sum += values[o + width * channels + c];
+        if (f & 1) sum += values[o - channels + c];
+        if (f & 2) sum += values[o + channels + c];
+        if (f & 4) sum += values[o - row + c];
+        if (f & 8) sum += values[o + row + c];
         values[o + c] += omega * (sum / denominator - values[o + c]);
       }
     }
