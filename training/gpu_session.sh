@@ -10,6 +10,8 @@ CARRY=$(realpath "${CARRY:-gpu-carry}")
 OUT=${OUT:-/tmp/gpu-out}
 MINUTES=${MINUTES:-7}
 GENERATORS=${GENERATORS:-11}
+FIRST_SEED=${FIRST_SEED:-40000000}  # a second session needs another range, or it renders the same scenes again
+COMPLETION=${COMPLETION:-1}  # 0: the depth model alone
 mkdir -p "$OUT"
 cd "$(dirname "$0")"
 export PYTHONUNBUFFERED=1 OMP_NUM_THREADS=1
@@ -25,7 +27,7 @@ say "$($PY -c 'import torch, numpy; print("torch", torch.__version__, "numpy", n
 
 # Scene generators: disjoint seed ranges far from the held-out splits (val 9e8, test 1e9).
 for i in $(seq 0 $((GENERATORS - 1))); do
-  $PY -m scenes.generate --out data/train --first $((40000000 + i * 1000000)) --scenes 1000000 --shard 20 >>"$OUT/generators.log" 2>&1 &
+  $PY -m scenes.generate --out data/train --first $((FIRST_SEED + i * 1000000)) --scenes 1000000 --shard 20 >>"$OUT/generators.log" 2>&1 &
 done
 say "started $GENERATORS generators"
 
@@ -36,6 +38,8 @@ timeout $((depth_s + 60)) $PY train.py --device "$DEVICE" --amp --batch 64 --lr 
 depth=$!
 
 # The completion model loads its pairs once, so it starts after the generators have made a pool.
+comp=
+if [ "$COMPLETION" = 1 ]; then
 sleep 120
 say "shards before the completion model starts: $(ls data/train/*.npz | wc -l)"
 comp_min=$(awk "BEGIN { print $MINUTES - 2.3 }")
@@ -43,9 +47,10 @@ timeout $((depth_s - 60)) $PY complete/train.py --device "$DEVICE" --workers 3 -
   --init "$CARRY/complete-init.pt" --run runs/complete-gpu --minutes "$comp_min" --train-only --ckpt-minutes 1 \
   >"$OUT/complete.log" 2>&1 &
 comp=$!
+fi
 
 wait $depth; say "depth training exited $?"
-wait $comp; say "completion training exited $?"
+[ -n "$comp" ] && { wait $comp; say "completion training exited $?"; }
 kill $(jobs -p) 2>/dev/null
 say "training shards at the end: $(ls data/train/*.npz | wc -l)"
 
