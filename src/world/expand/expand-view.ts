@@ -105,7 +105,7 @@ export async function expandView(
       }
       const cx = Math.min(before.width - 1, Math.floor(((x + 0.5) * before.width) / width));
       const hole = !(a >= minAlpha) || before.mask[cy * before.width + cx] === HOLE_POORLY_SEEN;
-      if (hole) { mask[i] = 1; holePixels++; rgb.fill(0, 3 * i, 3 * i + 3); }
+      if (hole) { mask[i] = 1; holePixels++; rgb[3 * i] = 0; rgb[3 * i + 1] = 0; rgb[3 * i + 2] = 0; }
       else depth[i] = knownDepth[i];
     }
   }
@@ -131,7 +131,8 @@ export async function expandView(
   signal?.throwIfAborted();
   onProgress?.(0.7, 'lift');
   const image = { width, height, data: new Uint8Array(3 * pixels) };
-  for (let j = 0; j < image.data.length; j++) image.data[j] = Math.round(255 * aligned.rgb[j]);
+  // Math.round for values in 0..1 (x + 0.5 is exact for 255 x float32; NaN gives 0 either way), without its call.
+  for (let j = 0; j < image.data.length; j++) image.data[j] = (255 * aligned.rgb[j] + 0.5) | 0;
   const depthField: FloatField = { width, height, data: aligned.depth };
   const confidence: FloatField | undefined = completion.confidence && { width, height, data: holeConfidence(completion.confidence, mask) };
   const splats = liftHoles(image, depthField, confidence, intrinsics, pose, mask, { ...options.lift, signal });
@@ -178,7 +179,7 @@ function widenToFringe(mask: Uint8Array, alpha: Float32Array, width: number, hei
   for (let i = 0; i < mask.length; i++) {
     if (!near[i] || !(alpha[i] < fringeAlpha)) continue;
     mask[i] = 1;
-    rgb.fill(0, 3 * i, 3 * i + 3);
+    rgb[3 * i] = 0; rgb[3 * i + 1] = 0; rgb[3 * i + 2] = 0;
     depth[i] = 0;
     added++;
   }

@@ -74,30 +74,41 @@ function fill(view: PartialView, fullWidth: number, signal?: AbortSignal): Compl
   }
   // Colour and sky by elevation first (rowProfile), the membrane fills what differs from it.
   const profile = rowProfile(colourSky, mask, width, height, Math.max(2, Math.round(RING_SHARE * fullWidth)));
-  for (let i = 0; i < pixels; i++) {
-    if (mask[i]) continue;
-    const y = Math.floor(i / width);
-    for (let c = 0; c < 4; c++) colourSky[4 * i + c] -= profile[4 * y + c];
+  for (let y = 0, i = 0; y < height; y++) {
+    const p = 4 * y;
+    for (let x = 0; x < width; x++, i++) {
+      if (mask[i]) continue;
+      const o = 4 * i;
+      colourSky[o] -= profile[p]; colourSky[o + 1] -= profile[p + 1]; colourSky[o + 2] -= profile[p + 2]; colourSky[o + 3] -= profile[p + 3];
+    }
   }
   const filledColourSky = solveMembrane(colourSky, 4, colourState, width, height, { signal, fineSweeps: FINE_SWEEPS });
-  for (let i = 0; i < pixels; i++) {
-    const y = Math.floor(i / width);
-    for (let c = 0; c < 4; c++) filledColourSky[4 * i + c] += profile[4 * y + c];
+  for (let y = 0, i = 0; y < height; y++) {
+    const p = 4 * y;
+    for (let x = 0; x < width; x++, i++) {
+      const o = 4 * i;
+      filledColourSky[o] += profile[p]; filledColourSky[o + 1] += profile[p + 1]; filledColourSky[o + 2] += profile[p + 2]; filledColourSky[o + 3] += profile[p + 3];
+    }
   }
   // Hole pixels that came out sky are outside the depth membrane too, as known sky is.
   for (let i = 0; i < pixels; i++) if (mask[i] && filledColourSky[4 * i + 3] > 0.5) depthState[i] = OUTSIDE;
   const plane = knownSurface > 0 ? borderPlane(view, inverse, depthState, fullWidth) : [0, 0, 0];
-  const planeAt = (i: number) => {
-    const x = i % width, y = (i - x) / width;
-    return plane[0] * ((x + 0.5) / width) + plane[1] * ((y + 0.5) / width) + plane[2];
-  };
-  for (let i = 0; i < pixels; i++) if (depthState[i] === FIXED) inverse[i] -= planeAt(i);
+  const planeAt = (x: number, y: number) => plane[0] * ((x + 0.5) / width) + plane[1] * ((y + 0.5) / width) + plane[2];
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) if (depthState[i] === FIXED) inverse[i] -= planeAt(x, y);
+  }
   const filledResidual = knownSurface > 0 ? solveMembrane(inverse, 1, depthState, width, height, { signal, fineSweeps: FINE_SWEEPS }) : inverse;
-  for (let i = 0; i < pixels; i++) {
-    for (let c = 0; c < 3; c++) outRgb[3 * i + c] = mask[i] ? Math.min(1, Math.max(0, filledColourSky[4 * i + c])) : rgb[3 * i + c];
-    if (!mask[i]) { outDepth[i] = depth[i] > 0 ? depth[i] : 0; continue; }
-    const inv = planeAt(i) + filledResidual[i];
-    outDepth[i] = depthState[i] === OUTSIDE || knownSurface === 0 || !(inv > 0) ? 0 : 1 / inv;
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) {
+      if (!mask[i]) {
+        outRgb[3 * i] = rgb[3 * i]; outRgb[3 * i + 1] = rgb[3 * i + 1]; outRgb[3 * i + 2] = rgb[3 * i + 2];
+        outDepth[i] = depth[i] > 0 ? depth[i] : 0;
+        continue;
+      }
+      for (let c = 0; c < 3; c++) outRgb[3 * i + c] = Math.min(1, Math.max(0, filledColourSky[4 * i + c]));
+      const inv = planeAt(x, y) + filledResidual[i];
+      outDepth[i] = depthState[i] === OUTSIDE || knownSurface === 0 || !(inv > 0) ? 0 : 1 / inv;
+    }
   }
   return { rgb: outRgb, depth: outDepth };
 }
