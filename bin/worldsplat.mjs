@@ -1,8 +1,21 @@
 #!/usr/bin/env node
-// The `worldsplat` command. The CLI is TypeScript; tsx compiles it on the fly so that `npx worldsplat`
-// works right after `npm install`, with no build step to remember.
-import { register } from 'tsx/esm/api';
+// The `worldsplat` command. The CLI is TypeScript and `npx worldsplat` works right after
+// `npm install`, with no build step to remember: the first run bundles it with esbuild into
+// node_modules/.cache/worldsplat (src/cli/bundle-cache.mjs says why: tsx cost about 1 s per start)
+// and later runs start from that bundle for as long as no source file changes. Where the bundle
+// cannot be made, or with WORLDSPLAT_TSX=1, tsx compiles the sources on the fly as before.
+import { fileURLToPath } from 'node:url';
+import { bundledEntry } from '../src/cli/bundle-cache.mjs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const entry = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const cacheDir = fileURLToPath(new URL('../node_modules/.cache/worldsplat/cli', import.meta.url));
+const bundle = process.env.WORLDSPLAT_TSX === '1' ? undefined : await bundledEntry(entry, cacheDir);
+let main;
+if (bundle) {
+  ({ main } = await import(bundle.url));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src/cli/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));
