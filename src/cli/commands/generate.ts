@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { checkOutputName, saveWorld } from '../files.ts';
 import { progressBar } from '../progress.ts';
+import { startTimings } from '../timings.ts';
 import { UsageError } from '../errors.ts';
 import type { Command } from '../main.ts';
 
@@ -41,6 +42,7 @@ export const generateCommand: Command = {
       throw new Error(`--max-size: expected an integer number of pixels from 16 to 4096, found "${values['max-size']}"`);
     }
 
+    const timings = startTimings();
     // Loaded here rather than at the top: libvips and onnxruntime take a while to load, and the other
     // commands should not pay for them.
     const [{ NodePhotoDecoder }, { BUILTIN_MODEL_ID }, { generateFromPhoto, frameOfView }, { World }, { loadManifest, openModel }] = await Promise.all([
@@ -50,6 +52,7 @@ export const generateCommand: Command = {
       import('../../world/world.ts'),
       import('../models.ts'),
     ]);
+    timings.mark('load code');
     const bar = progressBar();
     const warn = (line: string) => process.stderr.write(`${line}\n`);
     let bytes: Uint8Array;
@@ -60,24 +63,36 @@ export const generateCommand: Command = {
     }
     const photo = await new NodePhotoDecoder().decode(bytes, { maxLongSide });
     bar.update(0.05, 'decode');
+    timings.mark('decode');
     const manifest = await loadManifest();
     const id = values.model as string;
     const model = await openModel(id, manifest, warn, (f, s) => bar.update(0.05 + 0.15 * f, s));
     const reference = model.entry.task === 'relative-inverse-depth' ? await openModel(BUILTIN_MODEL_ID, manifest, warn) : undefined;
+    timings.mark('model open');
+    let liftStarted = false;
     try {
       const view = await generateFromPhoto(photo, model, {
         verticalFovDegrees: fov,
         metricReference: reference,
-        onProgress: (f, s) => bar.update(0.2 + 0.7 * f, s),
+        onProgress: (f, s) => {
+          if (s.startsWith('lift') && !liftStarted) {
+            liftStarted = true;
+            timings.mark('depth');
+          }
+          bar.update(0.2 + 0.7 * f, s);
+        },
       });
+      timings.mark('lift');
       const world = World.empty(view.splats.shDegree);
       world.append(frameOfView(view), view.splats);
       await saveWorld(output, world, (f, s) => bar.update(0.9 + 0.1 * f, s));
+      timings.mark('write');
       bar.done();
       process.stderr.write(`${output}: ${view.splats.count} splats from a ${photo.width}x${photo.height} photo (model ${model.entry.id})\n`);
     } finally {
       await Promise.all([model.release(), reference?.release()]);
     }
+    timings.report();
   },
 };
 
