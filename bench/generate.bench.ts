@@ -27,9 +27,9 @@
  * already open (median of R runs), next to an anchor measured in the same run between them: one plain
  * pass over 1024x768 pixels (unproject at a depth, copy the colour into a SplatCloud) plus writing that
  * cloud as a .ply: the least any photo -> .ply must do; and the first run in the process (JIT warm-up).
- * Also the whole command line (`worldsplat generate` in a fresh process: Node, tsx, opening the model)
- * with its peak RSS, measured by /usr/bin/time, next to the command's start-up alone. And the model
- * file's size and SHA-256.
+ * Also the whole command line (`worldsplat generate` in a fresh process: Node, the CLI's cached bundle,
+ * opening the model) with its peak RSS, measured by /usr/bin/time, next to the command's start-up alone
+ * (bench/cli-start.bench.ts breaks the fresh process down by phase). And the model file's size and SHA-256.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -289,7 +289,7 @@ try {
     `(pipeline = ${(median(totals) / median(anchors)).toFixed(1)}x anchor)`);
 
   // the command line in a fresh process: wall time and peak RSS, next to the command's start-up alone
-  // (Node + tsx + the CLI's modules, no work: `worldsplat` without arguments prints its usage)
+  // (Node + the CLI's modules, no work: `worldsplat` without arguments prints its usage)
   const startup = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M', process.execPath, join(ROOT, 'bin', 'worldsplat.mjs')], { encoding: 'utf8' });
   const s0 = /TIME ([\d.]+) (\d+)/.exec(startup.stderr);
   const cli = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M', process.execPath, join(ROOT, 'bin', 'worldsplat.mjs'), 'generate', photoPath,
@@ -298,7 +298,7 @@ try {
   if (cli.status !== 0 || !m) {
     console.log(`  worldsplat generate failed: ${cli.stderr.trim().split('\n').slice(-2).join(' ')}`);
   } else {
-    console.log(`  npx worldsplat generate (fresh process: Node + tsx + model open + the above): ${Number(m[1]).toFixed(1)} s wall, ` +
+    console.log(`  npx worldsplat generate (fresh process: Node + CLI bundle + model open + the above): ${Number(m[1]).toFixed(1)} s wall, ` +
       `peak RSS ${(Number(m[2]) / 1024).toFixed(0)} MB; start-up alone ${s0 ? `${Number(s0[1]).toFixed(1)} s, ${(Number(s0[2]) / 1024).toFixed(0)} MB` : 'not measured'}`);
   }
   console.log(`  this benchmark process (all of the above in one process): peak RSS ` +
