@@ -43,30 +43,46 @@ export const generateCommand: Command = {
     }
 
     const timings = startTimings();
-    // Loaded here rather than at the top: libvips and onnxruntime take a while to load, and the other
-    // commands should not pay for them.
-    const [{ NodePhotoDecoder }, { BUILTIN_MODEL_ID }, { generateFromPhoto, frameOfView }, { World }, { loadManifest, openModel }] = await Promise.all([
-      import('../../io/photo/node-decoder.ts'),
+    const warn = (line: string) => process.stderr.write(`${line}\n`);
+    const id = values.model as string;
+    // A shipped model starts opening first: onnxruntime's WebAssembly compiles on V8's background
+    // threads while the rest of the code loads and the photo decodes. A downloadable one waits for
+    // the photo, so a bad photo never starts a download. Failures surface where they are awaited,
+    // after the photo's, in the same order as before.
+    const { loadManifest, openModel } = await import('../models.ts');
+    const manifesting = loadManifest();
+    const opening = manifesting.then(async (manifest) => {
+      const { isRemote } = await import('../../model/index.ts');
+      return manifest.models.some((m) => m.id === id && !isRemote(m)) ? openModel(id, manifest, warn) : undefined;
+    });
+    opening.catch(() => undefined);
+    let photo;
+    try {
+      // Loaded here rather than at the top: libvips and onnxruntime take a while to load, and the
+      // other commands should not pay for them.
+      const { NodePhotoDecoder } = await import('../../io/photo/node-decoder.ts');
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(await readFile(positionals[0]));
+      } catch {
+        throw new Error(`${positionals[0]}: expected a readable photo file, found none`);
+      }
+      photo = await new NodePhotoDecoder().decode(bytes, { maxLongSide });
+    } catch (error) {
+      await opening.then((m) => m?.release(), () => undefined);
+      throw error;
+    }
+    timings.mark('decode');
+    const bar = progressBar();
+    bar.update(0.05, 'decode');
+    const [{ BUILTIN_MODEL_ID }, { generateFromPhoto, frameOfView }, { World }] = await Promise.all([
       import('../../model/index.ts'),
       import('../../world/generate.ts'),
       import('../../world/world.ts'),
-      import('../models.ts'),
     ]);
     timings.mark('load code');
-    const bar = progressBar();
-    const warn = (line: string) => process.stderr.write(`${line}\n`);
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(await readFile(positionals[0]));
-    } catch {
-      throw new Error(`${positionals[0]}: expected a readable photo file, found none`);
-    }
-    const photo = await new NodePhotoDecoder().decode(bytes, { maxLongSide });
-    bar.update(0.05, 'decode');
-    timings.mark('decode');
-    const manifest = await loadManifest();
-    const id = values.model as string;
-    const model = await openModel(id, manifest, warn, (f, s) => bar.update(0.05 + 0.15 * f, s));
+    const manifest = await manifesting;
+    const model = (await opening) ?? (await openModel(id, manifest, warn, (f, s) => bar.update(0.05 + 0.15 * f, s)));
     const reference = model.entry.task === 'relative-inverse-depth' ? await openModel(BUILTIN_MODEL_ID, manifest, warn) : undefined;
     timings.mark('model open');
     let liftStarted = false;
