@@ -55,6 +55,8 @@ export interface ProjectOptions {
 const ALPHA_MIN = 1 / 255;
 /** Relative widening of the footprint level, so rounding never drops a pixel that passes the 1/255 test. */
 const LEVEL_SLACK = 1 + 1e-9;
+/** Relative widening of the early-out bounds on the footprint (see projectSplats). */
+const BOUND_SLACK = 1 + 1e-6;
 
 /**
  * Projects every splat of the cloud. `tick(done)` is called every few thousand splats (progress,
@@ -126,6 +128,19 @@ export function projectSplats(
     ty = ty < limYMin ? limYMin : ty > limYMax ? limYMax : ty;
     const j00 = fx * invD, j02 = -fx * tx * invD;
     const j11 = fy * invD, j12 = -fy * ty * invD;
+    const level = 2 * Math.log(255 * o) * LEVEL_SLACK + 1e-12;
+
+    // Early out for splats whose footprint certainly misses the image (most splats of a world seen
+    // from inside are off to the side): before the covariance, bound its half-extents. Σ'xx is the
+    // squared length of row 0 of J M, M = (F W) R S with F W and R rotations, so it is at most
+    // |J row 0|^2 max(s)^2 (+ lowPass); likewise Σ'yy. The bounds are widened by 1e-6 relative, far
+    // beyond rounding, so a splat skipped here is one the exact test below would skip too (NaN or
+    // infinite bounds skip nothing).
+    const s0 = scales[3 * i], s1 = scales[3 * i + 1], s2 = scales[3 * i + 2];
+    const sMax = Math.max(Math.abs(s0), Math.abs(s1), Math.abs(s2));
+    const hxMax = Math.sqrt(level * ((j00 * j00 + j02 * j02) * sMax * sMax + lowPass)) * BOUND_SLACK + 1e-9;
+    const hyMax = Math.sqrt(level * ((j11 * j11 + j12 * j12) * sMax * sMax + lowPass)) * BOUND_SLACK + 1e-9;
+    if (mu + hxMax - 0.5 < 0 || mu - hxMax - 0.5 > width - 1 || mv + hyMax - 0.5 < 0 || mv - hyMax - 0.5 > height - 1) continue;
 
     // Rotation of the splat (local-to-world), from its quaternion (normalised here, as 3DGS does).
     let qw = rotations[4 * i], qx = rotations[4 * i + 1], qy = rotations[4 * i + 2], qz = rotations[4 * i + 3];
@@ -134,7 +149,7 @@ export function projectSplats(
     const r00 = 1 - 2 * (qy * qy + qz * qz), r01 = 2 * (qx * qy - qw * qz), r02 = 2 * (qx * qz + qw * qy);
     const r10 = 2 * (qx * qy + qw * qz), r11 = 1 - 2 * (qx * qx + qz * qz), r12 = 2 * (qy * qz - qw * qx);
     const r20 = 2 * (qx * qz - qw * qy), r21 = 2 * (qy * qz + qw * qx), r22 = 1 - 2 * (qx * qx + qy * qy);
-    const sx = scales[3 * i], sy = scales[3 * i + 1], sz = scales[3 * i + 2];
+    const sx = s0, sy = s1, sz = s2;
 
     // M = (F W) R S (columns of R scaled), then T = J M (2x3); Σ' = T T^T, since Σ = (R S)(R S)^T.
     const m00 = (w00 * r00 + w01 * r10 + w02 * r20) * sx;
@@ -158,7 +173,6 @@ export function projectSplats(
     // 3-sigma radius, this exact level never truncates a pixel that would pass the 1/255 test (and
     // skips faint splats' pixels that cannot). The bounding box of the ellipse d^T Σ'^-1 d <= level
     // has half-extents sqrt(level Σ'xx), sqrt(level Σ'yy).
-    const level = 2 * Math.log(255 * o) * LEVEL_SLACK + 1e-12;
     const hx = Math.sqrt(level * sxx), hy = Math.sqrt(level * syy);
     let x0 = Math.ceil(mu - hx - 0.5), x1 = Math.floor(mu + hx - 0.5);
     let y0 = Math.ceil(mv - hy - 0.5), y1 = Math.floor(mv + hy - 0.5);

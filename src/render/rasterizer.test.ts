@@ -385,6 +385,34 @@ test('a splat centred outside the image still draws the part of its footprint in
   assertMatchesAnalytic(k, Pose.identity(), spec, [0, 0, 0], r);
 });
 
+test('splats centred outside the image, long and turned, draw exactly the part of their footprint inside (or nothing)', () => {
+  // projectSplats skips splats whose footprint certainly misses the image before their covariance is
+  // computed; a bound that was too tight would drop the tips that reach in.
+  const k = square(32, 40);
+  const rand = seededRandom(21);
+  let reached = 0, missed = 0;
+  for (let n = 0; n < 48; n++) {
+    // px beyond the edge: within the margin where the Jacobian is not clamped (1.3 x 16 px from the
+    // centre), so the textbook footprint is the truth
+    const side = n % 4, outside = 0.5 + rand() * 4;
+    const along = rand() * 32;
+    const [u, v] = side === 0 ? [-outside, along] : side === 1 ? [32 + outside, along] : side === 2 ? [along, -outside] : [along, 32 + outside];
+    const z = 2 + rand() * 4;
+    const spec: Spec = {
+      p: [((u - 16) / 40) * z, (-(v - 16) / 40) * z, -z],
+      s: [0.002 + 0.02 * rand(), 0.01 + 0.1 * rand(), 0.002 + 0.05 * rand()],
+      q: quatFromAxisAngle([rand() - 0.5, rand() - 0.5, rand() - 0.5], rand() * 6),
+      o: 0.05 + 0.95 * rand(),
+      c: [rand(), rand(), rand()],
+    };
+    const r = renderSplats(cloudOf([spec]), Pose.identity(), k);
+    assertMatchesAnalytic(k, Pose.identity(), spec, [0, 0, 0], r);
+    if (r.alpha.some((a) => a > 0)) reached++; else missed++;
+  }
+  // Both kinds occur, so both the early out and what it must keep are exercised.
+  assert.ok(reached >= 10 && missed >= 5, `${reached} reached into the image, ${missed} did not`);
+});
+
 test('SH degree 1 colour changes with the view direction as the basis predicts', () => {
   const C1 = 0.4886025119029199; // sqrt(3 / (4 pi)), 3DGS basis: (-C1 y, C1 z, -C1 x)
   // Red channel rest coefficients 0.2, 0.3, -0.4; green 0; blue all -1 (drives blue below 0: clamped).
