@@ -17,9 +17,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** Bump when the build options below change, so old bundles are not reused. */
+/** The layout of current.json. (A change to the build options is noticed anyway: this file is an input.) */
 const FORMAT = 2;
 /** Builds older than this that are no longer current are removed (a running process may still load their chunks). */
 const KEEP_OLD_MS = 24 * 60 * 60 * 1000;
@@ -55,16 +55,11 @@ function readCurrent(cacheDir, entry) {
   }
 }
 
-/** @param {[string, number, number][]} inputs path, size, mtimeMs */
+/** @param {[string, number, number][]} inputs path, size, mtimeMs (-1, -1: the file must not exist) */
 function unchanged(inputs) {
   for (const [path, size, mtimeMs] of inputs) {
-    let s;
-    try {
-      s = statSync(path);
-    } catch {
-      return false;
-    }
-    if (s.size !== size || s.mtimeMs !== mtimeMs) return false;
+    const s = statSync(path, { throwIfNoEntry: false });
+    if (s ? s.size !== size || s.mtimeMs !== mtimeMs : size !== -1) return false;
   }
   return true;
 }
@@ -88,10 +83,17 @@ async function build(entry, cacheDir) {
     logLevel: 'silent',
     plugins: [ownLocation],
   });
-  const inputs = Object.keys(result.metafile.inputs).map((p) => {
-    const path = resolve(p);
-    const s = statSync(path);
-    return [path, s.size, s.mtimeMs];
+  // Besides the sources: every place on the way up from the entry where esbuild would read a
+  // tsconfig.json (one that appears later counts as a change: missing is recorded as size -1), and this
+  // file, whose build options shape the bundle.
+  const configs = [];
+  for (let d = dirname(entry); ; d = dirname(d)) {
+    configs.push(join(d, 'tsconfig.json'));
+    if (dirname(d) === d) break;
+  }
+  const inputs = [...Object.keys(result.metafile.inputs).map((p) => resolve(p)), ...configs, fileURLToPath(import.meta.url)].map((path) => {
+    const s = statSync(path, { throwIfNoEntry: false });
+    return s ? [path, s.size, s.mtimeMs] : [path, -1, -1];
   });
   // A source saved while esbuild was reading it may be newer than what went in: use the bundle this
   // once, but do not record it as current.

@@ -61,8 +61,19 @@ test('the bundle is built once, reused while nothing changes, rebuilt when a sou
   // The first build is kept for a while: a process started from it may still load its chunks.
   assert.equal(readdirSync(cache).filter((n) => n.startsWith('build-')).length, 2);
 
+  // A tsconfig.json on the way up from the entry counts as an input too (esbuild reads it).
+  writeFileSync(join(src, 'tsconfig.json'), '{ "compilerOptions": { "useDefineForClassFields": true } }\n');
+  const configured = await bundledEntry(entry, cache);
+  assert.equal(configured?.built, true);
+  assert.equal((await bundledEntry(entry, cache))?.built, true, 'a tsconfig.json saved in the last second is not trusted yet');
+  const t = Date.now() / 1000 - 20;
+  utimesSync(join(src, 'tsconfig.json'), t, t);
+  assert.equal((await bundledEntry(entry, cache))?.built, true);
+  const settled = await bundledEntry(entry, cache);
+  assert.equal(settled?.built, false);
+
   // A cache emptied by hand is noticed, not imported from.
-  rmSync(join(cache, readdirSync(cache).find((n) => edited.url.includes(n))!), { recursive: true });
+  rmSync(join(cache, readdirSync(cache).find((n) => settled!.url.includes(n))!), { recursive: true });
   const rebuilt = await bundledEntry(entry, cache);
   assert.equal(rebuilt?.built, true);
   assert.equal(((await import(rebuilt.url + '?again')) as Entry).value(), 2);
