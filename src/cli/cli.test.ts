@@ -14,7 +14,11 @@ const BIN = join(import.meta.dirname, '../../bin/worldsplat.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'worldsplat-cli-'));
 
 function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  return runWith({}, ...args);
+}
+
+function runWith(env: Record<string, string>, ...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -131,6 +135,11 @@ test('inspect --json reports count, bounds and SH degree of a hand-made file', (
   assert.ok(info.shDegree >= 0 && info.shDegree <= 3);
   assert.ok(Math.abs(info.opacity.max - 0.5) < 1e-5);
   assert.ok(Math.abs(info.scale.max - 0.3) < 1e-5);
+
+  // The same command through tsx (the fallback when the start-up bundle cannot be built) says the same.
+  const viaTsx = runWith({ WORLDSPLAT_TSX: '1' }, 'inspect', ply, '--json');
+  assert.equal(viaTsx.code, 0, viaTsx.stderr);
+  assert.equal(viaTsx.stdout, r.stdout);
 });
 
 test('convert ply -> splat -> ply keeps positions exactly and colours within 8-bit steps', () => {
