@@ -10,7 +10,9 @@
  * Prints per stop: unknown share before and after (coverage at 128 x 96; goal after < 1%), PSNR of
  * the completed (hole) pixels of the render after expansion against the true view, the seam
  * statistics (below), and the time of the expansion at 512 x 384 next to the anchor measured in the
- * same run: one renderSplats of the same world at the same pose and size, just before it.
+ * same run: one renderSplats of the same world at the same pose and size, just before it, with the
+ * ratio; per stop the stages' times (render, coverage, complete, align, lift, append), and per scene
+ * their medians in ms and as a share of the anchor.
  * Then revisit consistency: the start pose rendered before and after the tour (goal >= 40 dB).
  *
  * Seam: over 4-neighbour pixel pairs of the render after expansion, the mean colour step (levels of
@@ -129,7 +131,7 @@ async function runCase(c: SceneCase, completer: Completer) {
   const startRender = renderSplats(world.splats, c.start.pose, k);
   console.log(`\n--- ${c.name}: ${k.width}x${k.height}, start world ${world.splats.count} splats`);
   console.log('stop  unknown before -> after   holes   hole PSNR  known PSNR   colour step border/known (truth)   depth step border/known (truth)   expand ms  anchor ms  ratio');
-  const rows: { after: number; holePsnr: number; colourRatio: number; depthRatio: number; ms: number; anchor: number; truthColour: number; truthDepth: number }[] = [];
+  const rows: { after: number; holePsnr: number; colourRatio: number; depthRatio: number; ms: number; anchor: number; truthColour: number; truthDepth: number; stages: Record<string, number> | null }[] = [];
   for (let s = 0; s < c.stops.length; s++) {
     const truth = await c.stops[s]();
     const a0 = performance.now();
@@ -146,7 +148,7 @@ async function runCase(c: SceneCase, completer: Completer) {
     const seam = seams(render.color, render.depth, mask, k.width, k.height);
     const truthSeam = seams(truth.rgb, truth.depth, mask, k.width, k.height);
     const row = {
-      after, holePsnr, ms, anchor,
+      after, holePsnr, ms, anchor, stages: result.frame ? result.timings : null,
       colourRatio: seam.colour.border / seam.colour.known, depthRatio: seam.depth.border / seam.depth.known,
       truthColour: truthSeam.colour.border / truthSeam.colour.known, truthDepth: truthSeam.depth.border / truthSeam.depth.known,
     };
@@ -171,6 +173,11 @@ async function runCase(c: SceneCase, completer: Completer) {
     ms: median(expanded.map((r) => r.ms)), anchor: median(expanded.map((r) => r.anchor)),
     splats: world.splats.count, frames: world.memory.size,
   };
+  // Per stage: median ms over the stops that expanded, and as a share of the same stops' anchors.
+  const stageNames = [...new Set(expanded.flatMap((r) => Object.keys(r.stages ?? {})))];
+  const stageMedians = Object.fromEntries(stageNames.map((st) => [st, median(expanded.map((r) => r.stages?.[st] ?? NaN))]));
+  console.log(`${c.name} stages, median ms (x anchor ${f(summary.anchor, 0)} ms): `
+    + stageNames.map((st) => `${st} ${f(stageMedians[st], 0)} (${f(stageMedians[st] / summary.anchor, 2)})`).join(', '));
   console.log(`${c.name}: worst unknown after expansion ${(100 * summary.maxAfter).toFixed(2)}% (goal < 1%); revisit PSNR ${f(revisit, 1)} dB (goal >= 40); `
     + `hole PSNR mean ${f(summary.holePsnr, 2)} dB; seam ratio colour ${f(summary.colourRatio, 2)} (truth ${f(summary.truthColour, 2)}), depth ${f(summary.depthRatio, 2)} (truth ${f(summary.truthDepth, 2)}); `
     + `expansion median ${f(summary.ms, 0)} ms vs renderSplats ${f(summary.anchor, 0)} ms (${f(summary.ms / summary.anchor, 2)}x); ${summary.splats} splats, ${summary.frames} frames`);

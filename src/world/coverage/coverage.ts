@@ -82,19 +82,25 @@ export function coverageFromRender(
   if (k.width === intrinsics.width && k.height === intrinsics.height) return judge(world, pose, intrinsics, k, render.alpha, render.depth, options);
   // A view smaller than the coverage raster: render that raster as coverage() does.
   if (k.width > intrinsics.width || k.height > intrinsics.height) return coverage(world, pose, intrinsics, options);
-  const weighted = new Float32Array(2 * pixels);
-  for (let i = 0; i < pixels; i++) {
-    weighted[2 * i] = render.alpha[i];
-    weighted[2 * i + 1] = render.alpha[i] * render.depth[i];
+  const { alpha, depth } = shrinkAlphaDepth(render.alpha, render.depth, intrinsics.width, intrinsics.height, k.width, k.height);
+  return judge(world, pose, intrinsics, k, alpha, depth, options);
+}
+
+/** Alpha and alpha-weighted depth, area-averaged to width x height (a function of its own: a small loop is optimised once). */
+function shrinkAlphaDepth(alphaIn: Float32Array, depthIn: Float32Array, inWidth: number, inHeight: number, width: number, height: number) {
+  const weighted = new Float32Array(2 * alphaIn.length);
+  for (let i = 0; i < alphaIn.length; i++) {
+    weighted[2 * i] = alphaIn[i];
+    weighted[2 * i + 1] = alphaIn[i] * depthIn[i];
   }
-  const small = areaDownsample(weighted, intrinsics.width, intrinsics.height, 2, k.width, k.height);
-  const alpha = new Float32Array(k.width * k.height), depth = new Float32Array(k.width * k.height);
+  const small = areaDownsample(weighted, inWidth, inHeight, 2, width, height);
+  const alpha = new Float32Array(width * height), depth = new Float32Array(width * height);
   for (let i = 0; i < alpha.length; i++) {
     const a = small[2 * i];
     alpha[i] = a;
     depth[i] = a > 0 ? small[2 * i + 1] / a : 0;
   }
-  return judge(world, pose, intrinsics, k, alpha, depth, options);
+  return { alpha, depth };
 }
 
 /** The coverage raster: the query's intrinsics scaled to the coverage size (default 128 x 96). */

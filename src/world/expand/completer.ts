@@ -39,3 +39,18 @@ export interface Completer {
   /** Rejects with an AbortError-like Error when `signal` aborts; never mutates `view`. */
   complete(view: PartialView, signal?: AbortSignal): Promise<CompletedView>;
 }
+
+/** One-line errors for a partial view whose arrays do not match its size (every completer checks its input with this). */
+export function checkPartialView(view: PartialView): void {
+  const { width, height } = view;
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
+    throw new Error(`partial view: expected a positive integer size, found ${width}x${height}`);
+  }
+  const pixels = width * height;
+  if (view.rgb.length !== 3 * pixels || view.depth.length !== pixels || view.mask.length !== pixels) {
+    throw new Error(`partial view: expected rgb ${3 * pixels}, depth and mask ${pixels} values for ${width}x${height}, found ${view.rgb.length}, ${view.depth.length}, ${view.mask.length}`);
+  }
+  if (view.intrinsics.width !== width || view.intrinsics.height !== height) {
+    throw new Error(`partial view: expected intrinsics for ${width}x${height}, found ${view.intrinsics.width}x${view.intrinsics.height}`);
+  }
+}

@@ -16,7 +16,7 @@
  */
 import type { Intrinsics, Pose } from '../../core/camera.ts';
 import type { FloatField, RgbImage } from '../../core/image.ts';
-import { renderSplats } from '../../render/rasterizer.ts';
+import { type RenderResult, renderSplats } from '../../render/rasterizer.ts';
 import { type Coverage, type CoverageOptions, HOLE_POORLY_SEEN, coverageFromRender } from '../coverage/coverage.ts';
 import { type LiftOptions, liftToSplats } from '../lift.ts';
 import type { MemoryFrame } from '../memory/frame.ts';
@@ -88,27 +88,8 @@ export async function expandView(
   const before = coverageFromRender(world, pose, intrinsics, render, options.coverage);
   const nothing: Expansion = { before, holePixels: 0, added: 0, frame: null, partial: null, completed: null, alignment: null, timings };
   if (!(before.unknownFraction > (options.minUnknownFraction ?? 0))) { lap('coverage'); return nothing; }
-  const minAlpha = options.minAlpha ?? 0.5, farLimit = options.farLimit ?? 100;
-  const mask = new Uint8Array(pixels);
-  const knownDepth = new Float32Array(pixels), rgb = new Float32Array(3 * pixels), depth = new Float32Array(pixels);
-  let holePixels = 0;
-  for (let y = 0, i = 0; y < height; y++) {
-    // Poorly seen pixels come from the low-resolution coverage (nearest of its pixels).
-    const cy = Math.min(before.height - 1, Math.floor(((y + 0.5) * before.height) / height));
-    for (let x = 0; x < width; x++, i++) {
-      const a = render.alpha[i];
-      if (a >= minAlpha) {
-        const d = render.depth[i];
-        if (d > 0 && d <= farLimit) knownDepth[i] = d;
-        // Colour of what was hit, without the black background showing through its edges.
-        for (let c = 0; c < 3; c++) rgb[3 * i + c] = Math.min(1, render.color[3 * i + c] / a);
-      }
-      const cx = Math.min(before.width - 1, Math.floor(((x + 0.5) * before.width) / width));
-      const hole = !(a >= minAlpha) || before.mask[cy * before.width + cx] === HOLE_POORLY_SEEN;
-      if (hole) { mask[i] = 1; holePixels++; rgb[3 * i] = 0; rgb[3 * i + 1] = 0; rgb[3 * i + 2] = 0; }
-      else depth[i] = knownDepth[i];
-    }
-  }
+  const { mask, knownDepth, rgb, depth, holes } = holeMask(render, before, width, height, options.minAlpha ?? 0.5, options.farLimit ?? 100);
+  let holePixels = holes;
   holePixels += widenToFringe(mask, render.alpha, width, height, rgb, depth, options.fringeAlpha ?? 0.98);
   lap('coverage');
   if (holePixels === 0) return nothing;
@@ -130,9 +111,7 @@ export async function expandView(
 
   signal?.throwIfAborted();
   onProgress?.(0.7, 'lift');
-  const image = { width, height, data: new Uint8Array(3 * pixels) };
-  // Math.round for values in 0..1 (x + 0.5 is exact for 255 x float32; NaN gives 0 either way), without its call.
-  for (let j = 0; j < image.data.length; j++) image.data[j] = (255 * aligned.rgb[j] + 0.5) | 0;
+  const image = { width, height, data: toBytes(aligned.rgb) };
   const depthField: FloatField = { width, height, data: aligned.depth };
   const confidence: FloatField | undefined = completion.confidence && { width, height, data: holeConfidence(completion.confidence, mask) };
   const splats = liftHoles(image, depthField, confidence, intrinsics, pose, mask, { ...options.lift, signal });
@@ -150,6 +129,44 @@ export async function expandView(
     alignment: { scale: aligned.scale, shift: aligned.shift, ringPixels: aligned.ringPixels },
     timings,
   };
+}
+
+// The per-pixel passes are functions of their own (see align.ts: small loops are optimised once).
+
+/**
+ * The view's hole mask from its render: empty pixels (alpha below minAlpha) and those the coverage
+ * saw only poorly (nearest of its pixels); the world's colour (without the black background showing
+ * through its edges) and depth where it knows the pixel, 0 in the hole.
+ */
+function holeMask(render: RenderResult, before: Coverage, width: number, height: number, minAlpha: number, farLimit: number) {
+  const pixels = width * height;
+  const alpha = render.alpha, colour = render.color, renderDepth = render.depth, poor = before.mask;
+  const mask = new Uint8Array(pixels);
+  const knownDepth = new Float32Array(pixels), rgb = new Float32Array(3 * pixels), depth = new Float32Array(pixels);
+  let holes = 0;
+  for (let y = 0, i = 0; y < height; y++) {
+    const cy = Math.min(before.height - 1, Math.floor(((y + 0.5) * before.height) / height));
+    for (let x = 0; x < width; x++, i++) {
+      const a = alpha[i];
+      if (a >= minAlpha) {
+        const d = renderDepth[i];
+        if (d > 0 && d <= farLimit) knownDepth[i] = d;
+        for (let c = 0; c < 3; c++) rgb[3 * i + c] = Math.min(1, colour[3 * i + c] / a);
+      }
+      const cx = Math.min(before.width - 1, Math.floor(((x + 0.5) * before.width) / width));
+      const hole = !(a >= minAlpha) || poor[cy * before.width + cx] === HOLE_POORLY_SEEN;
+      if (hole) { mask[i] = 1; holes++; rgb[3 * i] = 0; rgb[3 * i + 1] = 0; rgb[3 * i + 2] = 0; }
+      else depth[i] = knownDepth[i];
+    }
+  }
+  return { mask, knownDepth, rgb, depth, holes };
+}
+
+/** 0..1 -> 0..255, rounded: Math.round for such values (x + 0.5 is exact for 255 x float32; NaN gives 0 either way), without its call. */
+function toBytes(values: Float32Array): Uint8Array {
+  const out = new Uint8Array(values.length);
+  for (let j = 0; j < values.length; j++) out[j] = (255 * values[j] + 0.5) | 0;
+  return out;
 }
 
 /**

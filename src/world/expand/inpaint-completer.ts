@@ -14,7 +14,7 @@
  * It invents no texture, so completed regions look blurred; it is the fallback when no completion
  * model is available, and the baseline such a model must beat.
  */
-import type { CompletedView, Completer, PartialView } from './completer.ts';
+import { type CompletedView, type Completer, type PartialView, checkPartialView } from './completer.ts';
 import { FIXED, FREE, OUTSIDE, solveMembrane } from './membrane.ts';
 import { crop, holeWindow, isWholePicture, paste } from './hole-window.ts';
 import { ringAround } from './ring.ts';
@@ -36,7 +36,9 @@ export class InpaintCompleter implements Completer {
       intrinsics: { ...view.intrinsics, width: window.width, height: window.height, cx: view.intrinsics.cx - window.x0, cy: view.intrinsics.cy - window.y0 },
       rgb: crop(view.rgb, 3, width, window), depth: crop(view.depth, 1, width, window), mask: crop(view.mask, 1, width, window),
     }, width, signal);
-    const rgb = view.rgb.slice(), depth = Float32Array.from(view.depth, (d) => (d > 0 ? d : 0));
+    // (A loop: Float32Array.from with a map function calls it per pixel, ~100x slower.)
+    const rgb = view.rgb.slice(), depth = new Float32Array(view.depth.length);
+    for (let i = 0; i < depth.length; i++) { const d = view.depth[i]; depth[i] = d > 0 ? d : 0; }
     paste(rgb, part.rgb, 3, width, window);
     paste(depth, part.depth, 1, width, window);
     return { rgb, depth };
@@ -47,7 +49,28 @@ export class InpaintCompleter implements Completer {
 function fill(view: PartialView, fullWidth: number, signal?: AbortSignal): CompletedView {
   const { width, height, mask, rgb, depth } = view;
   const pixels = width * height;
+  // Each per-pixel pass is a function of its own (see align.ts: small loops are optimised once).
+  const { colourState, colourSky, depthState, inverse, known, knownSurface } = membraneInputs(mask, rgb, depth);
+  if (known === 0) {
+    // Nothing to continue from: a neutral grey sky rather than an invented scene.
+    return { rgb: new Float32Array(3 * pixels).fill(0.5), depth: new Float32Array(pixels) };
+  }
+  // Colour and sky by elevation first (rowProfile), the membrane fills what differs from it.
+  const profile = rowProfile(colourSky, mask, width, height, Math.max(2, Math.round(RING_SHARE * fullWidth)));
+  addRowProfile(colourSky, profile, width, height, mask, -1);
+  const filledColourSky = solveMembrane(colourSky, 4, colourState, width, height, { signal, fineSweeps: FINE_SWEEPS });
+  addRowProfile(filledColourSky, profile, width, height, null, 1);
+  // Hole pixels that came out sky are outside the depth membrane too, as known sky is.
+  markFilledSky(mask, filledColourSky, depthState);
+  const plane = knownSurface > 0 ? borderPlane(view, inverse, depthState, fullWidth) : [0, 0, 0];
+  subtractPlane(inverse, depthState, plane, width, height);
+  const filledResidual = knownSurface > 0 ? solveMembrane(inverse, 1, depthState, width, height, { signal, fineSweeps: FINE_SWEEPS }) : inverse;
+  return assemble(view, filledColourSky, filledResidual, depthState, plane, knownSurface > 0);
+}
 
+/** The membranes' inputs: colour + sky share (4 per pixel) fixed at known pixels, inverse depth fixed at known surface. */
+function membraneInputs(mask: Uint8Array, rgb: Float32Array, depth: Float32Array) {
+  const pixels = mask.length;
   const colourState = new Uint8Array(pixels);
   const colourSky = new Float32Array(4 * pixels);
   const depthState = new Uint8Array(pixels);
@@ -65,39 +88,39 @@ function fill(view: PartialView, fullWidth: number, signal?: AbortSignal): Compl
     depthState[i] = FIXED;
     inverse[i] = 1 / depth[i];
   }
+  return { colourState, colourSky, depthState, inverse, known, knownSurface };
+}
 
-  const outRgb = new Float32Array(3 * pixels), outDepth = new Float32Array(pixels);
-  if (known === 0) {
-    // Nothing to continue from: a neutral grey sky rather than an invented scene.
-    outRgb.fill(0.5);
-    return { rgb: outRgb, depth: outDepth };
-  }
-  // Colour and sky by elevation first (rowProfile), the membrane fills what differs from it.
-  const profile = rowProfile(colourSky, mask, width, height, Math.max(2, Math.round(RING_SHARE * fullWidth)));
+function markFilledSky(mask: Uint8Array, filledColourSky: Float32Array, depthState: Uint8Array): void {
+  for (let i = 0; i < mask.length; i++) if (mask[i] && filledColourSky[4 * i + 3] > 0.5) depthState[i] = OUTSIDE;
+}
+
+/** values (4 per pixel) += sign x the row's profile, at every pixel or (with `knownOnly`) at its zero pixels only. */
+function addRowProfile(values: Float32Array, profile: Float32Array, width: number, height: number, knownOnly: Uint8Array | null, sign: 1 | -1): void {
   for (let y = 0, i = 0; y < height; y++) {
     const p = 4 * y;
     for (let x = 0; x < width; x++, i++) {
-      if (mask[i]) continue;
+      if (knownOnly !== null && knownOnly[i]) continue;
       const o = 4 * i;
-      colourSky[o] -= profile[p]; colourSky[o + 1] -= profile[p + 1]; colourSky[o + 2] -= profile[p + 2]; colourSky[o + 3] -= profile[p + 3];
+      if (sign < 0) { values[o] -= profile[p]; values[o + 1] -= profile[p + 1]; values[o + 2] -= profile[p + 2]; values[o + 3] -= profile[p + 3]; }
+      else { values[o] += profile[p]; values[o + 1] += profile[p + 1]; values[o + 2] += profile[p + 2]; values[o + 3] += profile[p + 3]; }
     }
   }
-  const filledColourSky = solveMembrane(colourSky, 4, colourState, width, height, { signal, fineSweeps: FINE_SWEEPS });
+}
+
+/** The border plane's inverse depth at pixel (x, y). */
+const planeAt = (plane: number[], x: number, y: number, width: number) => plane[0] * ((x + 0.5) / width) + plane[1] * ((y + 0.5) / width) + plane[2];
+
+function subtractPlane(inverse: Float32Array, depthState: Uint8Array, plane: number[], width: number, height: number): void {
   for (let y = 0, i = 0; y < height; y++) {
-    const p = 4 * y;
-    for (let x = 0; x < width; x++, i++) {
-      const o = 4 * i;
-      filledColourSky[o] += profile[p]; filledColourSky[o + 1] += profile[p + 1]; filledColourSky[o + 2] += profile[p + 2]; filledColourSky[o + 3] += profile[p + 3];
-    }
+    for (let x = 0; x < width; x++, i++) if (depthState[i] === FIXED) inverse[i] -= planeAt(plane, x, y, width);
   }
-  // Hole pixels that came out sky are outside the depth membrane too, as known sky is.
-  for (let i = 0; i < pixels; i++) if (mask[i] && filledColourSky[4 * i + 3] > 0.5) depthState[i] = OUTSIDE;
-  const plane = knownSurface > 0 ? borderPlane(view, inverse, depthState, fullWidth) : [0, 0, 0];
-  const planeAt = (x: number, y: number) => plane[0] * ((x + 0.5) / width) + plane[1] * ((y + 0.5) / width) + plane[2];
-  for (let y = 0, i = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, i++) if (depthState[i] === FIXED) inverse[i] -= planeAt(x, y);
-  }
-  const filledResidual = knownSurface > 0 ? solveMembrane(inverse, 1, depthState, width, height, { signal, fineSweeps: FINE_SWEEPS }) : inverse;
+}
+
+/** The completed view: known pixels as given, hole pixels from the membranes (colour clamped; depth = 1 / (plane + residual), 0 = sky). */
+function assemble(view: PartialView, filledColourSky: Float32Array, filledResidual: Float32Array, depthState: Uint8Array, plane: number[], anySurface: boolean): CompletedView {
+  const { width, height, mask, rgb, depth } = view;
+  const outRgb = new Float32Array(3 * width * height), outDepth = new Float32Array(width * height);
   for (let y = 0, i = 0; y < height; y++) {
     for (let x = 0; x < width; x++, i++) {
       if (!mask[i]) {
@@ -106,8 +129,8 @@ function fill(view: PartialView, fullWidth: number, signal?: AbortSignal): Compl
         continue;
       }
       for (let c = 0; c < 3; c++) outRgb[3 * i + c] = Math.min(1, Math.max(0, filledColourSky[4 * i + c]));
-      const inv = planeAt(x, y) + filledResidual[i];
-      outDepth[i] = depthState[i] === OUTSIDE || knownSurface === 0 || !(inv > 0) ? 0 : 1 / inv;
+      const inv = planeAt(plane, x, y, width) + filledResidual[i];
+      outDepth[i] = depthState[i] === OUTSIDE || !anySurface || !(inv > 0) ? 0 : 1 / inv;
     }
   }
   return { rgb: outRgb, depth: outDepth };
@@ -180,21 +203,6 @@ function rowProfile(values: Float32Array, mask: Uint8Array, width: number, heigh
 
 /** The ring's width as a share of the picture's width (16 px at 512). */
 const RING_SHARE = 1 / 32;
-
-/** One-line errors for a partial view whose arrays do not match its size. */
-export function checkPartialView(view: PartialView): void {
-  const { width, height } = view;
-  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
-    throw new Error(`partial view: expected a positive integer size, found ${width}x${height}`);
-  }
-  const pixels = width * height;
-  if (view.rgb.length !== 3 * pixels || view.depth.length !== pixels || view.mask.length !== pixels) {
-    throw new Error(`partial view: expected rgb ${3 * pixels}, depth and mask ${pixels} values for ${width}x${height}, found ${view.rgb.length}, ${view.depth.length}, ${view.mask.length}`);
-  }
-  if (view.intrinsics.width !== width || view.intrinsics.height !== height) {
-    throw new Error(`partial view: expected intrinsics for ${width}x${height}, found ${view.intrinsics.width}x${view.intrinsics.height}`);
-  }
-}
 
 /** Sweeps at full resolution: the fill is smooth, the coarser levels carry it (4 instead of 16 is ~3x faster at 512 x 384). */
 const FINE_SWEEPS = 4;

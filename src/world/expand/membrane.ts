@@ -70,11 +70,7 @@ export function solveMembrane(
 
   // All channels go through the pyramid together (interleaved), so neighbours are looked up once.
   const base = new Float32Array(values.length);
-  for (let i = 0; i < state.length; i++) {
-    if (state[i] !== FIXED) continue;
-    const o = i * channels;
-    for (let c = 0; c < channels; c++) base[o + c] = values[o + c];
-  }
+  copyWhere(values, base, channels, state, FIXED);
   const levels = [makeLevel(width, height, state, base)];
   while (levels[levels.length - 1].free.length > 0 && Math.max(levels[levels.length - 1].width, levels[levels.length - 1].height) > 8) {
     levels.push(reduce(levels[levels.length - 1], channels));
@@ -87,13 +83,21 @@ export function solveMembrane(
     relax(level, channels, screening * 4 ** l, l === levels.length - 1 ? coarseSweeps : l === 0 ? fineSweeps : sweeps, omega);
   }
   const out = levels[0].values;
-  // (A loop, not out.fill per pixel: a builtin call per pixel cost more than the whole fine level's sweeps.)
-  for (let i = 0; i < state.length; i++) {
-    if (state[i] !== OUTSIDE) continue;
-    const o = i * channels;
-    for (let c = 0; c < channels; c++) out[o + c] = 0;
-  }
+  copyWhere(null, out, channels, state, OUTSIDE);
   return out;
+}
+
+/**
+ * to = from (or 0 with from null) at the pixels in state `which`. A loop, not a TypedArray.fill call
+ * per pixel (which cost more than the whole fine level's sweeps), and a function of its own, so the
+ * engine optimises it once rather than on the stack of a long function.
+ */
+function copyWhere(from: Float32Array | null, to: Float32Array, channels: number, state: Uint8Array, which: number): void {
+  for (let i = 0; i < state.length; i++) {
+    if (state[i] !== which) continue;
+    const o = i * channels;
+    for (let c = 0; c < channels; c++) to[o + c] = from === null ? 0 : from[o + c];
+  }
 }
 
 function makeLevel(width: number, height: number, state: Uint8Array, values: Float32Array): Level {

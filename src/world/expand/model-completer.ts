@@ -8,8 +8,7 @@
 import { verticalFovDegrees } from '../../core/camera.ts';
 import { runComplete } from '../../model/run-complete.ts';
 import type { Model } from '../../model/session.ts';
-import type { CompletedView, Completer, PartialView } from './completer.ts';
-import { checkPartialView } from './inpaint-completer.ts';
+import { type CompletedView, type Completer, type PartialView, checkPartialView } from './completer.ts';
 
 export class ModelCompleter implements Completer {
   readonly name = 'model';
