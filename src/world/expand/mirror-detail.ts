@@ -5,8 +5,10 @@
  * and keeps that completer's depth and low-frequency colour, adding high-frequency DETAIL borrowed from
  * the known pixels by reflection across the hole's border:
  *
- *   detail(source) = known colour - its low-pass (a box blur normalised over the known pixels)
- *   fill(hole)     = low-pass of the inner completion + weight * detail(mirrored source)
+ *   low            = box low-pass of the completed picture (known pixels + the inner fill), averaged
+ *                    within one class, sky or surface
+ *   detail(source) = known colour - low, at the source
+ *   fill(hole)     = low + weight * detail(mirrored source)
  *
  * The source of a hole pixel is its mirror image across the nearest border along its ROW (holes
  * revealed by turning lie left or right of the known part, and a row keeps its elevation: sky detail
@@ -18,11 +20,11 @@
  * washed out in the middle. Detail is not copied between sky and surface (the inner completion's sky
  * decision against the source's), so ground texture never lands in the sky.
  *
- * The low-pass of the INNER completion (not the inner completion itself) carries the detail: a
+ * The fill is the LOW-PASS of the inner completion plus detail, not the inner completion plus detail: a
  * membrane fill already takes on the border pixels' own detail next to the border, and adding the
- * mirrored detail to it would double it there. Both low-passes average within one class, sky or
- * surface, so the horizon (an edge between classes, not texture) stays as sharp as the inner fill has
- * it and does not come back as a band of 'detail' beside it. Known pixels are returned exactly as given; colours
+ * mirrored detail to it would double it there. Averaging within one class keeps the horizon (an edge
+ * between classes, not texture) as sharp as the inner fill has it, and stops it coming back as a band
+ * of 'detail' beside it. Known pixels are returned exactly as given; colours
  * stay in 0..1; bad input is rejected by the inner completer's own check (one line).
  */
 import type { CompletedView, Completer, PartialView } from './completer.ts';
@@ -77,26 +79,27 @@ export function addMirrorDetail(view: PartialView, completed: CompletedView, opt
   }
   if (holes === 0 || holes === n) return out;
 
-  // Low-passes within one class (sky or surface): the horizon is an edge between classes, not texture,
-  // and would otherwise come back as a bright or dark band of 'detail' beside it.
+  // One low-pass of the completed picture, within one class (sky or surface): the horizon is an edge
+  // between classes, not texture, and would otherwise come back as a bright or dark band of 'detail'
+  // beside it. Detail at a known source = its colour minus this; the fill = this + mirrored detail.
   const sky = (d: number) => !(d > 0);
-  const knownSky = new Uint8Array(n), knownSurface = new Uint8Array(n), allSky = new Uint8Array(n), allSurface = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const s = sky(mask[i] ? completed.depth[i] : view.depth[i]);
-    (s ? allSky : allSurface)[i] = 1;
-    if (!mask[i]) (s ? knownSky : knownSurface)[i] = 1;
-  }
-  const knownLow = pick(boxMean(view.rgb, knownSky, w, h, radius), boxMean(view.rgb, knownSurface, w, h, radius), knownSky);
-  const fillLow = pick(boxMean(out, allSky, w, h, radius), boxMean(out, allSurface, w, h, radius), allSky);
+  const skyClass = new Uint8Array(n);
+  for (let i = 0; i < n; i++) skyClass[i] = sky(mask[i] ? completed.depth[i] : view.depth[i]) ? 1 : 0;
+  const low = classBoxMean(out, skyClass, w, h, radius);
 
   // Per hole pixel: accumulated detail and whether any side gave a source.
   const detail = new Float32Array(3 * n);
   const done = new Uint8Array(n);
+  const known = view.rgb;
   const addFrom = (dest: number, source: number, weight: number) => {
-    if (sky(view.depth[source]) !== sky(completed.depth[dest])) return; // no ground texture in the sky, nor the reverse
-    for (let c = 0; c < 3; c++) detail[3 * dest + c] += weight * (view.rgb[3 * source + c] - knownLow[3 * source + c]);
+    if (skyClass[source] !== skyClass[dest]) return; // no ground texture in the sky, nor the reverse
+    const d = 3 * dest, s = 3 * source;
+    detail[d] += weight * (known[s] - low[s]);
+    detail[d + 1] += weight * (known[s + 1] - low[s + 1]);
+    detail[d + 2] += weight * (known[s + 2] - low[s + 2]);
   };
-  const fade = (d: number) => strength * (Number.isFinite(half) ? Math.pow(0.5, d / half) : 1);
+  const fades = Number.isFinite(half);
+  const fade = (d: number) => (fades ? strength * Math.pow(0.5, d / half) : strength);
 
   /**
    * One line of pixels (a row or a column): start index, stride, length. Every hole run with a usable
@@ -139,7 +142,7 @@ export function addMirrorDetail(view: PartialView, completed: CompletedView, opt
   for (let i = 0; i < n; i++) {
     if (!mask[i] || !done[i]) continue;
     for (let c = 0; c < 3; c++) {
-      const v = fillLow[3 * i + c] + detail[3 * i + c];
+      const v = low[3 * i + c] + detail[3 * i + c];
       out[3 * i + c] = v < 0 ? 0 : v > 1 ? 1 : v;
     }
   }
@@ -152,38 +155,45 @@ function reflect(d: number, length: number): number {
   return t < length ? t : 2 * length - 1 - t;
 }
 
-/** Per pixel, `a`'s colour where `useA`, else `b`'s (into `a`). */
-function pick(a: Float32Array, b: Float32Array, useA: Uint8Array): Float32Array {
-  for (let i = 0; i < useA.length; i++) if (!useA[i]) { a[3 * i] = b[3 * i]; a[3 * i + 1] = b[3 * i + 1]; a[3 * i + 2] = b[3 * i + 2]; }
-  return a;
-}
-
 /**
- * Mean colour over the pixels selected by `include` in the (2r+1)^2 box around each pixel, clipped to
- * the picture (0 where there are none). Summed-area tables: O(pixels) whatever r.
+ * Mean colour over the pixels of the same class (`classOf`: 0 or 1) in the (2r+1)^2 box around each
+ * pixel, clipped to the picture. Separable running sums (along rows, then down columns), both classes
+ * in one pass: O(pixels) whatever r, and little memory.
  */
-function boxMean(rgb: Float32Array, include: Uint8Array, w: number, h: number, r: number): Float32Array {
-  const W = w + 1;
-  const sums = new Float64Array(4 * W * (h + 1));
+function classBoxMean(rgb: Float32Array, classOf: Uint8Array, w: number, h: number, r: number): Float32Array {
+  const n = w * h;
+  // Row sums over [x - r, x + r]: 8 channels per pixel, (r, g, b, count) for class 0 then class 1.
+  const rows = new Float32Array(8 * n);
+  const acc = new Float64Array(8);
   for (let y = 0; y < h; y++) {
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      if (include[i]) { s0 += rgb[3 * i]; s1 += rgb[3 * i + 1]; s2 += rgb[3 * i + 2]; s3 += 1; }
-      const o = 4 * ((y + 1) * W + x + 1), p = 4 * (y * W + x + 1);
-      sums[o] = sums[p] + s0; sums[o + 1] = sums[p + 1] + s1; sums[o + 2] = sums[p + 2] + s2; sums[o + 3] = sums[p + 3] + s3;
+    acc.fill(0);
+    const row = y * w;
+    for (let x = -r; x < w; x++) {
+      const add = x + r, sub = x - r - 1;
+      if (add < w) {
+        const i = row + add, o = 4 * classOf[i];
+        acc[o] += rgb[3 * i]; acc[o + 1] += rgb[3 * i + 1]; acc[o + 2] += rgb[3 * i + 2]; acc[o + 3] += 1;
+      }
+      if (sub >= 0) {
+        const i = row + sub, o = 4 * classOf[i];
+        acc[o] -= rgb[3 * i]; acc[o + 1] -= rgb[3 * i + 1]; acc[o + 2] -= rgb[3 * i + 2]; acc[o + 3] -= 1;
+      }
+      if (x < 0) continue;
+      const p = 8 * (row + x);
+      for (let k = 0; k < 8; k++) rows[p + k] = acc[k];
     }
   }
-  const out = new Float32Array(3 * w * h);
-  for (let y = 0; y < h; y++) {
-    const y0 = Math.max(0, y - r), y1 = Math.min(h, y + r + 1);
+  // Column sums of the row sums over [y - r, y + r], and the mean of the pixel's own class.
+  const cols = new Float64Array(8 * w);
+  const out = new Float32Array(3 * n);
+  const m = 8 * w;
+  for (let y = -r; y < h; y++) {
+    if (y + r < h) for (let k = 0, base = (y + r) * m; k < m; k++) cols[k] += rows[base + k];
+    if (y - r - 1 >= 0) for (let k = 0, base = (y - r - 1) * m; k < m; k++) cols[k] -= rows[base + k];
+    if (y < 0) continue;
     for (let x = 0; x < w; x++) {
-      const x0 = Math.max(0, x - r), x1 = Math.min(w, x + r + 1);
-      const A = 4 * (y0 * W + x0), B = 4 * (y0 * W + x1), C = 4 * (y1 * W + x0), D = 4 * (y1 * W + x1);
-      const count = sums[D + 3] - sums[B + 3] - sums[C + 3] + sums[A + 3];
-      if (count <= 0) continue;
-      const i = 3 * (y * w + x);
-      for (let c = 0; c < 3; c++) out[i + c] = (sums[D + c] - sums[B + c] - sums[C + c] + sums[A + c]) / count;
+      const i = y * w + x, o = 8 * x + 4 * classOf[i], count = cols[o + 3];
+      if (count > 0.5) { out[3 * i] = cols[o] / count; out[3 * i + 1] = cols[o + 1] / count; out[3 * i + 2] = cols[o + 2] / count; }
     }
   }
   return out;
