@@ -1,6 +1,6 @@
 """A vectorised ray caster (numpy, one core): primary hit per pixel, exact depth along the view axis,
 normals, textured Lambert shading with sun, sky light, an optional point light, shadows from the sun,
-sky gradient with a sun glow, and exponential fog.
+a sky (a gradient with noise clouds, or a photograph on the dome) with a sun glow, and exponential fog.
 
 render(scene, pose, width, height, fov) -> dict(rgb uint8 HxWx3 sRGB, depth float32 HxW metres (0 = sky),
 normal float32 HxWx3 in CAMERA coordinates (X right, Y up, Z towards the viewer; 0 for sky)).
@@ -12,6 +12,8 @@ from .primitives import Terrain
 from .textures import TEX, linear_to_srgb
 
 DEPTH_MAX = 1000.0  # metres; farther hits (a ground plane near the horizon) are stored as this
+SEAM = 0.2  # share of a sky photo's width cross-faded into its other end where it repeats around the dome
+FOG_LAYER = 200.0  # metres: thickness of the fog layer a ray to a photographic sky crosses (see render)
 
 
 def _screen_rect(bound, pose, k, width, height):
@@ -36,9 +38,38 @@ def _screen_rect(bound, pose, k, width, height):
     return (v0, v1, u0, u1)
 
 
+def photo_sky_colour(sp, dirs):
+    """Linear radiance of a photographic sky (Scene.photo_sky) for unit directions with y >= 0: azimuth
+    -> photo column, the photo repeated every `period` radians with its last SEAM of columns cross-faded
+    into its first (no seam and, unlike mirroring, no symmetric shapes); elevation -> photo row, the bottom
+    row at the horizon and the top row at e_top; above it the top row blurred along x (top_row) fades to
+    the top colour, fully at 1.5 e_top, so no column is smeared into streaks towards the zenith."""
+    img = sp['img']
+    h, w = img.shape[:2]
+    x = np.mod((np.arctan2(dirs[:, 0], dirs[:, 2]) - sp['az0']) / sp['period'], 1.0) * (1 - SEAM)
+    j = np.minimum((x * w).astype(np.int64), w - 1)
+    j2 = np.minimum(((x + 1 - SEAM) * w).astype(np.int64), w - 1)
+    a = np.clip(x / SEAM, 0, 1)[:, None]
+    v = np.arcsin(np.clip(dirs[:, 1], 0, 1)) / sp['e_top']
+    i = np.clip(((1 - v) * h).astype(np.int64), 0, h - 1)
+    col = img[i, j] * a + img[i, j2] * (1 - a)
+    above = v > 1
+    if above.any():
+        fade = np.clip((v[above] - 1) / 0.5, 0, 1)[:, None]
+        t = sp['top_row'][j[above]] * a[above] + sp['top_row'][j2[above]] * (1 - a[above])
+        col[above] = t * (1 - fade) + sp['top'] * fade
+    return col
+
+
 def sky_colour(scene, dirs):
     """Linear sky radiance for unit directions (N, 3)."""
     el = np.clip(dirs[:, 1], -1, 1)
+    if scene.sky_photo is not None:
+        col = np.broadcast_to(scene.horizon * 0.8, dirs.shape).copy()
+        up = el >= 0
+        col[up] = photo_sky_colour(scene.sky_photo, dirs[up])
+        cos_sun = np.clip(dirs @ scene.sun_dir, -1, 1)
+        return col + scene.sun_colour * (0.25 * np.clip(cos_sun, 0, 1) ** 8 + 4.0 * (cos_sun > 0.9995))[:, None]
     t = np.clip(el, 0, 1)[:, None] ** 0.5
     col = scene.horizon * (1 - t) + scene.zenith * t
     col = np.where(el[:, None] < 0, scene.horizon * 0.8, col)
@@ -149,6 +180,10 @@ def render(scene, pose, width, height, fov, bank, shadows=True):
         colour[hit] = c
     # fog over the true distance along the ray
     dist = np.where(pid >= 0, t * np.linalg.norm(d, axis=1), 1e4)
+    if scene.sky_photo is not None:
+        # a photographic sky is seen through a fog layer FOG_LAYER thick: veiled at the horizon as
+        # before, clear overhead unless the fog is thick (the procedural sky keeps its uniform veil)
+        dist = np.where(pid >= 0, dist, np.minimum(1e4, FOG_LAYER / np.maximum(dn[:, 1], 1e-3)))
     fog = 1 - np.exp(-scene.fog_density * dist)
     colour = colour * (1 - fog[:, None]) + scene.fog_colour * fog[:, None]
     # auto exposure: the median linear value maps to the scene's key (varied per scene)

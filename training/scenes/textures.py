@@ -2,9 +2,16 @@
 
 Textures are square, TEX x TEX, stored in LINEAR colour (float32) with a mip pyramid, so far-away
 surfaces are filtered instead of aliased. The bank is built once and cached in training/data/.
+
+It also holds the photographic skies: the sky region of the photographs listed in sky_photos.py, each
+resampled to SKY_W x SKY_H (the crop's own aspect ratio is kept alongside, so the dome mapping can undo
+the squeeze). The cache carries a key made from that table and the bank's format, and is rebuilt when the
+key changes (the GPU machine has no wallpapers: it must be given a cache built here, see gpu_carry.sh).
 """
 import glob
+import hashlib
 import os
+import sys
 
 import numpy as np
 
@@ -12,6 +19,14 @@ TEX = 128
 LEVELS = 6  # 128 .. 4
 PHOTO_DIRS = ['/usr/share/wallpapers', '/usr/share/backgrounds/mate']
 CACHE = os.path.join(os.path.dirname(__file__), '..', 'data', 'textures.npz')
+SKY_W, SKY_H = 512, 256
+BANK_FORMAT = 2  # 1: textures + kinds; 2: + photographic skies
+
+
+def bank_key():
+    """Changes whenever what the cache should contain changes (format or the hand-made sky table)."""
+    from .sky_photos import SKY_PHOTOS
+    return hashlib.sha1(repr((BANK_FORMAT, SKY_W, SKY_H, SKY_PHOTOS)).encode()).hexdigest()[:16]
 
 # Kinds of procedural texture; scene builders ask for a kind, or 'photo', or 'any'.
 KINDS = ['noise', 'bricks', 'planks', 'tiles', 'stripes', 'checker', 'facade', 'foliage', 'grass',
@@ -57,6 +72,33 @@ def _photo_crops(rng, per_photo=6):
             crop = im.crop((x, y, x + s, y + s)).resize((TEX, TEX), Image.BILINEAR)
             out.append(np.asarray(crop, np.float32) / 255.0)
     return out
+
+
+def sky_crops():
+    """The sky regions of the photos in sky_photos.SKY_PHOTOS: (images uint8 (N, SKY_H, SKY_W, 3) sRGB,
+    aspect float32 (N,) = crop width / crop height in source pixels, frac float32 (N,) = the sky's share of
+    the photo's height, sun bool (N,), names). A listed photo that is missing is skipped with one line
+    on stderr."""
+    from PIL import Image
+    from .sky_photos import SKY_PHOTOS
+    imgs, aspect, fracs, sun, names = [], [], [], [], []
+    for path, frac, x0, x1, has_sun in SKY_PHOTOS:
+        try:
+            im = Image.open(path).convert('RGB')
+        except OSError as e:
+            print(f'sky photo {path}: expected a readable image, found {e}', file=sys.stderr)
+            continue
+        w, h = im.size
+        box = (int(round(x0 * w)), 0, int(round(x1 * w)), int(round(frac * h)))
+        crop = im.crop(box)
+        imgs.append(np.asarray(crop.resize((SKY_W, SKY_H), Image.LANCZOS), np.uint8))
+        aspect.append((box[2] - box[0]) / (box[3] - box[1]))
+        fracs.append(frac)
+        sun.append(has_sun)
+        names.append(os.path.basename(path.split('/contents/')[0]) if '/contents/' in path else os.path.splitext(os.path.basename(path))[0])
+    if not imgs:
+        return np.zeros((0, SKY_H, SKY_W, 3), np.uint8), np.zeros(0, np.float32), np.zeros(0, np.float32), np.zeros(0, bool), []
+    return np.stack(imgs), np.array(aspect, np.float32), np.array(fracs, np.float32), np.array(sun, bool), names
 
 
 def _value_noise(rng, octaves=5, base=4):
@@ -172,10 +214,24 @@ def _mips(tex_linear):
 
 
 class TextureBank:
-    def __init__(self, textures_srgb, kinds):
+    def __init__(self, textures_srgb, kinds, sky_srgb=None, sky_aspect=None, sky_frac=None, sky_sun=None, sky_names=()):
         self.kinds = np.asarray(kinds)
         self.levels = _mips(srgb_to_linear(textures_srgb.astype(np.float32)))
         self.by_kind = {k: np.flatnonzero(self.kinds == k) for k in set(kinds)}
+        # photographic skies, linear; per photo the mean colour of the top and bottom eighth (zenith-most
+        # and horizon-most sky, which set the scene's ambient light and fog colour) and the mean of the
+        # brightest channel (which sets the photo's brightness in a scene)
+        if sky_srgb is None:
+            sky_srgb = np.zeros((0, SKY_H, SKY_W, 3), np.float32)
+        self.sky = srgb_to_linear(np.asarray(sky_srgb, np.float32)).astype(np.float32)
+        self.sky_aspect = np.zeros(0, np.float32) if sky_aspect is None else np.asarray(sky_aspect, np.float32)
+        self.sky_frac = np.zeros(0, np.float32) if sky_frac is None else np.asarray(sky_frac, np.float32)
+        self.sky_sun = np.zeros(0, bool) if sky_sun is None else np.asarray(sky_sun, bool)
+        self.sky_names = list(sky_names)
+        e = max(self.sky.shape[1] // 8, 1)
+        self.sky_top = self.sky[:, :e].mean((1, 2))
+        self.sky_bottom = self.sky[:, -e:].mean((1, 2))
+        self.sky_max = self.sky.max(-1).mean((1, 2))
 
     @staticmethod
     def build(seed=0, per_kind=12, per_photo=6):
@@ -190,16 +246,28 @@ class TextureBank:
             kinds.append('photo')
         return np.stack(texs), kinds
 
+    @staticmethod
+    def _cache_is_current(path):
+        if not os.path.exists(path):
+            return False
+        with np.load(path) as z:
+            return 'key' in z.files and str(z['key']) == bank_key()
+
     @classmethod
     def load(cls, path=CACHE):
-        if not os.path.exists(path):
+        if not cls._cache_is_current(path):
+            # build() is deterministic (seed 0), so the surface textures of a rebuilt cache are the same
             texs, kinds = cls.build()
+            sky, aspect, frac, sun, names = sky_crops()
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            tmp = path + '.tmp.npz'
-            np.savez_compressed(tmp, textures=(texs * 255).round().astype(np.uint8), kinds=np.array(kinds))
-            os.replace(tmp, path)
+            tmp = path + f'.{os.getpid()}.tmp.npz'
+            np.savez_compressed(tmp, textures=(texs * 255).round().astype(np.uint8), kinds=np.array(kinds),
+                                sky=sky, sky_aspect=aspect, sky_frac=frac, sky_sun=sun, sky_names=np.array(names, dtype=str),
+                                key=np.array(bank_key()))
+            os.replace(tmp, path)  # readers only ever see a complete cache
         z = np.load(path)
-        return cls(z['textures'].astype(np.float32) / 255.0, list(z['kinds']))
+        return cls(z['textures'].astype(np.float32) / 255.0, list(z['kinds']), z['sky'].astype(np.float32) / 255.0,
+                   z['sky_aspect'], z['sky_frac'], z['sky_sun'], list(z['sky_names']))
 
     def pick(self, rng, kind):
         if kind == 'any':

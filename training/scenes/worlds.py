@@ -15,6 +15,17 @@ from .textures import _value_noise
 
 KINDS = ['nature', 'forest', 'street', 'room', 'tabletop']
 KIND_WEIGHTS = [0.17, 0.13, 0.22, 0.3, 0.18]
+# Share of nature, forest and street scenes whose sky is a photograph (sky_photos.py) instead of the
+# procedural gradient + noise clouds: real skies taught to a model that only knew the procedural one.
+PHOTO_SKY_P = 0.5
+SKY_GAIN_SUN, SKY_GAIN_DIM = (0.3, 0.8), (0.12, 0.35)
+
+
+def side_rng(rng, salt):
+    """A generator seeded from `rng`'s current state without drawing from it: choices made with it
+    (the photographic sky) leave every other draw of the scene, and so its geometry, as it was."""
+    st = rng.bit_generator.state['state']
+    return np.random.default_rng(np.random.SeedSequence([st['state'], st['inc'], salt]))
 
 
 class Scene:
@@ -23,6 +34,7 @@ class Scene:
         self.prims, self.materials = [], []
         self.lamp = None
         self.clouds = None
+        self.sky_photo = None  # when the sky is a photograph: dict(img, e_top, period, az0, top, top_row, name)
         self.cloud_cover = 0.5
         self.fog_density = 0.0
         self.fog_colour = np.ones(3) * 0.7
@@ -59,8 +71,9 @@ class Scene:
                    for x0, x1, z0, z1 in self.obstacles)
 
     # --- light and sky -------------------------------------------------------------------------
-    def outdoor_light(self, overcast_p=0.25):
+    def outdoor_light(self, overcast_p=0.25, photo_sky_p=0.0):
         rng = self.rng
+        side = side_rng(rng, 0x5C1)  # taken before any draw, so it differs per scene like the rest
         el = np.radians(rng.uniform(4, 75))
         az = rng.uniform(0, 2 * np.pi)
         self.sun_dir = np.array([np.cos(el) * np.sin(az), np.sin(el), np.cos(el) * np.cos(az)])
@@ -81,6 +94,53 @@ class Scene:
             self.fog_density = np.exp(rng.uniform(np.log(2e-4), np.log(3e-2)))
             self.fog_colour = self.horizon * rng.uniform(0.8, 1.1)
         self.exposure = rng.uniform(0.12, 0.3)
+        if len(self.bank.sky) and side.random() < photo_sky_p:
+            self.photo_sky(side)
+
+    def photo_sky(self, rng, index=None):
+        """Replace the procedural sky by one of the bank's sky photos on the dome: azimuth -> photo x
+        (repeated a whole number of times around the horizon, its ends cross-faded so the dome has no
+        seam), elevation -> photo y from its horizon up to e_top, above which it fades to its top colour
+        (the zenith); see render.photo_sky_colour. The horizon, zenith and fog colours and the hue of
+        the sky light are the photo's, its brightness is tied to the procedural sky drawn for this scene,
+        so surfaces are lit consistently; photos without direct sun get the dim overcast sun. The sun's
+        direction is the scene's, not the photo's. `rng` is the side generator; `index` picks a photo."""
+        b = self.bank
+        i = int(rng.integers(len(b.sky))) if index is None else index
+        lum = np.array([0.2126, 0.7152, 0.0722])
+        # brightness: the photo's mean brightest channel is set to that of this scene's procedural sky
+        # times a factor; lower for photos without sun, whose sky would otherwise be far brighter than
+        # the dimly lit ground and burn out to white (tuned by the share of clipped sky pixels)
+        sky_max = float(np.max((self.zenith + self.horizon) / 2))
+        k = sky_max * rng.uniform(*(SKY_GAIN_SUN if b.sky_sun[i] else SKY_GAIN_DIM)) / max(float(b.sky_max[i]), 1e-3)
+        # scale: the photo's sky spans `natural` degrees of elevation in a photo of 45-70 deg vertical FoV;
+        # its width keeps that scale; it is stretched upwards (at most 2x: more smears the clouds into
+        # streaks) towards 28-40 deg so a camera looking up sees the photo, not only the zenith colour
+        natural = np.radians(b.sky_frac[i] * rng.uniform(45, 70))
+        e_top = max(natural, min(2 * natural, np.radians(rng.uniform(28, 40))))
+        n = max(1, int(round(2 * np.pi / (natural * b.sky_aspect[i]))))  # whole copies around the horizon
+        img = b.sky[i][:, ::-1] if rng.random() < 0.5 else b.sky[i]
+        # above e_top each column continues as the photo's top row blurred along x, fading to the top colour
+        w = img.shape[1]
+        pad = np.concatenate([img[0, -w // 16:], img[0], img[0, :w // 16]])
+        c = np.concatenate([np.zeros((1, 3), np.float32), np.cumsum(pad, 0)])
+        top_row = (c[w // 8:w // 8 + w] - c[:w]) / (w // 8)
+        self.sky_photo = dict(img=img * np.float32(k), e_top=e_top, period=2 * np.pi / n, az0=rng.uniform(0, 2 * np.pi),
+                              top=b.sky_top[i] * k, top_row=top_row * np.float32(k), name=b.sky_names[i])
+        self.clouds = None
+        self.zenith, self.horizon = b.sky_top[i] * k, b.sky_bottom[i] * k
+        # the sky light keeps the procedural sky's strength (so the sky's brightness against the ground is
+        # set by k alone) and takes the photo's hue, mildly
+        mean = b.sky_top[i] + b.sky_bottom[i]
+        self.ambient = float(self.ambient @ lum) * np.clip(mean / max(float(mean @ lum), 1e-3), 0.3, 3) ** 0.5
+        # a sunset photo (horizon redder than blue) warms the sun; a blue sky leaves it as it was (sunlight
+        # is not blue: the blue of the sky is what scattering took out of it)
+        hb = b.sky_bottom[i]
+        tint = np.clip(hb / max(float(hb @ lum), 1e-3), 0.3, 3) ** 0.5 if hb[0] > hb[2] else np.ones(3)
+        base = self.sun_colour / max(float(self.sun_colour @ lum), 1e-6) * rng.uniform(2.0, 3.5)
+        self.sun_colour = base * tint * (1.0 if b.sky_sun[i] else 0.15)
+        if self.fog_density > 0:
+            self.fog_colour = self.horizon * rng.uniform(0.8, 1.1)
 
     def indoor_light(self, room_h):
         rng = self.rng
@@ -165,7 +225,7 @@ def clutter(s, x0, x1, z0, z1, y0, n, size=(0.03, 0.2)):
 # --- builders ---------------------------------------------------------------------------------------
 def build_nature(s, forest=False):
     rng = s.rng
-    s.outdoor_light()
+    s.outdoor_light(photo_sky_p=PHOTO_SKY_P)
     ground = s.material(rng.choice(['grass', 'grass', 'rock', 'noise']), rng.uniform(1, 6), photo_p=0.35)
     terrain = Terrain(rng, rng.uniform(0.5, 10) * (0.5 if forest else 1), ground)
     s.add(terrain)
@@ -217,7 +277,7 @@ def build_nature(s, forest=False):
 
 def build_street(s):
     rng = s.rng
-    s.outdoor_light()
+    s.outdoor_light(photo_sky_p=PHOTO_SKY_P)
     road_w = rng.uniform(5, 14)
     walk_w = rng.uniform(1.5, 5)
     s.add(Plane([0, 0, 0], [0, 1, 0], s.material('asphalt', rng.uniform(3, 8), photo_p=0.1)))

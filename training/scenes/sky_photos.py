@@ -1,0 +1,31 @@
+"""Hand-made table of the wallpaper photographs whose open sky is used as a photographic sky dome.
+
+How it was made (2026-11-27): every image in /usr/share/wallpapers/*/contents/images/ (largest size) and
+/usr/share/backgrounds/mate/ was converted to a 320 px wide thumbnail (`convert in.jpg -resize 320x`),
+looked at with 10% tick marks at the image edge, and the candidates again at 480 px with 5% ticks. Kept:
+real photographs with an open sky. `sky` is the top fraction of the image height that is sky and nothing
+else (measured at the lowest point of hills, trees, posts inside the kept columns, rounded down);
+`x0, x1` the columns kept (fractions of the width), to cut off a tree, a hill or the kite that reaches
+into the sky; `sun` whether the photo shows direct sunlight (scenes lit by it get their sun; the others
+are overcast, foggy or dusk and get the dim overcast sun).
+
+Looked at and NOT used as sky:
+  Altai, Cascade, PastelHills, SafeLanding, Autumn  drawn / low-poly art, not photographs
+  MilkyWay                                          an abstract purple pattern, not a night sky
+  Dune (mate)                                       grass blades reach the top of the frame over most columns
+  Path, OneStandsOut, Garden, GreenMeadow, FallenLeaf, LadyBird, TwoWings, YellowFlower, FreshFlower,
+  RainDrops, Aqua, Wood, Blinds, ColorfulCups, Grey  no sky in frame (forest, close-ups, objects)
+  Canopee, Cluster, Elarun, Flow, FlyingKonqui, Honeywave, IceCold, Kay, Kokkini, Opal, Patak, Shell,
+  Volna, Elephants, the MATE desktop/abstract images  abstract / graphics
+"""
+
+# (path, sky fraction from the top, x0, x1, direct sun)
+SKY_PHOTOS = [
+    ('/usr/share/wallpapers/EveningGlow/contents/images/2560x1600.jpg', 0.26, 0.0, 0.74, True),   # sunset, orange and dark clouds; hills on the right cut off
+    ('/usr/share/wallpapers/BytheWater/contents/images/2560x1600.jpg', 0.15, 0.0, 0.90, True),    # soft cumulus over a far treeline; tree top right cut off
+    ('/usr/share/wallpapers/ColdRipple/contents/images/2560x1600.jpg', 0.40, 0.0, 1.0, False),    # grey fog (black and white photo), above the pier posts
+    ('/usr/share/wallpapers/DarkestHour/contents/images/2560x1600.jpg', 0.51, 0.0, 0.92, False),  # blue hour over a misty lake; dark trees on the right cut off
+    ('/usr/share/wallpapers/summer_1am/contents/images/2560x1600.jpg', 0.61, 0.0, 1.0, False),    # clear dusk: violet to pink towards the horizon
+    ('/usr/share/wallpapers/Kite/contents/images/2560x1600.jpg', 1.0, 0.0, 0.60, True),           # deep blue, cirrus, a cumulus edge; kite cut off
+    ('/usr/share/backgrounds/mate/nature/Storm.jpg', 0.58, 0.0, 1.0, False),                      # dark storm clouds over a plain
+]
