@@ -228,6 +228,8 @@ class TextureBank:
         self.sky_frac = np.zeros(0, np.float32) if sky_frac is None else np.asarray(sky_frac, np.float32)
         self.sky_sun = np.zeros(0, bool) if sky_sun is None else np.asarray(sky_sun, bool)
         self.sky_names = list(sky_names)
+        from .sky_photos import HOLD_OUT
+        self.sky_train = np.array([i for i, n in enumerate(self.sky_names) if n not in HOLD_OUT], np.int64)  # scenes use these
         e = max(self.sky.shape[1] // 8, 1)
         self.sky_top = self.sky[:, :e].mean((1, 2))
         self.sky_bottom = self.sky[:, -e:].mean((1, 2))

@@ -94,7 +94,7 @@ class Scene:
             self.fog_density = np.exp(rng.uniform(np.log(2e-4), np.log(3e-2)))
             self.fog_colour = self.horizon * rng.uniform(0.8, 1.1)
         self.exposure = rng.uniform(0.12, 0.3)
-        if len(self.bank.sky) and side.random() < photo_sky_p:
+        if len(self.bank.sky_train) and side.random() < photo_sky_p:
             self.photo_sky(side)
 
     def photo_sky(self, rng, index=None):
@@ -106,13 +106,14 @@ class Scene:
         so surfaces are lit consistently; photos without direct sun get the dim overcast sun. The sun's
         direction is the scene's, not the photo's. `rng` is the side generator; `index` picks a photo."""
         b = self.bank
-        i = int(rng.integers(len(b.sky))) if index is None else index
+        i = int(rng.choice(b.sky_train)) if index is None else index
         lum = np.array([0.2126, 0.7152, 0.0722])
         # brightness: the photo's mean brightest channel is set to that of this scene's procedural sky
         # times a factor; lower for photos without sun, whose sky would otherwise be far brighter than
         # the dimly lit ground and burn out to white (tuned by the share of clipped sky pixels)
         sky_max = float(np.max((self.zenith + self.horizon) / 2))
         k = sky_max * rng.uniform(*(SKY_GAIN_SUN if b.sky_sun[i] else SKY_GAIN_DIM)) / max(float(b.sky_max[i]), 1e-3)
+        k = (k * rng.uniform(0.9, 1.1, 3)).astype(np.float32)  # white balance: 7 photos should look like more
         # scale: the photo's sky spans `natural` degrees of elevation in a photo of 45-70 deg vertical FoV;
         # its width keeps that scale; it is stretched upwards (at most 2x: more smears the clouds into
         # streaks) towards 28-40 deg so a camera looking up sees the photo, not only the zenith colour
@@ -125,8 +126,8 @@ class Scene:
         pad = np.concatenate([img[0, -w // 16:], img[0], img[0, :w // 16]])
         c = np.concatenate([np.zeros((1, 3), np.float32), np.cumsum(pad, 0)])
         top_row = (c[w // 8:w // 8 + w] - c[:w]) / (w // 8)
-        self.sky_photo = dict(img=img * np.float32(k), e_top=e_top, period=2 * np.pi / n, az0=rng.uniform(0, 2 * np.pi),
-                              top=b.sky_top[i] * k, top_row=top_row * np.float32(k), name=b.sky_names[i])
+        self.sky_photo = dict(img=img * k, e_top=e_top, period=2 * np.pi / n, az0=rng.uniform(0, 2 * np.pi),
+                              top=b.sky_top[i] * k, top_row=top_row * k, name=b.sky_names[i])
         self.clouds = None
         self.zenith, self.horizon = b.sky_top[i] * k, b.sky_bottom[i] * k
         # the sky light keeps the procedural sky's strength (so the sky's brightness against the ground is
