@@ -1,0 +1,182 @@
+/**
+ * Texture of hole fills (issue #5): InpaintCompleter alone against MirrorDetailCompleter(InpaintCompleter)
+ * on the SAME partial views, judged against the true views of the held-out view sets (bench/data/views).
+ *
+ *   node --import tsx bench/fill-texture.bench.ts [--scenes nature-22,street-1] [--radius 8] [--dump DIR]
+ *
+ * Per scene, a world is lifted from the exact start view (as in bench/expand.bench.ts), then the camera
+ * turns on the spot in 12 stops of 30 degrees (turn01 .. turn11, turn00), expanding with the inpainter at
+ * each; the partial view each expansion hands its completer is recorded (the last stops are the loop
+ * closure: a hole bounded on both sides by what the world already holds). Each recorded partial view is
+ * then completed by both completers and scored over its hole pixels against the true picture:
+ *   - hole PSNR (peak 1);
+ *   - texture ratio: mean |colour step| between 4-neighbours both in the hole, of the fill / of the truth
+ *     (a blur gives ~0.1-0.3, real texture ~1);
+ *   - seam ratio: mean colour step over pairs straddling the hole border / over known-known pairs, with
+ *     the truth's ratio over the same pairs beside it (a border can run along a real edge);
+ *   - time: the inpainter alone on each partial view (the anchor), and what the decorator adds to it
+ *     (addMirrorDetail on that completion: the decorator's own work), measured one after the other.
+ * Colours are compared as stored (sRGB-encoded 0..1).
+ */
+import { readFile } from 'node:fs/promises';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Intrinsics, Pose } from '../src/core/camera.ts';
+import { decodePng, encodeRgbaPng } from '../src/io/png.ts';
+import type { CompletedView, Completer, PartialView } from '../src/world/expand/completer.ts';
+import { expandView } from '../src/world/expand/expand-view.ts';
+import { InpaintCompleter } from '../src/world/expand/inpaint-completer.ts';
+import { MirrorDetailCompleter, addMirrorDetail } from '../src/world/expand/mirror-detail.ts';
+import { toRgbImage } from '../src/world/expand/synthetic-scene.ts';
+import { liftToSplats } from '../src/world/lift.ts';
+import { openViewSet } from '../src/world/views/view-set.ts';
+import { World } from '../src/world/world.ts';
+
+const VIEWS = join(import.meta.dirname, 'data/views');
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+};
+const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : String(x));
+const mean = (xs: number[]) => { const s = xs.filter(Number.isFinite); return s.reduce((a, b) => a + b, 0) / s.length; };
+const median = (xs: number[]) => { const s = xs.filter(Number.isFinite).sort((a, b) => a - b); return s[s.length >> 1]; };
+
+interface Truth { pose: Pose; rgb: Float32Array; depth: Float32Array }
+
+interface Fill { stop: string; partial: PartialView; truth: Truth; plain: CompletedView; detail: CompletedView | null; plainMs: number; detailMs: number }
+
+/**
+ * A whole tour, expanding with the inpainter alone or with the decorated one (`withDetail`); every
+ * partial view is also completed by the inpainter alone (timed just before, the anchor of the time added).
+ */
+async function tour(scene: string, withDetail: boolean): Promise<{ k: Intrinsics; fills: Fill[] }> {
+  const dir = join(VIEWS, scene);
+  const set = await openViewSet({ read: async (n) => new Uint8Array(await readFile(join(dir, n))), decodePng });
+  const load = async (name: string): Promise<Truth> => {
+    const v = await set.load(name);
+    return { pose: v.spec.pose, rgb: Float32Array.from(v.image.data, (b) => b / 255), depth: v.depth.data };
+  };
+  const k = set.view('start').intrinsics;
+  const start = await load('start');
+  const image = toRgbImage({ width: k.width, height: k.height, rgb: start.rgb, depth: start.depth });
+  const depth = { width: k.width, height: k.height, data: start.depth };
+  const world = World.empty();
+  world.append({ pose: start.pose, intrinsics: k, image, depth }, liftToSplats({ image, depth, intrinsics: k, pose: start.pose }, { maxLongSide: Math.max(k.width, k.height) }));
+  const fills: Fill[] = [];
+  let stop = '', truth: Truth;
+  const recorder: Completer = {
+    name: withDetail ? detailed.name : inpaint.name,
+    async complete(view, signal) {
+      const partial = { ...view, rgb: view.rgb.slice(), depth: view.depth.slice(), mask: view.mask.slice() };
+      let t = performance.now();
+      const plain = await inpaint.complete(view, signal);
+      const plainMs = performance.now() - t;
+      t = performance.now();
+      // What MirrorDetailCompleter(inpaint) returns, timed without the second inpaint it would run.
+      const detail = withDetail ? { ...plain, rgb: addMirrorDetail(view, plain, options) } : null;
+      const detailMs = performance.now() - t;
+      fills.push({ stop, partial, truth, plain, detail, plainMs, detailMs });
+      return detail ?? plain;
+    },
+  };
+  for (const name of [...Array.from({ length: 11 }, (_, i) => `turn${String(i + 1).padStart(2, '0')}`), 'turn00']) {
+    stop = name;
+    truth = await load(name);
+    await expandView(world, truth.pose, k, recorder);
+  }
+  return { k, fills };
+}
+
+function holePsnr(a: Float32Array, b: Float32Array, mask: Uint8Array): number {
+  let sum = 0, n = 0;
+  for (let i = 0; i < mask.length; i++) {
+    if (!mask[i]) continue;
+    for (let c = 0; c < 3; c++) { const d = a[3 * i + c] - b[3 * i + c]; sum += d * d; }
+    n += 3;
+  }
+  return n === 0 ? NaN : 10 * Math.log10(n / sum);
+}
+
+/** Mean colour step (levels of 255, mean over channels) over hole-hole, border and known-known pairs. */
+function steps(rgb: Float32Array, mask: Uint8Array, w: number, h: number): { hole: number; border: number; known: number } {
+  const s = [0, 0, 0], n = [0, 0, 0];
+  const pair = (i: number, j: number) => {
+    const kind = mask[i] && mask[j] ? 0 : mask[i] !== mask[j] ? 1 : 2;
+    let c = 0;
+    for (let ch = 0; ch < 3; ch++) c += Math.abs(rgb[3 * i + ch] - rgb[3 * j + ch]);
+    s[kind] += (c * 255) / 3; n[kind]++;
+  };
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (x + 1 < w) pair(i, i + 1);
+      if (y + 1 < h) pair(i, i + w);
+    }
+  }
+  return { hole: s[0] / n[0], border: s[1] / n[1], known: s[2] / n[2] };
+}
+
+interface Score { psnr: number; texture: number; seam: number }
+
+function score(o: CompletedView, fill: Fill, w: number, h: number): Score & { truthSeam: number } {
+  const truthSteps = steps(fill.truth.rgb, fill.partial.mask, w, h), st = steps(o.rgb, fill.partial.mask, w, h);
+  return { psnr: holePsnr(o.rgb, fill.truth.rgb, fill.partial.mask), texture: st.hole / truthSteps.hole, seam: st.border / st.known, truthSeam: truthSteps.border / truthSteps.known };
+}
+
+/** truth | inpaint | +detail, side by side, as a PNG (for looking at, with --dump DIR). */
+function dumpPng(path: string, fill: Fill, w: number, h: number): void {
+  const pics = [fill.truth.rgb, fill.plain.rgb, fill.detail!.rgb];
+  const rgba = new Uint8Array(4 * 3 * w * h);
+  for (let y = 0; y < h; y++) {
+    for (let p = 0; p < 3; p++) {
+      for (let x = 0; x < w; x++) {
+        const o = 4 * (y * 3 * w + p * w + x), i = 3 * (y * w + x);
+        for (let c = 0; c < 3; c++) rgba[o + c] = Math.round(255 * Math.min(1, Math.max(0, pics[p][i + c])));
+        rgba[o + 3] = 255;
+      }
+    }
+  }
+  writeFileSync(path, encodeRgbaPng(3 * w, h, rgba));
+}
+
+const scenes = arg('scenes', existsSync(VIEWS) ? readdirSync(VIEWS).filter((d) => existsSync(join(VIEWS, d, 'views.json'))).sort().join(',') : '').split(',').filter(Boolean);
+if (scenes.length === 0) throw new Error(`fill-texture bench: expected view sets in ${VIEWS} (npm run bench -- generate exports them), found none`);
+const dump = arg('dump', '');
+const options = arg('radius', '') ? { radius: Number(arg('radius', '')) } : {};
+const inpaint = new InpaintCompleter(), detailed = new MirrorDetailCompleter(new InpaintCompleter(), options);
+interface Row { scene: string; plainTour: Score[]; detailTour: Score[]; samePartial: Score[]; truthSeam: number[]; plainMs: number[]; addedMs: number[] }
+const rows: Row[] = [];
+for (const scene of scenes) {
+  const a = await tour(scene, false), b = await tour(scene, true);
+  const { width: w, height: h } = a.k;
+  const row: Row = { scene, plainTour: [], detailTour: [], samePartial: [], truthSeam: [], plainMs: [], addedMs: [] };
+  for (const fill of a.fills) row.plainTour.push(score(fill.plain, fill, w, h));
+  for (const fill of b.fills) {
+    const s = score(fill.detail!, fill, w, h);
+    row.detailTour.push(s); row.truthSeam.push(s.truthSeam);
+    row.samePartial.push(score(fill.plain, fill, w, h));
+    row.plainMs.push(fill.plainMs); row.addedMs.push(fill.detailMs);
+    if (dump) dumpPng(join(dump, `${scene}-${fill.stop}.png`), fill, w, h);
+  }
+  rows.push(row);
+  const m = (xs: Score[], key: keyof Score) => (key === 'psnr' ? mean(xs.map((x) => x[key])) : median(xs.map((x) => x[key])));
+  console.log(`${scene.padEnd(10)} ${String(a.fills.length).padStart(2)}/${String(b.fills.length).padStart(2)} fills | `
+    + `PSNR ${f(m(row.plainTour, 'psnr'))} | ${f(m(row.detailTour, 'psnr'))} (${f(m(row.samePartial, 'psnr'))})  `
+    + `texture ${f(m(row.plainTour, 'texture'))} | ${f(m(row.detailTour, 'texture'))} (${f(m(row.samePartial, 'texture'))})  `
+    + `seam ${f(m(row.plainTour, 'seam'))} | ${f(m(row.detailTour, 'seam'))} (${f(m(row.samePartial, 'seam'))}) truth ${f(median(row.truthSeam))}  `
+    + `ms inpaint ${f(median(row.plainMs), 0)} + detail ${f(median(row.addedMs), 0)}`);
+}
+const flat = <T,>(get: (r: Row) => T[]) => rows.flatMap(get);
+/** One line per subset of fills: the first fill of each tour (beside the true start view) and the last two (the loop closes). */
+const subset = (label: string, pick: (xs: Score[]) => Score[]) => {
+  const a = flat((r) => pick(r.plainTour)), b = flat((r) => pick(r.detailTour));
+  console.log(`  ${label.padEnd(28)} PSNR ${f(mean(a.map((s) => s.psnr)))} | ${f(mean(b.map((s) => s.psnr)))}  texture ${f(median(a.map((s) => s.texture)))} | ${f(median(b.map((s) => s.texture)))}  seam ${f(median(a.map((s) => s.seam)))} | ${f(median(b.map((s) => s.seam)))}`);
+};
+console.log(`
+all scenes: tour with the inpainter | tour with +detail (the inpainter on the +detail tour's partial views); PSNR mean, the rest median over fills`);
+console.log(`  hole PSNR     ${f(mean(flat((r) => r.plainTour).map((s) => s.psnr)))} | ${f(mean(flat((r) => r.detailTour).map((s) => s.psnr)))} (${f(mean(flat((r) => r.samePartial).map((s) => s.psnr)))}) dB`);
+console.log(`  texture ratio ${f(median(flat((r) => r.plainTour).map((s) => s.texture)))} | ${f(median(flat((r) => r.detailTour).map((s) => s.texture)))} (${f(median(flat((r) => r.samePartial).map((s) => s.texture)))})   truth 1`);
+console.log(`  seam ratio    ${f(median(flat((r) => r.plainTour).map((s) => s.seam)))} | ${f(median(flat((r) => r.detailTour).map((s) => s.seam)))} (${f(median(flat((r) => r.samePartial).map((s) => s.seam)))})   truth ${f(median(flat((r) => r.truthSeam)))}`);
+subset('first fill of each tour', (xs) => xs.slice(0, 1));
+subset('last two fills (loop closure)', (xs) => xs.slice(-2));
+console.log(`  time per fill at 512x384: inpaint ${f(median(flat((r) => r.plainMs)), 0)} ms (anchor), +detail adds ${f(median(flat((r) => r.addedMs)), 0)} ms (median)`);
