@@ -51,6 +51,17 @@ test('a periodic texture symmetric about the border: the fill is its mirror imag
   assert.ok(Math.abs(at(inner, W, 57, 0) - f(57)) > 0.25);
 });
 
+test('maxDetail compresses strong detail as m tanh(d / m): the same stripes come back fainter, weak detail nearly unchanged', async () => {
+  const W = 96, H = 4, P = 9, r = 4, m = 0.1;
+  const f = (x: number) => 0.5 + 0.3 * Math.cos((2 * Math.PI * (x + 0.5 - 48)) / P);
+  const out = await new MirrorDetailCompleter(flat(0.5), { radius: r, maxDetail: m }).complete(makeView(W, H, f, (x) => x >= 48));
+  for (let x = 48 + r + 1; x <= 95 - r; x++) {
+    const expected = 0.5 + m * Math.tanh((f(x) - 0.5) / m);
+    assert.ok(Math.abs(at(out, W, x, 1) - expected) < 1e-5, `${x}: ${at(out, W, x, 1)} vs ${expected}`);
+    assert.ok(Math.abs(at(out, W, x, 1) - 0.5) <= m + 1e-6);
+  }
+});
+
 test('known pixels come back byte-identical and the view is not changed, even from an inner completer that alters them; colours stay in 0..1', async () => {
   const W = 40, H = 20;
   let seed = 7;

@@ -36,6 +36,11 @@ export interface MirrorDetailOptions {
   halfDistance?: number;
   /** detail's weight at the border; default 1 */
   strength?: number;
+  /**
+   * detail beyond about this (per channel, 0..1) is compressed (m tanh(d / m)): fine texture passes
+   * unchanged, a high-contrast object edge mirrored into the hole stays a faint ghost; default Infinity
+   */
+  maxDetail?: number;
   /** known runs shorter than this (pixels) are not mirrored from (a sliver repeats itself); default 2 * radius */
   minRun?: number;
 }
@@ -67,6 +72,7 @@ export function addMirrorDetail(view: PartialView, completed: CompletedView, opt
   const radius = Math.max(1, Math.round(options.radius ?? w / 64));
   const half = options.halfDistance ?? Infinity;
   const strength = options.strength ?? 1;
+  const maxDetail = options.maxDetail ?? Infinity, soft = Number.isFinite(maxDetail);
   const minRun = Math.max(1, Math.round(options.minRun ?? 2 * radius));
 
   // The completed picture: known pixels as given, hole pixels the inner completion's.
@@ -94,6 +100,12 @@ export function addMirrorDetail(view: PartialView, completed: CompletedView, opt
   const addFrom = (dest: number, source: number, weight: number) => {
     if (skyClass[source] !== skyClass[dest]) return; // no ground texture in the sky, nor the reverse
     const d = 3 * dest, s = 3 * source;
+    if (soft) {
+      detail[d] += weight * maxDetail * Math.tanh((known[s] - low[s]) / maxDetail);
+      detail[d + 1] += weight * maxDetail * Math.tanh((known[s + 1] - low[s + 1]) / maxDetail);
+      detail[d + 2] += weight * maxDetail * Math.tanh((known[s + 2] - low[s + 2]) / maxDetail);
+      return;
+    }
     detail[d] += weight * (known[s] - low[s]);
     detail[d + 1] += weight * (known[s + 1] - low[s + 1]);
     detail[d + 2] += weight * (known[s + 2] - low[s + 2]);
