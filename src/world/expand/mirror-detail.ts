@@ -94,7 +94,9 @@ export function addMirrorDetail(view: PartialView, completed: CompletedView, opt
   const low = classBoxMean(out, skyClass, w, h, radius);
 
   // Per hole pixel: accumulated detail and whether any side gave a source.
-  const detail = new Float32Array(3 * n);
+  // Mirrored detail is added into `low` at hole pixels: sources are always known pixels, so the
+  // low-pass they read is never one that was added to (one picture-sized buffer fewer).
+  const detail = low;
   const done = new Uint8Array(n);
   const known = view.rgb;
   const addFrom = (dest: number, source: number, weight: number) => {
@@ -154,7 +156,7 @@ export function addMirrorDetail(view: PartialView, completed: CompletedView, opt
   for (let i = 0; i < n; i++) {
     if (!mask[i] || !done[i]) continue;
     for (let c = 0; c < 3; c++) {
-      const v = low[3 * i + c] + detail[3 * i + c];
+      const v = low[3 * i + c];
       out[3 * i + c] = v < 0 ? 0 : v > 1 ? 1 : v;
     }
   }
