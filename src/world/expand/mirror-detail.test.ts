@@ -39,7 +39,7 @@ test('a periodic texture symmetric about the border: the fill is its mirror imag
   const W = 96, H = 12, P = 9, r = 4;
   const f = (x: number) => 0.5 + 0.3 * Math.cos((2 * Math.PI * (x + 0.5 - 48)) / P);
   const view = makeView(W, H, f, (x) => x >= 48);
-  const out = await new MirrorDetailCompleter(flat(0.5), { radius: r }).complete(view);
+  const out = await new MirrorDetailCompleter(flat(0.5), { radius: r, maxDetail: Infinity }).complete(view);
   const inner = await flat(0.5).complete(view);
   let checked = 0;
   for (let y = 0; y < H; y++) {
@@ -74,7 +74,7 @@ test('known pixels come back byte-identical and the view is not changed, even fr
     // Known pixels darkened, the hole near white: the strong noise detail would push the fill above 1.
     complete: async (v) => ({ rgb: Float32Array.from(v.rgb, (c, k) => (v.mask[Math.floor(k / 3)] ? 0.97 : c * 0.5)), depth: new Float32Array(v.mask.length).fill(5) }),
   };
-  const out = await new MirrorDetailCompleter(meddling, { radius: 2 }).complete(view);
+  const out = await new MirrorDetailCompleter(meddling, { radius: 2, maxDetail: Infinity }).complete(view);
   let changed = 0, above = 0;
   for (let i = 0; i < W * H; i++) {
     for (let c = 0; c < 3; c++) {
@@ -102,7 +102,7 @@ test('a hole bounded on both sides takes each border\'s texture next to it, so b
   const right = (x: number) => 0.5 + 0.3 * Math.cos((2 * Math.PI * (x + 0.3)) / 10);
   const f = (x: number) => (x < 40 ? left(x) : right(x));
   const view = makeView(W, H, f, (x) => x >= 40 && x < 80);
-  const out = await new MirrorDetailCompleter(flat(0.5), { radius: r }).complete(view);
+  const out = await new MirrorDetailCompleter(flat(0.5), { radius: r, maxDetail: Infinity }).complete(view);
   const y = 4;
   // Mean step between neighbours inside each known texture, and the step across each border.
   const innerStep = (x0: number, x1: number) => { let s = 0; for (let x = x0; x < x1; x++) s += Math.abs(f(x + 1) - f(x)); return s / (x1 - x0); };
@@ -167,7 +167,7 @@ test('with InpaintCompleter inside, the fill gains texture from a textured photo
   const W = 96, H = 48;
   let seed = 3;
   const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
-  const noise = Array.from({ length: W * H }, () => 0.3 + 0.4 * random());
+  const noise = Array.from({ length: W * H }, () => 0.4 + 0.2 * random()); // fine texture, within maxDetail
   const view = makeView(W, H, (x, y) => noise[y * W + x], (x) => x >= 64);
   const plain = await new InpaintCompleter().complete(view);
   const detailed = await new MirrorDetailCompleter(new InpaintCompleter(), { radius: 2 }).complete(view);
