@@ -39,8 +39,9 @@ export interface MirrorDetailOptions {
   /**
    * detail beyond about this (per channel, 0..1) is compressed (m tanh(d / m)): fine texture passes
    * unchanged, a high-contrast object edge mirrored into the hole stays a faint ghost; default 0.1
-   * (bench/fill-texture.bench.ts on tabletop-0, nature-22, street-1: hole PSNR 16.58 dB vs 16.52 without
-   * the limit, texture ratio 1.00 vs 1.39 - the table's edge mirrored into the floor was most of that)
+   * (bench/fill-texture.bench.ts, per-scene medians: tabletop-0 texture ratio 2.44 -> 1.53, the table's
+   * edge mirrored into the floor was the excess, hole PSNR 10.26 -> 10.31 dB; nature-22 22.44 -> 22.59 dB;
+   * street-1 16.85 -> 16.86 dB)
    */
   maxDetail?: number;
   /** known runs shorter than this (pixels) are not mirrored from (a sliver repeats itself); default 2 * radius */
