@@ -1,0 +1,78 @@
+/**
+ * The pictures of docs/grow/: a world from the sample photo grown by a full turn on the spot (12 stops
+ * of 30 degrees, expandView at 512x384 as `worldsplat explore --path turn` does), once with the
+ * inpainter alone and once with MirrorDetailCompleter around it, then both worlds rendered by the CPU
+ * renderer at the same stops and put side by side (left: inpaint, right: +detail).
+ *
+ *   npx worldsplat generate public/sample-photo.jpg -o /tmp/x.worldsplat
+ *   nice node --import tsx docs/grow/make-pictures.ts /tmp/x.worldsplat [out-folder, default docs/grow]
+ *
+ * seam-330.png is the left 320 px of the 330-degree view at full size (where the last fill meets the
+ * photo's left edge), inpaint then +detail. Pictures are written as 256-colour PNGs (ImageMagick `convert`) to keep the folder small.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { intrinsicsFromFov, verticalFovDegrees } from '../../src/core/camera.ts';
+import { loadWorld } from '../../src/cli/files.ts';
+import { encodeRgbaPng } from '../../src/io/png.ts';
+import { renderSplats } from '../../src/render/rasterizer.ts';
+import { cameraPath } from '../../src/world/expand/camera-paths.ts';
+import type { Completer } from '../../src/world/expand/completer.ts';
+import { expandView } from '../../src/world/expand/expand-view.ts';
+import { InpaintCompleter } from '../../src/world/expand/inpaint-completer.ts';
+import { MirrorDetailCompleter } from '../../src/world/expand/mirror-detail.ts';
+import type { World } from '../../src/world/world.ts';
+
+const [input, outDir = join(import.meta.dirname)] = process.argv.slice(2);
+if (!input) throw new Error('make-pictures: expected a .worldsplat made from the sample photo, found no argument');
+const W = 512, H = 384;
+
+async function grown(completer: Completer): Promise<World> {
+  const world = await loadWorld(input);
+  const first = world.memory.frames[0];
+  const k = intrinsicsFromFov(W, H, verticalFovDegrees(first.intrinsics));
+  const depths = Array.from(first.depth).filter((d) => d > 0).sort((a, b) => a - b);
+  for (const pose of cameraPath('turn', first.pose, 12, depths[depths.length >> 1] ?? 3)) {
+    const t0 = performance.now();
+    const r = await expandView(world, pose, k, completer);
+    console.log(`${completer.name}: +${r.added} splats, ${r.holePixels} hole pixels, ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+  }
+  return world;
+}
+
+const worlds = [await grown(new InpaintCompleter()), await grown(new MirrorDetailCompleter(new InpaintCompleter()))];
+const first = worlds[0].memory.frames[0];
+const k = intrinsicsFromFov(W, H, verticalFovDegrees(first.intrinsics));
+const poses = cameraPath('turn', first.pose, 12, 3);
+const work = mkdtempSync(join(tmpdir(), 'grow-'));
+
+/** Stops `stops` (indices into the turn) of both worlds, a row per stop: inpaint | +detail. */
+function sheet(name: string, stops: number[]): void {
+  const rgba = new Uint8Array(4 * 2 * W * H * stops.length);
+  stops.forEach((s, row) => {
+    worlds.forEach((world, col) => {
+      const r = renderSplats(world.splats, poses[s], k);
+      for (let y = 0; y < H; y++) {
+        for (let x = 0; x < W; x++) {
+          const o = 4 * ((row * H + y) * 2 * W + col * W + x), i = y * W + x;
+          for (let c = 0; c < 3; c++) rgba[o + c] = Math.round(255 * Math.min(1, Math.max(0, r.color[3 * i + c])));
+          rgba[o + 3] = 255;
+        }
+      }
+    });
+  });
+  const raw = join(work, `${name}.png`);
+  writeFileSync(raw, encodeRgbaPng(2 * W, H * stops.length, rgba));
+  execFileSync('convert', [raw, '-resize', '50%', '-colors', '256', join(outDir, `${name}.png`)]);
+  if (name === 'turn-180-330') {
+    // The loop closure at full size: the left 320 px of the 330-degree view, inpaint then +detail.
+    const crop = (x: number) => ['(', raw, '-crop', `320x${H}+${x}+${H}`, '+repage', ')'];
+    execFileSync('convert', [...crop(0), ...crop(W), '+append', '+dither', '-colors', '256', join(outDir, 'seam-330.png')]);
+  }
+  console.log(`${join(outDir, `${name}.png`)}: stops ${stops.map((s) => `${30 * (s + 1)} deg`).join(', ')} (left inpaint, right +detail)`);
+}
+
+sheet('turn-30-90', [0, 2]);
+sheet('turn-180-330', [5, 10]);
