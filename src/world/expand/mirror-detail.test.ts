@@ -180,3 +180,40 @@ test('with InpaintCompleter inside, the fill gains texture from a textured photo
   assert.ok(gradient(plain, 64, W) < 0.3 * truth, `inpaint alone ${gradient(plain, 64, W)} vs ${truth}`);
   assert.ok(gradient(detailed, 64, W) > 0.7 * truth, `with detail ${gradient(detailed, 64, W)} vs ${truth}`);
 });
+
+test('where no detail can come (only sources of the other class), the inner fill comes back unchanged', async () => {
+  // Known: textured ground (depth 5) on the left; the inner completer calls the whole hole sky.
+  const W = 48, H = 16;
+  const view = makeView(W, H, (x, y) => 0.3 + 0.2 * (((x + y) & 1) ? 1 : -1), (x) => x >= 24);
+  const skyFill: Completer = {
+    name: 'sky',
+    complete: async (v) => {
+      const rgb = v.rgb.slice(), depth = v.depth.slice();
+      for (let i = 0; i < v.mask.length; i++) if (v.mask[i]) { rgb.fill(0.6 + 0.01 * (i % W), 3 * i, 3 * i + 3); depth[i] = 0; }
+      return { rgb, depth };
+    },
+  };
+  const inner = await skyFill.complete(view);
+  const out = await new MirrorDetailCompleter(skyFill, { radius: 2 }).complete(view);
+  assert.deepEqual(out.rgb, inner.rgb);
+});
+
+test('ramp: the inner fill fades into the detailed fill away from the known part, so the top and bottom of a row-filled hole step less', async () => {
+  const W = 64, H = 40;
+  let seed = 11;
+  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const noise = Array.from({ length: W * H }, () => 0.4 + 0.2 * random());
+  const hole = (x: number, y: number) => x >= 16 && x < 56 && y >= 10 && y < 30;
+  const view = makeView(W, H, (x, y) => noise[y * W + x], hole);
+  const borderStep = (o: CompletedView) => {
+    let s = 0, k = 0;
+    for (let x = 16; x < 56; x++) {
+      s += Math.abs(at(o, W, x, 10) - at(o, W, x, 9)) + Math.abs(at(o, W, x, 29) - at(o, W, x, 30));
+      k += 2;
+    }
+    return s / k;
+  };
+  const sharp = await new MirrorDetailCompleter(new InpaintCompleter(), { radius: 2 }).complete(view);
+  const ramped = await new MirrorDetailCompleter(new InpaintCompleter(), { radius: 2, ramp: 4 }).complete(view);
+  assert.ok(borderStep(ramped) < 0.8 * borderStep(sharp), `ramped ${borderStep(ramped)} vs ${borderStep(sharp)}`);
+});

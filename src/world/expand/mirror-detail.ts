@@ -44,6 +44,8 @@ export interface MirrorDetailOptions {
    * street-1 16.85 -> 16.86 dB)
    */
   maxDetail?: number;
+  /** pixels from the known part over which the inner fill fades into low-pass + detail; default 0 */
+  ramp?: number;
   /** known runs shorter than this (pixels) are not mirrored from (a sliver repeats itself); default 2 * radius */
   minRun?: number;
 }
@@ -76,6 +78,7 @@ export function addMirrorDetail(view: PartialView, completed: CompletedView, opt
   const half = options.halfDistance ?? Infinity;
   const strength = options.strength ?? 1;
   const maxDetail = options.maxDetail ?? 0.1, soft = Number.isFinite(maxDetail);
+  const ramp = Math.max(0, options.ramp ?? 0);
   const minRun = Math.max(1, Math.round(options.minRun ?? 2 * radius));
 
   // The completed picture: known pixels as given, hole pixels the inner completion's.
@@ -102,18 +105,19 @@ export function addMirrorDetail(view: PartialView, completed: CompletedView, opt
   const detail = low;
   const done = new Uint8Array(n);
   const known = view.rgb;
-  const addFrom = (dest: number, source: number, weight: number) => {
-    if (skyClass[source] !== skyClass[dest]) return; // no ground texture in the sky, nor the reverse
+  const addFrom = (dest: number, source: number, weight: number): number => {
+    if (skyClass[source] !== skyClass[dest]) return 0; // no ground texture in the sky, nor the reverse
     const d = 3 * dest, s = 3 * source;
     if (soft) {
       detail[d] += weight * maxDetail * Math.tanh((known[s] - low[s]) / maxDetail);
       detail[d + 1] += weight * maxDetail * Math.tanh((known[s + 1] - low[s + 1]) / maxDetail);
       detail[d + 2] += weight * maxDetail * Math.tanh((known[s + 2] - low[s + 2]) / maxDetail);
-      return;
+      return 1;
     }
     detail[d] += weight * (known[s] - low[s]);
     detail[d + 1] += weight * (known[s + 1] - low[s + 1]);
     detail[d + 2] += weight * (known[s + 2] - low[s + 2]);
+    return 1;
   };
   const fades = Number.isFinite(half);
   const fade = (d: number) => (fades ? strength * Math.pow(0.5, d / half) : strength);
@@ -147,23 +151,69 @@ export function addMirrorDetail(view: PartialView, completed: CompletedView, opt
         // Two uncorrelated textures cross-faded lose contrast in the middle (variance wl^2 + wr^2): restore it.
         const norm = 1 / Math.sqrt(wl * wl + wr * wr);
         const g = fade(useLeft && useRight ? Math.min(dl, dr) : useLeft ? dl : dr) * norm;
-        if (useLeft) addFrom(dest, start + (a - 1 - reflect(dl, leftRun)) * stride, g * wl);
-        if (useRight) addFrom(dest, start + (b + 1 + reflect(dr, rightRun)) * stride, g * wr);
-        done[dest] = 1;
+        let added = 0;
+        if (useLeft) added += addFrom(dest, start + (a - 1 - reflect(dl, leftRun)) * stride, g * wl);
+        if (useRight) added += addFrom(dest, start + (b + 1 + reflect(dr, rightRun)) * stride, g * wr);
+        if (added) done[dest] = 1;
       }
     }
   };
   for (let y = 0; y < h; y++) line(y * w, 1, w, false);
   for (let x = 0; x < w; x++) line(x, w, h, true);
 
+  // Where no detail came (no source, or only sources of the other class) the inner fill stays as it
+  // was: its low-pass alone would undo the membrane's continuity with known pixels of the other class.
+  // Within `ramp` pixels of the known part, the inner fill (which meets the known pixels) fades into
+  // low-pass + detail, so borders across the mirroring direction (the top and bottom of a hole filled
+  // along its rows) do not step either.
+  const near = ramp > 0 ? distanceToKnown(mask, w, h, ramp) : null;
   for (let i = 0; i < n; i++) {
     if (!mask[i] || !done[i]) continue;
+    const t = near ? near[i] / ramp : 1;
     for (let c = 0; c < 3; c++) {
-      const v = low[3 * i + c];
-      out[3 * i + c] = v < 0 ? 0 : v > 1 ? 1 : v;
+      const j = 3 * i + c, v = t >= 1 ? low[j] : out[j] + t * (low[j] - out[j]);
+      out[j] = v < 0 ? 0 : v > 1 ? 1 : v;
     }
   }
   return out;
+}
+
+/**
+ * Per pixel, the chessboard distance to the nearest known pixel (mask 0), counted up to `cap`: 1 next
+ * to it. Two raster passes (forward, backward) over 8 neighbours.
+ */
+function distanceToKnown(mask: Uint8Array, w: number, h: number, cap: number): Uint16Array {
+  const d = new Uint16Array(w * h);
+  for (let i = 0; i < d.length; i++) d[i] = mask[i] ? cap : 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (!d[i]) continue;
+      let m = d[i];
+      if (x > 0) m = Math.min(m, d[i - 1] + 1);
+      if (y > 0) {
+        m = Math.min(m, d[i - w] + 1);
+        if (x > 0) m = Math.min(m, d[i - w - 1] + 1);
+        if (x + 1 < w) m = Math.min(m, d[i - w + 1] + 1);
+      }
+      d[i] = m;
+    }
+  }
+  for (let y = h - 1; y >= 0; y--) {
+    for (let x = w - 1; x >= 0; x--) {
+      const i = y * w + x;
+      if (!d[i]) continue;
+      let m = d[i];
+      if (x + 1 < w) m = Math.min(m, d[i + 1] + 1);
+      if (y + 1 < h) {
+        m = Math.min(m, d[i + w] + 1);
+        if (x + 1 < w) m = Math.min(m, d[i + w + 1] + 1);
+        if (x > 0) m = Math.min(m, d[i + w - 1] + 1);
+      }
+      d[i] = m;
+    }
+  }
+  return d;
 }
 
 /** Offset into a known run of `length` pixels for distance `d` from its border: mirrored, then mirrored again. */
