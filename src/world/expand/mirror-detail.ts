@@ -24,7 +24,10 @@
  * membrane fill already takes on the border pixels' own detail next to the border, and adding the
  * mirrored detail to it would double it there. Averaging within one class keeps the horizon (an edge
  * between classes, not texture) as sharp as the inner fill has it, and stops it coming back as a band
- * of 'detail' beside it. Known pixels are returned exactly as given; colours
+ * of 'detail' beside it. A hole pixel that gets no detail keeps the inner fill, and within a few
+ * pixels of the known part the inner fill fades into low-pass + detail (`ramp`), so a border across
+ * the mirroring direction does not step. Detail is softly limited (`maxDetail`) so mirrored object
+ * edges stay faint. Known pixels are returned exactly as given; colours
  * stay in 0..1; bad input is rejected by the inner completer's own check (one line).
  */
 import type { CompletedView, Completer, PartialView } from './completer.ts';
