@@ -250,7 +250,7 @@ describe('photo to world in the viewer', () => {
     const last = (await page.evaluate(() => window.__worldsplat!.grown())).at(-1)!;
     t.diagnostic(`grew ${added} splats with the '${last.completer}' completer (unknown before ${(100 * last.unknownFraction).toFixed(1)}%)`);
     assert.ok(added > 0);
-    assert.equal(last.completer, 'inpaint+model'); // the inpainter's colour, the model's depth (SplitCompleter)
+    assert.equal(last.completer, 'inpaint+detail+model'); // the textured inpainter's colour, the model's depth (SplitCompleter)
     assert.equal(await page.evaluate(() => window.__worldsplat!.splatCount()), before + added);
     const show = await hideOverlays(page);
     await settle(page);

@@ -19,6 +19,7 @@ import type { Completer } from '../../world/expand/completer.ts';
 import { expandView, worldPrompt } from '../../world/expand/expand-view.ts';
 import { InpaintCompleter } from '../../world/expand/inpaint-completer.ts';
 import { ModelCompleter } from '../../world/expand/model-completer.ts';
+import { MirrorDetailCompleter } from '../../world/expand/mirror-detail.ts';
 import { SplitCompleter } from '../../world/expand/split-completer.ts';
 import { ProceduralCompleter } from '../../world/text/procedural-completer.ts';
 import { World } from '../../world/world.ts';
@@ -40,7 +41,8 @@ let world: World | null = null;
 /** Worlds from words are completed by their own scene; others by the completion model (or the inpainter). */
 const COMPLETION_MODEL_ID = 'complete';
 const procedural = new ProceduralCompleter();
-const inpaint = new InpaintCompleter();
+/** the classical fill with texture mirrored in from the known pixels (mirror-detail.ts) */
+const inpaint = new MirrorDetailCompleter(new InpaintCompleter());
 
 /**
  * Grows the world where the camera sees nothing and sends the new splats and their frame. The new

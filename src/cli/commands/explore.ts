@@ -20,7 +20,8 @@ export const exploreCommand: Command = {
     '  looking left and right; poses.json: [{"eye":[x,y,z],"target":[x,y,z]}, ...]. Prints for each stop',
     '  the share of the view unknown before and after it was expanded.',
     '  --completer: auto (default: procedural for a world made from a prompt, else hybrid), hybrid (the',
-    '  inpainter\'s colour with the completion model\'s depth), inpaint (classical), model (the trained',
+    '  textured inpainter\'s colour with the completion model\'s depth), inpaint (classical, with texture',
+    '  mirrored in from the known pixels), model (the trained',
     '  completion model alone), procedural (a world made from a prompt: the prompt\'s scene itself).',
   ].join('\n'),
   options: {
@@ -123,10 +124,7 @@ function pathDistance(world: World): number {
 }
 
 async function openCompleter(name: string, prompt: string | null): Promise<{ completer: Completer; release: () => Promise<void> }> {
-  if (name === 'inpaint') {
-    const { InpaintCompleter } = await import('../../world/expand/inpaint-completer.ts');
-    return { completer: new InpaintCompleter(), release: async () => {} };
-  }
+  if (name === 'inpaint') return { completer: await texturedInpainter(), release: async () => {} };
   if (name === 'procedural') {
     if (prompt === null) throw new Error('--completer procedural: expected a world made from a prompt (generate --prompt), found one without a prompt');
     const { ProceduralCompleter } = await import('../../world/text/procedural-completer.ts');
@@ -140,8 +138,14 @@ async function openCompleter(name: string, prompt: string | null): Promise<{ com
   const model = await openModel(entry.id, manifest, (line) => process.stderr.write(`${line}\n`));
   if (name === 'model') return { completer: new ModelCompleter(model), release: () => model.release() };
   // hybrid: SplitCompleter explains why colour and depth come from different completers.
-  const [{ InpaintCompleter }, { SplitCompleter }] = await Promise.all([
-    import('../../world/expand/inpaint-completer.ts'), import('../../world/expand/split-completer.ts'),
+  const { SplitCompleter } = await import('../../world/expand/split-completer.ts');
+  return { completer: new SplitCompleter(await texturedInpainter(), new ModelCompleter(model)), release: () => model.release() };
+}
+
+/** The classical fill with texture mirrored in from the known pixels (mirror-detail.ts says why and what it costs). */
+async function texturedInpainter(): Promise<Completer> {
+  const [{ InpaintCompleter }, { MirrorDetailCompleter }] = await Promise.all([
+    import('../../world/expand/inpaint-completer.ts'), import('../../world/expand/mirror-detail.ts'),
   ]);
-  return { completer: new SplitCompleter(new InpaintCompleter(), new ModelCompleter(model)), release: () => model.release() };
+  return new MirrorDetailCompleter(new InpaintCompleter());
 }
