@@ -32,6 +32,7 @@ import { cameraPath } from '../src/world/expand/camera-paths.ts';
 import type { Completer } from '../src/world/expand/completer.ts';
 import { expandView } from '../src/world/expand/expand-view.ts';
 import { InpaintCompleter } from '../src/world/expand/inpaint-completer.ts';
+import { MirrorDetailCompleter } from '../src/world/expand/mirror-detail.ts';
 import { castView, courtyardScene, toRgbImage, yawPose } from '../src/world/expand/synthetic-scene.ts';
 import { liftToSplats } from '../src/world/lift.ts';
 import { openViewSet } from '../src/world/views/view-set.ts';
@@ -199,10 +200,15 @@ for (const s of summaries) {
     + `${`${f(s.colourRatio, 2)} (${f(s.truthColour, 2)})`.padStart(19)}  ${`${f(s.depthRatio, 2)} (${f(s.truthDepth, 2)})`.padStart(18)}  ${f(s.ms, 0).padStart(9)}  ${f(s.anchor, 0).padStart(9)}  ${f(s.ms / s.anchor, 2).padStart(5)}`);
 }
 
-/** The classical inpainter, the shipped completion model (models/manifest.json, task 'complete'), or hybrid: the inpainter's colour with the model's depth. */
+/**
+ * The classical inpainter (inpaint), the same with mirrored texture (detail), the shipped completion model
+ * (models/manifest.json, task 'complete'), or hybrid as `explore` and the viewer use it: the textured
+ * inpainter's colour with the model's depth.
+ */
 async function openBenchCompleter(name: string): Promise<Completer> {
   if (name === 'inpaint') return new InpaintCompleter();
-  if (name !== 'model' && name !== 'hybrid') throw new Error(`--completer: expected inpaint, model or hybrid, found "${name}"`);
+  if (name === 'detail') return new MirrorDetailCompleter(new InpaintCompleter());
+  if (name !== 'model' && name !== 'hybrid') throw new Error(`--completer: expected inpaint, detail, model or hybrid, found "${name}"`);
   const { loadManifest, openModel } = await import('../src/cli/models.ts');
   const { ModelCompleter } = await import('../src/world/expand/model-completer.ts');
   const manifest = await loadManifest();
@@ -211,5 +217,5 @@ async function openBenchCompleter(name: string): Promise<Completer> {
   const model = new ModelCompleter(await openModel(entry.id, manifest, (line) => console.log(line)));
   if (name === 'model') return model;
   const { SplitCompleter } = await import('../src/world/expand/split-completer.ts');
-  return new SplitCompleter(new InpaintCompleter(), model);
+  return new SplitCompleter(new MirrorDetailCompleter(new InpaintCompleter()), model);
 }
