@@ -2,7 +2,7 @@
  * Texture of hole fills (issue #5): InpaintCompleter alone against MirrorDetailCompleter(InpaintCompleter)
  * on the SAME partial views, judged against the true views of the held-out view sets (bench/data/views).
  *
- *   node --import tsx bench/fill-texture.bench.ts [--scenes nature-22,street-1] [--radius 8] [--max-detail 0.1] [--ramp 0] [--dump DIR]
+ *   node --import tsx bench/fill-texture.bench.ts [--scenes nature-22,street-1] [--radius 8] [--max-detail 0.1] [--ramp 0] [--guide [--reach 0.125]] [--dump DIR]
  *
  * Per scene, a world is lifted from the exact start view (as in bench/expand.bench.ts), then the camera
  * turns on the spot in 12 stops of 30 degrees (turn01 .. turn11, turn00), expanding with the inpainter at
@@ -87,7 +87,7 @@ async function tour(scene: string, withDetail: boolean): Promise<{ k: Intrinsics
   for (const name of [...Array.from({ length: 11 }, (_, i) => `turn${String(i + 1).padStart(2, '0')}`), 'turn00']) {
     stop = name;
     truth = await load(name);
-    await expandView(world, truth.pose, k, recorder);
+    await expandView(world, truth.pose, k, recorder, { elevationGuide: guide });
   }
   return { k, fills };
 }
@@ -152,7 +152,10 @@ const options = {
   ...(arg('max-detail', '') ? { maxDetail: Number(arg('max-detail', '')) } : {}),
   ...(arg('ramp', '') ? { ramp: Number(arg('ramp', '')) } : {}),
 };
-const inpaint = new InpaintCompleter(), detailed = new MirrorDetailCompleter(new InpaintCompleter(), options);
+// --guide: expansions hand the completers the colour guide by elevation from the start view (expand-view.ts elevationGuide).
+const guide = process.argv.includes('--guide');
+const inpaintOptions = arg('reach', '') ? { guideReach: Number(arg('reach', '')) } : {};
+const inpaint = new InpaintCompleter(inpaintOptions), detailed = new MirrorDetailCompleter(new InpaintCompleter(inpaintOptions), options);
 interface Row { scene: string; plainTour: Score[]; detailTour: Score[]; samePartial: Score[]; truthSeam: number[]; plainMs: number[]; addedMs: number[] }
 const rows: Row[] = [];
 for (const scene of scenes) {

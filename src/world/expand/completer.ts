@@ -21,6 +21,12 @@ export interface PartialView {
   mask: Uint8Array;
   /** the world's prompt, if it came from words; completers that understand text use it */
   prompt: string | null;
+  /**
+   * Optional: a colour (sRGB 0..1) and sky share (0..1) per row, 4 values per row, from the world's
+   * ORIGINAL view by elevation (elevation-guide.ts). It does not drift as fills continue fills over a
+   * turn; the inpainter fills toward it far from the hole's border. Completers may ignore it.
+   */
+  rowGuide?: Float32Array;
 }
 
 /** A full view: every pixel has a colour, and a depth (0 = sky, seen to infinity). */
@@ -49,6 +55,9 @@ export function checkPartialView(view: PartialView): void {
   const pixels = width * height;
   if (view.rgb.length !== 3 * pixels || view.depth.length !== pixels || view.mask.length !== pixels) {
     throw new Error(`partial view: expected rgb ${3 * pixels}, depth and mask ${pixels} values for ${width}x${height}, found ${view.rgb.length}, ${view.depth.length}, ${view.mask.length}`);
+  }
+  if (view.rowGuide !== undefined && view.rowGuide.length !== 4 * height) {
+    throw new Error(`partial view: expected a row guide of ${4 * height} values (4 per row), found ${view.rowGuide.length}`);
   }
   if (view.intrinsics.width !== width || view.intrinsics.height !== height) {
     throw new Error(`partial view: expected intrinsics for ${width}x${height}, found ${view.intrinsics.width}x${view.intrinsics.height}`);

@@ -23,6 +23,7 @@ import type { MemoryFrame } from '../memory/frame.ts';
 import type { World } from '../world.ts';
 import { type AlignOptions, alignCompletion } from './align.ts';
 import type { CompletedView, Completer, PartialView } from './completer.ts';
+import { type ElevationStats, rowGuide, worldElevationStats } from './elevation-guide.ts';
 import { crop, holeWindow } from './hole-window.ts';
 import { ringAround } from './ring.ts';
 
@@ -44,6 +45,12 @@ export interface ExpandOptions {
   farLimit?: number;
   /** the prompt stored with the new frame and given to the completer; default the world's (its first frame with one) */
   prompt?: string | null;
+  /**
+   * give the completer a colour guide by elevation from the world's original view (PartialView.rowGuide,
+   * elevation-guide.ts), so fills over a full turn do not drift and the loop closes without a jump;
+   * default false
+   */
+  elevationGuide?: boolean;
   align?: Omit<AlignOptions, 'signal'>;
   lift?: Omit<LiftOptions, 'keep' | 'signal' | 'onProgress' | 'maxLongSide'>;
   signal?: AbortSignal;
@@ -98,6 +105,8 @@ export async function expandView(
   onProgress?.(0.35, 'complete');
   const prompt = options.prompt !== undefined ? options.prompt : worldPrompt(world);
   const partial: PartialView = { pose, intrinsics: { ...intrinsics }, width, height, rgb, depth, mask, prompt };
+  const guide = options.elevationGuide ? worldRowGuide(world, pose, intrinsics) : null;
+  if (guide) partial.rowGuide = guide;
   const completion = await completer.complete(partial, signal);
   checkCompletion(completion, completer.name, pixels);
   lap('complete');
@@ -201,6 +210,17 @@ function widenToFringe(mask: Uint8Array, alpha: Float32Array, width: number, hei
     added++;
   }
   return added;
+}
+
+/** Per-elevation statistics of a world's original view, kept per first frame (it never changes). */
+const statsOfFirstFrame = new WeakMap<MemoryFrame, ElevationStats | null>();
+
+function worldRowGuide(world: World, pose: Pose, k: Intrinsics): Float32Array | null {
+  const first = world.memory.frames[0];
+  if (!first) return null;
+  let stats = statsOfFirstFrame.get(first);
+  if (stats === undefined) { stats = worldElevationStats(world.memory.frames); statsOfFirstFrame.set(first, stats); }
+  return stats && rowGuide(stats, pose, k);
 }
 
 /** The world's prompt: that of its first frame that has one (a world made from words), else null. */

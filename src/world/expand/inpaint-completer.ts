@@ -21,8 +21,25 @@ import { ringAround } from './ring.ts';
 import { seededRandom } from '../../core/random.ts';
 import { leastMedianStart, robustFit } from './robust-fit.ts';
 
+export interface InpaintOptions {
+  /**
+   * With a row guide in the view (PartialView.rowGuide): how far, as a share of the picture's width,
+   * the known pixels' difference from the guide carries into the hole before the fill settles on the
+   * guide (the colour membrane's screening length); default 1/8 (64 px at 512)
+   */
+  guideReach?: number;
+}
+
 export class InpaintCompleter implements Completer {
   readonly name = 'inpaint';
+  private readonly guideReach: number;
+
+  constructor(options: InpaintOptions = {}) {
+    this.guideReach = options.guideReach ?? 1 / 8;
+    if (!(this.guideReach > 0 && Number.isFinite(this.guideReach))) {
+      throw new Error(`inpaint: expected guideReach as a positive share of the width, found ${options.guideReach}`);
+    }
+  }
 
   async complete(view: PartialView, signal?: AbortSignal): Promise<CompletedView> {
     signal?.throwIfAborted();
@@ -30,12 +47,14 @@ export class InpaintCompleter implements Completer {
     const { width, height } = view;
     // Only the hole's window matters (hole-window.ts): its margin covers the plane fit's ring.
     const window = holeWindow(view.mask, width, height, Math.max(2, Math.round(RING_SHARE * width)) + 2);
-    if (!window || isWholePicture(window, width, height)) return fill(view, width, signal);
+    const reach = this.guideReach;
+    if (!window || isWholePicture(window, width, height)) return fill(view, width, reach, signal);
     const part = fill({
       ...view, width: window.width, height: window.height,
       intrinsics: { ...view.intrinsics, width: window.width, height: window.height, cx: view.intrinsics.cx - window.x0, cy: view.intrinsics.cy - window.y0 },
       rgb: crop(view.rgb, 3, width, window), depth: crop(view.depth, 1, width, window), mask: crop(view.mask, 1, width, window),
-    }, width, signal);
+      rowGuide: view.rowGuide?.slice(4 * window.y0, 4 * (window.y0 + window.height)),
+    }, width, reach, signal);
     // (A loop: Float32Array.from with a map function calls it per pixel, ~100x slower.)
     const rgb = view.rgb.slice(), depth = new Float32Array(view.depth.length);
     for (let i = 0; i < depth.length; i++) { const d = view.depth[i]; depth[i] = d > 0 ? d : 0; }
@@ -45,8 +64,8 @@ export class InpaintCompleter implements Completer {
   }
 }
 
-/** The fill of a whole (possibly cropped) view; `fullWidth` sets the ring's width as for the whole view. */
-function fill(view: PartialView, fullWidth: number, signal?: AbortSignal): CompletedView {
+/** The fill of a whole (possibly cropped) view; `fullWidth` sets the ring's width (and the guide's reach) as for the whole view. */
+function fill(view: PartialView, fullWidth: number, guideReach: number, signal?: AbortSignal): CompletedView {
   const { width, height, mask, rgb, depth } = view;
   const pixels = width * height;
   // Each per-pixel pass is a function of its own (see align.ts: small loops are optimised once).
@@ -55,10 +74,16 @@ function fill(view: PartialView, fullWidth: number, signal?: AbortSignal): Compl
     // Nothing to continue from: a neutral grey sky rather than an invented scene.
     return { rgb: new Float32Array(3 * pixels).fill(0.5), depth: new Float32Array(pixels) };
   }
-  // Colour and sky by elevation first (rowProfile), the membrane fills what differs from it.
-  const profile = rowProfile(colourSky, mask, width, height, Math.max(2, Math.round(RING_SHARE * fullWidth)));
+  // Colour and sky by elevation first (rowProfile), the membrane fills what differs from it. With a
+  // guide (the world's original view by elevation), the guide is the profile and what differs from it
+  // fades out over guideReach: far from the border the fill takes the guide's colour, not the ring's,
+  // so fills that continue fills over a turn do not drift (an unscreened membrane would carry the
+  // ring's mean difference from the guide everywhere).
+  const guided = view.rowGuide !== undefined;
+  const profile = guided ? view.rowGuide! : rowProfile(colourSky, mask, width, height, Math.max(2, Math.round(RING_SHARE * fullWidth)));
   addRowProfile(colourSky, profile, width, height, mask, -1);
-  const filledColourSky = solveMembrane(colourSky, 4, colourState, width, height, { signal, fineSweeps: FINE_SWEEPS });
+  const screening = guided ? 1 / (guideReach * fullWidth) ** 2 : 0;
+  const filledColourSky = solveMembrane(colourSky, 4, colourState, width, height, { signal, fineSweeps: FINE_SWEEPS, screening });
   addRowProfile(filledColourSky, profile, width, height, null, 1);
   // Hole pixels that came out sky are outside the depth membrane too, as known sky is.
   markFilledSky(mask, filledColourSky, depthState);

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Pose, intrinsicsFromFov } from '../../core/camera.ts';
+import type { MemoryFrame } from '../memory/frame.ts';
+import type { CompletedView, Completer, PartialView } from './completer.ts';
+import { elevationStats, rowGuide } from './elevation-guide.ts';
+import { expandView } from './expand-view.ts';
+import { InpaintCompleter } from './inpaint-completer.ts';
+import { courtyardScene, worldFromView, yawPose } from './synthetic-scene.ts';
+
+const W = 128, H = 96;
+const k = intrinsicsFromFov(W, H, 60);
+
+/** The truth: colour as a function of elevation (degrees), sky above 5 degrees. */
+const colourOf = (deg: number): [number, number, number] => [0.5 + deg / 100, 0.3, 0.5 - deg / 100];
+
+/** A stored frame of a level camera looking down -Z whose every pixel has its ray's elevation's colour. */
+function originalFrame(): MemoryFrame {
+  const rgb = new Uint8Array(3 * W * H), depth = new Float32Array(W * H);
+  for (let y = 0, i = 0; y < H; y++) {
+    for (let x = 0; x < W; x++, i++) {
+      const dx = (x + 0.5 - k.cx) / k.fx, dy = -(y + 0.5 - k.cy) / k.fy;
+      const deg = (Math.atan2(dy, Math.hypot(dx, 1)) * 180) / Math.PI;
+      colourOf(deg).forEach((v, c) => { rgb[3 * i + c] = Math.round(255 * v); });
+      depth[i] = deg > 5 ? 0 : 10;
+    }
+  }
+  return { id: 0, pose: Pose.identity(), intrinsics: k, width: W, height: H, rgb, depth, confidence: new Uint8Array(W * H).fill(255), splatStart: 0, splatCount: 0, prompt: null, timestamp: 0 };
+}
+
+test('elevation guide: a view turned 180 degrees and tilted up 10 gets, per row, the original colour at that row\'s elevation', () => {
+  const stats = elevationStats([originalFrame()]);
+  // Turned round and tilted up: rows see other elevations than the original's same rows.
+  const pose = Pose.lookAt([0, 0, 0], [0, Math.tan((10 * Math.PI) / 180), 1]);
+  const guide = rowGuide(stats, pose, k)!;
+  let worst = 0;
+  for (let y = 0; y < H; y++) {
+    const deg = 10 + (Math.atan(-(y + 0.5 - k.cy) / k.fy) * 180) / Math.PI;
+    if (deg > 29 || deg < -29) continue; // beyond what the original saw at its centre column
+    const truth = colourOf(deg);
+    for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(guide[4 * y + c] - truth[c]));
+    const sky = guide[4 * y + 3];
+    if (deg > 6.5) assert.ok(sky > 0.99, `row ${y} at ${deg.toFixed(1)} degrees: sky ${sky}`);
+    if (deg < 3.5) assert.ok(sky < 0.01, `row ${y} at ${deg.toFixed(1)} degrees: sky ${sky}`);
+  }
+  // Bins are 1 degree wide (colour changes 0.01 per degree) and colours 8-bit.
+  assert.ok(worst < 0.012, `worst colour error ${worst}`);
+});
+
+test('inpaint with a row guide: far from the border the fill takes the guide\'s colour, not the ring\'s; known pixels stay exact', async () => {
+  // Known: a grey strip at the left; the guide says red at the top, blue at the bottom.
+  const rgb = new Float32Array(3 * W * H), depth = new Float32Array(W * H), mask = new Uint8Array(W * H);
+  const guide = new Float32Array(4 * H);
+  for (let y = 0; y < H; y++) {
+    guide.set([1 - y / H, 0.2, y / H, 0], 4 * y);
+    for (let x = 0; x < W; x++) {
+      const i = y * W + x;
+      if (x >= 24) mask[i] = 1;
+      else { rgb.set([0.5, 0.5, 0.5], 3 * i); depth[i] = 5; }
+    }
+  }
+  const view: PartialView = { pose: Pose.identity(), intrinsics: k, width: W, height: H, rgb, depth, mask, prompt: null };
+  const guided = await new InpaintCompleter().complete({ ...view, rowGuide: guide });
+  const plain = await new InpaintCompleter().complete(view);
+  for (const y of [10, 48, 85]) {
+    const i = y * W + (W - 1);
+    for (let c = 0; c < 3; c++) {
+      assert.ok(Math.abs(guided.rgb[3 * i + c] - guide[4 * y + c]) < 0.03, `guided (${W - 1}, ${y}) channel ${c}: ${guided.rgb[3 * i + c]} vs guide ${guide[4 * y + c]}`);
+      assert.ok(Math.abs(plain.rgb[3 * i + c] - 0.5) < 0.01, `unguided (${W - 1}, ${y}) channel ${c}: ${plain.rgb[3 * i + c]} vs ring 0.5`);
+    }
+  }
+  for (let i = 0; i < W * H; i++) if (!mask[i]) for (let c = 0; c < 3; c++) assert.equal(guided.rgb[3 * i + c], rgb[3 * i + c]);
+  // At the border the fill continues the known grey (no step).
+  const b = 40 * W + 24;
+  for (let c = 0; c < 3; c++) assert.ok(Math.abs(guided.rgb[3 * b + c] - 0.5) < 0.08, `border channel ${c}: ${guided.rgb[3 * b + c]}`);
+});
+
+test('expandView: elevationGuide hands the completer the guide of the world\'s first frame; off by default', async () => {
+  const eye: [number, number, number] = [0, 1.6, 0];
+  const world = worldFromView(courtyardScene(), yawPose(eye, 0), k);
+  const seen: (Float32Array | undefined)[] = [];
+  const inner = new InpaintCompleter();
+  const recorder: Completer = { name: 'rec', complete: (v: PartialView): Promise<CompletedView> => { seen.push(v.rowGuide); return inner.complete(v); } };
+  await expandView(world, yawPose(eye, -40), k, recorder);
+  const pose = yawPose(eye, -80);
+  await expandView(world, pose, k, recorder, { elevationGuide: true });
+  assert.equal(seen[0], undefined);
+  assert.deepEqual(seen[1], rowGuide(elevationStats([world.memory.frames[0]]), pose, k));
+});
