@@ -2,7 +2,7 @@
  * Texture of hole fills (issue #5): InpaintCompleter alone against MirrorDetailCompleter(InpaintCompleter)
  * on the SAME partial views, judged against the true views of the held-out view sets (bench/data/views).
  *
- *   node --import tsx bench/fill-texture.bench.ts [--scenes nature-22,street-1] [--radius 8] [--max-detail 0.1] [--ramp 0] [--guide [--reach 0.125]] [--dump DIR]
+ *   node --import tsx bench/fill-texture.bench.ts [--scenes nature-22,street-1] [--radius 8] [--max-detail 0.1] [--ramp 0] [--guide [--reach 0.25]] [--dump DIR]
  *
  * Per scene, a world is lifted from the exact start view (as in bench/expand.bench.ts), then the camera
  * turns on the spot in 12 stops of 30 degrees (turn01 .. turn11, turn00), expanding with the inpainter at

@@ -25,7 +25,7 @@ export interface InpaintOptions {
   /**
    * With a row guide in the view (PartialView.rowGuide): how far, as a share of the picture's width,
    * the known pixels' difference from the guide carries into the hole before the fill settles on the
-   * guide (the colour membrane's screening length); default 1/8 (64 px at 512)
+   * guide (the colour membrane's screening length); default 1/4 (128 px at 512)
    */
   guideReach?: number;
 }
@@ -35,7 +35,7 @@ export class InpaintCompleter implements Completer {
   private readonly guideReach: number;
 
   constructor(options: InpaintOptions = {}) {
-    this.guideReach = options.guideReach ?? 1 / 8;
+    this.guideReach = options.guideReach ?? 1 / 4;
     if (!(this.guideReach > 0 && Number.isFinite(this.guideReach))) {
       throw new Error(`inpaint: expected guideReach as a positive share of the width, found ${options.guideReach}`);
     }
