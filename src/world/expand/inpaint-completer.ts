@@ -23,9 +23,9 @@ import { leastMedianStart, robustFit } from './robust-fit.ts';
 
 export interface InpaintOptions {
   /**
-   * With a row guide in the view (PartialView.rowGuide): how far, as a share of the picture's width,
-   * the known pixels' difference from the guide carries into the hole before the fill settles on the
-   * guide (the colour membrane's screening length); default 1/4 (128 px at 512)
+   * With a row guide in the view (PartialView.rowGuide): the distance from the known pixels, as a share
+   * of the picture's width, over which the fill moves from the ring's row profile to the guide's
+   * (1 - 1/e of the way); default 1/4 (128 px at 512)
    */
   guideReach?: number;
 }
@@ -74,17 +74,17 @@ function fill(view: PartialView, fullWidth: number, guideReach: number, signal?:
     // Nothing to continue from: a neutral grey sky rather than an invented scene.
     return { rgb: new Float32Array(3 * pixels).fill(0.5), depth: new Float32Array(pixels) };
   }
-  // Colour and sky by elevation first (rowProfile), the membrane fills what differs from it. With a
-  // guide (the world's original view by elevation), the guide is the profile and what differs from it
-  // fades out over guideReach: far from the border the fill takes the guide's colour, not the ring's,
-  // so fills that continue fills over a turn do not drift (an unscreened membrane would carry the
-  // ring's mean difference from the guide everywhere).
-  const guided = view.rowGuide !== undefined;
-  const profile = guided ? view.rowGuide! : rowProfile(colourSky, mask, width, height, Math.max(2, Math.round(RING_SHARE * fullWidth)));
+  // Colour and sky by elevation first (rowProfile), the membrane fills what differs from it.
+  const profile = rowProfile(colourSky, mask, width, height, Math.max(2, Math.round(RING_SHARE * fullWidth)));
   addRowProfile(colourSky, profile, width, height, mask, -1);
-  const screening = guided ? 1 / (guideReach * fullWidth) ** 2 : 0;
-  const filledColourSky = solveMembrane(colourSky, 4, colourState, width, height, { signal, fineSweeps: FINE_SWEEPS, screening });
+  const filledColourSky = solveMembrane(colourSky, 4, colourState, width, height, { signal, fineSweeps: FINE_SWEEPS });
   addRowProfile(filledColourSky, profile, width, height, null, 1);
+  // With a guide (the world's original view by elevation), the fill moves from the ring's profile to
+  // the guide's with the distance from the known pixels: at the border it is the fill above (no step,
+  // the ring's horizon where the ring has it), far in it is the guide's colour, so fills that continue
+  // fills over a turn do not drift. (Screening the membrane toward the guide instead bent the fill
+  // right at the border wherever the ring's rows differ from the guide's: a seam.)
+  if (view.rowGuide !== undefined) pullToGuide(filledColourSky, mask, profile, view.rowGuide, width, height, guideReach * fullWidth);
   // Hole pixels that came out sky are outside the depth membrane too, as known sky is.
   markFilledSky(mask, filledColourSky, depthState);
   const plane = knownSurface > 0 ? borderPlane(view, inverse, depthState, fullWidth) : [0, 0, 0];
@@ -118,6 +118,53 @@ function membraneInputs(mask: Uint8Array, rgb: Float32Array, depth: Float32Array
 
 function markFilledSky(mask: Uint8Array, filledColourSky: Float32Array, depthState: Uint8Array): void {
   for (let i = 0; i < mask.length; i++) if (mask[i] && filledColourSky[4 * i + 3] > 0.5) depthState[i] = OUTSIDE;
+}
+
+/** Hole pixels += w (guide - profile) per row, w = 1 - exp(-distance to the nearest known pixel / reach). */
+function pullToGuide(values: Float32Array, mask: Uint8Array, profile: Float32Array, guide: Float32Array, width: number, height: number, reach: number): void {
+  const distance = distanceToKnown(mask, width, height);
+  for (let y = 0, i = 0; y < height; y++) {
+    const p = 4 * y;
+    for (let x = 0; x < width; x++, i++) {
+      if (!mask[i]) continue;
+      const w = 1 - Math.exp(-distance[i] / reach);
+      for (let c = 0; c < 4; c++) values[4 * i + c] += w * (guide[p + c] - profile[p + c]);
+    }
+  }
+}
+
+/** Chamfer distance (1 and sqrt 2 steps, two passes) from each pixel to the nearest pixel with mask 0. */
+function distanceToKnown(mask: Uint8Array, width: number, height: number): Float32Array {
+  const d = new Float32Array(mask.length);
+  for (let i = 0; i < d.length; i++) d[i] = mask[i] ? 1e9 : 0;
+  const D = Math.SQRT2;
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) {
+      if (d[i] === 0) continue;
+      let v = d[i];
+      if (x > 0) v = Math.min(v, d[i - 1] + 1);
+      if (y > 0) {
+        v = Math.min(v, d[i - width] + 1);
+        if (x > 0) v = Math.min(v, d[i - width - 1] + D);
+        if (x + 1 < width) v = Math.min(v, d[i - width + 1] + D);
+      }
+      d[i] = v;
+    }
+  }
+  for (let y = height - 1, i = d.length - 1; y >= 0; y--) {
+    for (let x = width - 1; x >= 0; x--, i--) {
+      if (d[i] === 0) continue;
+      let v = d[i];
+      if (x + 1 < width) v = Math.min(v, d[i + 1] + 1);
+      if (y + 1 < height) {
+        v = Math.min(v, d[i + width] + 1);
+        if (x + 1 < width) v = Math.min(v, d[i + width + 1] + D);
+        if (x > 0) v = Math.min(v, d[i + width - 1] + D);
+      }
+      d[i] = v;
+    }
+  }
+  return d;
 }
 
 /** values (4 per pixel) += sign x the row's profile, at every pixel or (with `knownOnly`) at its zero pixels only. */
