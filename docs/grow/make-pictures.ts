@@ -25,24 +25,29 @@ import { InpaintCompleter } from '../../src/world/expand/inpaint-completer.ts';
 import { MirrorDetailCompleter } from '../../src/world/expand/mirror-detail.ts';
 import type { World } from '../../src/world/world.ts';
 
-const [input, outDir = join(import.meta.dirname)] = process.argv.slice(2);
+// --guide: compare +detail (left) with +detail and the colour guide by elevation (right, expandView
+// elevationGuide), written as guide-*.png.
+const guideMode = process.argv.includes('--guide');
+const [input, outDir = join(import.meta.dirname)] = process.argv.slice(2).filter((a) => a !== '--guide');
 if (!input) throw new Error('make-pictures: expected a .worldsplat made from the sample photo, found no argument');
 const W = 512, H = 384;
 
-async function grown(completer: Completer): Promise<World> {
+async function grown(completer: Completer, elevationGuide = false): Promise<World> {
   const world = await loadWorld(input);
   const first = world.memory.frames[0];
   const k = intrinsicsFromFov(W, H, verticalFovDegrees(first.intrinsics));
   const depths = Array.from(first.depth).filter((d) => d > 0).sort((a, b) => a - b);
   for (const pose of cameraPath('turn', first.pose, 12, depths[depths.length >> 1] ?? 3)) {
     const t0 = performance.now();
-    const r = await expandView(world, pose, k, completer);
+    const r = await expandView(world, pose, k, completer, { elevationGuide });
     console.log(`${completer.name}: +${r.added} splats, ${r.holePixels} hole pixels, ${((performance.now() - t0) / 1000).toFixed(2)} s`);
   }
   return world;
 }
 
-const worlds = [await grown(new InpaintCompleter()), await grown(new MirrorDetailCompleter(new InpaintCompleter()))];
+const detailed = () => new MirrorDetailCompleter(new InpaintCompleter());
+const worlds = guideMode ? [await grown(detailed()), await grown(detailed(), true)] : [await grown(new InpaintCompleter()), await grown(detailed())];
+const prefix = guideMode ? 'guide-' : '', labels = guideMode ? 'left +detail, right +detail and guide' : 'left inpaint, right +detail';
 const first = worlds[0].memory.frames[0];
 const k = intrinsicsFromFov(W, H, verticalFovDegrees(first.intrinsics));
 const poses = cameraPath('turn', first.pose, 12, 3);
@@ -65,13 +70,13 @@ function sheet(name: string, stops: number[]): void {
   });
   const raw = join(work, `${name}.png`);
   writeFileSync(raw, encodeRgbaPng(2 * W, H * stops.length, rgba));
-  execFileSync('convert', [raw, '-resize', '50%', '-colors', '256', join(outDir, `${name}.png`)]);
+  execFileSync('convert', [raw, '-resize', '50%', '-colors', '256', join(outDir, `${prefix}${name}.png`)]);
   if (name === 'turn-180-330') {
     // The loop closure at full size: the left 320 px of the 330-degree view, inpaint then +detail.
     const crop = (x: number) => ['(', raw, '-crop', `320x${H}+${x}+${H}`, '+repage', ')'];
-    execFileSync('convert', [...crop(0), ...crop(W), '+append', '+dither', '-colors', '256', join(outDir, 'seam-330.png')]);
+    execFileSync('convert', [...crop(0), ...crop(W), '+append', '+dither', '-colors', '256', join(outDir, `${prefix}seam-330.png`)]);
   }
-  console.log(`${join(outDir, `${name}.png`)}: stops ${stops.map((s) => `${30 * (s + 1)} deg`).join(', ')} (left inpaint, right +detail)`);
+  console.log(`${join(outDir, `${prefix}${name}.png`)}: stops ${stops.map((s) => `${30 * (s + 1)} deg`).join(', ')} (${labels})`);
 }
 
 sheet('turn-30-90', [0, 2]);
