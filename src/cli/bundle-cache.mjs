@@ -3,8 +3,8 @@
  *
  * Through tsx, every start spends about 1 s on 2 cores before the command does anything: tsx's loader
  * runs on its own thread (Node 20's module hooks) and each of the 80-110 modules of a command is a
- * round trip to it. So the CLI is bundled once with esbuild (the compiler tsx itself uses, installed
- * with it) into a cache folder, and later starts import that bundle as plain JavaScript. The cache
+ * round trip to it. So the CLI is bundled once with esbuild (a dependency; the compiler tsx itself
+ * uses) into a cache folder, and later starts import that bundle as plain JavaScript. The cache
  * remembers every source file that went into it with its size and modification time, and a start
  * that finds any of them changed builds it again (~0.4 s), so an edited source is never run stale.
  * Plain JavaScript on purpose: this runs before any TypeScript can.
