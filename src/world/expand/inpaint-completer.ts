@@ -17,7 +17,7 @@
 import { type CompletedView, type Completer, type PartialView, checkPartialView } from './completer.ts';
 import { FIXED, FREE, OUTSIDE, solveMembrane } from './membrane.ts';
 import { crop, holeWindow, isWholePicture, paste } from './hole-window.ts';
-import { ringAround } from './ring.ts';
+import { distanceToKnown, ringAround } from './ring.ts';
 import { seededRandom } from '../../core/random.ts';
 import { leastMedianStart, robustFit } from './robust-fit.ts';
 
@@ -74,8 +74,10 @@ function fill(view: PartialView, fullWidth: number, guideReach: number, signal?:
     // Nothing to continue from: a neutral grey sky rather than an invented scene.
     return { rgb: new Float32Array(3 * pixels).fill(0.5), depth: new Float32Array(pixels) };
   }
+  // The known pixels around the hole: the row profile and the border plane both read them.
+  const ring = ringAround(mask, width, height, Math.max(2, Math.round(RING_SHARE * fullWidth)));
   // Colour and sky by elevation first (rowProfile), the membrane fills what differs from it.
-  const profile = rowProfile(colourSky, mask, width, height, Math.max(2, Math.round(RING_SHARE * fullWidth)));
+  const profile = rowProfile(colourSky, ring, width, height);
   addRowProfile(colourSky, profile, width, height, mask, -1);
   const filledColourSky = solveMembrane(colourSky, 4, colourState, width, height, { signal, fineSweeps: FINE_SWEEPS });
   addRowProfile(filledColourSky, profile, width, height, null, 1);
@@ -87,7 +89,7 @@ function fill(view: PartialView, fullWidth: number, guideReach: number, signal?:
   if (view.rowGuide !== undefined) pullToGuide(filledColourSky, mask, profile, view.rowGuide, width, height, guideReach * fullWidth);
   // Hole pixels that came out sky are outside the depth membrane too, as known sky is.
   markFilledSky(mask, filledColourSky, depthState);
-  const plane = knownSurface > 0 ? borderPlane(view, inverse, depthState, fullWidth) : [0, 0, 0];
+  const plane = knownSurface > 0 ? borderPlane(view, ring, inverse, depthState) : [0, 0, 0];
   subtractPlane(inverse, depthState, plane, width, height);
   const filledResidual = knownSurface > 0 ? solveMembrane(inverse, 1, depthState, width, height, { signal, fineSweeps: FINE_SWEEPS }) : inverse;
   return assemble(view, filledColourSky, filledResidual, depthState, plane, knownSurface > 0);
@@ -131,40 +133,6 @@ function pullToGuide(values: Float32Array, mask: Uint8Array, profile: Float32Arr
       for (let c = 0; c < 4; c++) values[4 * i + c] += w * (guide[p + c] - profile[p + c]);
     }
   }
-}
-
-/** Chamfer distance (1 and sqrt 2 steps, two passes) from each pixel to the nearest pixel with mask 0. */
-function distanceToKnown(mask: Uint8Array, width: number, height: number): Float32Array {
-  const d = new Float32Array(mask.length);
-  for (let i = 0; i < d.length; i++) d[i] = mask[i] ? 1e9 : 0;
-  const D = Math.SQRT2;
-  for (let y = 0, i = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, i++) {
-      if (d[i] === 0) continue;
-      let v = d[i];
-      if (x > 0) v = Math.min(v, d[i - 1] + 1);
-      if (y > 0) {
-        v = Math.min(v, d[i - width] + 1);
-        if (x > 0) v = Math.min(v, d[i - width - 1] + D);
-        if (x + 1 < width) v = Math.min(v, d[i - width + 1] + D);
-      }
-      d[i] = v;
-    }
-  }
-  for (let y = height - 1, i = d.length - 1; y >= 0; y--) {
-    for (let x = width - 1; x >= 0; x--, i--) {
-      if (d[i] === 0) continue;
-      let v = d[i];
-      if (x + 1 < width) v = Math.min(v, d[i + 1] + 1);
-      if (y + 1 < height) {
-        v = Math.min(v, d[i + width] + 1);
-        if (x + 1 < width) v = Math.min(v, d[i + width + 1] + D);
-        if (x > 0) v = Math.min(v, d[i + width - 1] + D);
-      }
-      d[i] = v;
-    }
-  }
-  return d;
 }
 
 /** values (4 per pixel) += sign x the row's profile, at every pixel or (with `knownOnly`) at its zero pixels only. */
@@ -214,9 +182,8 @@ function assemble(view: PartialView, filledColourSky: Float32Array, filledResidu
  * pixels within RING_SHARE of the picture width of a hole pixel, robustly (robust-fit.ts). At most
  * 4096 ring pixels are used, evenly spread.
  */
-function borderPlane(view: PartialView, inverse: Float32Array, depthState: Uint8Array, fullWidth: number): number[] {
-  const { width, height, mask } = view;
-  const ring = ringAround(mask, width, height, Math.max(2, Math.round(RING_SHARE * fullWidth)));
+function borderPlane(view: PartialView, ring: Uint8Array, inverse: Float32Array, depthState: Uint8Array): number[] {
+  const { width } = view;
   const picked: number[] = [];
   for (let i = 0; i < ring.length; i++) if (ring[i] && depthState[i] === FIXED) picked.push(i);
   if (picked.length < 3) return [0, 0, picked.length ? picked.reduce((s, i) => s + inverse[i], 0) / picked.length : 0];
@@ -243,8 +210,7 @@ function borderPlane(view: PartialView, inverse: Float32Array, depthState: Uint8
  * beside the hole, so the fill follows this profile across the hole; a membrane alone would level
  * every row to one average colour a few hole-widths in (its edges at the top and bottom are free).
  */
-function rowProfile(values: Float32Array, mask: Uint8Array, width: number, height: number, radius: number): Float32Array {
-  const ring = ringAround(mask, width, height, radius);
+function rowProfile(values: Float32Array, ring: Uint8Array, width: number, height: number): Float32Array {
   const profile = new Float32Array(4 * height), count = new Float64Array(height);
   for (let i = 0; i < ring.length; i++) {
     if (!ring[i]) continue;

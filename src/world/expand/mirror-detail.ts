@@ -31,6 +31,7 @@
  * stay in 0..1; bad input is rejected by the inner completer's own check (one line).
  */
 import type { CompletedView, Completer, PartialView } from './completer.ts';
+import { distanceToKnown } from './ring.ts';
 
 export interface MirrorDetailOptions {
   /** box radius of the low-pass in pixels; default width / 64 (8 at 512), at least 1 */
@@ -173,7 +174,7 @@ export function addMirrorDetail(view: PartialView, completed: CompletedView, opt
   // Within `ramp` pixels of the known part, the inner fill (which meets the known pixels) fades into
   // low-pass + detail, so borders across the mirroring direction (the top and bottom of a hole filled
   // along its rows) do not step either.
-  const near = ramp > 0 ? distanceToKnown(mask, w, h, ramp) : null;
+  const near = ramp > 0 ? distanceToKnown(mask, w, h, 1, ramp) : null; // chessboard distance, counted up to ramp
   for (let i = 0; i < n; i++) {
     if (!mask[i] || !done[i]) continue;
     const t = near ? near[i] / ramp : 1;
@@ -183,44 +184,6 @@ export function addMirrorDetail(view: PartialView, completed: CompletedView, opt
     }
   }
   return out;
-}
-
-/**
- * Per pixel, the chessboard distance to the nearest known pixel (mask 0), counted up to `cap`: 1 next
- * to it. Two raster passes (forward, backward) over 8 neighbours.
- */
-function distanceToKnown(mask: Uint8Array, w: number, h: number, cap: number): Uint16Array {
-  const d = new Uint16Array(w * h);
-  for (let i = 0; i < d.length; i++) d[i] = mask[i] ? cap : 0;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      if (!d[i]) continue;
-      let m = d[i];
-      if (x > 0) m = Math.min(m, d[i - 1] + 1);
-      if (y > 0) {
-        m = Math.min(m, d[i - w] + 1);
-        if (x > 0) m = Math.min(m, d[i - w - 1] + 1);
-        if (x + 1 < w) m = Math.min(m, d[i - w + 1] + 1);
-      }
-      d[i] = m;
-    }
-  }
-  for (let y = h - 1; y >= 0; y--) {
-    for (let x = w - 1; x >= 0; x--) {
-      const i = y * w + x;
-      if (!d[i]) continue;
-      let m = d[i];
-      if (x + 1 < w) m = Math.min(m, d[i + 1] + 1);
-      if (y + 1 < h) {
-        m = Math.min(m, d[i + w] + 1);
-        if (x + 1 < w) m = Math.min(m, d[i + w + 1] + 1);
-        if (x > 0) m = Math.min(m, d[i + w - 1] + 1);
-      }
-      d[i] = m;
-    }
-  }
-  return d;
 }
 
 /** Offset into a known run of `length` pixels for distance `d` from its border: mirrored, then mirrored again. */
