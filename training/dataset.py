@@ -47,9 +47,9 @@ class ShardPool:
             self.store = {k: torch.empty((self.max_images,) + v.shape[1:], dtype=torch.from_numpy(v[:1]).dtype,
                                          device=self.device) for k, v in d.items()}
         keep = min(n, self.max_images)  # a refresh bigger than the pool keeps its newest images
-        slots = (self.next + torch.arange(keep)) % self.max_images
+        slots = ((self.next + torch.arange(keep)) % self.max_images).to(self.device)
         for k, v in d.items():
-            self.store[k][slots.to(self.device)] = torch.from_numpy(np.ascontiguousarray(v[n - keep:])).to(self.device)
+            self.store[k][slots] = torch.from_numpy(np.ascontiguousarray(v[n - keep:])).to(self.device)
         self.next = (self.next + keep) % self.max_images
         self.count = min(self.count + keep, self.max_images)
         return n
@@ -70,7 +70,7 @@ def to_tensors(rgb, depth, normal, fov):
     d = torch.where(d > 0, d.clamp(DEPTH_MIN, DEPTH_MAX), torch.zeros_like(d))
     n = torch.as_tensor(normal).permute(0, 3, 1, 2).float() / 127.0
     n = n / n.norm(dim=1, keepdim=True).clamp_min(1e-6)
-    return image, d, n, torch.as_tensor(np.asarray(fov, np.float32) if isinstance(fov, np.ndarray) else fov).float()
+    return image, d, n, torch.as_tensor(fov).float()
 
 
 def crop_batch(t, y0, x0, crop):
