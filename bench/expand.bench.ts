@@ -32,7 +32,7 @@ import { cameraPath } from '../src/world/expand/camera-paths.ts';
 import type { Completer } from '../src/world/expand/completer.ts';
 import { expandView } from '../src/world/expand/expand-view.ts';
 import { InpaintCompleter } from '../src/world/expand/inpaint-completer.ts';
-import { MirrorDetailCompleter } from '../src/world/expand/mirror-detail.ts';
+import { texturedInpainter } from '../src/world/expand/mirror-detail.ts';
 import { castView, courtyardScene, toRgbImage, yawPose } from '../src/world/expand/synthetic-scene.ts';
 import { liftToSplats } from '../src/world/lift.ts';
 import { openViewSet } from '../src/world/views/view-set.ts';
@@ -207,7 +207,7 @@ for (const s of summaries) {
  */
 async function openBenchCompleter(name: string): Promise<Completer> {
   if (name === 'inpaint') return new InpaintCompleter();
-  if (name === 'detail') return new MirrorDetailCompleter(new InpaintCompleter());
+  if (name === 'detail') return texturedInpainter();
   if (name !== 'model' && name !== 'hybrid') throw new Error(`--completer: expected inpaint, detail, model or hybrid, found "${name}"`);
   const { loadManifest, openModel } = await import('../src/cli/models.ts');
   const { ModelCompleter } = await import('../src/world/expand/model-completer.ts');
@@ -217,5 +217,5 @@ async function openBenchCompleter(name: string): Promise<Completer> {
   const model = new ModelCompleter(await openModel(entry.id, manifest, (line) => console.log(line)));
   if (name === 'model') return model;
   const { SplitCompleter } = await import('../src/world/expand/split-completer.ts');
-  return new SplitCompleter(new MirrorDetailCompleter(new InpaintCompleter()), model);
+  return new SplitCompleter(texturedInpainter(), model);
 }

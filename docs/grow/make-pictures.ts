@@ -22,7 +22,7 @@ import { cameraPath } from '../../src/world/expand/camera-paths.ts';
 import type { Completer } from '../../src/world/expand/completer.ts';
 import { expandView } from '../../src/world/expand/expand-view.ts';
 import { InpaintCompleter } from '../../src/world/expand/inpaint-completer.ts';
-import { MirrorDetailCompleter } from '../../src/world/expand/mirror-detail.ts';
+import { texturedInpainter } from '../../src/world/expand/mirror-detail.ts';
 import type { World } from '../../src/world/world.ts';
 
 // --guide: compare +detail (left) with +detail and the colour guide by elevation (right, expandView
@@ -45,7 +45,7 @@ async function grown(completer: Completer, elevationGuide = false): Promise<Worl
   return world;
 }
 
-const detailed = () => new MirrorDetailCompleter(new InpaintCompleter());
+const detailed = texturedInpainter;
 const worlds = guideMode ? [await grown(detailed()), await grown(detailed(), true)] : [await grown(new InpaintCompleter()), await grown(detailed())];
 const prefix = guideMode ? 'guide-' : '', labels = guideMode ? 'left +detail, right +detail and guide' : 'left inpaint, right +detail';
 const first = worlds[0].memory.frames[0];

@@ -17,9 +17,8 @@ import { Pose, intrinsicsFromFov } from '../../core/camera.ts';
 import { type GeneratedView, frameOfView, generateFromPhoto } from '../../world/generate.ts';
 import type { Completer } from '../../world/expand/completer.ts';
 import { expandView, worldPrompt } from '../../world/expand/expand-view.ts';
-import { InpaintCompleter } from '../../world/expand/inpaint-completer.ts';
 import { ModelCompleter } from '../../world/expand/model-completer.ts';
-import { MirrorDetailCompleter } from '../../world/expand/mirror-detail.ts';
+import { texturedInpainter } from '../../world/expand/mirror-detail.ts';
 import { SplitCompleter } from '../../world/expand/split-completer.ts';
 import { ProceduralCompleter } from '../../world/text/procedural-completer.ts';
 import { World } from '../../world/world.ts';
@@ -42,7 +41,7 @@ let world: World | null = null;
 const COMPLETION_MODEL_ID = 'complete';
 const procedural = new ProceduralCompleter();
 /** the classical fill with texture mirrored in from the known pixels (mirror-detail.ts) */
-const inpaint = new MirrorDetailCompleter(new InpaintCompleter());
+const inpaint = texturedInpainter();
 
 /**
  * Grows the world where the camera sees nothing and sends the new splats and their frame. The new

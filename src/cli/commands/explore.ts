@@ -144,8 +144,5 @@ async function openCompleter(name: string, prompt: string | null): Promise<{ com
 
 /** The classical fill with texture mirrored in from the known pixels (mirror-detail.ts says why and what it costs). */
 async function texturedInpainter(): Promise<Completer> {
-  const [{ InpaintCompleter }, { MirrorDetailCompleter }] = await Promise.all([
-    import('../../world/expand/inpaint-completer.ts'), import('../../world/expand/mirror-detail.ts'),
-  ]);
-  return new MirrorDetailCompleter(new InpaintCompleter());
+  return (await import('../../world/expand/mirror-detail.ts')).texturedInpainter();
 }

@@ -31,6 +31,7 @@
  * stay in 0..1; bad input is rejected by the inner completer's own check (one line).
  */
 import type { CompletedView, Completer, PartialView } from './completer.ts';
+import { InpaintCompleter } from './inpaint-completer.ts';
 import { distanceToKnown } from './ring.ts';
 
 export interface MirrorDetailOptions {
@@ -76,6 +77,11 @@ export class MirrorDetailCompleter implements Completer {
     const rgb = addMirrorDetail(view, completed, this.options);
     return { ...completed, rgb };
   }
+}
+
+/** The colour fill of photo worlds (explore, the viewer, the benches): the classical inpainter with mirrored texture. */
+export function texturedInpainter(): Completer {
+  return new MirrorDetailCompleter(new InpaintCompleter());
 }
 
 /** The inner completion's colour with mirrored detail in the hole; known pixels exactly `view.rgb`. */
