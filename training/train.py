@@ -39,6 +39,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dataset import ShardPool, batch, fixed_set  # noqa: E402
 from metrics import depth_metrics  # noqa: E402
 from model import DEFAULT_FOV, DepthNet, count_params  # noqa: E402
+from sky_swap import load_skies  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SKY_DEPTH = 200.0
@@ -121,6 +122,7 @@ def main(argv=None):
     ap.add_argument('--clip', type=float, default=1.0)
     ap.add_argument('--crops', default='96,112,128', help='crop sizes (pixels) of the full-resolution batches')
     ap.add_argument('--half-res', type=float, default=0.5, help='fraction of batches shown whole at half resolution')
+    ap.add_argument('--sky-swap', type=float, default=0.3, help='share of images with sky whose sky is swapped for a photographed one (sky_swap.py)')
     ap.add_argument('--fov-dropout', type=float, default=0.2, help='fraction of images given the default FoV instead of the true one')
     ap.add_argument('--ckpt-minutes', type=float, default=3.0)
     ap.add_argument('--device', default='cpu')
@@ -184,6 +186,9 @@ def main(argv=None):
         print(f'waiting for shards in {a.data} ...', flush=True)
         time.sleep(20)
     val = fixed_set(a.val, 96) if os.path.isdir(a.val) else None
+    skies = load_skies(device=dev) if a.sky_swap > 0 else None
+    if a.sky_swap > 0 and skies is None:
+        print('sky swap: off (no photographed skies in training/data/textures.npz; scenes/textures.py builds it)', flush=True)
     emit(dict(event='start', params=count_params(model), pool=len(pool), device=str(dev), threads=a.threads,
               args=vars(a), val_images=0 if val is None else len(val[0])))
 
@@ -211,7 +216,7 @@ def main(argv=None):
         lr = a.lr * warm * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress))) * state['lr_scale']
         for g in opt.param_groups:
             g['lr'] = lr
-        image, depth, normal, fov = batch(pool, rng, a.batch, crops, half_p=a.half_res)
+        image, depth, normal, fov = batch(pool, rng, a.batch, crops, half_p=a.half_res, skies=skies, sky_p=a.sky_swap)
         drop = torch.as_tensor(rng.random(len(fov)) < a.fov_dropout, device=dev)
         fov = torch.where(drop, torch.full_like(fov, DEFAULT_FOV), fov)
         with torch.autocast('cuda', dtype=torch.bfloat16) if amp else contextlib.nullcontext():
