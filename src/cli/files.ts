@@ -3,14 +3,13 @@
  * hold splats only (they load as a world without memory). PLY streams through in chunks (a
  * 5-million-splat file is 1.2 GB); the other formats are read and written whole.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
-import { readFile, rename, stat } from 'node:fs/promises';
-import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
+import { type FileHandle, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { readBundle } from '../io/bundle/bundle-reader.ts';
 import { writeBundle } from '../io/bundle/bundle-writer.ts';
 import { formatForFileName, readSplatFile, writeSplatFile } from '../io/formats.ts';
 import { readPlyStream } from '../io/ply-reader.ts';
-import { plyChunks } from '../io/ply-writer.ts';
+import { plyChunksReusing } from '../io/ply-writer.ts';
 import { World } from '../world/world.ts';
 import type { ProgressCallback } from './progress.ts';
 
@@ -45,33 +44,65 @@ export async function loadWorld(path: string, onProgress?: ProgressCallback): Pr
   return World.restore(readSplatFile(path, bytes), []);
 }
 
-/** Writes the world (a .ply or .splat keeps its splats only); a failed write leaves no half file. */
+/**
+ * Writes the world (a .ply or .splat keeps its splats only); a failed write leaves no half file.
+ *
+ * A PLY is encoded a chunk at a time into two reused buffers, and each chunk goes to the disk
+ * (on libuv's thread) while the next one is encoded here, so the kernel's copy into the page cache
+ * overlaps the encoding instead of following it. (Through a stream, whose write() asked for a
+ * 'drain' after every chunk, the two took turns; and each chunk was a fresh 16 MB buffer.)
+ */
 export async function saveWorld(path: string, world: World, onProgress?: ProgressCallback): Promise<void> {
   checkOutputName(path);
   const partial = `${path}.partial`;
-  const out = createWriteStream(partial);
-  const failed = once(out, 'error').then(([e]) => {
-    throw new Error(`${path}: could not write: ${(e as Error).message}`);
-  });
-  const write = async (bytes: Uint8Array) => {
-    if (!out.write(bytes)) await Promise.race([once(out, 'drain'), failed]);
-  };
   const cloud = world.splats;
-  if (isBundlePath(path)) {
-    await write(writeBundle({ splats: cloud, frames: world.memory.frames }));
-  } else if (formatForFileName(path) === 'ply') {
-    let written = 0;
-    for (const chunk of plyChunks(cloud)) {
-      await write(chunk);
-      written += chunk.length;
-      onProgress?.(written / (cloud.count * PLY_RECORD_BYTES), 'writing');
+  let file: FileHandle | undefined;
+  let pending: Promise<void> = Promise.resolve();
+  try {
+    try {
+      file = await open(partial, 'w');
+    } catch (error) {
+      throw new Error(`${path}: could not write: ${(error as Error).message}`);
     }
-  } else {
-    await write(writeSplatFile(path, cloud));
+    const handle = file;
+    const write = (bytes: Uint8Array): Promise<void> =>
+      writeAll(handle, bytes).catch((error: Error) => {
+        throw new Error(`${path}: could not write: ${error.message}`);
+      });
+    if (isBundlePath(path)) {
+      await write(writeBundle({ splats: cloud, frames: world.memory.frames }));
+    } else if (formatForFileName(path) === 'ply') {
+      let written = 0;
+      // Taking chunk i + 1 from the generator encodes it while chunk i is being written; chunk i's
+      // write is awaited before chunk i + 2 reuses its buffer.
+      for (const chunk of plyChunksReusing(cloud, { buffers: 2 })) {
+        await pending;
+        pending = write(chunk);
+        pending.catch(() => undefined); // seen as handled while the next chunk encodes; awaited above
+        written += chunk.length;
+        onProgress?.(written / (cloud.count * PLY_RECORD_BYTES), 'writing');
+      }
+      await pending;
+    } else {
+      await write(writeSplatFile(path, cloud));
+    }
+    await file.close();
+    file = undefined;
+    await rename(partial, path);
+  } catch (error) {
+    await pending.catch(() => undefined); // a write still running must end before the file is closed
+    await file?.close().catch(() => undefined);
+    await rm(partial, { force: true }).catch(() => undefined);
+    throw error;
   }
-  out.end();
-  await Promise.race([once(out, 'finish'), failed]);
-  await rename(partial, path);
+}
+
+/** All of `bytes` at the file's current position (a write may take fewer bytes than asked). */
+async function writeAll(file: FileHandle, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.length; ) {
+    const { bytesWritten } = await file.write(bytes, at, bytes.length - at);
+    at += bytesWritten;
+  }
 }
 
 /** 62 little-endian floats per splat in the INRIA layout (the header is negligible for progress). */

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SH_C0 } from '../core/sh.ts';
 import { SplatCloud } from '../core/splat-cloud.ts';
-import { plyChunks, writePly } from './ply-writer.ts';
+import { randomCloud } from '../core/random.ts';
+import { plyChunks, plyChunksReusing, writePly } from './ply-writer.ts';
 
 /** The header the reference 3DGS trainer writes for N vertices, spelled out by hand. */
 function referenceHeader(n: number): string {
@@ -98,4 +99,46 @@ test('plyChunks yields the header, then fresh body pieces that concatenate to wr
 
 test('an empty cloud is a header with zero vertices', () => {
   assert.equal(new TextDecoder().decode(writePly(SplatCloud.create(0))), referenceHeader(0));
+});
+
+test('plyChunksReusing gives the bytes of writePly for every degree, chunk size and ring size', () => {
+  for (const degree of [0, 1, 2, 3] as const) {
+    const c = randomCloud(23, 7 + degree, degree);
+    // Runs of equal opacities (the writer keeps the last logit) between changing ones, 0 and 1 (clamped) among them.
+    c.opacities.set([0.3, 0.3, 0.3, 0.9, 0.3, 0, 0, 1, 1, 0.5]);
+    const whole = writePly(c);
+    for (const splatsPerChunk of [1, 5, 23, 100]) {
+      for (const buffers of [1, 2, 3]) {
+        const parts: Uint8Array[] = [];
+        for (const chunk of plyChunksReusing(c, { splatsPerChunk, buffers })) parts.push(chunk.slice()); // copied before the ring turns
+        const joined = new Uint8Array(parts.reduce((s, x) => s + x.length, 0));
+        parts.reduce((at, x) => (joined.set(x, at), at + x.length), 0);
+        assert.deepEqual(joined, whole, `degree ${degree}, ${splatsPerChunk} per chunk, ${buffers} buffers`);
+      }
+    }
+  }
+});
+
+test('each opacity is written as its own logit, whatever the one before it', () => {
+  const c = SplatCloud.create(6);
+  const values = [0.25, 0.25, 0.8, 0.25, 0.999, 0.999];
+  c.opacities.set(values);
+  const f = floatsAfterHeader(writePly(c), referenceHeader(6).length);
+  values.map(Math.fround).forEach((p, i) => assert.equal(f[i * 62 + 54], Math.fround(Math.log(p / (1 - p))), `splat ${i}`)); // stored as float32
+});
+
+test('plyChunksReusing turns a ring of buffers: a chunk is overwritten once `buffers` more are taken', () => {
+  const c = randomCloud(10, 3);
+  const gen = plyChunksReusing(c, { splatsPerChunk: 2, buffers: 2 });
+  gen.next(); // header
+  const first = gen.next().value as Uint8Array;
+  const copy = first.slice();
+  const second = gen.next().value as Uint8Array;
+  assert.notEqual(second.buffer, first.buffer);
+  assert.deepEqual(first, copy, 'still valid after one more chunk');
+  const third = gen.next().value as Uint8Array;
+  assert.equal(third.buffer, first.buffer);
+  assert.notDeepEqual(first, copy, 'the third chunk reused the first one\'s buffer');
+  assert.throws(() => [...plyChunksReusing(c, { buffers: 0 })], /PLY: expected a positive integer count of buffers, found 0/);
+  assert.throws(() => [...plyChunksReusing(c, { splatsPerChunk: 1.5 })], /PLY: expected a positive integer splatsPerChunk, found 1.5/);
 });

@@ -41,7 +41,7 @@ export function writePly(cloud: SplatCloud): Uint8Array {
   out.set(header);
   // The body starts at an arbitrary offset, so encode aligned pieces and copy them in.
   const piece = 16384;
-  const scratch = new Float32Array(piece * PLY_RECORD_FLOATS);
+  const scratch = new Float32Array(piece * PLY_RECORD_FLOATS); // zeros where encodeRecords writes nothing
   const scratchBytes = new Uint8Array(scratch.buffer);
   for (let start = 0; start < cloud.count; start += piece) {
     const end = Math.min(cloud.count, start + piece);
@@ -57,8 +57,7 @@ export function writePly(cloud: SplatCloud): Uint8Array {
  * Node stream does until it is flushed).
  */
 export function* plyChunks(cloud: SplatCloud, options: { splatsPerChunk?: number } = {}): Generator<Uint8Array> {
-  const perChunk = options.splatsPerChunk ?? 65536;
-  if (!(Number.isInteger(perChunk) && perChunk > 0)) throw new Error(`PLY: expected a positive integer splatsPerChunk, found ${perChunk}`);
+  const perChunk = checkedChunk(options.splatsPerChunk ?? 65536);
   yield new TextEncoder().encode(plyHeader(cloud.count));
   for (let start = 0; start < cloud.count; start += perChunk) {
     const end = Math.min(cloud.count, start + perChunk);
@@ -69,8 +68,40 @@ export function* plyChunks(cloud: SplatCloud, options: { splatsPerChunk?: number
 }
 
 /**
- * Splats start..end-1 as little-endian records into `out` (a zeroed or reused Float32Array; every
- * value of every record is written). Throws a "PLY:" error for a NaN or infinite value, a negative
+ * The same bytes as plyChunks, with the body encoded into a ring of `buffers` reused buffers instead
+ * of a fresh one per chunk: a chunk stays valid only until `buffers` more chunks have been taken.
+ * For a writer that hands one chunk to the disk and encodes the next while the write runs (with 2
+ * buffers it must finish writing chunk i before it takes chunk i + 2). Fresh 16 MB buffers cost a
+ * page fault per 4 KB on first touch and garbage collections; a few reused ones of 4 MB stay warm in
+ * the caches (measured in src/cli/files.ts's saveWorld: see bench/cli-start.bench.ts).
+ */
+export function* plyChunksReusing(cloud: SplatCloud, options: { splatsPerChunk?: number; buffers?: number } = {}): Generator<Uint8Array> {
+  const perChunk = checkedChunk(options.splatsPerChunk ?? 16384);
+  const count = options.buffers ?? 2;
+  if (!(Number.isInteger(count) && count > 0)) throw new Error(`PLY: expected a positive integer count of buffers, found ${count}`);
+  yield new TextEncoder().encode(plyHeader(cloud.count));
+  // Allocated as needed, never bigger than the cloud needs; zero-filled once, which is what
+  // encodeRecords relies on for the f_rest slots above the cloud's degree (the ring serves one cloud).
+  const ring: Float32Array[] = [];
+  for (let start = 0, n = 0; start < cloud.count; start += perChunk, n++) {
+    const end = Math.min(cloud.count, start + perChunk);
+    const slot = n % count;
+    ring[slot] ??= new Float32Array(Math.min(perChunk, cloud.count) * PLY_RECORD_FLOATS);
+    encodeRecords(cloud, start, end, ring[slot]);
+    yield new Uint8Array(ring[slot].buffer, 0, (end - start) * PLY_RECORD_BYTES);
+  }
+}
+
+function checkedChunk(perChunk: number): number {
+  if (!(Number.isInteger(perChunk) && perChunk > 0)) throw new Error(`PLY: expected a positive integer splatsPerChunk, found ${perChunk}`);
+  return perChunk;
+}
+
+/**
+ * Splats start..end-1 as little-endian records into `out`. The f_rest slots above the cloud's degree
+ * are not written, so they must already hold zeros: `out` is fresh, or was filled before by this
+ * function for the same cloud (the slots it writes are the same each time). Skipping them matters: a
+ * per-record fill() of 45 floats was half the time of writing a degree-0 world. Throws a "PLY:" error for a NaN or infinite value, a negative
  * scale or a zero quaternion: those would make a file no reader accepts.
  */
 function encodeRecords(cloud: SplatCloud, start: number, end: number, out: Float32Array): void {
@@ -79,6 +110,8 @@ function encodeRecords(cloud: SplatCloud, start: number, end: number, out: Float
   const k = cloud.shCoefficients;
   const parity = Float32Array.from(SH_REST_PARITY);
   const invC0 = 1 / SH_C0;
+  let lastOpacity = NaN; // never equal to anything, NaN included: the first splat computes its logit
+  let lastLogit = 0;
   for (let i = start, o = 0; i < end; i++, o += PLY_RECORD_FLOATS) {
     const i3 = i * 3, i4 = i * 4;
     const x = P[i3], y = P[i3 + 1], z = P[i3 + 2];
@@ -98,8 +131,6 @@ function encodeRecords(cloud: SplatCloud, start: number, end: number, out: Float
     out[o + 6] = (r - 0.5) * invC0;
     out[o + 7] = (g - 0.5) * invC0;
     out[o + 8] = (b - 0.5) * invC0;
-    // Coefficients above the cloud's degree are zero (the scratch buffer is reused, so write them).
-    if (k < 15) out.fill(0, o + REST_OFFSET, o + REST_OFFSET + 45);
     if (k > 0) {
       // Memory [coef][rgb] -> file f_rest_{c*15 + coef}, each times the parity sign of its basis function.
       const red = o + REST_OFFSET, green = red + 15, blue = green + 15;
@@ -112,8 +143,14 @@ function encodeRecords(cloud: SplatCloud, start: number, end: number, out: Float
         out[blue + coef] = sign * vb;
       }
     }
-    const clamped = op < OPACITY_EPSILON ? OPACITY_EPSILON : op > 1 - OPACITY_EPSILON ? 1 - OPACITY_EPSILON : op;
-    out[o + OPACITY_OFFSET] = Math.log(clamped / (1 - clamped));
+    // Worlds often give every splat one opacity, and Math.log is most of the time here: the last
+    // opacity's logit is kept (the same input gives the same float, so the bytes do not change).
+    if (op !== lastOpacity) {
+      const clamped = op < OPACITY_EPSILON ? OPACITY_EPSILON : op > 1 - OPACITY_EPSILON ? 1 - OPACITY_EPSILON : op;
+      lastOpacity = op;
+      lastLogit = Math.log(clamped / (1 - clamped));
+    }
+    out[o + OPACITY_OFFSET] = lastLogit;
     out[o + OPACITY_OFFSET + 1] = Math.log(s0 > MIN_SCALE ? s0 : MIN_SCALE);
     out[o + OPACITY_OFFSET + 2] = Math.log(s1 > MIN_SCALE ? s1 : MIN_SCALE);
     out[o + OPACITY_OFFSET + 3] = Math.log(s2 > MIN_SCALE ? s2 : MIN_SCALE);
