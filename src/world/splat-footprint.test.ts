@@ -10,6 +10,7 @@ import { SIGMA_PER_PIXEL, cellCentreTransmittance, sigmaPerSpacing, writeFootpri
 
 test('sigma per pixel: 0.65, the least that leaves <= 3% uncovered; the rasterizer agrees', () => {
   assert.equal(SIGMA_PER_PIXEL, 0.65);
+  assert.equal(sigmaPerSpacing(0.03), SIGMA_PER_PIXEL);
   assert.ok(cellCentreTransmittance(0.65) <= 0.03 && cellCentreTransmittance(0.64) > 0.03);
   assert.equal(sigmaPerSpacing(0.05), 0.61); // T(0.60) = 0.0505 just misses 5%
   // Independent check: a lattice of flat Gaussians 1 m apart at 10 m, seen 20 px per spacing with no
