@@ -2,6 +2,8 @@
 
 Every primitive has
   hit(o, d)      -> t (N,), np.inf where the ray misses; o is (3,) or (N, 3), d is (N, 3) (not normalised)
+  hit_xyz(o, dx, dy, dz) -> the same from the directions' three components as arrays of any one shape
+                    (the renderer passes views of its per-pixel planes, so no (N, 3) copies are made)
   surface(p, d)  -> (normal (N, 3) unit, facing the ray; uv (N, 2) in metres on the surface)
   bound          -> (centre (3,), radius): a bounding sphere, used to cull rays
   material       -> an index into the scene's material list
@@ -11,12 +13,19 @@ import numpy as np
 
 EPS = 1e-4
 BIG = 1e9
+_FMAX = np.finfo(np.float64).max
 
 
 def _face_ray(n, d):
     flip = np.einsum('ij,ij->i', n, d) > 0
     n[flip] *= -1
     return n
+
+
+def _rotate_cols(R, dx, dy, dz):
+    """(d @ R) as three component arrays: per component the same products summed in the same order as
+    numpy's (N, 3) @ (3, 3) (checked bit-identical), without the (N, 3) arrays."""
+    return [dx * R[0, k] + dy * R[1, k] + dz * R[2, k] for k in range(3)]
 
 
 def _yaw_matrix(yaw):
@@ -38,7 +47,10 @@ class Plane:
         self.bound = None  # unbounded
 
     def hit(self, o, d):
-        dn = d @ self.n
+        return self.hit_xyz(o, d[:, 0], d[:, 1], d[:, 2])
+
+    def hit_xyz(self, o, dx, dy, dz):
+        dn = dx * self.n[0] + dy * self.n[1] + dz * self.n[2]  # = d @ n, summed in the same order
         with np.errstate(divide='ignore', invalid='ignore'):
             t = ((self.p0 - o) @ self.n) / dn
         t = np.where((t > EPS) & np.isfinite(t), t, np.inf)
@@ -65,26 +77,37 @@ class Box:
         self.holes = list(holes)
         self.bound = (self.c, float(np.linalg.norm(self.h)))
 
-    def _local(self, o, d):
-        return (o - self.c) @ self.R, d @ self.R
-
     def hit(self, o, d):
-        lo, ld = self._local(o, d)
+        return self.hit_xyz(o, d[:, 0], d[:, 1], d[:, 2])
+
+    def hit_xyz(self, o, dx, dy, dz):
+        """Slab test per local axis. Per axis the entry/exit times are what the (N, 3) form computed,
+        with the same NaN (a ray in a slab's plane, parallel to it) and +-inf (parallel) conventions
+        (np.nan_to_num: NaN -> -+BIG, +-inf -> +-float max), so the hits are bit-identical."""
+        lo = (o - self.c) @ self.R
+        ld = _rotate_cols(self.R, dx, dy, dz)
+        tmin = tmax = None
         with np.errstate(divide='ignore', invalid='ignore'):
-            inv = 1.0 / ld
-            t1 = (-self.h - lo) * inv
-            t2 = (self.h - lo) * inv
-        tmin = np.nan_to_num(np.minimum(t1, t2), nan=-BIG).max(axis=1)
-        tmax = np.nan_to_num(np.maximum(t1, t2), nan=BIG).min(axis=1)
+            for k in range(3):
+                inv = 1.0 / ld[k]
+                t1 = (-self.h[k] - lo[..., k]) * inv
+                t2 = (self.h[k] - lo[..., k]) * inv
+                near, far = np.minimum(t1, t2), np.maximum(t1, t2)
+                near[np.isnan(near)] = -BIG
+                far[np.isnan(far)] = BIG
+                tmin = near if tmin is None else np.maximum(tmin, near)
+                tmax = far if tmax is None else np.minimum(tmax, far)
+        tmin = np.clip(tmin, -_FMAX, _FMAX)
+        tmax = np.clip(tmax, -_FMAX, _FMAX)
         if self.inside:
             t = np.where(tmax > EPS, tmax, np.inf)
             if self.holes:
-                p = lo + t[:, None] * ld if lo.ndim == 2 else lo[None] + t[:, None] * ld
+                p = [lo[..., k] + t * ld[k] for k in range(3)]
                 for face, u0, u1, v0, v1 in self.holes:
                     axis, sign = face // 2, 1 - 2 * (face % 2)
-                    on = np.abs(p[:, axis] - sign * self.h[axis]) < 1e-3
+                    on = np.abs(p[axis] - sign * self.h[axis]) < 1e-3
                     a, b = [k for k in range(3) if k != axis]
-                    inside = on & (p[:, a] > u0) & (p[:, a] < u1) & (p[:, b] > v0) & (p[:, b] < v1)
+                    inside = on & (p[a] > u0) & (p[a] < u1) & (p[b] > v0) & (p[b] < v1)
                     t = np.where(inside, np.inf, t)
             return t
         ok = (tmax >= tmin) & (tmax > EPS)
@@ -114,10 +137,15 @@ class Ellipsoid:
         self.bound = (self.c, float(self.r.max()))
 
     def hit(self, o, d):
+        return self.hit_xyz(o, d[:, 0], d[:, 1], d[:, 2])
+
+    def hit_xyz(self, o, dx, dy, dz):
         lo = ((o - self.c) @ self.R) / self.r
-        ld = (d @ self.R) / self.r
-        a = np.einsum('ij,ij->i', ld, ld)
-        b = (ld * lo).sum(axis=-1)
+        l0, l1, l2 = (v / self.r[k] for k, v in enumerate(_rotate_cols(self.R, dx, dy, dz)))
+        # the sums in the order the (N, 3) form had them: einsum('ij,ij->i') adds (0 + 2) + 1,
+        # the reductions over the last axis add left to right (both checked bit-identical)
+        a = (l0 * l0 + l2 * l2) + l1 * l1
+        b = (l0 * lo[..., 0] + l1 * lo[..., 1]) + l2 * lo[..., 2]
         c = (lo * lo).sum(axis=-1) - 1.0
         disc = b * b - a * c
         sq = np.sqrt(np.maximum(disc, 0))
@@ -152,26 +180,29 @@ class Cylinder:
         self.bound = (np.array([x, (y0 + y1) / 2, z]), float(np.hypot(half, radius)))
 
     def hit(self, o, d):
+        return self.hit_xyz(o, d[:, 0], d[:, 1], d[:, 2])
+
+    def hit_xyz(self, o, dx, dy, dz):
         ox = o[..., 0] - self.x
         oz = o[..., 2] - self.z
         oy = o[..., 1]
-        a = d[:, 0] ** 2 + d[:, 2] ** 2
-        b = ox * d[:, 0] + oz * d[:, 2]
+        a = dx ** 2 + dz ** 2
+        b = ox * dx + oz * dz
         c = ox * ox + oz * oz - self.rad ** 2
         disc = b * b - a * c
         sq = np.sqrt(np.maximum(disc, 0))
         with np.errstate(divide='ignore', invalid='ignore'):
             t0 = (-b - sq) / a
             t1 = (-b + sq) / a
-            best = np.full(len(d), np.inf)
+            best = np.full(np.shape(dx), np.inf)
             for tt in (t1, t0):
-                y = oy + tt * d[:, 1]
+                y = oy + tt * dy
                 ok = (disc >= 0) & (tt > EPS) & (y >= self.y0) & (y <= self.y1)
                 best = np.where(ok & (tt < best), tt, best)
             for yc in (self.y0, self.y1):
-                tc = (yc - oy) / d[:, 1]
-                px = ox + tc * d[:, 0]
-                pz = oz + tc * d[:, 2]
+                tc = (yc - oy) / dy
+                px = ox + tc * dx
+                pz = oz + tc * dz
                 ok = (tc > EPS) & (px * px + pz * pz <= self.rad ** 2)
                 best = np.where(ok & (tc < best), tc, best)
         return np.where(np.isnan(best), np.inf, best)

@@ -90,6 +90,7 @@ def render(scene, pose, width, height, fov, bank, shadows=True):
     k = intrinsics(width, height, fov)
     o, d = world_rays(pose, width, height, fov)
     d = d.reshape(height, width, 3)
+    dx, dy, dz = (np.ascontiguousarray(d[..., k]) for k in range(3))
     tbest = np.full((height, width), np.inf)
     pid = np.full((height, width), -1, np.int32)
     # terrain last: its ray march stops early where something nearer was already hit
@@ -101,8 +102,10 @@ def render(scene, pose, width, height, fov, bank, shadows=True):
             continue
         v0, v1, u0, u1 = rect
         sub = tbest[v0:v1, u0:u1]
-        dd = d[v0:v1, u0:u1].reshape(-1, 3)
-        t = (prim.hit(o, dd, tlimit=sub.ravel()) if isinstance(prim, Terrain) else prim.hit(o, dd)).reshape(sub.shape)
+        if isinstance(prim, Terrain):
+            t = prim.hit(o, d[v0:v1, u0:u1].reshape(-1, 3), tlimit=sub.ravel()).reshape(sub.shape)
+        else:  # views of the direction planes: no copies
+            t = prim.hit_xyz(o, dx[v0:v1, u0:u1], dy[v0:v1, u0:u1], dz[v0:v1, u0:u1])
         better = t < sub
         sub[better] = t[better]
         pid[v0:v1, u0:u1][better] = i
