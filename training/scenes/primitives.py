@@ -97,8 +97,8 @@ class Box:
                 far[np.isnan(far)] = BIG
                 tmin = near if tmin is None else np.maximum(tmin, near)
                 tmax = far if tmax is None else np.minimum(tmax, far)
-        tmin = np.clip(tmin, -_FMAX, _FMAX)
-        tmax = np.clip(tmax, -_FMAX, _FMAX)
+        tmin = np.minimum(np.maximum(tmin, -_FMAX), _FMAX)
+        tmax = np.minimum(np.maximum(tmax, -_FMAX), _FMAX)
         if self.inside:
             t = np.where(tmax > EPS, tmax, np.inf)
             if self.holes:

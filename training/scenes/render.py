@@ -8,7 +8,7 @@ normal float32 HxWx3 in CAMERA coordinates (X right, Y up, Z towards the viewer;
 import numpy as np
 
 from .camera import intrinsics, world_rays
-from .primitives import Terrain
+from .primitives import EPS, Terrain
 from .textures import TEX, linear_to_srgb
 
 DEPTH_MAX = 1000.0  # metres; farther hits (a ground plane near the horizon) are stored as this
@@ -16,26 +16,37 @@ SEAM = 0.2  # share of a sky photo's width cross-faded into its other end where 
 FOG_LAYER = 200.0  # metres: thickness of the fog layer a ray to a photographic sky crosses (see render)
 
 
-def _screen_rect(bound, pose, k, width, height):
-    """Conservative pixel rectangle (v0, v1, u0, u1) covering a bounding sphere, or None if behind."""
-    c, r = bound
-    cc = pose[:3, :3].T @ (c - pose[:3, 3])
-    z = -cc[2]
-    if z + r <= 0:
-        return None
-    if z - r <= 1e-3:
-        return (0, height, 0, width)
+def _screen_rects(prims, pose, k, width, height):
+    """Per primitive a conservative pixel rectangle (v0, v1, u0, u1) covering its bounding sphere,
+    None if it is behind the camera or off screen; the whole image for unbounded primitives. All
+    spheres at once: the sphere's bounding box in camera coordinates, its near side clipped to the
+    depth no hit can be nearer than (EPS), projected at its corners (the extremes of x/z over a box
+    with z > 0 are at its corners), plus a pixel of margin. A rectangle only culls rays that cannot
+    hit, so the image does not depend on how tight it is."""
+    rects = [(0, height, 0, width)] * len(prims)
+    bounded = [i for i, p in enumerate(prims) if p.bound is not None]
+    if not bounded:
+        return rects
+    c = np.array([prims[i].bound[0] for i in bounded], float)
+    r = np.array([prims[i].bound[1] for i in bounded], float)
+    cc = (c - pose[:3, 3]) @ pose[:3, :3]  # camera coordinates (the camera looks down -z)
+    z = -cc[:, 2]
+    front = z + r > EPS
+    zs = np.stack([np.maximum(z - r, EPS / 2), z + r], 1)
     fx, fy, cx, cy = k
-    zs = np.array([z - r, z + r])
-    xr = np.concatenate([(cc[0] - r) / zs, (cc[0] + r) / zs])
-    yr = np.concatenate([(cc[1] - r) / zs, (cc[1] + r) / zs])
-    u0, u1 = int(np.floor(cx + fx * xr.min())) - 1, int(np.ceil(cx + fx * xr.max())) + 1
-    v0, v1 = int(np.floor(cy - fy * yr.max())) - 1, int(np.ceil(cy - fy * yr.min())) + 1
-    u0, v0 = max(u0, 0), max(v0, 0)
-    u1, v1 = min(u1, width), min(v1, height)
-    if u0 >= u1 or v0 >= v1:
-        return None
-    return (v0, v1, u0, u1)
+    with np.errstate(over='ignore', invalid='ignore'):
+        xr = np.concatenate([(cc[:, :1] - r[:, None]) / zs, (cc[:, :1] + r[:, None]) / zs], 1)
+        yr = np.concatenate([(cc[:, 1:2] - r[:, None]) / zs, (cc[:, 1:2] + r[:, None]) / zs], 1)
+        lim = 4.0 * (width + height)  # clamp before int(): beyond the image is as good as infinitely far
+        u0 = np.clip(np.floor(cx + fx * xr.min(1)) - 1, -lim, lim)
+        u1 = np.clip(np.ceil(cx + fx * xr.max(1)) + 1, -lim, lim)
+        v0 = np.clip(np.floor(cy - fy * yr.max(1)) - 1, -lim, lim)
+        v1 = np.clip(np.ceil(cy - fy * yr.min(1)) + 1, -lim, lim)
+    u0, v0 = np.maximum(u0, 0).astype(int), np.maximum(v0, 0).astype(int)
+    u1, v1 = np.minimum(u1, width).astype(int), np.minimum(v1, height).astype(int)
+    for j, i in enumerate(bounded):
+        rects[i] = (v0[j], v1[j], u0[j], u1[j]) if front[j] and u0[j] < u1[j] and v0[j] < v1[j] else None
+    return rects
 
 
 def photo_sky_colour(sp, dirs):
@@ -95,9 +106,10 @@ def render(scene, pose, width, height, fov, bank, shadows=True):
     pid = np.full((height, width), -1, np.int32)
     # terrain last: its ray march stops early where something nearer was already hit
     order = sorted(range(len(scene.prims)), key=lambda i: isinstance(scene.prims[i], Terrain))
+    rects = _screen_rects(scene.prims, pose, k, width, height)
     for i in order:
         prim = scene.prims[i]
-        rect = (0, height, 0, width) if prim.bound is None else _screen_rect(prim.bound, pose, k, width, height)
+        rect = rects[i]
         if rect is None:
             continue
         v0, v1, u0, u1 = rect
