@@ -127,25 +127,38 @@ def render(scene, pose, width, height, fov, bank, shadows=True):
     pid = pid.ravel()
     hit = np.flatnonzero(pid >= 0)
     dn = d / np.linalg.norm(d, axis=1, keepdims=True)
-    colour = sky_colour(scene, dn)
+    colour = np.empty_like(d)
+    sky = np.flatnonzero(pid < 0)
+    colour[sky] = sky_colour(scene, dn[sky])  # per pixel, so only where the sky is seen
     normal_w = np.zeros_like(d)
     if len(hit):
-        p = o + t[hit, None] * d[hit]
-        n = np.empty_like(p)
-        albedo = np.empty_like(p)
-        mirror = np.zeros(len(hit))
-        for i in np.unique(pid[hit]):
-            m = pid[hit] == i
+        # the hits grouped by primitive (a stable sort: each group in pixel order), so each primitive
+        # works on a contiguous slice; all that is per pixel is then done once for all hits
+        srt = np.argsort(pid[hit], kind='stable')
+        hs = hit[srt]
+        ids, starts = np.unique(pid[hs], return_index=True)
+        ends = np.append(starts[1:], len(hs))
+        ts_ = t[hs]
+        ps = o + ts_[:, None] * d[hs]
+        ds, dns = d[hs], dn[hs]
+        ns = np.empty_like(ps)
+        uv = np.empty((len(hs), 2))
+        tex = np.empty(len(hs), np.int64)
+        scale = np.empty(len(hs))
+        tint = np.empty_like(ps)
+        mirror_s = np.empty(len(hs))
+        for i, a, b in zip(ids, starts, ends):
             prim = scene.prims[i]
-            nn, uv = prim.surface(p[m], d[hit[m]])
-            n[m] = nn
+            ns[a:b], uv[a:b] = prim.surface(ps[a:b], ds[a:b])
             mat = scene.materials[prim.material]
-            cosi = np.abs((nn * dn[hit[m]]).sum(1))
-            footprint = t[hit[m]] / k[0] / np.maximum(cosi, 0.15)
-            level = np.log2(np.maximum(footprint * TEX / mat['scale'], 1e-6))
-            a = bank.sample(np.full(m.sum(), mat['tex']), uv / mat['scale'], level)
-            albedo[m] = a * mat['tint']
-            mirror[m] = mat.get('mirror', 0.0)
+            tex[a:b], scale[a:b], tint[a:b], mirror_s[a:b] = mat['tex'], mat['scale'], mat['tint'], mat.get('mirror', 0.0)
+        cosi = np.abs((ns * dns).sum(1))
+        footprint = ts_ / k[0] / np.maximum(cosi, 0.15)
+        level = np.log2(np.maximum(footprint * TEX / scale, 1e-6))
+        albedo_s = bank.sample(tex, uv / scale[:, None], level) * tint
+        # back to pixel order
+        p, n, albedo, mirror = (np.empty_like(x) for x in (ps, ns, albedo_s, mirror_s))
+        p[srt], n[srt], albedo[srt], mirror[srt] = ps, ns, albedo_s, mirror_s
         normal_w[hit] = n
         # lighting
         ndl = n @ scene.sun_dir
@@ -164,14 +177,14 @@ def render(scene, pose, width, height, fov, bank, shadows=True):
             order = np.argsort(qa)
             qa_sorted = qa[order]
             blocked = np.zeros(len(li), bool)
-            for prim in scene.prims:
-                if prim.bound is None:
-                    continue  # planes and terrain cast no shadows
-                c, r = prim.bound
-                ca, cb, cs = c @ e1, c @ e2, c @ scene.sun_dir
-                lo, hi = np.searchsorted(qa_sorted, [ca - r, ca + r])
-                if hi <= lo:
-                    continue
+            casters = [prim for prim in scene.prims if prim.bound is not None]  # planes and terrain cast no shadows
+            cen = np.array([prim.bound[0] for prim in casters], float).reshape(-1, 3)
+            rad = np.array([prim.bound[1] for prim in casters], float)
+            cas, cbs, css = cen @ e1, cen @ e2, cen @ scene.sun_dir
+            los, his = np.searchsorted(qa_sorted, cas - rad), np.searchsorted(qa_sorted, cas + rad)
+            for j in np.flatnonzero(his > los):  # only the primitives whose disc holds some origins
+                prim, lo, hi, r = casters[j], los[j], his[j], rad[j]
+                ca, cb, cs = cas[j], cbs[j], css[j]
                 idx = order[lo:hi]
                 idx = idx[((qb[idx] - cb) ** 2 + (qa[idx] - ca) ** 2 <= r * r) & (qs[idx] < cs + r) & ~blocked[idx]]
                 if len(idx) == 0:
