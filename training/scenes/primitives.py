@@ -296,14 +296,17 @@ class Terrain:
             safe = np.where(g0 > margin, safe, 0.0)
             band = np.where(dy < 0, (oy - top) / -dy, np.where(oy > top, np.inf, -np.inf))
         safe = np.maximum(safe, band)
+        te, ge = np.zeros(n), g0  # per ray the last point evaluated above the surface: t, gap
         live = np.flatnonzero(safe < np.inf)
-        ox, oy, oz, dx, dy, dz, rate, tl, safe = (a[live] for a in (ox, oy, oz, dx, dy, dz, rate, tl, safe))
+        ox, oy, oz, dx, dy, dz, rate, tl, safe, te, ge = (a[live] for a in (ox, oy, oz, dx, dy, dz, rate, tl, safe, te, ge))
+        crossed = []
         for j in range(1, len(ts)):
             t, prev = ts[j], ts[j - 1]
             # dropped: rays blocked nearer (after the first step, as the plain march drops them), or never below
             keep = ((tl > prev) if j > 1 else True) & (safe < np.inf)
             if not keep.all():
-                live, ox, oy, oz, dx, dy, dz, rate, tl, safe = (a[keep] for a in (live, ox, oy, oz, dx, dy, dz, rate, tl, safe))
+                live, ox, oy, oz, dx, dy, dz, rate, tl, safe, te, ge = (
+                    a[keep] for a in (live, ox, oy, oz, dx, dy, dz, rate, tl, safe, te, ge))
             if len(live) == 0:
                 break
             e = np.flatnonzero(safe <= t)  # the rays that might be below at this step
@@ -313,15 +316,9 @@ class Terrain:
             gap = py - self._height1(ox[e] + t * dx[e], oz[e] + t * dz[e])
             below = gap < 0
             if below.any():
-                b = e[below]
-                lo, hi = np.full(len(b), prev), np.full(len(b), t)
-                bx, by, bz, bdx, bdy, bdz = ox[b], oy[b], oz[b], dx[b], dy[b], dz[b]
-                for _ in range(6):
-                    mid = 0.5 * (lo + hi)
-                    m = (by + mid * bdy) < self._height1(bx + mid * bdx, bz + mid * bdz)
-                    hi = np.where(m, mid, hi)
-                    lo = np.where(m, lo, mid)
-                t_out[live[b]] = hi
+                b = e[below]  # crossed between prev and t: bisected below, all at once
+                crossed.append((live[b], np.full(len(b), prev), np.full(len(b), t), ox[b], oy[b], oz[b],
+                                dx[b], dy[b], dz[b], rate[b], te[b], ge[b], gap[below]))
                 safe[b] = np.inf  # done: dropped at the next step
             a = e[~below]
             g, r = gap[~below], rate[a]
@@ -330,7 +327,34 @@ class Terrain:
             nxt = np.where(g > margin, nxt, t)
             band_a = np.where(dy[a] < 0, (oy[a] - top) / np.where(dy[a] < 0, -dy[a], 1.0), np.where(py[~below] > top, np.inf, -np.inf))
             safe[a] = np.maximum(nxt, band_a)
+            te[a], ge[a] = t, g
+        if crossed:
+            cols = [np.concatenate(c) for c in zip(*crossed)]
+            t_out[cols[0]] = self._bisect(*cols[1:], margin)
         return t_out
+
+    def _bisect(self, lo, hi, ox, oy, oz, dx, dy, dz, rate, te, ge, gb, margin):
+        """Six halvings of [lo, hi] (the ray is below the surface at hi with gap gb < 0, and was `ge`
+        above it at te <= lo): the same midpoints and the same outcome as testing every midpoint, but a
+        midpoint whose side the slope bound settles is not tested. Along the ray the gap changes by at
+        most `rate` per unit of t, so it is above ge - (mid - te) rate and below gb + (tb - mid) rate."""
+        tb = hi.copy()
+        for _ in range(6):
+            mid = 0.5 * (lo + hi)
+            above = ge - (mid - te) * rate > margin
+            below = gb + (tb - mid) * rate < -margin
+            m = below
+            ev = np.flatnonzero(~(above | below))
+            if len(ev):
+                mv = mid[ev]
+                g = (oy[ev] + mv * dy[ev]) - self._height1(ox[ev] + mv * dx[ev], oz[ev] + mv * dz[ev])
+                m[ev] = g < 0
+                up, dn = ev[g >= 0], ev[g < 0]
+                te[up], ge[up] = mv[g >= 0], g[g >= 0]
+                tb[dn], gb[dn] = mv[g < 0], g[g < 0]
+            hi = np.where(m, mid, hi)
+            lo = np.where(m, lo, mid)
+        return hi
 
     def surface(self, p, d):
         gx, gz = self.grad(p[:, 0], p[:, 2])
