@@ -336,13 +336,21 @@ class Terrain:
     def _bisect(self, lo, hi, ox, oy, oz, dx, dy, dz, rate, te, ge, gb, margin):
         """Six halvings of [lo, hi] (the ray is below the surface at hi with gap gb < 0, and was `ge`
         above it at te <= lo): the same midpoints and the same outcome as testing every midpoint, but a
-        midpoint whose side the slope bound settles is not tested. Along the ray the gap changes by at
-        most `rate` per unit of t, so it is above ge - (mid - te) rate and below gb + (tb - mid) rate."""
+        midpoint whose side is settled by bounds is not tested. Along the ray the gap changes by at most
+        `rate` per unit of t, so it is above ge - (mid - te) rate and below gb + (tb - mid) rate; and its
+        second derivative is at most curv = sum_k |amp_k| (w_k . d_xz)^2 in size, so it lies within
+        curv/2 (mid - te)(tb - mid) of the straight line through the two points last tested."""
         tb = hi.copy()
+        curv = np.zeros(len(ox))
+        for k in range(len(self.amp)):
+            curv += np.abs(self.amp[k]) * (self.w[k, 0] * dx + self.w[k, 1] * dz) ** 2
+        curv *= 0.5 * (1 + 1e-9)
         for _ in range(6):
             mid = 0.5 * (lo + hi)
-            above = ge - (mid - te) * rate > margin
-            below = gb + (tb - mid) * rate < -margin
+            line = ge + (mid - te) * ((gb - ge) / (tb - te))
+            err = curv * (mid - te) * (tb - mid) + margin
+            above = (ge - (mid - te) * rate > margin) | (line > err)
+            below = (gb + (tb - mid) * rate < -margin) | (line < -err)
             m = below
             ev = np.flatnonzero(~(above | below))
             if len(ev):
