@@ -87,3 +87,33 @@ test('expandView: elevationGuide hands the completer the guide of the world\'s f
   assert.equal(seen[0], undefined);
   assert.deepEqual(seen[1], rowGuide(elevationStats([world.memory.frames[0]]), pose, k));
 });
+
+/** A stored level frame looking down -Z whose left half is colour `left`, right half `right`, no sky. */
+function twoColourFrame(left: [number, number, number], right: [number, number, number]): MemoryFrame {
+  const rgb = new Uint8Array(3 * W * H), depth = new Float32Array(W * H).fill(10);
+  for (let y = 0, i = 0; y < H; y++) for (let x = 0; x < W; x++, i++) (x < W / 2 ? left : right).forEach((v, c) => { rgb[3 * i + c] = Math.round(255 * v); });
+  return { id: 0, pose: Pose.identity(), intrinsics: k, width: W, height: H, rgb, depth, confidence: new Uint8Array(W * H).fill(255), splatStart: 0, splatCount: 0, prompt: null, timestamp: 0 };
+}
+
+test('direction guide: where the original view did not look, the guide blends its two edges linearly by the angle round the unseen arc', () => {
+  const left: [number, number, number] = [0.9, 0.5, 0.1], right: [number, number, number] = [0.1, 0.3, 0.8];
+  const stats = elevationStats([twoColourFrame(left, right)]);
+  // The original sees azimuths -h..h (h = half the horizontal field of view; +X = right = positive azimuth).
+  const h = (Math.atan(k.cx / k.fx) * 180) / Math.PI;
+  for (const azimuth of [90, 135, 180, 225, 270]) {
+    const rad = (azimuth * Math.PI) / 180;
+    const guide = rowGuide(stats, Pose.lookAt([0, 0, 0], [Math.sin(rad), 0, -Math.cos(rad)]), k)!;
+    // Going round from the right edge (+h) to the left edge (360 - h): 0 at the right edge, 1 at the left.
+    const t = (azimuth - h) / (360 - 2 * h);
+    const y = H / 2; // the horizon row: its ray at the centre column is level
+    for (let c = 0; c < 3; c++) {
+      const truth = right[c] + t * (left[c] - right[c]);
+      // Bins are 5 degrees of a ~285-degree arc; colours are 8-bit.
+      assert.ok(Math.abs(guide[4 * y + c] - truth) < 0.03 * Math.abs(left[c] - right[c]) + 0.005, `azimuth ${azimuth}, channel ${c}: guide ${guide[4 * y + c]} vs ${truth}`);
+    }
+    assert.equal(guide[4 * y + 3], 0, 'no sky in the original: none in the guide');
+  }
+  // Inside what the original saw, the guide is what it saw there.
+  const ahead = rowGuide(stats, Pose.lookAt([0, 0, 0], [Math.sin(-0.35), 0, -Math.cos(-0.35)]), k)!;
+  for (let c = 0; c < 3; c++) assert.ok(Math.abs(ahead[4 * (H / 2) + c] - left[c]) < 0.005, `20 degrees left, channel ${c}: ${ahead[4 * (H / 2) + c]}`);
+});

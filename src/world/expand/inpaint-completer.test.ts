@@ -69,3 +69,54 @@ test('inpaint: aborts before any work, and a wrongly sized view is one line', as
   const bad = { ...view(() => false), depth: new Float32Array(5) };
   await assert.rejects(new InpaintCompleter().complete(bad), /^Error: partial view: expected rgb 36864, depth and mask 12288 values for 128x96, found 36864, 5, 12288$/);
 });
+
+test('inpaint: a hole bounded left and right by different row colours ramps linearly across from one side to the other', async () => {
+  // Known: x < 40 and x >= 88, top to bottom (the loop closure: last fill on the left, the photo's
+  // other edge on the right). Each row is constant on each side; the sides differ by a constant
+  // (per channel), so the harmonic fill with free top and bottom edges is, per row, the straight line
+  // from the left colour at x = 39 to the right colour at x = 88.
+  const a = 40, b = 88;
+  const leftAt = (y: number): [number, number, number] => [0.2 + 0.004 * y, 0.6 - 0.003 * y, 0.3];
+  const delta = [0.35, -0.3, 0.4]; // colours stay inside 0..1 (the fill is clamped there)
+  const rgb = new Float32Array(3 * width * height), depth = new Float32Array(width * height), mask = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (x >= a && x < b) { mask[i] = 1; continue; }
+      const l = leftAt(y);
+      for (let c = 0; c < 3; c++) rgb[3 * i + c] = l[c] + (x >= b ? delta[c] : 0);
+      depth[i] = 10;
+    }
+  }
+  const done = await new InpaintCompleter().complete({ pose: Pose.identity(), intrinsics: k, width, height, rgb, depth, mask, prompt: null });
+  let worst = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = a; x < b; x++) {
+      const s = (x - (a - 1)) / (b - (a - 1));
+      for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(done.rgb[3 * (y * width + x) + c] - (leftAt(y)[c] + s * delta[c])));
+    }
+  }
+  assert.ok(worst < 2 / 255, `largest colour error ${(worst * 255).toFixed(2)} levels`);
+});
+
+test('inpaint: a surface whose inverse depth falls toward a wide hole stays surface there, no farther than the farthest known around it', async () => {
+  // Known: x < 40, no sky, inverse depth 0.5 - 0.01 x (a wall turning away: 9.1 m at x = 39). The plane
+  // continued across the hole would reach inverse depth 0 at x = 50 and go negative beyond.
+  const a = 40;
+  const rgb = new Float32Array(3 * width * height).fill(0.4), depth = new Float32Array(width * height), mask = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (x >= a) mask[i] = 1;
+      else depth[i] = 1 / (0.5 - 0.01 * x);
+    }
+  }
+  const done = await new InpaintCompleter().complete({ pose: Pose.identity(), intrinsics: k, width, height, rgb, depth, mask, prompt: null });
+  const farthestKnown = 1 / (0.5 - 0.01 * (a - 1));
+  for (let y = 0; y < height; y++) {
+    for (let x = a; x < width; x++) {
+      const d = done.depth[y * width + x];
+      assert.ok(d > 0 && d <= farthestKnown * (1 + 1e-5), `(${x}, ${y}): depth ${d}, the known surface reaches ${farthestKnown.toFixed(2)} m and there is no sky`);
+    }
+  }
+});

@@ -25,7 +25,7 @@ export interface InpaintOptions {
   /**
    * With a row guide in the view (PartialView.rowGuide): the distance from the known pixels, as a share
    * of the picture's width, over which the fill moves from the ring's row profile to the guide's
-   * (1 - 1/e of the way); default 1/4 (128 px at 512)
+   * (1 - 1/e of the way, along 1 - exp(-(d / reach)^2)); default 1/4 (128 px at 512)
    */
   guideReach?: number;
 }
@@ -85,14 +85,17 @@ function fill(view: PartialView, fullWidth: number, guideReach: number, signal?:
   // the guide's with the distance from the known pixels: at the border it is the fill above (no step,
   // the ring's horizon where the ring has it), far in it is the guide's colour, so fills that continue
   // fills over a turn do not drift. (Screening the membrane toward the guide instead bent the fill
-  // right at the border wherever the ring's rows differ from the guide's: a seam.)
+  // right at the border wherever the ring's rows differ from the guide's: a seam.) The pull starts
+  // with zero slope at the border (Gaussian in the distance): 1 - exp(-d / reach) tilted the first
+  // pixels of the fill by (guide - profile) / reach per pixel, a step that bench/expand counted as seam.
   if (view.rowGuide !== undefined) pullToGuide(filledColourSky, mask, profile, view.rowGuide, width, height, guideReach * fullWidth);
   // Hole pixels that came out sky are outside the depth membrane too, as known sky is.
   markFilledSky(mask, filledColourSky, depthState);
   const plane = knownSurface > 0 ? borderPlane(view, ring, inverse, depthState) : [0, 0, 0];
+  const farthest = farthestInverse(ring, inverse, depthState);
   subtractPlane(inverse, depthState, plane, width, height);
   const filledResidual = knownSurface > 0 ? solveMembrane(inverse, 1, depthState, width, height, { signal, fineSweeps: FINE_SWEEPS }) : inverse;
-  return assemble(view, filledColourSky, filledResidual, depthState, plane, knownSurface > 0);
+  return assemble(view, filledColourSky, filledResidual, depthState, plane, knownSurface > 0, farthest);
 }
 
 /** The membranes' inputs: colour + sky share (4 per pixel) fixed at known pixels, inverse depth fixed at known surface. */
@@ -122,14 +125,14 @@ function markFilledSky(mask: Uint8Array, filledColourSky: Float32Array, depthSta
   for (let i = 0; i < mask.length; i++) if (mask[i] && filledColourSky[4 * i + 3] > 0.5) depthState[i] = OUTSIDE;
 }
 
-/** Hole pixels += w (guide - profile) per row, w = 1 - exp(-distance to the nearest known pixel / reach). */
+/** Hole pixels += w (guide - profile) per row, w = 1 - exp(-(distance to the nearest known pixel / reach)^2). */
 function pullToGuide(values: Float32Array, mask: Uint8Array, profile: Float32Array, guide: Float32Array, width: number, height: number, reach: number): void {
   const distance = distanceToKnown(mask, width, height);
   for (let y = 0, i = 0; y < height; y++) {
     const p = 4 * y;
     for (let x = 0; x < width; x++, i++) {
       if (!mask[i]) continue;
-      const w = 1 - Math.exp(-distance[i] / reach);
+      const r = distance[i] / reach, w = 1 - Math.exp(-r * r);
       for (let c = 0; c < 4; c++) values[4 * i + c] += w * (guide[p + c] - profile[p + c]);
     }
   }
@@ -157,8 +160,21 @@ function subtractPlane(inverse: Float32Array, depthState: Uint8Array, plane: num
   }
 }
 
-/** The completed view: known pixels as given, hole pixels from the membranes (colour clamped; depth = 1 / (plane + residual), 0 = sky). */
-function assemble(view: PartialView, filledColourSky: Float32Array, filledResidual: Float32Array, depthState: Uint8Array, plane: number[], anySurface: boolean): CompletedView {
+/**
+ * The smallest inverse depth (the farthest surface) among the known surface pixels of the ring, 0 if none.
+ * A fill's surface goes no farther than this: the border plane extrapolated across a wide hole can
+ * reach inverse depth 0 or below (a slight slope in the depth model's ground is enough over 200 px),
+ * and a surface pixel there came out as sky (depth 0): lifted onto the sky shell, and without mirrored
+ * texture, which is never copied from surface to sky (how a turn's fills became flat bands by 60 degrees).
+ */
+function farthestInverse(ring: Uint8Array, inverse: Float32Array, depthState: Uint8Array): number {
+  let far = Infinity;
+  for (let i = 0; i < ring.length; i++) if (ring[i] && depthState[i] === FIXED && inverse[i] < far) far = inverse[i];
+  return Number.isFinite(far) && far > 0 ? far : 0;
+}
+
+/** The completed view: known pixels as given, hole pixels from the membranes (colour clamped; depth = 1 / (plane + residual), no farther than `farthest`; 0 = sky). */
+function assemble(view: PartialView, filledColourSky: Float32Array, filledResidual: Float32Array, depthState: Uint8Array, plane: number[], anySurface: boolean, farthest: number): CompletedView {
   const { width, height, mask, rgb, depth } = view;
   const outRgb = new Float32Array(3 * width * height), outDepth = new Float32Array(width * height);
   for (let y = 0, i = 0; y < height; y++) {
@@ -169,7 +185,7 @@ function assemble(view: PartialView, filledColourSky: Float32Array, filledResidu
         continue;
       }
       for (let c = 0; c < 3; c++) outRgb[3 * i + c] = Math.min(1, Math.max(0, filledColourSky[4 * i + c]));
-      const inv = planeAt(plane, x, y, width) + filledResidual[i];
+      const inv = Math.max(farthest, planeAt(plane, x, y, width) + filledResidual[i]);
       outDepth[i] = depthState[i] === OUTSIDE || !anySurface || !(inv > 0) ? 0 : 1 / inv;
     }
   }
