@@ -11,6 +11,7 @@ import { type Manifest, type Model, PRETRAINED_MODELS, loadModel, mergeManifests
 import { FolderModelCache } from '../model/node/folder-cache.ts';
 import type { ProgressCallback } from './progress.ts';
 import { raiseWasmTieringBudget } from './wasm-tiering.ts';
+import type { ModelThread } from './worker-model.ts';
 
 export const MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
 
@@ -30,9 +31,16 @@ export const modelCacheFolder = (): string =>
 
 /**
  * The model with this id, ready to run. A download that fails falls back to the built-in model; the
- * reason is passed to `warn` as one line.
+ * reason is passed to `warn` as one line. With a `thread` (started early by the caller), the session
+ * is made and run on that thread (worker-model.ts says why).
  */
-export async function openModel(id: string, manifest: Manifest, warn: (line: string) => void, onProgress?: ProgressCallback): Promise<Model> {
+export async function openModel(
+  id: string,
+  manifest: Manifest,
+  warn: (line: string) => void,
+  onProgress?: ProgressCallback,
+  thread?: ModelThread,
+): Promise<Model> {
   const resolved = await resolveModel(id, {
     manifest,
     fetch: globalThis.fetch,
@@ -42,5 +50,5 @@ export async function openModel(id: string, manifest: Manifest, warn: (line: str
   });
   if (resolved.warning) warn(resolved.warning);
   raiseWasmTieringBudget(); // before onnxruntime-web instantiates its WebAssembly (see wasm-tiering.ts)
-  return loadModel(resolved.entry, resolved.bytes);
+  return thread ? thread.load(resolved.entry, resolved.bytes) : loadModel(resolved.entry, resolved.bytes);
 }

@@ -108,8 +108,11 @@ export async function loadModel(entry: ModelEntry, bytes: Uint8Array, options: L
   throw new Error(`${entry.id}: could not start the model on ${failures.join(' or ')}`);
 }
 
+/** What checkAgainstManifest reads of a session (a session on another thread reports these: src/cli/worker-model.ts). */
+export type SessionSignature = Pick<ort.InferenceSession, 'inputNames' | 'outputNames' | 'inputMetadata'>;
+
 /** The manifest and the ONNX file must agree on names, element type and any fixed input size. */
-function checkAgainstManifest(entry: ModelEntry, session: ort.InferenceSession): void {
+export function checkAgainstManifest(entry: ModelEntry, session: SessionSignature): void {
   const list = (names: readonly string[]) => names.map((n) => `'${n}'`).join(', ');
   for (const input of entry.inputs) {
     // An input that also has an initializer (a default value) is hidden from inputNames by onnxruntime,

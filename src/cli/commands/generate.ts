@@ -45,17 +45,22 @@ export const generateCommand: Command = {
     const timings = startTimings();
     const warn = (line: string) => process.stderr.write(`${line}\n`);
     const id = values.model as string;
-    // A shipped model starts opening first: onnxruntime's WebAssembly compiles on V8's background
-    // threads while the rest of the code loads and the photo decodes. A downloadable one waits for
-    // the photo, so a bad photo never starts a download. Failures surface where they are awaited,
-    // after the photo's, in the same order as before.
+    // A shipped model starts opening first, on its own thread (worker-model.ts): the thread boots
+    // and makes the session while the rest of the code loads and the photo decodes here. A
+    // downloadable one waits for the photo, so a bad photo never starts a download. Failures surface
+    // where they are awaited, after the photo's, in the same order as before.
+    const { ModelThread } = await import('../worker-model.ts');
+    const thread = ModelThread.start();
     const { loadManifest, openModel } = await import('../models.ts');
     const manifesting = loadManifest();
     const opening = manifesting.then(async (manifest) => {
       const { isRemote } = await import('../../model/index.ts');
-      return manifest.models.some((m) => m.id === id && !isRemote(m)) ? openModel(id, manifest, warn) : undefined;
+      return manifest.models.some((m) => m.id === id && !isRemote(m)) ? openModel(id, manifest, warn, undefined, thread) : undefined;
     });
     opening.catch(() => undefined);
+    // The model's bytes go to its thread before this thread blocks on loading libvips and decoding:
+    // the session is the longer road. (Not shipped, or failed: nothing to wait for.)
+    await Promise.race([thread.sent, opening.then(() => undefined, () => undefined)]);
     let photo;
     try {
       // Loaded here rather than at the top: libvips and onnxruntime take a while to load, and the
@@ -82,7 +87,7 @@ export const generateCommand: Command = {
     ]);
     timings.mark('load code');
     const manifest = await manifesting;
-    const model = (await opening) ?? (await openModel(id, manifest, warn, (f, s) => bar.update(0.05 + 0.15 * f, s)));
+    const model = (await opening) ?? (await openModel(id, manifest, warn, (f, s) => bar.update(0.05 + 0.15 * f, s), thread));
     const reference = model.entry.task === 'relative-inverse-depth' ? await openModel(BUILTIN_MODEL_ID, manifest, warn) : undefined;
     timings.mark('model open');
     let liftStarted = false;
@@ -109,6 +114,8 @@ export const generateCommand: Command = {
       await Promise.all([model.release(), reference?.release()]);
     }
     timings.report();
+    const threadLine = thread.timesLine();
+    if (threadLine && process.env.WORLDSPLAT_TIMINGS === '1') process.stderr.write(`${threadLine}\n`);
   },
 };
 

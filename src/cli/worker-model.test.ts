@@ -1,0 +1,73 @@
+/**
+ * A model on its own thread (worker-model.ts) must be indistinguishable from one opened in-process
+ * by loadModel: the same output bits for the same feeds, the same errors for a file that does not
+ * start or does not match its manifest entry, and an in-process model where the thread is turned off.
+ */
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { seededRandom } from '../core/random.ts';
+import { fixtureModel } from '../model/fixtures/fixtures.ts';
+import { type Model, type TensorData, loadModel } from '../model/session.ts';
+import { ModelThread } from './worker-model.ts';
+
+const opened: Model[] = [];
+after(() => Promise.all(opened.map((m) => m.release())));
+
+/** Feeds for the fixture 'builtin' (image 1x3xHxW, fov_deg [1]) from a seeded generator. */
+function feeds(seed: number, width = 64, height = 48): Record<string, TensorData> {
+  const rand = seededRandom(seed);
+  return {
+    image: { data: Float32Array.from({ length: 3 * width * height }, () => rand() * 2 - 1), dims: [1, 3, height, width] },
+    fov_deg: { data: Float32Array.of(40 + 40 * rand()), dims: [1] },
+  };
+}
+
+test('on its thread the model gives the in-process model\'s outputs, bit for bit, run after run', async () => {
+  const { entry, bytes } = fixtureModel('builtin');
+  const here = await loadModel(entry, bytes);
+  opened.push(here);
+  const thread = ModelThread.start();
+  const there = await thread.load(entry, bytes);
+  opened.push(there);
+  assert.equal(there.entry, entry);
+  assert.equal(there.executionProvider, 'wasm');
+  assert.deepEqual(there.skippedProviders, []);
+  assert.match(thread.timesLine() ?? '', /^model thread: started \d+, ready \d+, model received \d+, session open \d+ \(ms since the process started\)$/);
+  // Two runs queued at once, as a caller may: each answer goes to its own call.
+  const [a, b] = await Promise.all([there.run(feeds(1)), there.run(feeds(2, 32, 32))]);
+  for (const [got, seed, w, h] of [[a, 1, 64, 48], [b, 2, 32, 32]] as const) {
+    const want = await here.run(feeds(seed, w, h));
+    assert.deepEqual(Object.keys(got).sort(), entry.outputs.map((o) => o.name).sort());
+    for (const name of Object.keys(want)) {
+      assert.deepEqual(got[name].dims, want[name].dims, name);
+      assert.deepEqual(new Uint8Array(got[name].data.buffer, got[name].data.byteOffset, got[name].data.byteLength),
+        new Uint8Array(want[name].data.buffer, want[name].data.byteOffset, want[name].data.byteLength), `${name}, seed ${seed}`);
+    }
+  }
+});
+
+test('a file that does not start, or does not match its manifest entry, fails as loadModel fails', async () => {
+  const { entry, bytes } = fixtureModel('builtin');
+  const junk = new TextEncoder().encode('not an onnx file at all');
+  await assert.rejects(ModelThread.start().load(entry, junk), /^Error: builtin: could not start the model on wasm \(.+\)$/);
+  const renamed = { ...entry, inputs: entry.inputs.map((i) => (i.name === 'image' ? { ...i, name: 'pixels' } : i)) };
+  const inProcess = await loadModel(renamed, bytes).then(() => 'opened', (e: Error) => e.message);
+  await assert.rejects(ModelThread.start().load(renamed, bytes), (e: Error) => e.message === inProcess);
+  assert.match(inProcess, /^builtin: the manifest names input 'pixels' but the ONNX file's inputs are 'image', 'fov_deg'$/);
+});
+
+test('WORLDSPLAT_MODEL_THREAD=0 opens the model in-process, and it still runs', async () => {
+  const { entry, bytes } = fixtureModel('builtin');
+  process.env.WORLDSPLAT_MODEL_THREAD = '0';
+  let thread: ModelThread;
+  try {
+    thread = ModelThread.start();
+  } finally {
+    delete process.env.WORLDSPLAT_MODEL_THREAD;
+  }
+  const model = await thread.load(entry, bytes);
+  opened.push(model);
+  assert.equal(thread.timesLine(), undefined); // no session was made on a thread
+  const out = await model.run(feeds(3));
+  assert.deepEqual(out.log_depth.dims, [1, 1, 48, 64]);
+});

@@ -1,0 +1,179 @@
+/**
+ * A Model whose onnxruntime session lives on a worker thread (src/cli/model-worker.mjs), for the CLI.
+ *
+ * `worldsplat generate` starts the thread first thing, so the thread boots and loads onnxruntime
+ * while the main thread loads the rest of the code and decodes the photo; the session (~0.5 s of
+ * WebAssembly) is then made there, beside the main thread's work instead of after it. The model
+ * computes exactly what an in-process one does (same package, options and thread count); only the
+ * tensors cross threads (the outputs are moved, not copied).
+ *
+ * If the thread cannot start or dies before the session is open, the model opens in-process instead
+ * (loadModel), so this is only ever a way to be faster. WORLDSPLAT_MODEL_THREAD=0 turns it off.
+ */
+import { Worker } from 'node:worker_threads';
+// Types only at the top: the thread is started before onnxruntime (which session.ts imports) loads here.
+import type { Model, ModelEntry, TensorData } from '../model/index.ts';
+import type { SessionSignature } from '../model/session.ts';
+
+type Reply =
+  | ({ type: 'opened'; times: { ready: number; received: number; opened: number } } & SessionSignature)
+  | { type: 'ran'; id: number; outputs: Record<string, { type: string; data: Float32Array; dims: number[] }> }
+  | { type: 'released' }
+  | { type: 'failed'; id?: number; message: string };
+
+/** One worker thread that will hold one model's session. */
+export class ModelThread {
+  private readonly worker: Worker | undefined;
+  private readonly startedAt = performance.now();
+  private times: Extract<Reply, { type: 'opened' }>['times'] | undefined;
+  private dead: string | undefined;
+  private waiting = new Map<string, { resolve(r: Reply): void; reject(e: Error): void }>();
+
+  private markSent!: () => void;
+  /**
+   * Resolves once a model's bytes have been handed to the thread (or to loadModel here): a caller
+   * about to block the main thread (loading libvips is ~0.1 s of synchronous require) can wait for
+   * this first, so the session is being made meanwhile.
+   */
+  readonly sent = new Promise<void>((resolve) => (this.markSent = resolve));
+
+  /** Starts the thread now (its boot overlaps whatever the caller does next). */
+  static start(): ModelThread {
+    return new ModelThread();
+  }
+
+  private constructor() {
+    if (process.env.WORLDSPLAT_MODEL_THREAD === '0') {
+      this.dead = 'turned off by WORLDSPLAT_MODEL_THREAD=0';
+      return;
+    }
+    try {
+      this.worker = new Worker(new URL('./model-worker.mjs', import.meta.url));
+    } catch (error) {
+      this.dead = (error as Error).message;
+      return;
+    }
+    // An idle thread must not keep the process alive (a command that fails early never opens a model).
+    this.worker.unref();
+    this.worker.on('message', (reply: Reply) => {
+      const key = reply.type === 'ran' || (reply.type === 'failed' && reply.id !== undefined) ? `run ${reply.id}` : reply.type === 'released' ? 'release' : 'open';
+      const waiter = this.waiting.get(key);
+      this.settle(key);
+      waiter?.resolve(reply);
+    });
+    const die = (why: string) => {
+      this.dead ??= why;
+      for (const [key, waiter] of [...this.waiting]) {
+        this.settle(key);
+        waiter.reject(new Error(`model thread: ${why}`));
+      }
+    };
+    this.worker.on('error', (error) => die(error.message));
+    this.worker.on('exit', (code) => die(`exited with code ${code}`));
+  }
+
+  /** The model on this thread; in-process where the thread is not running. */
+  async load(entry: ModelEntry, bytes: Uint8Array): Promise<Model> {
+    // Posted before anything here is awaited: the thread starts on the session at once.
+    const replying = this.worker && !this.dead ? this.request('open', { type: 'open', bytes, graphOptimizationLevel: 'all' }) : undefined;
+    replying?.catch(() => undefined); // handled below, after the import
+    this.markSent();
+    const { loadModel, checkAgainstManifest } = await import('../model/session.ts');
+    if (!replying) return loadModel(entry, bytes);
+    let reply: Reply;
+    try {
+      reply = await replying;
+    } catch {
+      return loadModel(entry, bytes); // the thread died: the model still opens, here
+    }
+    // The same words loadModel uses when a session cannot start.
+    if (reply.type === 'failed') {
+      await this.release();
+      throw new Error(`${entry.id}: could not start the model on wasm (${reply.message.split('\n')[0]})`);
+    }
+    if (reply.type !== 'opened') throw new Error(`model thread: expected 'opened', found '${reply.type}'`);
+    this.times = reply.times;
+    try {
+      checkAgainstManifest(entry, reply);
+    } catch (error) {
+      await this.release();
+      throw error;
+    }
+    return new ThreadModel(entry, this);
+  }
+
+  private nextId = 0;
+
+  /**
+   * For WORLDSPLAT_TIMINGS=1: when the thread was started, was ready, received the model and had its
+   * session, in ms since the process started; undefined if no session opened on the thread.
+   */
+  timesLine(): string | undefined {
+    if (!this.times) return undefined;
+    const since = (epochMs: number) => (epochMs - performance.timeOrigin).toFixed(0);
+    const { ready, received, opened } = this.times;
+    return `model thread: started ${this.startedAt.toFixed(0)}, ready ${since(ready)}, model received ${since(received)}, session open ${since(opened)} (ms since the process started)`;
+  }
+
+  async run(entry: ModelEntry, feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
+    const id = this.nextId++;
+    const plain: Record<string, TensorData> = {};
+    for (const [name, t] of Object.entries(feeds)) plain[name] = { data: t.data, dims: [...t.dims] };
+    const reply = await this.request(`run ${id}`, { type: 'run', id, feeds: plain, fetches: entry.outputs.map((o) => o.name) });
+    if (reply.type === 'failed') throw new Error(reply.message);
+    if (reply.type !== 'ran') throw new Error(`model thread: expected 'ran', found '${reply.type}'`);
+    const out: Record<string, TensorData> = {};
+    for (const [name, tensor] of Object.entries(reply.outputs)) {
+      if (tensor.type !== 'float32') throw new Error(`${entry.id}: expected output '${name}' to be float32, found ${tensor.type}`);
+      out[name] = { data: tensor.data, dims: tensor.dims };
+    }
+    return out;
+  }
+
+  /** Releases the session and ends the thread. */
+  async release(): Promise<void> {
+    if (!this.worker || this.dead) return;
+    try {
+      await this.request('release', { type: 'release' });
+    } catch {
+      // the thread is gone, and the session with it
+    }
+    await this.worker.terminate();
+  }
+
+  private request(key: string, message: object): Promise<Reply> {
+    if (this.dead) return Promise.reject(new Error(`model thread: ${this.dead}`));
+    const worker = this.worker!;
+    return new Promise<Reply>((resolve, reject) => {
+      this.waiting.set(key, { resolve, reject });
+      worker.ref(); // an answer is awaited: keep the process alive for it
+      worker.postMessage(message);
+    });
+  }
+
+  private settle(key: string): void {
+    this.waiting.delete(key);
+    if (this.waiting.size === 0) this.worker?.unref();
+  }
+}
+
+class ThreadModel implements Model {
+  readonly executionProvider = 'wasm' as const;
+  readonly skippedProviders: readonly string[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly entry: ModelEntry,
+    private readonly thread: ModelThread,
+  ) {}
+
+  run(feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
+    const result = this.queue.then(() => this.thread.run(this.entry, feeds));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  release(): Promise<void> {
+    return this.thread.release();
+  }
+}
