@@ -77,6 +77,10 @@ class Box:
         self.holes = list(holes)
         self.bound = (self.c, float(np.linalg.norm(self.h)))
 
+    def obb(self):
+        """(centre, half sizes, rotation to world) of a box holding it (for screen culling)."""
+        return self.c, self.h, self.R
+
     def hit(self, o, d):
         return self.hit_xyz(o, d[:, 0], d[:, 1], d[:, 2])
 
@@ -136,6 +140,9 @@ class Ellipsoid:
         self.bumpy = bumpy
         self.bound = (self.c, float(self.r.max()))
 
+    def obb(self):
+        return self.c, self.r, self.R
+
     def hit(self, o, d):
         return self.hit_xyz(o, d[:, 0], d[:, 1], d[:, 2])
 
@@ -178,6 +185,9 @@ class Cylinder:
         self.material = material
         half = (y1 - y0) / 2
         self.bound = (np.array([x, (y0 + y1) / 2, z]), float(np.hypot(half, radius)))
+
+    def obb(self):
+        return self.bound[0], np.array([self.rad, (self.y1 - self.y0) / 2, self.rad]), np.eye(3)
 
     def hit(self, o, d):
         return self.hit_xyz(o, d[:, 0], d[:, 1], d[:, 2])
@@ -245,9 +255,13 @@ class Terrain:
         return self.base + self._raw(x, z)
 
     def grad(self, x, z):
-        arg = x[:, None] * self.w[:, 0] + z[:, None] * self.w[:, 1] + self.phase
-        c = self.amp * np.cos(arg)
-        return (c * self.w[:, 0]).sum(1), (c * self.w[:, 1]).sum(1)
+        """(dh/dx, dh/dz), term by term in the order the (N, k) sums had them (bit-identical)."""
+        gx = gz = None
+        for k in range(len(self.amp)):
+            c = self.amp[k] * np.cos(x * self.w[k, 0] + z * self.w[k, 1] + self.phase[k])
+            gx = c * self.w[k, 0] if gx is None else gx + c * self.w[k, 0]
+            gz = c * self.w[k, 1] if gz is None else gz + c * self.w[k, 1]
+        return gx, gz
 
     def _height1(self, x, z):
         """height() of 1-D arrays, term by term: the same operations in the same order as _raw (whose

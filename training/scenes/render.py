@@ -16,34 +16,73 @@ SEAM = 0.2  # share of a sky photo's width cross-faded into its other end where 
 FOG_LAYER = 200.0  # metres: thickness of the fog layer a ray to a photographic sky crosses (see render)
 
 
+_CORNERS = np.array([[sx, sy, sz] for sx in (-1, 1) for sy in (-1, 1) for sz in (-1, 1)], float)
+_EDGES = np.array([(a, b) for a in range(8) for b in range(a + 1, 8) if bin(a ^ b).count('1') == 1])  # 12
+
+
+def _clipped_box_extent(cam):
+    """cam (M, 8, 3): box corners in camera coordinates (index bits = corner signs). Returns the
+    extremes of x/z and y/z over the part of each box at depth >= EPS / 2 (no hit is nearer than
+    EPS), and whether any part is there: that part is a convex polyhedron whose vertices are the
+    corners in front and the points where the box's edges cross the plane depth = EPS / 2, and the
+    extremes of x/z, y/z over it are at those vertices."""
+    zn = EPS / 2
+    z = -cam[..., 2]
+    za, zb = z[:, _EDGES[:, 0]], z[:, _EDGES[:, 1]]
+    cross = (za - zn) * (zb - zn) < 0
+    with np.errstate(divide='ignore', invalid='ignore'):
+        f = np.where(cross, (zn - za) / (zb - za), 0.0)
+    a, b = cam[:, _EDGES[:, 0]], cam[:, _EDGES[:, 1]]
+    ex = a[..., 0] + f * (b[..., 0] - a[..., 0])
+    ey = a[..., 1] + f * (b[..., 1] - a[..., 1])
+    zz = np.concatenate([z, np.full(cross.shape, zn)], 1)
+    ok = np.concatenate([z >= zn, cross], 1)
+    zz = np.where(ok, zz, 1.0)
+    rx = np.concatenate([cam[..., 0], ex], 1) / zz
+    ry = np.concatenate([cam[..., 1], ey], 1) / zz
+    return (np.where(ok, rx, np.inf).min(1), np.where(ok, rx, -np.inf).max(1),
+            np.where(ok, ry, np.inf).min(1), np.where(ok, ry, -np.inf).max(1), ok.any(1))
+
+
 def _screen_rects(prims, pose, k, width, height):
-    """Per primitive a conservative pixel rectangle (v0, v1, u0, u1) covering its bounding sphere,
-    None if it is behind the camera or off screen; the whole image for unbounded primitives. All
-    spheres at once: the sphere's bounding box in camera coordinates, its near side clipped to the
-    depth no hit can be nearer than (EPS), projected at its corners (the extremes of x/z over a box
-    with z > 0 are at its corners), plus a pixel of margin. A rectangle only culls rays that cannot
-    hit, so the image does not depend on how tight it is."""
+    """Per primitive a conservative pixel rectangle (v0, v1, u0, u1) covering it, None if it is behind
+    the camera or off screen; the whole image for unbounded primitives. All primitives at once, each
+    by two boxes that hold it: its bounding sphere's box aligned with the camera, and its own oriented
+    box (obb()) where it has one; each clipped to the depth no hit can be nearer than (EPS) and
+    projected (_clipped_box_extent); the rectangle is the overlap of the two, plus a pixel of margin.
+    A rectangle only culls rays that cannot hit, so the image does not depend on how tight it is."""
     rects = [(0, height, 0, width)] * len(prims)
     bounded = [i for i, p in enumerate(prims) if p.bound is not None]
     if not bounded:
         return rects
+    m = len(bounded)
+    rot_cam = pose[:3, :3]
     c = np.array([prims[i].bound[0] for i in bounded], float)
     r = np.array([prims[i].bound[1] for i in bounded], float)
-    cc = (c - pose[:3, 3]) @ pose[:3, :3]  # camera coordinates (the camera looks down -z)
-    z = -cc[:, 2]
-    front = z + r > EPS
-    zs = np.stack([np.maximum(z - r, EPS / 2), z + r], 1)
+    # the sphere's box, axes along the camera's
+    cc = (c - pose[:3, 3]) @ rot_cam
+    sphere = cc[:, None, :] + _CORNERS[None] * r[:, None, None]
+    # the primitive's own box (the sphere's again where it has none)
+    cen, half, rot = c.copy(), np.repeat(r[:, None], 3, 1), np.repeat(rot_cam[None], m, 0)
+    for j, i in enumerate(bounded):
+        if hasattr(prims[i], 'obb'):
+            cen[j], half[j], rot[j] = prims[i].obb()
+    world = cen[:, None, :] + np.einsum('mij,mkj->mki', rot, _CORNERS[None] * half[:, None, :])
+    own = (world - pose[:3, 3]) @ rot_cam
+    e1, e2 = _clipped_box_extent(sphere), _clipped_box_extent(own)
+    xmin, xmax = np.maximum(e1[0], e2[0]), np.minimum(e1[1], e2[1])
+    ymin, ymax = np.maximum(e1[2], e2[2]), np.minimum(e1[3], e2[3])
+    front = e1[4] & e2[4]
     fx, fy, cx, cy = k
+    lim = 4.0 * (width + height)  # clamp before int(): beyond the image is as good as infinitely far
     with np.errstate(over='ignore', invalid='ignore'):
-        xr = np.concatenate([(cc[:, :1] - r[:, None]) / zs, (cc[:, :1] + r[:, None]) / zs], 1)
-        yr = np.concatenate([(cc[:, 1:2] - r[:, None]) / zs, (cc[:, 1:2] + r[:, None]) / zs], 1)
-        lim = 4.0 * (width + height)  # clamp before int(): beyond the image is as good as infinitely far
-        u0 = np.clip(np.floor(cx + fx * xr.min(1)) - 1, -lim, lim)
-        u1 = np.clip(np.ceil(cx + fx * xr.max(1)) + 1, -lim, lim)
-        v0 = np.clip(np.floor(cy - fy * yr.max(1)) - 1, -lim, lim)
-        v1 = np.clip(np.ceil(cy - fy * yr.min(1)) + 1, -lim, lim)
-    u0, v0 = np.maximum(u0, 0).astype(int), np.maximum(v0, 0).astype(int)
-    u1, v1 = np.minimum(u1, width).astype(int), np.minimum(v1, height).astype(int)
+        u0 = np.clip(np.floor(cx + fx * xmin) - 1, -lim, lim)
+        u1 = np.clip(np.ceil(cx + fx * xmax) + 1, -lim, lim)
+        v0 = np.clip(np.floor(cy - fy * ymax) - 1, -lim, lim)
+        v1 = np.clip(np.ceil(cy - fy * ymin) + 1, -lim, lim)
+    front &= np.isfinite(xmin) & np.isfinite(ymin)
+    u0, v0 = np.maximum(np.nan_to_num(u0), 0).astype(int), np.maximum(np.nan_to_num(v0), 0).astype(int)
+    u1, v1 = np.minimum(np.nan_to_num(u1), width).astype(int), np.minimum(np.nan_to_num(v1), height).astype(int)
     for j, i in enumerate(bounded):
         rects[i] = (v0[j], v1[j], u0[j], u1[j]) if front[j] and u0[j] < u1[j] and v0[j] < v1[j] else None
     return rects
