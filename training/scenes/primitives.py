@@ -22,9 +22,34 @@ def _face_ray(n, d):
     return n
 
 
+def _face_ray_cols(n0, n1, n2, d):
+    """_face_ray of a normal given as three components, returned as (N, 3); the dot product summed
+    in einsum's order, (0 + 2) + 1 (checked bit-identical)."""
+    flip = (n0 * d[:, 0] + n2 * d[:, 2]) + n1 * d[:, 1] > 0
+    return np.stack([np.where(flip, -n0, n0), np.where(flip, -n1, n1), np.where(flip, -n2, n2)], axis=1)
+
+
+def _local_cols(p, c, R):
+    """(p - c) @ R as three component arrays, zeros' signs included (see _rotate_cols)."""
+    return [x + 0.0 for x in _rotate_cols(R, p[:, 0] - c[0], p[:, 1] - c[1], p[:, 2] - c[2])]
+
+
+def _times_transpose(n, R):
+    """n @ R.T for n given as three component arrays, zeros' signs included (see _rotate_cols)."""
+    return [((n[0] * R[i, 0] + n[1] * R[i, 1]) + n[2] * R[i, 2]) + 0.0 for i in range(3)]
+
+
+def _norm_cols(x0, x1, x2):
+    """np.linalg.norm(x, axis=1) of x given as three components: sqrt((x0^2 + x1^2) + x2^2), its order."""
+    return np.sqrt((x0 * x0 + x1 * x1) + x2 * x2)
+
+
 def _rotate_cols(R, dx, dy, dz):
     """(d @ R) as three component arrays: per component the same products summed in the same order as
-    numpy's (N, 3) @ (3, 3) (checked bit-identical), without the (N, 3) arrays."""
+    numpy's (N, 3) @ (3, 3) (checked bit-identical), without the (N, 3) arrays. The matmul's sum starts
+    from +0, so where it comes out zero it is +0, here it may be -0 (adding 0.0 makes it +0, as
+    _local_cols does); the ray tests do not depend on a zero's sign (a slab's 1/+-0 = +-inf only swaps
+    its entry and exit, and the other uses square or compare it), so they skip that addition."""
     return [dx * R[0, k] + dy * R[1, k] + dz * R[2, k] for k in range(3)]
 
 
@@ -119,16 +144,15 @@ class Box:
         return np.where(ok, t, np.inf)
 
     def surface(self, p, d):
-        lp = (p - self.c) @ self.R
-        q = np.abs(lp) / self.h
-        axis = q.argmax(axis=1)
-        nl = np.zeros_like(lp)
-        nl[np.arange(len(p)), axis] = np.sign(lp[np.arange(len(p)), axis])
-        n = nl @ self.R.T
+        lp = _local_cols(p, self.c, self.R)
+        q0, q1, q2 = (np.abs(lp[k]) / self.h[k] for k in range(3))
+        axis = np.where((q0 >= q1) & (q0 >= q2), 0, np.where(q1 >= q2, 1, 2))  # = argmax (first of ties)
+        nl = [np.where(axis == k, np.sign(lp[k]), 0.0) for k in range(3)]
+        n = _times_transpose(nl, self.R)
         # uv: the two local coordinates other than the face axis (metres)
-        u = np.where(axis == 0, lp[:, 2], lp[:, 0])
-        v = np.where(axis == 1, lp[:, 2], lp[:, 1])
-        return _face_ray(n, d), np.stack([u, v], axis=1)
+        u = np.where(axis == 0, lp[2], lp[0])
+        v = np.where(axis == 1, lp[2], lp[1])
+        return _face_ray_cols(*n, d), np.stack([u, v], axis=1)
 
 
 class Ellipsoid:
@@ -162,19 +186,23 @@ class Ellipsoid:
         return np.where(disc >= 0, t, np.inf)
 
     def surface(self, p, d):
-        lp = (p - self.c) @ self.R
-        nl = lp / (self.r ** 2)
+        # component by component, each operation the one the (N, 3) form made (bit-identical)
+        lp = _local_cols(p, self.c, self.R)
+        r2 = self.r ** 2
+        nl = [lp[k] / r2[k] for k in range(3)]
         if self.bumpy:
-            nl = nl / np.linalg.norm(nl, axis=1, keepdims=True)
+            nn = _norm_cols(*nl)
+            nl = [x / nn for x in nl]
             f = 9.0 / self.r.mean()
-            nl = nl + self.bumpy * np.stack([np.sin(f * lp[:, 1] + 3 * np.sin(f * lp[:, 2])),
-                                             np.sin(f * lp[:, 2] + 2 * np.sin(f * lp[:, 0])),
-                                             np.sin(f * lp[:, 0] + 3 * np.sin(f * lp[:, 1]))], axis=1)
-        n = nl @ self.R.T
-        n /= np.linalg.norm(n, axis=1, keepdims=True)
-        s = lp / self.r
-        uv = np.stack([np.arctan2(s[:, 0], s[:, 2]) * self.r[[0, 2]].mean(), lp[:, 1]], axis=1)
-        return _face_ray(n, d), uv
+            bump = [np.sin(f * lp[1] + 3 * np.sin(f * lp[2])),
+                    np.sin(f * lp[2] + 2 * np.sin(f * lp[0])),
+                    np.sin(f * lp[0] + 3 * np.sin(f * lp[1]))]
+            nl = [nl[k] + self.bumpy * bump[k] for k in range(3)]
+        n = _times_transpose(nl, self.R)
+        nn = _norm_cols(*n)
+        n = [x / nn for x in n]
+        uv = np.stack([np.arctan2(lp[0] / self.r[0], lp[2] / self.r[2]) * self.r[[0, 2]].mean(), lp[1]], axis=1)
+        return _face_ray_cols(*n, d), uv
 
 
 class Cylinder:

@@ -216,7 +216,13 @@ def _mips(tex_linear):
 class TextureBank:
     def __init__(self, textures_srgb, kinds, sky_srgb=None, sky_aspect=None, sky_frac=None, sky_sun=None, sky_names=()):
         self.kinds = np.asarray(kinds)
-        self.levels = _mips(srgb_to_linear(textures_srgb.astype(np.float32)))
+        levels = _mips(srgb_to_linear(textures_srgb.astype(np.float32)))
+        # all levels in one (texels, 3) array, so one gather serves texels of every level (sample);
+        # self.levels are views into it
+        self.texels = np.concatenate([lv.reshape(-1, 3) for lv in levels])
+        self.level_size = np.array([lv.shape[1] for lv in levels], np.int64)
+        self.level_start = np.cumsum([0] + [lv.size // 3 for lv in levels])[:-1].astype(np.int64)
+        self.levels = [self.texels[a:a + lv.size // 3].reshape(lv.shape) for a, lv in zip(self.level_start, levels)]
         self.by_kind = {k: np.flatnonzero(self.kinds == k) for k in set(kinds)}
         # photographic skies, linear; per photo the mean colour of the top and bottom eighth (zenith-most
         # and horizon-most sky, which set the scene's ambient light and fog colour) and the mean of the
@@ -280,14 +286,11 @@ class TextureBank:
         return int(rng.choice(ids))
 
     def sample(self, tex_ids, uv, level):
-        """Nearest-texel lookup at a per-pixel mip level. uv in tiles (wraps); returns linear RGB."""
-        out = np.empty((len(uv), 3), np.float32)
+        """Nearest-texel lookup at a per-pixel mip level. uv in tiles (wraps); returns linear RGB.
+        Texel (row s - 1 - floor(v s) mod s, column floor(u s) mod s) of level `level` (rounded down,
+        clamped), s = that level's size; all pixels in one gather from the texels of all levels."""
         level = np.clip(level, 0, LEVELS - 1).astype(int)
-        for lv in np.unique(level):
-            m = level == lv
-            t = self.levels[lv]
-            s = t.shape[1]
-            i = (np.floor(uv[m, 1] * s).astype(np.int64)) % s
-            j = (np.floor(uv[m, 0] * s).astype(np.int64)) % s
-            out[m] = t[tex_ids[m], s - 1 - i, j]
-        return out
+        s = self.level_size[level]
+        i = (np.floor(uv[:, 1] * s).astype(np.int64)) % s
+        j = (np.floor(uv[:, 0] * s).astype(np.int64)) % s
+        return self.texels[self.level_start[level] + (tex_ids * s + (s - 1 - i)) * s + j]
