@@ -338,19 +338,24 @@ class Terrain:
             safe = np.where(g0 > margin, safe, 0.0)
             band = np.where(dy < 0, (oy - top) / -dy, np.where(oy > top, np.inf, -np.inf))
         safe = np.maximum(safe, band)
-        te, ge = np.zeros(n), g0  # per ray the last point evaluated above the surface: t, gap
-        live = np.flatnonzero(safe < np.inf)
-        ox, oy, oz, dx, dy, dz, rate, tl, safe, te, ge = (a[live] for a in (ox, oy, oz, dx, dy, dz, rate, tl, safe, te, ge))
+        te, ge = np.zeros(n), g0  # per ray the last point tested above the surface: t, gap
+        curv = self._curvature(dx, dz)
+        with np.errstate(divide='ignore', invalid='ignore'):
+            reach_top = np.where(dy < 0, (oy - top) / -dy, -np.inf)  # descending rays: above `top` until then
+        arrays = [np.arange(n), ox, oy, oz, dx, dy, dz, rate, tl, safe, te, ge, curv, reach_top]
         crossed = []
         for j in range(1, len(ts)):
             t, prev = ts[j], ts[j - 1]
-            # dropped: rays blocked nearer (after the first step, as the plain march drops them), or never below
-            keep = ((tl > prev) if j > 1 else True) & (safe < np.inf)
-            if not keep.all():
-                live, ox, oy, oz, dx, dy, dz, rate, tl, safe, te, ge = (
-                    a[keep] for a in (live, ox, oy, oz, dx, dy, dz, rate, tl, safe, te, ge))
-            if len(live) == 0:
-                break
+            live, ox, oy, oz, dx, dy, dz, rate, tl, safe, te, ge, curv, reach_top = arrays
+            if j > 1:  # rays blocked nearer are dropped after the first step, as the plain march drops them
+                safe[tl <= prev] = np.inf
+            if j % 4 == 1:  # now and then, leave out the rays that are done (safe = inf)
+                keep = np.flatnonzero(safe < np.inf)
+                if len(keep) < len(safe):
+                    arrays = [a[keep] for a in arrays]
+                    live, ox, oy, oz, dx, dy, dz, rate, tl, safe, te, ge, curv, reach_top = arrays
+                if len(live) == 0:
+                    break
             e = np.flatnonzero(safe <= t)  # the rays that might be below at this step
             if len(e) == 0:
                 continue
@@ -360,22 +365,31 @@ class Terrain:
             if below.any():
                 b = e[below]  # crossed between prev and t: bisected below, all at once
                 crossed.append((live[b], np.full(len(b), prev), np.full(len(b), t), ox[b], oy[b], oz[b],
-                                dx[b], dy[b], dz[b], rate[b], te[b], ge[b], gap[below]))
-                safe[b] = np.inf  # done: dropped at the next step
+                                dx[b], dy[b], dz[b], rate[b], te[b], ge[b], gap[below], curv[b]))
+                safe[b] = np.inf  # done
             a = e[~below]
-            g, r = gap[~below], rate[a]
-            with np.errstate(divide='ignore', invalid='ignore'):
-                nxt = np.where(r > 0, t + (g - margin) / r, np.inf)
-            nxt = np.where(g > margin, nxt, t)
-            band_a = np.where(dy[a] < 0, (oy[a] - top) / np.where(dy[a] < 0, -dy[a], 1.0), np.where(py[~below] > top, np.inf, -np.inf))
-            safe[a] = np.maximum(nxt, band_a)
+            g = gap[~below]
             te[a], ge[a] = t, g
+            with np.errstate(divide='ignore', invalid='ignore'):
+                nxt = np.where(rate[a] > 0, t + (g - margin) / rate[a], np.inf)
+            nxt = np.where(g > margin, nxt, t)
+            band = np.where(dy[a] < 0, reach_top[a], np.where(py[~below] > top, np.inf, -np.inf))
+            safe[a] = np.maximum(nxt, band)
         if crossed:
             cols = [np.concatenate(c) for c in zip(*crossed)]
             t_out[cols[0]] = self._bisect(*cols[1:], margin)
         return t_out
 
-    def _bisect(self, lo, hi, ox, oy, oz, dx, dy, dz, rate, te, ge, gb, margin):
+    def _curvature(self, dx, dz):
+        """Half the largest size of the gap's second derivative along each ray (per unit of t squared):
+        the height is sum_k amp_k sin(w_k . x + phase_k), so along x = o + t d its second derivative
+        is at most sum_k |amp_k| (w_k . d_xz)^2 (inflated a little against rounding)."""
+        curv = np.zeros(len(dx))
+        for k in range(len(self.amp)):
+            curv += np.abs(self.amp[k]) * (self.w[k, 0] * dx + self.w[k, 1] * dz) ** 2
+        return curv * (0.5 * (1 + 1e-9))
+
+    def _bisect(self, lo, hi, ox, oy, oz, dx, dy, dz, rate, te, ge, gb, curv, margin):
         """Six halvings of [lo, hi] (the ray is below the surface at hi with gap gb < 0, and was `ge`
         above it at te <= lo): the same midpoints and the same outcome as testing every midpoint, but a
         midpoint whose side is settled by bounds is not tested. Along the ray the gap changes by at most
@@ -383,10 +397,6 @@ class Terrain:
         second derivative is at most curv = sum_k |amp_k| (w_k . d_xz)^2 in size, so it lies within
         curv/2 (mid - te)(tb - mid) of the straight line through the two points last tested."""
         tb = hi.copy()
-        curv = np.zeros(len(ox))
-        for k in range(len(self.amp)):
-            curv += np.abs(self.amp[k]) * (self.w[k, 0] * dx + self.w[k, 1] * dz) ** 2
-        curv *= 0.5 * (1 + 1e-9)
         for _ in range(6):
             mid = 0.5 * (lo + hi)
             line = ge + (mid - te) * ((gb - ge) / (tb - te))
