@@ -73,11 +73,13 @@ export interface LiftOptions {
   /** confidence at and above which a splat is fully opaque; lower confidence fades it linearly; default 0.5 */
   fullConfidence?: number;
   /**
-   * gradient steps that adjust the colours so the photo's own view renders the photo sharper (see
-   * input-view-colours.ts); default 0: colour = the pixel's. Measured on a textured plane (160x120):
-   * 4 steps take the photo's own view from 32 to 38.6 dB PSNR, but views orbited by 1-10 degrees
-   * drop from 32.2 to 29.6 dB, because the correction is tuned to the photo view's depth order. Use
-   * it where the photo's view is what is looked at.
+   * gradient steps that adjust the colours so the photo's own view renders the photo rather than a
+   * blurred copy moved towards the far side of every slope (see input-view-colours.ts); default 0:
+   * colour = the pixel's (expansion lifts hole pixels only and leaves it off). generate.ts uses 4.
+   * Measured (input-view-shift.test.ts, a plane leaning back 45 degrees): the photo's own view from
+   * 31.9 dB moved (0.27, -0.77) px to 40.0 dB moved 0.1 px; views orbited 5 and 20 degrees and a
+   * closer one gain 1-10 dB against the ray-cast truth. Costs about as much as the rest of the lift
+   * (bench/lift.bench.ts).
    */
   colourIterations?: number;
   /** upper bound of an adjusted colour channel; default 1.25 */
