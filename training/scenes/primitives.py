@@ -34,6 +34,15 @@ def _local_cols(p, c, R):
     return [x + 0.0 for x in _rotate_cols(R, p[:, 0] - c[0], p[:, 1] - c[1], p[:, 2] - c[2])]
 
 
+def _local_origin(o, c, R):
+    """(o - c) @ R as three components: scalars for one origin (3,), arrays for one per ray (N, 3)
+    (shadow rays), the same values either way."""
+    if np.ndim(o) == 1:
+        v = (o - c) @ R
+        return [v[0], v[1], v[2]]
+    return _local_cols(o, c, R)
+
+
 def _times_transpose(n, R):
     """n @ R.T for n given as three component arrays, zeros' signs included (see _rotate_cols)."""
     return [((n[0] * R[i, 0] + n[1] * R[i, 1]) + n[2] * R[i, 2]) + 0.0 for i in range(3)]
@@ -113,14 +122,14 @@ class Box:
         """Slab test per local axis. Per axis the entry/exit times are what the (N, 3) form computed,
         with the same NaN (a ray in a slab's plane, parallel to it) and +-inf (parallel) conventions
         (np.nan_to_num: NaN -> -+BIG, +-inf -> +-float max), so the hits are bit-identical."""
-        lo = (o - self.c) @ self.R
+        lo = _local_origin(o, self.c, self.R)
         ld = _rotate_cols(self.R, dx, dy, dz)
         tmin = tmax = None
         with np.errstate(divide='ignore', invalid='ignore'):
             for k in range(3):
                 inv = 1.0 / ld[k]
-                t1 = (-self.h[k] - lo[..., k]) * inv
-                t2 = (self.h[k] - lo[..., k]) * inv
+                t1 = (-self.h[k] - lo[k]) * inv
+                t2 = (self.h[k] - lo[k]) * inv
                 near, far = np.minimum(t1, t2), np.maximum(t1, t2)
                 near[np.isnan(near)] = -BIG
                 far[np.isnan(far)] = BIG
@@ -131,7 +140,7 @@ class Box:
         if self.inside:
             t = np.where(tmax > EPS, tmax, np.inf)
             if self.holes:
-                p = [lo[..., k] + t * ld[k] for k in range(3)]
+                p = [lo[k] + t * ld[k] for k in range(3)]
                 for face, u0, u1, v0, v1 in self.holes:
                     axis, sign = face // 2, 1 - 2 * (face % 2)
                     on = np.abs(p[axis] - sign * self.h[axis]) < 1e-3
@@ -171,13 +180,13 @@ class Ellipsoid:
         return self.hit_xyz(o, d[:, 0], d[:, 1], d[:, 2])
 
     def hit_xyz(self, o, dx, dy, dz):
-        lo = ((o - self.c) @ self.R) / self.r
+        lo = [v / self.r[k] for k, v in enumerate(_local_origin(o, self.c, self.R))]
         l0, l1, l2 = (v / self.r[k] for k, v in enumerate(_rotate_cols(self.R, dx, dy, dz)))
         # the sums in the order the (N, 3) form had them: einsum('ij,ij->i') adds (0 + 2) + 1,
         # the reductions over the last axis add left to right (both checked bit-identical)
         a = (l0 * l0 + l2 * l2) + l1 * l1
-        b = (l0 * lo[..., 0] + l1 * lo[..., 1]) + l2 * lo[..., 2]
-        c = (lo * lo).sum(axis=-1) - 1.0
+        b = (l0 * lo[0] + l1 * lo[1]) + l2 * lo[2]
+        c = ((lo[0] * lo[0] + lo[1] * lo[1]) + lo[2] * lo[2]) - 1.0  # the reduction's order
         disc = b * b - a * c
         sq = np.sqrt(np.maximum(disc, 0))
         t0 = (-b - sq) / a
@@ -232,7 +241,7 @@ class Cylinder:
         with np.errstate(divide='ignore', invalid='ignore'):
             t0 = (-b - sq) / a
             t1 = (-b + sq) / a
-            best = np.full(np.shape(dx), np.inf)
+            best = np.full(np.broadcast(ox, dx).shape, np.inf)
             for tt in (t1, t0):
                 y = oy + tt * dy
                 ok = (disc >= 0) & (tt > EPS) & (y >= self.y0) & (y <= self.y1)

@@ -214,22 +214,26 @@ def render(scene, pose, width, height, fov, bank, shadows=True):
             e2 = np.cross(scene.sun_dir, e1)
             qa, qb, qs = so @ e1, so @ e2, so @ scene.sun_dir
             order = np.argsort(qa)
-            qa_sorted = qa[order]
-            blocked = np.zeros(len(li), bool)
+            # the origins in that order, so each primitive's band of them is a slice
+            qa_s, qb_s, qs_s, so_s = qa[order], qb[order], qs[order], so[order]
+            blocked_s = np.zeros(len(li), bool)
+            sun = [float(x) for x in scene.sun_dir]  # one direction for all shadow rays
             casters = [prim for prim in scene.prims if prim.bound is not None]  # planes and terrain cast no shadows
             cen = np.array([prim.bound[0] for prim in casters], float).reshape(-1, 3)
             rad = np.array([prim.bound[1] for prim in casters], float)
             cas, cbs, css = cen @ e1, cen @ e2, cen @ scene.sun_dir
-            los, his = np.searchsorted(qa_sorted, cas - rad), np.searchsorted(qa_sorted, cas + rad)
+            los, his = np.searchsorted(qa_s, cas - rad), np.searchsorted(qa_s, cas + rad)
             for j in np.flatnonzero(his > los):  # only the primitives whose disc holds some origins
                 prim, lo, hi, r = casters[j], los[j], his[j], rad[j]
                 ca, cb, cs = cas[j], cbs[j], css[j]
-                idx = order[lo:hi]
-                idx = idx[((qb[idx] - cb) ** 2 + (qa[idx] - ca) ** 2 <= r * r) & (qs[idx] < cs + r) & ~blocked[idx]]
-                if len(idx) == 0:
+                sel = lo + np.flatnonzero(((qb_s[lo:hi] - cb) ** 2 + (qa_s[lo:hi] - ca) ** 2 <= r * r)
+                                          & (qs_s[lo:hi] < cs + r) & ~blocked_s[lo:hi])
+                if len(sel) == 0:
                     continue
-                ts = prim.hit(so[idx], np.broadcast_to(scene.sun_dir, (len(idx), 3)))
-                blocked[idx[np.isfinite(ts)]] = True
+                ts = prim.hit_xyz(so_s[sel], *sun)
+                blocked_s[sel[np.isfinite(ts)]] = True
+            blocked = np.empty_like(blocked_s)
+            blocked[order] = blocked_s
             shade[li] = ndl[li] * ~blocked
         else:
             shade = np.clip(ndl, 0, None)
