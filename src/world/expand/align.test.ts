@@ -77,3 +77,23 @@ test('align: colour off by a shade at the border meets the world there', () => {
   assert.ok(Math.abs(result.rgb[3 * (i + 80)] - 0.5) < 0.01, `deep in the hole ${result.rgb[3 * (i + 80)]}`);
   assert.equal(result.rgb[3 * (i - 1)], base.knownRgb[3 * (i - 1)], 'known pixels keep their colour');
 });
+
+test('align: in the hole the world\'s depth is kept where it continues the completion, and replaced where it is a silhouette\'s mixture', () => {
+  // The completion is exact. The world also has a depth for the first two hole columns (its splats'
+  // fading edge): on rows 20..59 a mixture of the wall and the sky shell behind it (60 m, as a render
+  // gives at a silhouette), on rows 100..139 the floor 10% too far (seen poorly, but a surface).
+  const base = input((_x, _y, truth) => truth);
+  for (let y = 20; y < 140; y++) {
+    if (y >= 60 && y < 100) continue;
+    for (let x = holeStart; x < holeStart + 2; x++) base.knownDepth[y * width + x] = y < 60 ? 60 : 1.1 * sceneDepth(y);
+  }
+  const result = alignCompletion(base);
+  for (let y = 20; y < 60; y++) {
+    const d = result.depth[y * width + holeStart];
+    assert.ok(Math.abs(d / sceneDepth(y) - 1) < 0.02, `row ${y}: the mixture's 60 m should give way to the completion's ${sceneDepth(y)}, found ${d}`);
+  }
+  for (let y = 100; y < 140; y++) {
+    const i = y * width + holeStart;
+    assert.equal(result.depth[i], base.knownDepth[i], `row ${y}: the world's own depth is held`);
+  }
+});

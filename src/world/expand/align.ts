@@ -12,7 +12,9 @@
  *      completion (the border residual, see borderResiduals) is spread into the hole by a screened
  *      membrane (membrane.ts) that fades over decayShare of the picture width: at the border the
  *      completion meets the world, deep in the hole it keeps its own shape. Known pixels inside the
- *      hole (surfaces the world has but saw poorly) are held at the world's depth the same way.
+ *      hole (surfaces the world has but saw poorly, or covered only partly at its edge) are held at
+ *      the world's depth the same way, unless that depth is a step from the completion: there it is
+ *      mostly a mixture at a silhouette (see borderResiduals), and the completion is used.
  *      Steps larger than edgeRatio are occlusion edges (the hole shows what was behind a foreground
  *      object) and are left as they are: joining them would stretch a rubber sheet.
  * Colour gets the same local correction across the same border pixels (a completer's colours can be
@@ -103,7 +105,7 @@ function alignWindow(input: AlignInput, fullWidth: number, radius: number, optio
   const aligned = scaledInverse(completedDepth, scale, shift);
   const border = borderResiduals(input, aligned, options.edgeRatio ?? 1.25);
   const correction = solveMembrane(border.depthResidual, 1, border.state, width, height, { screening, signal: options.signal, fineSweeps: 4 });
-  const depth = correctedDepth(mask, knownDepth, completedDepth, aligned, correction);
+  const depth = correctedDepth(mask, border.state, knownDepth, completedDepth, aligned, correction);
 
   const correctColour = options.colour ?? true;
   let colourCorrection: Float32Array | null = null;
@@ -127,11 +129,15 @@ function scaledInverse(completedDepth: Float32Array, scale: number, shift: numbe
   return aligned;
 }
 
-/** The world's depth outside the hole and where it has one; in the rest of the hole the corrected completion (0 = sky). */
-function correctedDepth(mask: Uint8Array, knownDepth: Float32Array, completedDepth: Float32Array, aligned: Float32Array, correction: Float32Array): Float32Array {
+/**
+ * The world's depth outside the hole, and inside it where the world's depth held (FIXED) or the
+ * completion is sky; in the rest of the hole (FREE: unknown, or the world's depth a step away from
+ * the completion) the corrected completion (0 = sky).
+ */
+function correctedDepth(mask: Uint8Array, state: Uint8Array, knownDepth: Float32Array, completedDepth: Float32Array, aligned: Float32Array, correction: Float32Array): Float32Array {
   const depth = new Float32Array(mask.length);
   for (let i = 0; i < depth.length; i++) {
-    if (!mask[i] || knownDepth[i] > 0) { depth[i] = knownDepth[i]; continue; }
+    if (!mask[i] || state[i] !== FREE) { depth[i] = knownDepth[i]; continue; }
     const inv = aligned[i] + correction[i];
     // An aligned completion pushed to or past infinity is sky.
     depth[i] = completedDepth[i] > 0 && inv > 0 ? 1 / inv : 0;
@@ -152,7 +158,7 @@ function mergedColour(mask: Uint8Array, knownRgb: Float32Array, completedRgb: Fl
 }
 
 interface BorderResiduals {
-  /** FIXED at border pixels (and poorly seen hole pixels) with their residual, FREE on the hole's surface, OUTSIDE elsewhere */
+  /** FIXED at border pixels (and poorly seen hole pixels) with their residual, FREE on the hole's surface, OUTSIDE elsewhere (known pixels; sky in the completion) */
   state: Uint8Array;
   depthResidual: Float32Array;
   colourResidual: Float32Array;
@@ -164,7 +170,7 @@ interface BorderResiduals {
  * beside hole pixels q, the world's inverse depth is carried one pixel on to each q (linearly, from p
  * and the known pixel behind it, so a sloping floor does not count as a step) and compared with the
  * completion there; colour is compared as it is. A hole pixel the world knows the depth of (seen, but
- * poorly) is its own border, compared in place. Steps beyond `edgeRatio` are occlusion edges and
+ * poorly, or partly) is its own border, compared in place, and FREE when it is a step away. Steps beyond `edgeRatio` are occlusion edges and
  * constrain nothing.
  */
 function borderResiduals(input: AlignInput, aligned: Float32Array, edgeRatio: number): BorderResiduals {
@@ -179,7 +185,11 @@ function borderResiduals(input: AlignInput, aligned: Float32Array, edgeRatio: nu
       if (!(completedDepth[i] > 0)) continue; // sky in the completion: outside
       if (!surface(i)) { state[i] = FREE; continue; }
       const r = 1 / knownDepth[i] - aligned[i];
-      if (isStep(1 / knownDepth[i], aligned[i], edgeRatio)) continue;
+      // The world's depth here is no surface the completion continues: most often the expected depth
+      // of a pixel at a silhouette, where the render mixes a near surface with what lies behind it (the
+      // sky shell at 200 m: 40-90 m between a tree at 5 m and the sky). Held, it became a splat
+      // floating in mid-air beside the border; the completion decides instead.
+      if (isStep(1 / knownDepth[i], aligned[i], edgeRatio)) { state[i] = FREE; continue; }
       state[i] = FIXED; depthResidual[i] = r;
       continue;
     }
