@@ -6,6 +6,7 @@
  *   - every held-out view set in bench/data/views/<scene>/ (training/scenes/export_views.py), whose
  *     turn01..turn11, turn00 are the start view turned by 30 degrees a step about the vertical.
  * Run: node --import tsx bench/expand.bench.ts [--scenes courtyard,nature-22] [--completer inpaint|model|hybrid]
+ *   [--dump <dir>] (the arrays of each stop, for looking at seams: see dumpStop)
  *
  * Prints per stop: unknown share before and after (coverage at 128 x 96; goal after < 1%), PSNR of
  * the completed (hole) pixels of the render after expansion against the true view, the seam
@@ -19,12 +20,15 @@
  * 255, mean over channels) and the mean relative depth step |ln(d1/d2)|, for pairs straddling the
  * hole border (one known, one completed pixel) and for pairs inside the known region; the ratio
  * border / known is 1 when the border is no more visible than any other place. The true views' ratio
- * over the same pairs is printed beside it (a border can run along a real edge).
+ * over the same pairs is printed beside it (a border can run along a real edge). "Surfaces only": the
+ * depth ratio again on a render without lift's sky shell (see surfaceSplats), since the true depth has
+ * no pixel mixing a surface with the sky.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Intrinsics, Pose } from '../src/core/camera.ts';
+import type { SplatCloud } from '../src/core/splat-cloud.ts';
 import { decodePng } from '../src/io/png.ts';
 import { renderSplats } from '../src/render/rasterizer.ts';
 import { coverage } from '../src/world/coverage/coverage.ts';
@@ -94,9 +98,10 @@ function maskedPsnr(a: Float32Array, b: Float32Array, select: (i: number) => boo
 interface SeamStats { border: number; known: number }
 
 /** Mean colour (levels) and relative depth steps over border pairs and known-known pairs. */
-function seams(rgb: Float32Array, depth: Float32Array, mask: Uint8Array, w: number, h: number): { colour: SeamStats; depth: SeamStats } {
+function seams(rgb: Float32Array, depth: Float32Array, mask: Uint8Array, w: number, h: number, alpha?: Float32Array): { colour: SeamStats; depth: SeamStats } {
   const acc = { cb: 0, nb: 0, ck: 0, nk: 0, db: 0, ndb: 0, dk: 0, ndk: 0 };
-  const surface = (d: number) => d > 0 && d <= 100;
+  // With `alpha` (a render of the surfaces alone), a pixel less than half covered is sky.
+  const surface = alpha ? (i: number) => alpha[i] >= 0.5 && depth[i] > 0 && depth[i] <= 100 : (i: number) => depth[i] > 0 && depth[i] <= 100;
   const pair = (i: number, j: number) => {
     const border = mask[i] !== mask[j];
     if (!border && (mask[i] || mask[j])) return; // both completed: neither border nor known
@@ -104,7 +109,7 @@ function seams(rgb: Float32Array, depth: Float32Array, mask: Uint8Array, w: numb
     for (let ch = 0; ch < 3; ch++) c += Math.abs(rgb[3 * i + ch] - rgb[3 * j + ch]);
     c *= 255 / 3;
     if (border) { acc.cb += c; acc.nb++; } else { acc.ck += c; acc.nk++; }
-    if (surface(depth[i]) && surface(depth[j])) {
+    if (surface(i) && surface(j)) {
       const d = Math.abs(Math.log(depth[i] / depth[j]));
       if (border) { acc.db += d; acc.ndb++; } else { acc.dk += d; acc.ndk++; }
     }
@@ -122,6 +127,23 @@ function seams(rgb: Float32Array, depth: Float32Array, mask: Uint8Array, w: numb
   };
 }
 
+/**
+ * The splats within 150 m of `pose`'s eye: all but lift's sky shell (200 m around the eye of the view
+ * it came from; every view of a turn on the spot shares that eye). For the "surfaces only" depth seam:
+ * a render's depth is the splats' expected depth, which at every silhouette against the sky mixes the
+ * surface with the shell 200 m behind it (40-90 m, where nothing is). The true depth has no such pixels
+ * (a surface or sky), so a hole border crossing a silhouette counted the mixture as a 10x step; without
+ * the shell a pixel's depth is that of the surfaces there, and sky is where they cover less than half.
+ */
+function surfaceSplats(cloud: SplatCloud, pose: Pose): SplatCloud {
+  const p = cloud.positions, e = pose.position, keep: number[] = [];
+  for (let i = 0; i < cloud.count; i++) {
+    const dx = p[3 * i] - e[0], dy = p[3 * i + 1] - e[1], dz = p[3 * i + 2] - e[2];
+    if (dx * dx + dy * dy + dz * dz < 150 * 150) keep.push(i);
+  }
+  return cloud.subset(keep);
+}
+
 const median = (xs: number[]) => { const s = xs.filter(Number.isFinite).sort((a, b) => a - b); return s.length ? s[s.length >> 1] : NaN; };
 const mean = (xs: number[]) => { const s = xs.filter(Number.isFinite); return s.reduce((a, b) => a + b, 0) / s.length; };
 const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : String(x));
@@ -131,26 +153,37 @@ async function runCase(c: SceneCase, completer: Completer) {
   const world = startWorld(c);
   const startRender = renderSplats(world.splats, c.start.pose, k);
   console.log(`\n--- ${c.name}: ${k.width}x${k.height}, start world ${world.splats.count} splats`);
-  console.log('stop  unknown before -> after   holes   hole PSNR  known PSNR   colour step border/known (truth)   depth step border/known (truth)   expand ms  anchor ms  ratio');
-  const rows: { after: number; holePsnr: number; colourRatio: number; depthRatio: number; ms: number; anchor: number; truthColour: number; truthDepth: number; stages: Record<string, number> | null }[] = [];
+  console.log('stop  unknown before -> after   holes   hole PSNR  known PSNR   colour step border/known (truth)   depth step border/known (truth)   surfaces  expand ms  anchor ms  ratio');
+  const rows: { after: number; holePsnr: number; colourRatio: number; depthRatio: number; surfaceRatio: number; ms: number; anchor: number; truthColour: number; truthDepth: number; stages: Record<string, number> | null }[] = [];
   for (let s = 0; s < c.stops.length; s++) {
     const truth = await c.stops[s]();
     const a0 = performance.now();
-    renderSplats(world.splats, truth.pose, k);
+    const beforeRender = renderSplats(world.splats, truth.pose, k);
     const anchor = performance.now() - a0;
+    const recorded: { depth: Float32Array | null } = { depth: null };
+    const used: Completer = DUMP ? { name: completer.name, complete: async (v, sig) => { const r = await completer.complete(v, sig); recorded.depth = r.depth.slice(); return r; } } : completer;
     const t0 = performance.now();
-    const result = await expandView(world, truth.pose, k, completer);
+    const result = await expandView(world, truth.pose, k, used);
     const ms = performance.now() - t0;
     const after = result.frame ? coverage(world, truth.pose, k).unknownFraction : result.before.unknownFraction;
     const render = renderSplats(world.splats, truth.pose, k);
     const mask = result.partial?.mask ?? new Uint8Array(k.width * k.height);
+    const surfaces = renderSplats(surfaceSplats(world.splats, truth.pose), truth.pose, k);
+    if (DUMP && result.partial && result.completed && recorded.depth) {
+      await dumpStop(join(DUMP, `${c.name}-${String(s + 1).padStart(2, '0')}`), {
+        mask, beforeDepth: beforeRender.depth, beforeAlpha: beforeRender.alpha, truthDepth: truth.depth, truthRgb: truth.rgb, renderDepth: render.depth, renderAlpha: render.alpha, renderRgb: render.color, surfaceDepth: surfaces.depth, surfaceAlpha: surfaces.alpha,
+        knownDepth: result.partial.depth, completedDepth: recorded.depth, alignedDepth: result.completed.depth,
+      });
+    }
     const holePsnr = result.holePixels ? maskedPsnr(render.color, truth.rgb, (i) => mask[i] === 1) : NaN;
     const knownPsnr = maskedPsnr(render.color, truth.rgb, (i) => mask[i] === 0);
     const seam = seams(render.color, render.depth, mask, k.width, k.height);
     const truthSeam = seams(truth.rgb, truth.depth, mask, k.width, k.height);
+    const surfaceSeam = seams(surfaces.color, surfaces.depth, mask, k.width, k.height, surfaces.alpha);
     const row = {
       after, holePsnr, ms, anchor, stages: result.frame ? result.timings : null,
       colourRatio: seam.colour.border / seam.colour.known, depthRatio: seam.depth.border / seam.depth.known,
+      surfaceRatio: surfaceSeam.depth.border / surfaceSeam.depth.known,
       truthColour: truthSeam.colour.border / truthSeam.colour.known, truthDepth: truthSeam.depth.border / truthSeam.depth.known,
     };
     rows.push(row);
@@ -158,6 +191,7 @@ async function runCase(c: SceneCase, completer: Completer) {
     console.log(`${String(s + 1).padStart(4)}  ${pct(result.before.unknownFraction).padStart(7)} -> ${pct(after).padStart(6)}  ${String(result.holePixels).padStart(7)}  ${f(holePsnr).padStart(9)}  ${f(knownPsnr).padStart(10)}   `
       + `${f(seam.colour.border, 2)}/${f(seam.colour.known, 2)} = ${f(row.colourRatio, 2)} (${f(row.truthColour, 2)})`.padEnd(37)
       + `${f(seam.depth.border, 4)}/${f(seam.depth.known, 4)} = ${f(row.depthRatio, 2)} (${f(row.truthDepth, 2)})`.padEnd(34)
+      + `${f(row.surfaceRatio, 2).padStart(8)}  `
       + `${f(ms, 0).padStart(9)}  ${f(anchor, 0).padStart(9)}  ${f(ms / anchor, 2).padStart(5)}`
       + (result.frame ? `   [${Object.entries(result.timings).map(([st, t]) => `${st} ${t.toFixed(0)}`).join(', ')}]` : ''));
   }
@@ -171,6 +205,7 @@ async function runCase(c: SceneCase, completer: Completer) {
     holePsnr: mean(expanded.map((r) => r.holePsnr)),
     colourRatio: median(expanded.map((r) => r.colourRatio)), truthColour: median(expanded.map((r) => r.truthColour)),
     depthRatio: median(expanded.map((r) => r.depthRatio)), truthDepth: median(expanded.map((r) => r.truthDepth)),
+    surfaceRatio: median(expanded.map((r) => r.surfaceRatio)),
     ms: median(expanded.map((r) => r.ms)), anchor: median(expanded.map((r) => r.anchor)),
     splats: world.splats.count, frames: world.memory.size,
   };
@@ -180,9 +215,25 @@ async function runCase(c: SceneCase, completer: Completer) {
   console.log(`${c.name} stages, median ms (x anchor ${f(summary.anchor, 0)} ms): `
     + stageNames.map((st) => `${st} ${f(stageMedians[st], 0)} (${f(stageMedians[st] / summary.anchor, 2)})`).join(', '));
   console.log(`${c.name}: worst unknown after expansion ${(100 * summary.maxAfter).toFixed(2)}% (goal < 1%); revisit PSNR ${f(revisit, 1)} dB (goal >= 40); `
-    + `hole PSNR mean ${f(summary.holePsnr, 2)} dB; seam ratio colour ${f(summary.colourRatio, 2)} (truth ${f(summary.truthColour, 2)}), depth ${f(summary.depthRatio, 2)} (truth ${f(summary.truthDepth, 2)}); `
+    + `hole PSNR mean ${f(summary.holePsnr, 2)} dB; seam ratio colour ${f(summary.colourRatio, 2)} (truth ${f(summary.truthColour, 2)}), depth ${f(summary.depthRatio, 2)} (truth ${f(summary.truthDepth, 2)}), surfaces only ${f(summary.surfaceRatio, 2)}; `
     + `expansion median ${f(summary.ms, 0)} ms vs renderSplats ${f(summary.anchor, 0)} ms (${f(summary.ms / summary.anchor, 2)}x); ${summary.splats} splats, ${summary.frames} frames`);
   return summary;
+}
+
+/**
+ * --dump <dir>: per stop that expanded, the raw arrays (little-endian float32, or uint8 for the mask;
+ * width x height, row-major) of the hole mask, the true depth and colour, the render after expansion
+ * (depth, alpha, premultiplied colour) and without the sky shell (surfaceDepth, surfaceAlpha), the render before (depth, alpha), the world's depth as the
+ * completer saw it (0 in the hole), the completer's depth
+ * before alignment and the aligned depth, for looking at seams pixel by pixel.
+ */
+const DUMP = process.argv.includes('--dump') ? arg('dump', '') : '';
+
+async function dumpStop(prefix: string, arrays: Record<string, Float32Array | Uint8Array>): Promise<void> {
+  await mkdir(join(prefix, '..'), { recursive: true });
+  for (const [name, a] of Object.entries(arrays)) {
+    await writeFile(`${prefix}.${name}.${a instanceof Uint8Array ? 'u8' : 'f32'}`, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  }
 }
 
 const available = existsSync(VIEWS) ? readdirSync(VIEWS).filter((d) => existsSync(join(VIEWS, d, 'views.json'))).sort() : [];
@@ -194,10 +245,10 @@ for (const name of wanted) {
   const c = name === 'courtyard' ? await courtyardCase() : await viewSetCase(name);
   summaries.push(await runCase(c, completer));
 }
-console.log('\nscene        worst after  revisit dB  hole PSNR  seam colour (truth)  seam depth (truth)  expand ms  anchor ms  ratio');
+console.log('\nscene        worst after  revisit dB  hole PSNR  seam colour (truth)  seam depth (truth)  surfaces only  expand ms  anchor ms  ratio');
 for (const s of summaries) {
   console.log(`${s.scene.padEnd(12)} ${`${(100 * s.maxAfter).toFixed(2)}%`.padStart(11)}  ${f(s.revisit).padStart(10)}  ${f(s.holePsnr, 2).padStart(9)}  `
-    + `${`${f(s.colourRatio, 2)} (${f(s.truthColour, 2)})`.padStart(19)}  ${`${f(s.depthRatio, 2)} (${f(s.truthDepth, 2)})`.padStart(18)}  ${f(s.ms, 0).padStart(9)}  ${f(s.anchor, 0).padStart(9)}  ${f(s.ms / s.anchor, 2).padStart(5)}`);
+    + `${`${f(s.colourRatio, 2)} (${f(s.truthColour, 2)})`.padStart(19)}  ${`${f(s.depthRatio, 2)} (${f(s.truthDepth, 2)})`.padStart(18)}  ${f(s.surfaceRatio, 2).padStart(13)}  ${f(s.ms, 0).padStart(9)}  ${f(s.anchor, 0).padStart(9)}  ${f(s.ms / s.anchor, 2).padStart(5)}`);
 }
 
 /**
