@@ -48,7 +48,7 @@ export interface ExpandOptions {
   /**
    * give the completer a colour guide by elevation from the world's original view (PartialView.rowGuide,
    * elevation-guide.ts), so fills over a full turn do not drift and the loop closes without a jump;
-   * default false
+   * default true (docs/grow: without it a turn round the sample photo closes on a visible seam)
    */
   elevationGuide?: boolean;
   align?: Omit<AlignOptions, 'signal'>;
@@ -105,7 +105,7 @@ export async function expandView(
   onProgress?.(0.35, 'complete');
   const prompt = options.prompt !== undefined ? options.prompt : worldPrompt(world);
   const partial: PartialView = { pose, intrinsics: { ...intrinsics }, width, height, rgb, depth, mask, prompt };
-  const guide = options.elevationGuide ? worldRowGuide(world, pose, intrinsics) : null;
+  const guide = (options.elevationGuide ?? true) ? worldRowGuide(world, pose, intrinsics) : null;
   if (guide) partial.rowGuide = guide;
   const completion = await completer.complete(partial, signal);
   checkCompletion(completion, completer.name, pixels);
