@@ -75,15 +75,15 @@ test('inpaint with a row guide: far from the border the fill takes the guide\'s 
   for (let c = 0; c < 3; c++) assert.ok(Math.abs(guided.rgb[3 * b + c] - 0.5) < 0.08, `border channel ${c}: ${guided.rgb[3 * b + c]}`);
 });
 
-test('expandView: elevationGuide hands the completer the guide of the world\'s first frame; off by default', async () => {
+test('expandView: the completer gets the guide of the world\'s first frame by default, none with elevationGuide false', async () => {
   const eye: [number, number, number] = [0, 1.6, 0];
   const world = worldFromView(courtyardScene(), yawPose(eye, 0), k);
   const seen: (Float32Array | undefined)[] = [];
   const inner = new InpaintCompleter();
   const recorder: Completer = { name: 'rec', complete: (v: PartialView): Promise<CompletedView> => { seen.push(v.rowGuide); return inner.complete(v); } };
-  await expandView(world, yawPose(eye, -40), k, recorder);
+  await expandView(world, yawPose(eye, -40), k, recorder, { elevationGuide: false });
   const pose = yawPose(eye, -80);
-  await expandView(world, pose, k, recorder, { elevationGuide: true });
+  await expandView(world, pose, k, recorder);
   assert.equal(seen[0], undefined);
   assert.deepEqual(seen[1], rowGuide(elevationStats([world.memory.frames[0]]), pose, k));
 });
