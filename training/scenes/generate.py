@@ -9,6 +9,7 @@ Seeds >= TEST_SEED_BASE are the held-out split; training never uses them.
 
   /usr/bin/python3 -m scenes.generate --out data/train --first 0 --scenes 2000 --shard 100
   /usr/bin/python3 -m scenes.generate --bench          # images/s at 128 and 256 on one core
+  /usr/bin/python3 -m scenes.bench_generate --anchor /tmp/old_checkout   # per kind, against another commit
 """
 import argparse
 import os

@@ -58,7 +58,11 @@ def _rotate_cols(R, dx, dy, dz):
     numpy's (N, 3) @ (3, 3) (checked bit-identical), without the (N, 3) arrays. The matmul's sum starts
     from +0, so where it comes out zero it is +0, here it may be -0 (adding 0.0 makes it +0, as
     _local_cols does); the ray tests do not depend on a zero's sign (a slab's 1/+-0 = +-inf only swaps
-    its entry and exit, and the other uses square or compare it), so they skip that addition."""
+    its entry and exit, and the other uses square or compare it), so they skip that addition.
+    An unrotated frame (yaw 0: R has exact 0s and 1s) gives back the components themselves: the
+    same values, but for a zero's sign."""
+    if R[0, 0] == R[1, 1] == R[2, 2] == 1.0 and R[0, 1] == R[0, 2] == R[1, 0] == R[1, 2] == R[2, 0] == R[2, 1] == 0.0:
+        return [dx, dy, dz]
     return [dx * R[0, k] + dy * R[1, k] + dz * R[2, k] for k in range(3)]
 
 
@@ -120,23 +124,23 @@ class Box:
 
     def hit_xyz(self, o, dx, dy, dz):
         """Slab test per local axis. Per axis the entry/exit times are what the (N, 3) form computed,
-        with the same NaN (a ray in a slab's plane, parallel to it) and +-inf (parallel) conventions
-        (np.nan_to_num: NaN -> -+BIG, +-inf -> +-float max), so the hits are bit-identical."""
+        with the same NaN convention (a ray in a slab's plane and parallel to it: NaN -> -+BIG), so
+        the hits are bit-identical. (That form also turned +-inf into +-float max, which changes no
+        hit: the extremes over the three axes are infinite only for a ray parallel to all three.)"""
         lo = _local_origin(o, self.c, self.R)
         ld = _rotate_cols(self.R, dx, dy, dz)
         tmin = tmax = None
         with np.errstate(divide='ignore', invalid='ignore'):
             for k in range(3):
                 inv = 1.0 / ld[k]
-                t1 = (-self.h[k] - lo[k]) * inv
-                t2 = (self.h[k] - lo[k]) * inv
+                a, b = -self.h[k] - lo[k], self.h[k] - lo[k]
+                t1, t2 = a * inv, b * inv
                 near, far = np.minimum(t1, t2), np.maximum(t1, t2)
-                near[np.isnan(near)] = -BIG
-                far[np.isnan(far)] = BIG
+                if np.ndim(a) or not (a and b):  # NaN (0 * inf) is possible only with a zero here
+                    near[np.isnan(near)] = -BIG
+                    far[np.isnan(far)] = BIG
                 tmin = near if tmin is None else np.maximum(tmin, near)
                 tmax = far if tmax is None else np.minimum(tmax, far)
-        tmin = np.minimum(np.maximum(tmin, -_FMAX), _FMAX)
-        tmax = np.minimum(np.maximum(tmax, -_FMAX), _FMAX)
         if self.inside:
             t = np.where(tmax > EPS, tmax, np.inf)
             if self.holes:
