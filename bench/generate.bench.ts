@@ -17,14 +17,15 @@
  *   - the same two with the TRUE depth lifted the same way (liftToSplats with the default options, as
  *     generate calls it), so model error and lift error can be told apart; and the input view of the
  *     true depth lifted with colourIterations 4 (the lift's optional sharpening of the input view);
- *   - input alpha: mean accumulated opacity at the input pose (the background is black, so splats made
- *     translucent by low model confidence darken the picture); and both PSNRs again with the model's
- *     depth lifted WITHOUT its confidence (every splat opaque), to separate the two;
+ *   - input alpha: mean accumulated opacity at the input pose (the background is black, so translucent
+ *     splats would darken the picture); and both PSNRs again for the generated world with plain
+ *     colours (lift colourIterations 0: generate before its colour steps, input-view-colours.ts);
  *   - anchor for the moved view: the start picture itself scored as the moved picture (no 3D at all).
  * Colours are compared as stored (sRGB-encoded 0..1), as the photo is.
  *
  * Speed: a 1024x768 JPEG -> decode -> model -> lift -> a written .ply, in this process with the model
- * already open (median of R runs), next to an anchor measured in the same run between them: one plain
+ * already open (median of R runs), and the same with plain colours (no colour steps) in the same
+ * runs, next to an anchor measured in the same run between them: one plain
  * pass over 1024x768 pixels (unproject at a depth, copy the colour into a SplatCloud) plus writing that
  * cloud as a .ply: the least any photo -> .ply must do; and the first run in the process (JIT warm-up).
  * Also the whole command line (`worldsplat generate` in a fresh process: Node, the CLI's cached bundle,
@@ -136,8 +137,8 @@ interface Row {
   inPsnr: number;
   inSsim: number;
   inAlpha: number;
-  opaqueInPsnr: number;
-  opaqueMoved: ReturnType<typeof coveredPsnr>;
+  plainInPsnr: number;
+  plainMoved: ReturnType<typeof coveredPsnr>;
   trueInPsnr: number;
   trueInPsnrSharp: number;
   noMotion: number;
@@ -159,8 +160,8 @@ for (const name of scenes) {
   const trueInput = { image: start.image, depth: trueDepthForLift(start), intrinsics: k, pose };
   const trueSplats = liftToSplats(trueInput);
   const trueSharp = liftToSplats(trueInput, { colourIterations: 4 });
-  // the model's depth (sky included) without its confidence, so every splat is opaque
-  const opaque = liftToSplats({ image: start.image, depth: view.depth, intrinsics: k, pose });
+  // the generated world with plain colours: generate as it was before its colour steps
+  const plain = (await generateFromPhoto(start.image, model, { verticalFovDegrees: fov, pose, lift: { colourIterations: 0 } })).splats;
 
   const startTruth = picture(start);
   const movedTruth = picture(moved);
@@ -173,8 +174,8 @@ for (const name of scenes) {
     inPsnr: psnr(clamp(inModel.color), startTruth),
     inSsim: ssim(clamp(inModel.color), startTruth, k.width, k.height, 3),
     inAlpha: inModel.alpha.reduce((s, a) => s + a, 0) / inModel.alpha.length,
-    opaqueInPsnr: psnr(clamp(renderSplats(opaque, pose, k).color), startTruth),
-    opaqueMoved: coveredPsnr(renderSplats(opaque, moved.spec.pose, moved.spec.intrinsics), movedTruth),
+    plainInPsnr: psnr(clamp(renderSplats(plain, pose, k).color), startTruth),
+    plainMoved: coveredPsnr(renderSplats(plain, moved.spec.pose, moved.spec.intrinsics), movedTruth),
     trueInPsnr: psnr(clamp(inTrue.color), startTruth),
     trueInPsnrSharp: psnr(clamp(renderSplats(trueSharp, pose, k).color), startTruth),
     noMotion: psnr(startTruth, movedTruth),
@@ -190,21 +191,21 @@ for (const name of scenes) {
 const pad = (s: string, n: number) => s.padEnd(n);
 console.log(`\nheld-out scenes, start view 512x384 (model ${modelSha.slice(0, 12)}):`);
 console.log('| scene | AbsRel metric | delta1 metric | AbsRel med-scaled | delta1 med-scaled | input PSNR dB | input SSIM | input alpha | moved PSNR dB (covered) ' +
-  '| model depth, opaque: input PSNR | model depth, opaque: moved PSNR (covered) ' +
+  '| plain colours: input PSNR | plain colours: moved PSNR (covered) ' +
   '| TRUE depth: input PSNR | same, colourIterations 4 | TRUE depth: moved PSNR (covered) | anchor: start picture as the moved one (all pixels) |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) {
   console.log(`| ${pad(r.scene, 11)} | ${f(r.depth.metric.absRel, 3)} | ${f(r.depth.metric.delta1, 3)} | ${f(r.depth.scaled.absRel, 3)} | ${f(r.depth.scaled.delta1, 3)} | ` +
-    `${f(r.inPsnr, 1)} | ${f(r.inSsim, 3)} | ${f(r.inAlpha, 3)} | ${f(r.moved.psnr, 1)} (${f(100 * r.moved.covered, 0)}%) | ${f(r.opaqueInPsnr, 1)} | ` +
-    `${f(r.opaqueMoved.psnr, 1)} (${f(100 * r.opaqueMoved.covered, 0)}%) | ${f(r.trueInPsnr, 1)} | ` +
+    `${f(r.inPsnr, 1)} | ${f(r.inSsim, 3)} | ${f(r.inAlpha, 3)} | ${f(r.moved.psnr, 1)} (${f(100 * r.moved.covered, 0)}%) | ${f(r.plainInPsnr, 1)} | ` +
+    `${f(r.plainMoved.psnr, 1)} (${f(100 * r.plainMoved.covered, 0)}%) | ${f(r.trueInPsnr, 1)} | ` +
     `${f(r.trueInPsnrSharp, 1)} | ${f(r.trueMoved.psnr, 1)} (${f(100 * r.trueMoved.covered, 0)}%) | ${f(r.noMotion, 1)} |`);
 }
 const mean = (g: (r: Row) => number) => rows.reduce((s, r) => s + g(r), 0) / rows.length;
 if (rows.length) {
   console.log(`| mean | ${f(mean((r) => r.depth.metric.absRel), 3)} | ${f(mean((r) => r.depth.metric.delta1), 3)} | ${f(mean((r) => r.depth.scaled.absRel), 3)} | ` +
     `${f(mean((r) => r.depth.scaled.delta1), 3)} | ${f(mean((r) => r.inPsnr), 1)} | ${f(mean((r) => r.inSsim), 3)} | ${f(mean((r) => r.inAlpha), 3)} | ` +
-    `${f(mean((r) => r.moved.psnr), 1)} (${f(100 * mean((r) => r.moved.covered), 0)}%) | ${f(mean((r) => r.opaqueInPsnr), 1)} | ` +
-    `${f(mean((r) => r.opaqueMoved.psnr), 1)} (${f(100 * mean((r) => r.opaqueMoved.covered), 0)}%) | ${f(mean((r) => r.trueInPsnr), 1)} | ` +
+    `${f(mean((r) => r.moved.psnr), 1)} (${f(100 * mean((r) => r.moved.covered), 0)}%) | ${f(mean((r) => r.plainInPsnr), 1)} | ` +
+    `${f(mean((r) => r.plainMoved.psnr), 1)} (${f(100 * mean((r) => r.plainMoved.covered), 0)}%) | ${f(mean((r) => r.trueInPsnr), 1)} | ` +
     `${f(mean((r) => r.trueInPsnrSharp), 1)} | ${f(mean((r) => r.trueMoved.psnr), 1)} (${f(100 * mean((r) => r.trueMoved.covered), 0)}%) | ` +
     `${f(mean((r) => r.noMotion), 1)} |`);
 }
@@ -221,7 +222,7 @@ try {
   await sharp(src).resize(W, H).jpeg({ quality: 90 }).toFile(photoPath);
   const decoder = new NodePhotoDecoder();
 
-  const pipeline = async (out: string) => {
+  const pipeline = async (out: string, colourIterations?: number) => {
     const stages: Record<string, number> = {};
     let t = performance.now();
     const lap = (s: string) => {
@@ -234,6 +235,7 @@ try {
     let modelMs = 0;
     const view = await generateFromPhoto(photo, model, {
       verticalFovDegrees: fov,
+      lift: colourIterations === undefined ? undefined : { colourIterations },
       onProgress: (_, s) => {
         if (!modelMs && s.startsWith('lift')) modelMs = performance.now() - t;
       },
@@ -270,6 +272,7 @@ try {
   const cold = await pipeline(join(work, 'warm.ply')); // the first run in this process: JIT warm-up included
   anchor();
   const totals: number[] = [];
+  const plainTotals: number[] = [];
   const anchors: number[] = [];
   const stageRuns: Record<string, number>[] = [];
   let count = 0;
@@ -279,6 +282,7 @@ try {
     stageRuns.push(p.stages);
     count = p.count;
     anchors.push(anchor());
+    plainTotals.push((await pipeline(join(work, `plain${r}.ply`), 0)).total);
   }
   const plyBytes = statSync(join(work, 'world0.ply')).size;
   const stageText = Object.keys(stageRuns[0]).map((s) => `${s} ${median(stageRuns.map((x) => x[s])).toFixed(0)}`).join(', ');
@@ -287,6 +291,8 @@ try {
     `[${Object.entries(cold.stages).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}]`);
   console.log(`  anchor, one plain unproject + copy pass over 1024x768 and writing its .ply: ${median(anchors).toFixed(0)} ms ` +
     `(pipeline = ${(median(totals) / median(anchors)).toFixed(1)}x anchor)`);
+  console.log(`  the same with plain colours (lift colourIterations 0, generate before its colour steps): ${median(plainTotals).toFixed(0)} ms ` +
+    `(${(median(plainTotals) / median(anchors)).toFixed(1)}x anchor; colour steps cost ${(median(totals) / median(plainTotals)).toFixed(2)}x)`);
 
   // the command line in a fresh process: wall time and peak RSS, next to the command's start-up alone
   // (Node + the CLI's modules, no work: `worldsplat` without arguments prints its usage)

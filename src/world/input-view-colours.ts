@@ -128,9 +128,9 @@ export function inputViewWeights(splats: InputViewSplats): InputViewWeights {
     width, height, sortKey, sigmaClass, opacity, falloff,
     delta: Int32Array.from(OFFSETS, ([i, j]) => j * width + i), // offset -> pixel index step
     start: new Int32Array(pixels + 1),
-    // About 11 entries per pixel on photos (front neighbours + own); grown if needed.
-    splat: new Int32Array(pixels * 12),
-    weight: new Float32Array(pixels * 12),
+    // About 7 entries per pixel on photos (front neighbours + own); grown if needed.
+    splat: new Int32Array(pixels * 8),
+    weight: new Float32Array(pixels * 8),
     columnSum: new Float32Array(pixels),
     order: new Int32Array(K), keys: new Float64Array(K), index: new Int32Array(K),
     used: 0, maxRow: 0,
