@@ -8,7 +8,10 @@ import { after, test } from 'node:test';
 import { seededRandom } from '../core/random.ts';
 import { fixtureModel } from '../model/fixtures/fixtures.ts';
 import { type Model, type TensorData, loadModel } from '../model/session.ts';
-import { ModelThread } from './worker-model.ts';
+import { ModelThread, reasonNotToThread } from './worker-model.ts';
+
+// The thread whatever the machine's load (by default it is used only where a core is free).
+process.env.WORLDSPLAT_MODEL_THREAD = '1';
 
 const opened: Model[] = [];
 after(() => Promise.all(opened.map((m) => m.release())));
@@ -56,6 +59,15 @@ test('a file that does not start, or does not match its manifest entry, fails as
   assert.match(inProcess, /^builtin: the manifest names input 'pixels' but the ONNX file's inputs are 'image', 'fov_deg'$/);
 });
 
+test('the thread is used where a core is free, unless forced either way', () => {
+  assert.equal(reasonNotToThread(undefined, 0.3, 2), undefined);
+  assert.equal(reasonNotToThread(undefined, 1.0, 2), undefined);
+  assert.equal(reasonNotToThread(undefined, 1.2, 2), 'no core free (load average 1.20 on 2 cores)');
+  assert.equal(reasonNotToThread(undefined, 0, 1), 'no core free (load average 0.00 on 1 cores)');
+  assert.equal(reasonNotToThread('1', 12, 2), undefined);
+  assert.equal(reasonNotToThread('0', 0, 16), 'turned off by WORLDSPLAT_MODEL_THREAD=0');
+});
+
 test('WORLDSPLAT_MODEL_THREAD=0 opens the model in-process, and it still runs', async () => {
   const { entry, bytes } = fixtureModel('builtin');
   process.env.WORLDSPLAT_MODEL_THREAD = '0';
@@ -63,7 +75,7 @@ test('WORLDSPLAT_MODEL_THREAD=0 opens the model in-process, and it still runs', 
   try {
     thread = ModelThread.start();
   } finally {
-    delete process.env.WORLDSPLAT_MODEL_THREAD;
+    process.env.WORLDSPLAT_MODEL_THREAD = '1';
   }
   const model = await thread.load(entry, bytes);
   opened.push(model);

@@ -8,8 +8,16 @@
  * tensors cross threads (the outputs are moved, not copied).
  *
  * If the thread cannot start or dies before the session is open, the model opens in-process instead
- * (loadModel), so this is only ever a way to be faster. WORLDSPLAT_MODEL_THREAD=0 turns it off.
+ * (loadModel), so this is only ever a way to be faster.
+ *
+ * Only where a core is free: the thread costs ~0.15 s more CPU (a second Node environment, a copy of
+ * the model's bytes) and pays back only by running beside the main thread. On a machine already busy
+ * (the 1-minute load average above cores - 1) both threads wait for the same CPU, and Linux's
+ * autogroup scheduling gives a process no more CPU for having more threads: measured on the 2 shared
+ * cores at load ~12, the thread made `generate` 4% slower (7.59 vs 7.28 s median of 8). So the model
+ * opens in-process there. WORLDSPLAT_MODEL_THREAD=1 or 0 forces either way.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 // Types only at the top: the thread is started before onnxruntime (which session.ts imports) loads here.
 import type { Model, ModelEntry, TensorData } from '../model/index.ts';
@@ -43,8 +51,9 @@ export class ModelThread {
   }
 
   private constructor() {
-    if (process.env.WORLDSPLAT_MODEL_THREAD === '0') {
-      this.dead = 'turned off by WORLDSPLAT_MODEL_THREAD=0';
+    const off = reasonNotToThread(process.env.WORLDSPLAT_MODEL_THREAD, loadavg()[0], availableParallelism());
+    if (off) {
+      this.dead = off;
       return;
     }
     try {
@@ -155,6 +164,18 @@ export class ModelThread {
     this.waiting.delete(key);
     if (this.waiting.size === 0) this.worker?.unref();
   }
+}
+
+/**
+ * Why the model should open in-process rather than on a thread, or undefined to use the thread:
+ * `setting` is WORLDSPLAT_MODEL_THREAD ('1' forces the thread, '0' forbids it); otherwise the thread
+ * is used where the 1-minute load average leaves a core free.
+ */
+export function reasonNotToThread(setting: string | undefined, load1: number, cores: number): string | undefined {
+  if (setting === '1') return undefined;
+  if (setting === '0') return 'turned off by WORLDSPLAT_MODEL_THREAD=0';
+  if (cores < 2 || load1 > cores - 1) return `no core free (load average ${load1.toFixed(2)} on ${cores} cores)`;
+  return undefined;
 }
 
 class ThreadModel implements Model {
