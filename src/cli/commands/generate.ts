@@ -45,8 +45,9 @@ export const generateCommand: Command = {
     const timings = startTimings();
     const warn = (line: string) => process.stderr.write(`${line}\n`);
     const id = values.model as string;
-    // A shipped model starts opening first, on its own thread (worker-model.ts): the thread boots
-    // and makes the session while the rest of the code loads and the photo decodes here. A
+    // A shipped model starts opening first, on its own thread where a core is free (worker-model.ts):
+    // the thread boots and makes the session while the rest of the code loads and the photo decodes
+    // here (with no thread, the session is made here between those steps' waits). A
     // downloadable one waits for the photo, so a bad photo never starts a download. Failures surface
     // where they are awaited, after the photo's, in the same order as before.
     const { ModelThread } = await import('../worker-model.ts');
