@@ -7,7 +7,7 @@ normal float32 HxWx3 in CAMERA coordinates (X right, Y up, Z towards the viewer;
 """
 import numpy as np
 
-from .camera import intrinsics, world_rays
+from .camera import intrinsics
 from .primitives import EPS, Terrain
 from .textures import TEX, linear_to_srgb
 
@@ -44,6 +44,30 @@ def _clipped_box_extent(cam):
             np.where(ok, ry, np.inf).min(1), np.where(ok, ry, -np.inf).max(1), ok.any(1))
 
 
+_BOX_CACHE = {}  # key: the primitives' ids -> _bounding_boxes' answer (the views of a scene share it)
+
+
+def _bounding_boxes(prims):
+    """(indices of the bounded primitives, their bounding spheres' centres (M, 3) and radii (M,), the
+    world corners (M, 8, 3) of their own boxes (obb(); the sphere's axis-aligned box where there is
+    none)). Computed once per set of primitives: a scene's views reuse it."""
+    key = tuple(map(id, prims))
+    hit = _BOX_CACHE.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], prims)):
+        return hit[1]
+    bounded = [i for i, p in enumerate(prims) if p.bound is not None]
+    c = np.array([prims[i].bound[0] for i in bounded], float).reshape(-1, 3)
+    r = np.array([prims[i].bound[1] for i in bounded], float)
+    cen, half, rot = c.copy(), np.repeat(r[:, None], 3, 1), np.repeat(np.eye(3)[None], len(bounded), 0)
+    for j, i in enumerate(bounded):
+        if hasattr(prims[i], 'obb'):
+            cen[j], half[j], rot[j] = prims[i].obb()
+    world = cen[:, None, :] + np.einsum('mij,mkj->mki', rot, _CORNERS[None] * half[:, None, :])
+    _BOX_CACHE.clear()  # one scene at a time
+    _BOX_CACHE[key] = (list(prims), (bounded, c, r, world))
+    return bounded, c, r, world
+
+
 def _screen_rects(prims, pose, k, width, height):
     """Per primitive a conservative pixel rectangle (v0, v1, u0, u1) covering it, None if it is behind
     the camera or off screen; the whole image for unbounded primitives. All primitives at once, each
@@ -52,22 +76,13 @@ def _screen_rects(prims, pose, k, width, height):
     projected (_clipped_box_extent); the rectangle is the overlap of the two, plus a pixel of margin.
     A rectangle only culls rays that cannot hit, so the image does not depend on how tight it is."""
     rects = [(0, height, 0, width)] * len(prims)
-    bounded = [i for i, p in enumerate(prims) if p.bound is not None]
+    bounded, c, r, world = _bounding_boxes(prims)
     if not bounded:
         return rects
-    m = len(bounded)
     rot_cam = pose[:3, :3]
-    c = np.array([prims[i].bound[0] for i in bounded], float)
-    r = np.array([prims[i].bound[1] for i in bounded], float)
     # the sphere's box, axes along the camera's
     cc = (c - pose[:3, 3]) @ rot_cam
     sphere = cc[:, None, :] + _CORNERS[None] * r[:, None, None]
-    # the primitive's own box (the sphere's again where it has none)
-    cen, half, rot = c.copy(), np.repeat(r[:, None], 3, 1), np.repeat(rot_cam[None], m, 0)
-    for j, i in enumerate(bounded):
-        if hasattr(prims[i], 'obb'):
-            cen[j], half[j], rot[j] = prims[i].obb()
-    world = cen[:, None, :] + np.einsum('mij,mkj->mki', rot, _CORNERS[None] * half[:, None, :])
     own = (world - pose[:3, 3]) @ rot_cam
     e1, e2 = _clipped_box_extent(sphere), _clipped_box_extent(own)
     xmin, xmax = np.maximum(e1[0], e2[0]), np.minimum(e1[1], e2[1])
@@ -136,11 +151,20 @@ def sky_colour(scene, dirs):
     return col
 
 
+def ray_planes(pose, width, height, fov):
+    """world_rays' directions as three (H, W) planes: per component the matmul's products summed in
+    its order, plus 0.0 (its sum starts from +0, so a zero comes out +0); checked bit-identical."""
+    fx, fy, cx, cy = intrinsics(width, height, fov)
+    uu, vv = np.meshgrid((np.arange(width) + 0.5 - cx) / fx, -(np.arange(height) + 0.5 - cy) / fy)
+    R = pose[:3, :3]
+    return [((uu * R[k, 0] + vv * R[k, 1]) + -1.0 * R[k, 2]) + 0.0 for k in range(3)]
+
+
 def render(scene, pose, width, height, fov, bank, shadows=True):
     k = intrinsics(width, height, fov)
-    o, d = world_rays(pose, width, height, fov)
-    d = d.reshape(height, width, 3)
-    dx, dy, dz = (np.ascontiguousarray(d[..., k]) for k in range(3))
+    o = pose[:3, 3].copy()
+    dx, dy, dz = ray_planes(pose, width, height, fov)
+    d = np.stack([dx, dy, dz], axis=-1)
     tbest = np.full((height, width), np.inf)
     pid = np.full((height, width), -1, np.int32)
     # terrain last: its ray march stops early where something nearer was already hit
@@ -158,8 +182,8 @@ def render(scene, pose, width, height, fov, bank, shadows=True):
         else:  # views of the direction planes: no copies
             t = prim.hit_xyz(o, dx[v0:v1, u0:u1], dy[v0:v1, u0:u1], dz[v0:v1, u0:u1])
         better = t < sub
-        sub[better] = t[better]
-        pid[v0:v1, u0:u1][better] = i
+        np.copyto(sub, t, where=better)
+        np.copyto(pid[v0:v1, u0:u1], i, where=better)
 
     d = d.reshape(-1, 3)
     t = tbest.ravel()
@@ -249,14 +273,16 @@ def render(scene, pose, width, height, fov, bank, shadows=True):
             r = dn[hit[wm]] - 2 * (dn[hit[wm]] * n[wm]).sum(1, keepdims=True) * n[wm]
             c[wm] = (1 - mirror[wm, None]) * c[wm] + mirror[wm, None] * sky_colour(scene, r)
         colour[hit] = c
-    # fog over the true distance along the ray
-    dist = np.where(pid >= 0, t * np.linalg.norm(d, axis=1), 1e4)
-    if scene.sky_photo is not None:
-        # a photographic sky is seen through a fog layer FOG_LAYER thick: veiled at the horizon as
-        # before, clear overhead unless the fog is thick (the procedural sky keeps its uniform veil)
-        dist = np.where(pid >= 0, dist, np.minimum(1e4, FOG_LAYER / np.maximum(dn[:, 1], 1e-3)))
-    fog = 1 - np.exp(-scene.fog_density * dist)
-    colour = colour * (1 - fog[:, None]) + scene.fog_colour * fog[:, None]
+    # fog over the true distance along the ray (none at density 0: there it would weigh the colour by
+    # exactly 1 and the fog colour by 0)
+    if scene.fog_density != 0:
+        dist = np.where(pid >= 0, t * np.linalg.norm(d, axis=1), 1e4)
+        if scene.sky_photo is not None:
+            # a photographic sky is seen through a fog layer FOG_LAYER thick: veiled at the horizon as
+            # before, clear overhead unless the fog is thick (the procedural sky keeps its uniform veil)
+            dist = np.where(pid >= 0, dist, np.minimum(1e4, FOG_LAYER / np.maximum(dn[:, 1], 1e-3)))
+        fog = 1 - np.exp(-scene.fog_density * dist)
+        colour = colour * (1 - fog[:, None]) + scene.fog_colour * fog[:, None]
     # auto exposure: the median linear value maps to the scene's key (varied per scene)
     rgb = linear_to_srgb(colour * (scene.exposure / max(float(np.median(colour)), 1e-3)))
     depth = np.where(pid >= 0, np.minimum(t, DEPTH_MAX), 0.0)
