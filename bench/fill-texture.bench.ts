@@ -152,7 +152,8 @@ const options = {
   ...(arg('max-detail', '') ? { maxDetail: Number(arg('max-detail', '')) } : {}),
   ...(arg('ramp', '') ? { ramp: Number(arg('ramp', '')) } : {}),
 };
-// --guide: expansions hand the completers the colour guide by elevation from the start view (expand-view.ts elevationGuide).
+// --guide: expansions hand the completers the colour guide by direction from the start view (elevation-guide.ts;
+// expandView's default); without it the bench turns the guide off (elevationGuide: false), so the two compare.
 const guide = process.argv.includes('--guide');
 const inpaintOptions = arg('reach', '') ? { guideReach: Number(arg('reach', '')) } : {};
 const inpaint = new InpaintCompleter(inpaintOptions), detailed = new MirrorDetailCompleter(new InpaintCompleter(inpaintOptions), options);

@@ -1,14 +1,16 @@
 /**
  * The pictures of docs/grow/: a world from the sample photo grown by a full turn on the spot (12 stops
- * of 30 degrees, expandView at 512x384 as `worldsplat explore --path turn` does), once with the
- * inpainter alone and once with MirrorDetailCompleter around it, then both worlds rendered by the CPU
- * renderer at the same stops and put side by side (left: inpaint, right: +detail).
+ * of 30 degrees, expandView at 512x384 as `worldsplat explore --path turn` does, with the colour fill of
+ * photo worlds, texturedInpainter()), once WITHOUT the colour guide by direction (expandView
+ * elevationGuide: false) and once with expandView's defaults (the guide on), then both worlds rendered
+ * by the CPU renderer at the same stops and put side by side (left: no guide, right: default).
  *
  *   npx worldsplat generate public/sample-photo.jpg -o /tmp/x.worldsplat
  *   nice node --import tsx docs/grow/make-pictures.ts /tmp/x.worldsplat [out-folder, default docs/grow]
  *
  * seam-330.png is the left 320 px of the 330-degree view at full size (where the last fill meets the
- * photo's left edge), inpaint then +detail. Pictures are written as 256-colour PNGs (ImageMagick `convert`) to keep the folder small.
+ * photo's left edge), no guide then default. Pictures are written as 256-colour PNGs (ImageMagick
+ * `convert`) to keep the folder small.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -21,39 +23,35 @@ import { renderSplats } from '../../src/render/rasterizer.ts';
 import { cameraPath } from '../../src/world/expand/camera-paths.ts';
 import type { Completer } from '../../src/world/expand/completer.ts';
 import { expandView } from '../../src/world/expand/expand-view.ts';
-import { InpaintCompleter } from '../../src/world/expand/inpaint-completer.ts';
 import { texturedInpainter } from '../../src/world/expand/mirror-detail.ts';
 import type { World } from '../../src/world/world.ts';
 
-// --guide: compare +detail (left) with +detail and the colour guide by elevation (right, expandView
-// elevationGuide), written as guide-*.png.
-const guideMode = process.argv.includes('--guide');
-const [input, outDir = join(import.meta.dirname)] = process.argv.slice(2).filter((a) => a !== '--guide');
+const [input, outDir = join(import.meta.dirname)] = process.argv.slice(2);
 if (!input) throw new Error('make-pictures: expected a .worldsplat made from the sample photo, found no argument');
 const W = 512, H = 384;
 
-async function grown(completer: Completer, elevationGuide = false): Promise<World> {
+/** The world grown by the turn; `elevationGuide` undefined = expandView's default. */
+async function grown(completer: Completer, elevationGuide?: boolean): Promise<World> {
   const world = await loadWorld(input);
   const first = world.memory.frames[0];
   const k = intrinsicsFromFov(W, H, verticalFovDegrees(first.intrinsics));
   const depths = Array.from(first.depth).filter((d) => d > 0).sort((a, b) => a - b);
   for (const pose of cameraPath('turn', first.pose, 12, depths[depths.length >> 1] ?? 3)) {
     const t0 = performance.now();
-    const r = await expandView(world, pose, k, completer, { elevationGuide });
-    console.log(`${completer.name}: +${r.added} splats, ${r.holePixels} hole pixels, ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+    const r = await expandView(world, pose, k, completer, elevationGuide === undefined ? {} : { elevationGuide });
+    console.log(`${completer.name}${elevationGuide === false ? ' (no guide)' : ''}: +${r.added} splats, ${r.holePixels} hole pixels, ${((performance.now() - t0) / 1000).toFixed(2)} s`);
   }
   return world;
 }
 
-const detailed = texturedInpainter;
-const worlds = guideMode ? [await grown(detailed()), await grown(detailed(), true)] : [await grown(new InpaintCompleter()), await grown(detailed())];
-const prefix = guideMode ? 'guide-' : '', labels = guideMode ? 'left +detail, right +detail and guide' : 'left inpaint, right +detail';
+const worlds = [await grown(texturedInpainter(), false), await grown(texturedInpainter())];
+const labels = 'left no guide, right default (guide by direction)';
 const first = worlds[0].memory.frames[0];
 const k = intrinsicsFromFov(W, H, verticalFovDegrees(first.intrinsics));
 const poses = cameraPath('turn', first.pose, 12, 3);
 const work = mkdtempSync(join(tmpdir(), 'grow-'));
 
-/** Stops `stops` (indices into the turn) of both worlds, a row per stop: inpaint | +detail. */
+/** Stops `stops` (indices into the turn) of both worlds, a row per stop: no guide | default. */
 function sheet(name: string, stops: number[]): void {
   const rgba = new Uint8Array(4 * 2 * W * H * stops.length);
   stops.forEach((s, row) => {
@@ -70,13 +68,13 @@ function sheet(name: string, stops: number[]): void {
   });
   const raw = join(work, `${name}.png`);
   writeFileSync(raw, encodeRgbaPng(2 * W, H * stops.length, rgba));
-  execFileSync('convert', [raw, '-resize', '50%', '-colors', '256', join(outDir, `${prefix}${name}.png`)]);
+  execFileSync('convert', [raw, '-resize', '50%', '-colors', '256', join(outDir, `${name}.png`)]);
   if (name === 'turn-180-330') {
-    // The loop closure at full size: the left 320 px of the 330-degree view, inpaint then +detail.
+    // The loop closure at full size: the left 320 px of the 330-degree view, no guide then default.
     const crop = (x: number) => ['(', raw, '-crop', `320x${H}+${x}+${H}`, '+repage', ')'];
-    execFileSync('convert', [...crop(0), ...crop(W), '+append', '+dither', '-colors', '256', join(outDir, `${prefix}seam-330.png`)]);
+    execFileSync('convert', [...crop(0), ...crop(W), '+append', '+dither', '-colors', '256', join(outDir, 'seam-330.png')]);
   }
-  console.log(`${join(outDir, `${prefix}${name}.png`)}: stops ${stops.map((s) => `${30 * (s + 1)} deg`).join(', ')} (${labels})`);
+  console.log(`${join(outDir, `${name}.png`)}: stops ${stops.map((s) => `${30 * (s + 1)} deg`).join(', ')} (${labels})`);
 }
 
 sheet('turn-30-90', [0, 2]);
