@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
+import { readBundle } from '../../io/bundle/bundle-reader.ts';
+import { readPly } from '../../io/ply-reader.ts';
+import { writePly } from '../../io/ply-writer.ts';
 
 const BIN = join(import.meta.dirname, '../../../bin/worldsplat.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'worldsplat-photo-'));
@@ -58,4 +61,23 @@ test('a file that is not a photo is one line, exit 1, and nothing is written', (
   assert.match(r.stderr, /^worldsplat generate: photo: expected a JPEG, PNG or WebP image, found text starting "shopping list/);
   assert.equal(existsSync(join(dir, 'never.ply')) || existsSync(join(dir, 'never.ply.partial')), false);
   assert.equal(readdirSync(dir).length, before);
+});
+
+test('a .worldsplat keeps the photo as its first posed frame; a .ply of the same photo holds the same splats', async () => {
+  const w = 40, h = 30;
+  const rgb = new Uint8Array(w * h * 3).map((_, i) => (i * 37) % 256);
+  const photo = join(dir, 'noise.png');
+  await sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).png().toFile(photo);
+  const bundlePath = join(dir, 'noise.worldsplat'), plyPath = join(dir, 'noise.ply');
+  for (const out of [bundlePath, plyPath]) {
+    const r = run(['generate', photo, '-o', out]);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const bundle = readBundle(new Uint8Array(readFileSync(bundlePath)));
+  assert.equal(bundle.frames.length, 1);
+  assert.deepEqual([bundle.frames[0].splatStart, bundle.frames[0].splatCount], [0, w * h]);
+  // The .ply was written from the view's splats directly (no world in between): the same bytes as the
+  // bundle's world written as a .ply, and it reads back as many splats.
+  assert.deepEqual(new Uint8Array(readFileSync(plyPath)), writePly(bundle.splats));
+  assert.equal(readPly(new Uint8Array(readFileSync(plyPath))).count, w * h);
 });
