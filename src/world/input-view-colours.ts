@@ -85,23 +85,75 @@ export function inputViewColours(splats: InputViewSplats, target: Float32Array, 
   }
   const colours = Float32Array.from(target);
   if (iterations <= 0) return colours;
-  const weights = inputViewWeights(splats);
-  const { columnSum } = weights;
-  // Per-splat step STEP / column sum (header); a splat no pixel sees keeps its colour.
-  const step = new Float32Array(columnSum.length);
-  for (let q = 0; q < step.length; q++) step[q] = columnSum[q] > 1e-6 ? STEP / columnSum[q] : 0;
-  const gradient = new Float32Array(colours.length);
-  for (let it = 0; it < iterations; it++) {
-    residualGradient(weights, colours, target, gradient);
-    for (let q = 0, i = 0; q < step.length; q++) {
-      const s = step[q];
-      for (let ch = 0; ch < 3; ch++, i++) {
-        const c = colours[i] - s * gradient[i];
-        colours[i] = c < 0 ? 0 : c > maxColour ? maxColour : c;
-      }
+  // One pass down the picture does everything (see stepRow): at pass row Y, W's row Y is built, then
+  // step k works on pixel row Y - 4k. Each step is the plain Jacobi step of the header, in the same
+  // arithmetic order, so the colours are bit for bit those of building W and then stepping over all
+  // of it; but the rows in flight stay in the cache.
+  const rows = weightScratch(splats);
+  const state: StepState = {
+    width, height, target, colours, gradient: new Float32Array(colours.length), maxColour,
+    start: rows.start, splat: rows.splat, weight: rows.weight, columnSum: rows.columnSum,
+  };
+  for (let Y = 0; Y < height + 4 * (iterations - 1); Y++) {
+    if (Y < height) {
+      buildRow(rows, Y);
+      state.splat = rows.splat; state.weight = rows.weight; // grown
+    }
+    for (let k = 0; k < iterations; k++) {
+      const y = Y - 4 * k;
+      if (y >= 0 && y < height) stepRow(state, y);
     }
   }
   return colours;
+}
+
+/**
+ * What stepRow reads and writes. `gradient` is one array shared by all the steps in flight: step k
+ * accumulates into splat rows y - 2 .. y + 2 and step k + 1 (4 rows behind) into y - 6 .. y - 2;
+ * the shared row y - 2 is finished, used and cleared by step k before step k + 1 adds to it.
+ */
+interface StepState {
+  width: number; height: number; target: Float32Array; colours: Float32Array; gradient: Float32Array; maxColour: number;
+  start: Int32Array; splat: Int32Array; weight: Float32Array; columnSum: Float32Array;
+}
+
+/**
+ * One step's work on pixel row y: each pixel's residual (W c - target), scattered back through its
+ * row of W into the gradient W^T (W c - target); then splat row y - 2, whose gradient is now complete
+ * (no later pixel row reaches it) and whose colour no later pixel of this step reads, takes its step
+ * (the last pixel row also completes the last two splat rows). Valid when pixel rows up to y are in W
+ * and the previous step has finished splat row y + 2, i.e. pixel row y + 4.
+ */
+function stepRow(s: StepState, y: number): void {
+  const { width, height, target, colours: c, gradient: out, start, splat, weight } = s;
+  for (let p = y * width, end = p + width; p < end; p++) {
+    const e0 = start[p], e1 = start[p + 1];
+    let r = -target[3 * p], g = -target[3 * p + 1], b = -target[3 * p + 2];
+    for (let e = e0; e < e1; e++) {
+      const q = 3 * splat[e], x = weight[e];
+      r += x * c[q]; g += x * c[q + 1]; b += x * c[q + 2];
+    }
+    for (let e = e0; e < e1; e++) {
+      const q = 3 * splat[e], x = weight[e];
+      out[q] += x * r; out[q + 1] += x * g; out[q + 2] += x * b;
+    }
+  }
+  if (y >= 2) takeStep(s, y - 2);
+  if (y === height - 1) for (let row = Math.max(0, height - 2); row < height; row++) takeStep(s, row);
+}
+
+/** Splat row `row` moves by STEP / column sum times its gradient (header), clamped; its gradient is cleared. */
+function takeStep(s: StepState, row: number): void {
+  const { width, colours, gradient, columnSum, maxColour } = s;
+  for (let q = row * width, end = q + width; q < end; q++) {
+    // A splat no pixel sees keeps its colour. fround: the step as a Float32Array held it.
+    const step = columnSum[q] > 1e-6 ? Math.fround(STEP / columnSum[q]) : 0;
+    for (let i = 3 * q; i < 3 * q + 3; i++) {
+      const v = colours[i] - step * gradient[i];
+      colours[i] = v < 0 ? 0 : v > maxColour ? maxColour : v;
+      gradient[i] = 0;
+    }
+  }
 }
 
 /**
@@ -119,12 +171,21 @@ export interface InputViewWeights {
 }
 
 export function inputViewWeights(splats: InputViewSplats): InputViewWeights {
+  const rows = weightScratch(splats);
+  for (let y = 0; y < splats.height; y++) buildRow(rows, y);
+  const { start, splat, weight, columnSum, used, maxRow } = rows;
+  let maxColumn = 0;
+  for (let i = 0; i < columnSum.length; i++) if (columnSum[i] > maxColumn) maxColumn = columnSum[i];
+  return { start, splat: splat.subarray(0, used), weight: weight.subarray(0, used), columnSum, lipschitz: Math.max(1e-6, maxRow * maxColumn) };
+}
+
+function weightScratch(splats: InputViewSplats): RowScratch {
   const { width, height, sortKey, sigmaClass, sigmas, opacity } = splats;
   const pixels = width * height;
   // Gaussian falloff per class and offset.
   const falloff = new Float64Array(sigmas.length * K); // [class * K + offset]
   sigmas.forEach((s, c) => OFFSETS.forEach(([i, j], o) => { falloff[c * K + o] = Math.exp(-(i * i + j * j) / (2 * (s * s + RENDER_LOW_PASS))); }));
-  const rows: RowScratch = {
+  return {
     width, height, sortKey, sigmaClass, opacity, falloff,
     delta: Int32Array.from(OFFSETS, ([i, j]) => j * width + i), // offset -> pixel index step
     start: new Int32Array(pixels + 1),
@@ -132,21 +193,19 @@ export function inputViewWeights(splats: InputViewSplats): InputViewWeights {
     splat: new Int32Array(pixels * 8),
     weight: new Float32Array(pixels * 8),
     columnSum: new Float32Array(pixels),
-    order: new Int32Array(K), keys: new Float64Array(K), index: new Int32Array(K),
+    alphas: new Float64Array(K), keys: new Float64Array(K), index: new Int32Array(K),
     used: 0, maxRow: 0,
   };
-  for (let y = 0; y < height; y++) {
-    if (rows.used + K * width > rows.splat.length) {
-      const grown = Math.max(rows.used + K * width, Math.ceil(rows.splat.length * 1.5));
-      const s2 = new Int32Array(grown); s2.set(rows.splat); rows.splat = s2;
-      const w2 = new Float32Array(grown); w2.set(rows.weight); rows.weight = w2;
-    }
-    rowWeights(rows, y);
+}
+
+/** W's rows of image row y, room made first. */
+function buildRow(rows: RowScratch, y: number): void {
+  if (rows.used + K * rows.width > rows.splat.length) {
+    const grown = Math.max(rows.used + K * rows.width, Math.ceil(rows.splat.length * 1.5));
+    const s2 = new Int32Array(grown); s2.set(rows.splat); rows.splat = s2;
+    const w2 = new Float32Array(grown); w2.set(rows.weight); rows.weight = w2;
   }
-  const { start, splat, weight, columnSum, used, maxRow } = rows;
-  let maxColumn = 0;
-  for (let i = 0; i < columnSum.length; i++) if (columnSum[i] > maxColumn) maxColumn = columnSum[i];
-  return { start, splat: splat.subarray(0, used), weight: weight.subarray(0, used), columnSum, lipschitz: Math.max(1e-6, maxRow * maxColumn) };
+  rowWeights(rows, y);
 }
 
 /** What rowWeights reads and writes; `splat` and `weight` have room for K entries per pixel of a row. */
@@ -155,7 +214,7 @@ interface RowScratch {
   sortKey: Float32Array; sigmaClass: Uint8Array; opacity: Float32Array;
   falloff: Float64Array; delta: Int32Array;
   start: Int32Array; splat: Int32Array; weight: Float32Array; columnSum: Float32Array;
-  order: Int32Array; keys: Float64Array; index: Int32Array;
+  alphas: Float64Array; keys: Float64Array; index: Int32Array;
   used: number; maxRow: number;
 }
 
@@ -163,9 +222,13 @@ interface RowScratch {
  * W's rows of image row y (a function of its own, its arrays in locals, so it is optimised once).
  * Walking the splats in global depth order instead (as the rasterizer does, no per-pixel sort) was
  * measured 1.3x slower: that order jumps across the picture and misses the cache.
+ * Two things keep the per-pixel sort short: a neighbour's alpha is formed when it is found, and one
+ * below ALPHA_MIN (which the rasterizer skips without touching T) never enters the sort; and the
+ * offsets are visited in increasing pixel index, so among equal depths the one found earlier has the
+ * smaller index and a strict comparison gives the stable sort's order.
  */
 function rowWeights(rows: RowScratch, y: number): void {
-  const { width, height, sortKey, sigmaClass, opacity, falloff, delta, start, splat, weight, columnSum, order, keys, index } = rows;
+  const { width, height, sortKey, sigmaClass, opacity, falloff, delta, start, splat, weight, columnSum, alphas, keys, index } = rows;
   let used = rows.used, maxRow = rows.maxRow;
   for (let x = 0; x < width; x++) {
     const p = y * width + x;
@@ -184,22 +247,24 @@ function rowWeights(rows: RowScratch, y: number): void {
       }
       const dq = sortKey[q];
       if (!(dq < dp || (dq === dp && q < p))) { behind++; continue; }
+      let a = opacity[q] * falloff[sigmaClass[q] * K + o];
+      if (a < ALPHA_MIN) continue;
+      if (a > ALPHA_MAX) a = ALPHA_MAX;
       let j = n - 1;
-      while (j >= 0 && (keys[j] > dq || (keys[j] === dq && index[j] > q))) {
-        keys[j + 1] = keys[j]; index[j + 1] = index[j]; order[j + 1] = order[j]; j--;
+      while (j >= 0 && keys[j] > dq) {
+        keys[j + 1] = keys[j]; index[j + 1] = index[j]; alphas[j + 1] = alphas[j]; j--;
       }
-      keys[j + 1] = dq; index[j + 1] = q; order[j + 1] = o; n++;
+      keys[j + 1] = dq; index[j + 1] = q; alphas[j + 1] = a; n++;
     }
     // Then the own splat; and, where it leaves much light through (translucent splats), the ones
     // behind it in depth order too.
-    order[n] = OWN; index[n] = p; keys[n++] = dp;
-    if (behind > 0 && opacity[p] < 0.98) n = appendBehind(x, y, width, height, sortKey, dp, p, order, keys, index, n);
+    let own = opacity[p] * falloff[sigmaClass[p] * K + OWN];
+    if (own > ALPHA_MAX) own = ALPHA_MAX;
+    if (own >= ALPHA_MIN) { alphas[n] = own; index[n] = p; keys[n++] = dp; }
+    if (behind > 0 && opacity[p] < 0.98) n = appendBehind(x, y, rows, dp, p, n);
     let t = 1, row = 0;
     for (let r = 0; r < n; r++) {
-      const o = order[r], q = index[r];
-      let a = opacity[q] * falloff[sigmaClass[q] * K + o];
-      if (a > ALPHA_MAX) a = ALPHA_MAX;
-      if (a < ALPHA_MIN) continue;
+      const a = alphas[r], q = index[r];
       const next = t * (1 - a);
       if (next < T_MIN) break; // the rasterizer stops here, without this splat
       const w = a * t;
@@ -217,22 +282,23 @@ function rowWeights(rows: RowScratch, y: number): void {
 }
 
 /** Appends the neighbours behind pixel p's splat, sorted by (depth, index), after entry n; returns the new count. */
-function appendBehind(
-  x: number, y: number, width: number, height: number, sortKey: Float32Array, dp: number, p: number,
-  order: Int32Array, keys: Float64Array, index: Int32Array, n: number,
-): number {
-  const start = n;
+function appendBehind(x: number, y: number, rows: RowScratch, dp: number, p: number, n: number): number {
+  const { width, height, sortKey, sigmaClass, opacity, falloff, alphas, keys, index } = rows;
+  const first = n;
   for (let o = 0; o < K; o++) {
     if (o === OWN) continue;
     const qx = x + DX[o], qy = y + DY[o];
     if (qx < 0 || qy < 0 || qx >= width || qy >= height) continue;
     const q = qy * width + qx, dq = sortKey[q];
     if (dq < dp || (dq === dp && q < p)) continue;
+    let a = opacity[q] * falloff[sigmaClass[q] * K + o];
+    if (a < ALPHA_MIN) continue;
+    if (a > ALPHA_MAX) a = ALPHA_MAX;
     let j = n - 1;
-    while (j >= start && (keys[j] > dq || (keys[j] === dq && index[j] > q))) {
-      keys[j + 1] = keys[j]; index[j + 1] = index[j]; order[j + 1] = order[j]; j--;
+    while (j >= first && keys[j] > dq) {
+      keys[j + 1] = keys[j]; index[j + 1] = index[j]; alphas[j + 1] = alphas[j]; j--;
     }
-    keys[j + 1] = dq; index[j + 1] = q; order[j + 1] = o; n++;
+    keys[j + 1] = dq; index[j + 1] = q; alphas[j + 1] = a; n++;
   }
   return n;
 }
@@ -247,26 +313,5 @@ export function applyWeights(w: InputViewWeights, c: Float32Array, out: Float32A
       r += x * c[q]; g += x * c[q + 1]; b += x * c[q + 2];
     }
     out[3 * p] = r; out[3 * p + 1] = g; out[3 * p + 2] = b;
-  }
-}
-
-/**
- * out = W^T (W c - target), the gradient of |W c - target|^2 / 2, in one pass over W's rows: each
- * row's residual is formed and scattered back at once (half the memory traffic of W c then W^T r).
- */
-function residualGradient(w: InputViewWeights, c: Float32Array, target: Float32Array, out: Float32Array): void {
-  const { start, splat, weight } = w;
-  out.fill(0);
-  for (let p = 0; p + 1 < start.length; p++) {
-    const e0 = start[p], e1 = start[p + 1];
-    let r = -target[3 * p], g = -target[3 * p + 1], b = -target[3 * p + 2];
-    for (let e = e0; e < e1; e++) {
-      const q = 3 * splat[e], x = weight[e];
-      r += x * c[q]; g += x * c[q + 1]; b += x * c[q + 2];
-    }
-    for (let e = e0; e < e1; e++) {
-      const q = 3 * splat[e], x = weight[e];
-      out[q] += x * r; out[q + 1] += x * g; out[q + 2] += x * b;
-    }
   }
 }
