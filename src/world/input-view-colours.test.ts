@@ -1,7 +1,8 @@
 /**
  * inputViewColours runs its steps in one fused pass down the picture (steps in flight a few rows
  * apart). Checked here against the definition written out plainly: W built whole (inputViewWeights),
- * then each step c <- clamp(c - STEP / colsum * W^T (W c - target)) over all splats at once, with the
+ * then each step c <- clamp(c - size / colsum * W^T (W c - target)) over all splats at once (size 1.4,
+ * or 1.1, 2.9, 1.6 when there are 3 steps), with the
  * gradient formed from W c by applyWeights and W^T by scattering. Random depths with ties, translucent
  * splats, both sigma classes, and pictures thinner than the 2-row reach, so the rows at the borders
  * and the overlap of the steps in flight are exercised.
@@ -37,7 +38,8 @@ function plainSteps(splats: InputViewSplats, target: Float32Array, iterations: n
       }
     }
     for (let q = 0; q < w.columnSum.length; q++) {
-      const step = w.columnSum[q] > 1e-6 ? 1.4 / w.columnSum[q] : 0;
+      const size = iterations === 3 ? [1.1, 2.9, 1.6][it] : 1.4;
+      const step = w.columnSum[q] > 1e-6 ? size / w.columnSum[q] : 0;
       for (let ch = 0; ch < 3; ch++) c[3 * q + ch] = Math.min(maxColour, Math.max(0, c[3 * q + ch] - step * gradient[3 * q + ch]));
     }
   }
