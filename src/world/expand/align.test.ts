@@ -78,21 +78,22 @@ test('align: colour off by a shade at the border meets the world there', () => {
   assert.equal(result.rgb[3 * (i - 1)], base.knownRgb[3 * (i - 1)], 'known pixels keep their colour');
 });
 
-test('align: in the hole the world\'s depth is kept where it continues the completion, and replaced where it is a silhouette\'s mixture', () => {
+test('align: in the hole the world\'s depth is kept where it continues the completion or lies before it, and replaced where it is a silhouette\'s mixture behind it', () => {
   // The completion is exact. The world also has a depth for the first two hole columns (its splats'
   // fading edge): on rows 20..59 a mixture of the wall and the sky shell behind it (60 m, as a render
-  // gives at a silhouette), on rows 100..139 the floor 10% too far (seen poorly, but a surface).
+  // gives at a silhouette), on rows 70..99 a surface at half the distance (nearer: no mixture, a
+  // surface of its own), on rows 100..139 the floor 10% too far (seen poorly, but a surface).
   const base = input((_x, _y, truth) => truth);
   for (let y = 20; y < 140; y++) {
-    if (y >= 60 && y < 100) continue;
-    for (let x = holeStart; x < holeStart + 2; x++) base.knownDepth[y * width + x] = y < 60 ? 60 : 1.1 * sceneDepth(y);
+    if (y >= 60 && y < 70) continue;
+    for (let x = holeStart; x < holeStart + 2; x++) base.knownDepth[y * width + x] = y < 60 ? 60 : y < 100 ? 0.5 * sceneDepth(y) : 1.1 * sceneDepth(y);
   }
   const result = alignCompletion(base);
   for (let y = 20; y < 60; y++) {
     const d = result.depth[y * width + holeStart];
     assert.ok(Math.abs(d / sceneDepth(y) - 1) < 0.02, `row ${y}: the mixture's 60 m should give way to the completion's ${sceneDepth(y)}, found ${d}`);
   }
-  for (let y = 100; y < 140; y++) {
+  for (let y = 70; y < 140; y++) {
     const i = y * width + holeStart;
     assert.equal(result.depth[i], base.knownDepth[i], `row ${y}: the world's own depth is held`);
   }

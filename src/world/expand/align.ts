@@ -13,8 +13,8 @@
  *      membrane (membrane.ts) that fades over decayShare of the picture width: at the border the
  *      completion meets the world, deep in the hole it keeps its own shape. Known pixels inside the
  *      hole (surfaces the world has but saw poorly, or covered only partly at its edge) are held at
- *      the world's depth the same way, unless that depth is a step from the completion: there it is
- *      mostly a mixture at a silhouette (see borderResiduals), and the completion is used.
+ *      the world's depth the same way, unless that depth is a step behind the completion: there it
+ *      is mostly a mixture at a silhouette (see borderResiduals), and the completion is used.
  *      Steps larger than edgeRatio are occlusion edges (the hole shows what was behind a foreground
  *      object) and are left as they are: joining them would stretch a rubber sheet.
  * Colour gets the same local correction across the same border pixels (a completer's colours can be
@@ -130,9 +130,9 @@ function scaledInverse(completedDepth: Float32Array, scale: number, shift: numbe
 }
 
 /**
- * The world's depth outside the hole, and inside it where the world's depth held (FIXED) or the
- * completion is sky; in the rest of the hole (FREE: unknown, or the world's depth a step away from
- * the completion) the corrected completion (0 = sky).
+ * The world's depth outside the hole, and inside it where the world has a depth that is not a step
+ * behind the completion, or the completion is sky; in the rest of the hole (FREE: unknown, or the
+ * world's depth a step behind the completion) the corrected completion (0 = sky).
  */
 function correctedDepth(mask: Uint8Array, state: Uint8Array, knownDepth: Float32Array, completedDepth: Float32Array, aligned: Float32Array, correction: Float32Array): Float32Array {
   const depth = new Float32Array(mask.length);
@@ -170,8 +170,8 @@ interface BorderResiduals {
  * beside hole pixels q, the world's inverse depth is carried one pixel on to each q (linearly, from p
  * and the known pixel behind it, so a sloping floor does not count as a step) and compared with the
  * completion there; colour is compared as it is. A hole pixel the world knows the depth of (seen, but
- * poorly, or partly) is its own border, compared in place, and FREE when it is a step away. Steps beyond `edgeRatio` are occlusion edges and
- * constrain nothing.
+ * poorly, or partly) is its own border, compared in place, and FREE when it is a step behind.
+ * Steps beyond `edgeRatio` are occlusion edges and constrain nothing.
  */
 function borderResiduals(input: AlignInput, aligned: Float32Array, edgeRatio: number): BorderResiduals {
   const { width, height, mask, knownDepth, knownRgb, completedDepth, completedRgb } = input;
@@ -185,11 +185,16 @@ function borderResiduals(input: AlignInput, aligned: Float32Array, edgeRatio: nu
       if (!(completedDepth[i] > 0)) continue; // sky in the completion: outside
       if (!surface(i)) { state[i] = FREE; continue; }
       const r = 1 / knownDepth[i] - aligned[i];
-      // The world's depth here is no surface the completion continues: most often the expected depth
-      // of a pixel at a silhouette, where the render mixes a near surface with what lies behind it (the
-      // sky shell at 200 m: 40-90 m between a tree at 5 m and the sky). Held, it became a splat
-      // floating in mid-air beside the border; the completion decides instead.
-      if (isStep(1 / knownDepth[i], aligned[i], edgeRatio)) { state[i] = FREE; continue; }
+      if (isStep(1 / knownDepth[i], aligned[i], edgeRatio)) {
+        // The world's depth here is well behind the completion: most often the expected depth of a
+        // pixel at a silhouette, where the render mixes a near surface with what lies behind it (the
+        // sky shell at 200 m: 40-90 m between a tree at 5 m and the sky). Held, it became a splat
+        // floating in mid-air beside the border; the completion decides instead. Such a mixture is
+        // never nearer than the surface in front, so a world depth well before the completion is a
+        // surface of its own (or the completion's error: the rooms' walls) and is held, unconstrained.
+        if (1 / knownDepth[i] < aligned[i]) state[i] = FREE;
+        continue;
+      }
       state[i] = FIXED; depthResidual[i] = r;
       continue;
     }
