@@ -89,7 +89,8 @@ export interface CompensationOptions {
 export function inputViewColours(splats: InputViewSplats, target: Float32Array, options: CompensationOptions = {}): Float32Array {
   const iterations = options.iterations ?? 4;
   const maxColour = options.maxColour ?? 1.25;
-  const { width, height } = splats;
+  // `| 0`: the index arithmetic below stays in int32 whatever number representation the caller's fields have.
+  const width = splats.width | 0, height = splats.height | 0;
   if (target.length !== 3 * width * height) {
     throw new Error(`colours: expected ${3 * width * height} target values for ${width}x${height}, found ${target.length}`);
   }
@@ -220,7 +221,8 @@ export function inputViewWeights(splats: InputViewSplats): InputViewWeights {
 
 /** Scratch for W's rows: all of them, or (ringRows) the last ringRows rows built, row y in slot y % ringRows. */
 function weightScratch(splats: InputViewSplats, ringRows = 0): RowScratch {
-  const { width, height, sortKey, sigmaClass, sigmas, opacity } = splats;
+  const { sortKey, sigmaClass, sigmas, opacity } = splats;
+  const width = splats.width | 0, height = splats.height | 0; // integers for V8 (inputViewColours)
   const pixels = width * height;
   // Gaussian falloff per class and offset.
   const falloff = new Float64Array(sigmas.length * K); // [class * K + offset]
