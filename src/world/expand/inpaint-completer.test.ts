@@ -99,24 +99,67 @@ test('inpaint: a hole bounded left and right by different row colours ramps line
   assert.ok(worst < 2 / 255, `largest colour error ${(worst * 255).toFixed(2)} levels`);
 });
 
-test('inpaint: a surface whose inverse depth falls toward a wide hole stays surface there, no farther than the farthest known around it', async () => {
-  // Known: x < 40, no sky, inverse depth 0.5 - 0.01 x (a wall turning away: 9.1 m at x = 39). The plane
-  // continued across the hole would reach inverse depth 0 at x = 50 and go negative beyond.
-  const a = 40;
+/**
+ * Known: x < 40, inverse depth 0.5 - 0.01 x (a surface turning away: 9.1 m at x = 39, its vanishing
+ * line the column x = 50, where the plane continued across the hole reaches inverse depth 0); with
+ * `skyRows`, the rows y < skyRows are sky (depth 0) there instead.
+ */
+const a = 40, receding = (x: number) => 0.5 - 0.01 * x;
+function recedingView(pose: Pose, skyRows = 0): PartialView {
   const rgb = new Float32Array(3 * width * height).fill(0.4), depth = new Float32Array(width * height), mask = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       if (x >= a) mask[i] = 1;
-      else depth[i] = 1 / (0.5 - 0.01 * x);
+      else if (y >= skyRows) depth[i] = 1 / receding(x);
     }
   }
-  const done = await new InpaintCompleter().complete({ pose: Pose.identity(), intrinsics: k, width, height, rgb, depth, mask, prompt: null });
-  const farthestKnown = 1 / (0.5 - 0.01 * (a - 1));
+  return { pose, intrinsics: k, width, height, rgb, depth, mask, prompt: null };
+}
+// Pitched 45 degrees down or up: with 30 degrees of half field of view every ray is below (above) the horizon.
+const lookingDown = Pose.lookAt([0, 0, 0], [0, -1, -1]), lookingUp = Pose.lookAt([0, 0, 0], [0, 1, -1]);
+
+test('inpaint: ground (every ray below the horizon) whose inverse depth falls toward a wide hole stays surface there, no farther than the farthest known around it', async () => {
+  // A ray pointing down meets the ground: no sky there however far the plane continued would recede.
+  const done = await new InpaintCompleter().complete(recedingView(lookingDown));
+  const farthestKnown = 1 / receding(a - 1);
   for (let y = 0; y < height; y++) {
     for (let x = a; x < width; x++) {
       const d = done.depth[y * width + x];
       assert.ok(d > 0 && d <= farthestKnown * (1 + 1e-5), `(${x}, ${y}): depth ${d}, the known surface reaches ${farthestKnown.toFixed(2)} m and there is no sky`);
+    }
+  }
+});
+
+test('inpaint: with sky around the hole, a surface above the horizon continues to its vanishing line and is sky beyond it; level, only the rows above the horizon', async () => {
+  // Truth: the plane itself up to its vanishing line (x = 50), nothing (sky) beyond, where a ray above
+  // the horizon can see to infinity. Level, the rows below the horizon (v > cy) are ground's and
+  // stay surface, clamped to the farthest known as in the test above. The known sky (rows y < 8) is
+  // continued across the hole as sky by the colour's sky share whatever the depth.
+  const skyRows = 8, farthestKnown = 1 / receding(a - 1);
+  for (const [pose, aboveHorizon] of [[lookingUp, () => true], [Pose.identity(), (y: number) => y + 0.5 < k.cy]] as const) {
+    const done = await new InpaintCompleter().complete(recedingView(pose, skyRows));
+    let worstRelative = 0;
+    for (let y = skyRows; y < height; y++) {
+      for (let x = a; x < width; x++) {
+        const d = done.depth[y * width + x];
+        if (!aboveHorizon(y)) assert.ok(d > 0 && d <= farthestKnown * (1 + 1e-5), `(${x}, ${y}) below the horizon: depth ${d}`);
+        else if (x >= 51) assert.equal(d, 0, `(${x}, ${y}) beyond the vanishing line: depth ${d}, expected sky`);
+        else if (x <= 47) worstRelative = Math.max(worstRelative, Math.abs(d * receding(x) - 1));
+      }
+    }
+    assert.ok(worstRelative < 0.05, `the plane continued up to x = 47: largest relative depth error ${worstRelative.toFixed(3)}`);
+  }
+});
+
+test('inpaint: without sky around the hole, a surface above the horizon receding to its vanishing line stays surface, no farther than the farthest known', async () => {
+  // A room's wall turning away meets another wall, not the sky: a fill invents no sky the view does not show.
+  const done = await new InpaintCompleter().complete(recedingView(lookingUp));
+  const farthestKnown = 1 / receding(a - 1);
+  for (let y = 0; y < height; y++) {
+    for (let x = a; x < width; x++) {
+      const d = done.depth[y * width + x];
+      assert.ok(d > 0 && d <= farthestKnown * (1 + 1e-5), `(${x}, ${y}): depth ${d}, no sky is known around the hole`);
     }
   }
 });

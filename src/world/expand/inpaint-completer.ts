@@ -93,9 +93,10 @@ function fill(view: PartialView, fullWidth: number, guideReach: number, signal?:
   markFilledSky(mask, filledColourSky, depthState);
   const plane = knownSurface > 0 ? borderPlane(view, ring, inverse, depthState) : [0, 0, 0];
   const farthest = farthestInverse(ring, inverse, depthState);
+  const skySeen = skyShare(ring, depthState) >= SKY_SEEN;
   subtractPlane(inverse, depthState, plane, width, height);
   const filledResidual = knownSurface > 0 ? solveMembrane(inverse, 1, depthState, width, height, { signal, fineSweeps: FINE_SWEEPS }) : inverse;
-  return assemble(view, filledColourSky, filledResidual, depthState, plane, knownSurface > 0, farthest);
+  return assemble(view, filledColourSky, filledResidual, depthState, plane, knownSurface > 0, farthest, skySeen);
 }
 
 /** The membranes' inputs: colour + sky share (4 per pixel) fixed at known pixels, inverse depth fixed at known surface. */
@@ -173,10 +174,36 @@ function farthestInverse(ring: Uint8Array, inverse: Float32Array, depthState: Ui
   return Number.isFinite(far) && far > 0 ? far : 0;
 }
 
-/** The completed view: known pixels as given, hole pixels from the membranes (colour clamped; depth = 1 / (plane + residual), no farther than `farthest`; 0 = sky). */
-function assemble(view: PartialView, filledColourSky: Float32Array, filledResidual: Float32Array, depthState: Uint8Array, plane: number[], anySurface: boolean, farthest: number): CompletedView {
+/**
+ * The share of the ring's known pixels that are sky (depth 0: OUTSIDE in depthState; the ring holds
+ * known pixels only, so the hole's own filled sky is not counted), 0 for an empty ring.
+ */
+function skyShare(ring: Uint8Array, depthState: Uint8Array): number {
+  let sky = 0, all = 0;
+  for (let i = 0; i < ring.length; i++) {
+    if (!ring[i]) continue;
+    all++;
+    if (depthState[i] === OUTSIDE) sky++;
+  }
+  return all > 0 ? sky / all : 0;
+}
+
+/**
+ * The completed view: known pixels as given, hole pixels from the membranes (colour clamped; depth =
+ * 1 / (plane + residual); 0 = sky). Below the horizon the depth is no farther than `farthest`: a ray
+ * pointing down meets the ground, so no sky can be there however far the border plane recedes. Above
+ * the horizon, where the ring shows sky (`skySeen`), the surface may recede to infinity: where plane +
+ * residual reaches 0 (a ground plane's inverse depth is 0 exactly at the horizon, a wall's or a
+ * ceiling's at its vanishing line) what lies beyond is sky, as bench/expand's courtyard shows (clamped
+ * there, the ground's plane continued upward painted a far surface band across the top of the view
+ * where the truth is sky). Without sky around the hole (a room; a photo world whose depth model gave
+ * its sky a distance) the clamp holds above the horizon too: a fill invents no sky the view does not
+ * show (the sample photo turned round: its far shore and hills became flat sky bands otherwise).
+ */
+function assemble(view: PartialView, filledColourSky: Float32Array, filledResidual: Float32Array, depthState: Uint8Array, plane: number[], anySurface: boolean, farthest: number, skySeen: boolean): CompletedView {
   const { width, height, mask, rgb, depth } = view;
   const outRgb = new Float32Array(3 * width * height), outDepth = new Float32Array(width * height);
+  const up = rayRise(view);
   for (let y = 0, i = 0; y < height; y++) {
     for (let x = 0; x < width; x++, i++) {
       if (!mask[i]) {
@@ -185,11 +212,22 @@ function assemble(view: PartialView, filledColourSky: Float32Array, filledResidu
         continue;
       }
       for (let c = 0; c < 3; c++) outRgb[3 * i + c] = Math.min(1, Math.max(0, filledColourSky[4 * i + c]));
-      const inv = Math.max(farthest, planeAt(plane, x, y, width) + filledResidual[i]);
+      const extrapolated = planeAt(plane, x, y, width) + filledResidual[i];
+      const inv = skySeen && up(x, y) > 0 ? extrapolated : Math.max(farthest, extrapolated);
       outDepth[i] = depthState[i] === OUTSIDE || !anySurface || !(inv > 0) ? 0 : 1 / inv;
     }
   }
   return { rgb: outRgb, depth: outDepth };
+}
+
+/**
+ * The world-up (+Y) component of the ray through pixel (x, y)'s centre, camera.ts's conventions: > 0
+ * above the horizon, < 0 below it. (Not normalised: only its sign is read.)
+ */
+function rayRise(view: PartialView): (x: number, y: number) => number {
+  const m = view.pose.worldFromCamera, { fx, fy, cx, cy } = view.intrinsics;
+  // Camera ray ((u - cx) / fx, -(v - cy) / fy, -1); world Y is the second row of world-from-camera.
+  return (x, y) => m[3] * ((x + 0.5 - cx) / fx) - m[4] * ((y + 0.5 - cy) / fy) - m[5];
 }
 
 /**
@@ -254,6 +292,9 @@ function rowProfile(values: Float32Array, ring: Uint8Array, width: number, heigh
   }
   return profile;
 }
+
+/** The least share of sky among the ring's pixels for a fill to see sky beyond a receding surface (a stray pixel of a depth map is not the sky). */
+const SKY_SEEN = 0.01;
 
 /** The ring's width as a share of the picture's width (16 px at 512). */
 const RING_SHARE = 1 / 32;
