@@ -238,6 +238,11 @@ async function dumpStop(prefix: string, arrays: Record<string, Float32Array | Ui
 
 const available = existsSync(VIEWS) ? readdirSync(VIEWS).filter((d) => existsSync(join(VIEWS, d, 'views.json'))).sort() : [];
 const wanted = arg('scenes', ['courtyard', ...available].join(',')).split(',');
+const unknownScenes = wanted.filter((s) => s !== 'courtyard' && !available.includes(s));
+if (unknownScenes.length > 0) {
+  console.error(`bench/expand --scenes: expected names from ${['courtyard', ...available].join(', ')}, found ${unknownScenes.join(', ')}`);
+  process.exit(2);
+}
 const completerName = arg('completer', 'inpaint');
 const completer = await openBenchCompleter(completerName);
 const summaries = [];

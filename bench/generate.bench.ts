@@ -84,6 +84,11 @@ if (sceneNames().length === 0) {
 }
 const wanted = arg('--scenes')?.split(',');
 const scenes = sceneNames().filter((s) => !wanted || wanted.includes(s));
+const unknownScenes = wanted?.filter((s) => !sceneNames().includes(s)) ?? [];
+if (unknownScenes.length > 0 || scenes.length === 0) {
+  console.error(`bench/generate --scenes: expected names from ${sceneNames().join(', ')}, found ${unknownScenes.join(', ') || '(none)'}`);
+  process.exit(2);
+}
 
 /** The true depth as lift takes it: 0 (sky) becomes unknown, which lift puts on the sky shell. */
 const trueDepthForLift = (v: ViewData): FloatField => ({ ...v.depth, data: Float32Array.from(v.depth.data, (d) => (d > 0 ? d : NaN)) });
