@@ -5,7 +5,8 @@ of its height that is sky and nothing else (within the columns kept). So:
   - sky recall: the share of pixels in that box that the model calls sky (sky output > 0.5), should be ~1;
   - false sky: the share of pixels in the photo's bottom half (water, beach, jetty: never sky in these
     photos) that the model calls sky, should be ~0.
-The photo goes in as the shipped model sees it (long side 128, padded to a multiple of 16, fov 60).
+The photo goes in at the shipped model's size (long side 128, each side resized to a multiple of 16 by
+predict.load_photo, which stretches where the app pads; fov 60).
 
   /usr/bin/python3 training/sky_real.py runs/cpu-sky/best.pt runs/cpu-swap/best.pt
 """
@@ -19,12 +20,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from evaluate import load_model  # noqa: E402
 from model import DEFAULT_FOV  # noqa: E402
 from predict import load_photo  # noqa: E402
-from scenes.sky_photos import HOLD_OUT, SKY_PHOTOS  # noqa: E402
+from scenes.sky_photos import HOLD_OUT, SKY_PHOTOS, photo_name  # noqa: E402
 
 
 def held_out_photos():
     for path, frac, x0, x1, _ in SKY_PHOTOS:
-        name = path.split('/contents/')[0].rsplit('/', 1)[-1] if '/contents/' in path else os.path.splitext(os.path.basename(path))[0]
+        name = photo_name(path)
         if name in HOLD_OUT and os.path.exists(path):
             yield name, path, frac, x0, x1
 

@@ -18,11 +18,19 @@ Looked at and NOT used as sky:
   Canopee, Cluster, Elarun, Flow, FlyingKonqui, Honeywave, IceCold, Kay, Kokkini, Opal, Patak, Shell,
   Volna, Elephants, the MATE desktop/abstract images  abstract / graphics
 """
+import os
 
 # Photos that docs/real/make-pictures.ts turns into worlds to check the model on real photographs: their
 # skies stay out of training (the bank holds them, scenes do not use them) so that check stays honest.
 # Set HOLD_OUT = () to train on all of them (more sunset skies; EveningGlow is the only sunset).
 HOLD_OUT = ('EveningGlow', 'BytheWater')
+
+
+def photo_name(path):
+    """A wallpaper's name as HOLD_OUT and the bank's sky table use it: the KDE wallpaper's folder
+    (/usr/share/wallpapers/<name>/contents/...) or the file's stem (/usr/share/backgrounds/mate/.../<name>.jpg)."""
+    return os.path.basename(path.split('/contents/')[0]) if '/contents/' in path else os.path.splitext(os.path.basename(path))[0]
+
 
 # (path, sky fraction from the top, x0, x1, direct sun)
 SKY_PHOTOS = [

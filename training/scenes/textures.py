@@ -80,7 +80,7 @@ def sky_crops():
     the photo's height, sun bool (N,), names). A listed photo that is missing is skipped with one line
     on stderr."""
     from PIL import Image
-    from .sky_photos import SKY_PHOTOS
+    from .sky_photos import SKY_PHOTOS, photo_name
     imgs, aspect, fracs, sun, names = [], [], [], [], []
     for path, frac, x0, x1, has_sun in SKY_PHOTOS:
         try:
@@ -95,7 +95,7 @@ def sky_crops():
         aspect.append((box[2] - box[0]) / (box[3] - box[1]))
         fracs.append(frac)
         sun.append(has_sun)
-        names.append(os.path.basename(path.split('/contents/')[0]) if '/contents/' in path else os.path.splitext(os.path.basename(path))[0])
+        names.append(photo_name(path))
     if not imgs:
         return np.zeros((0, SKY_H, SKY_W, 3), np.uint8), np.zeros(0, np.float32), np.zeros(0, np.float32), np.zeros(0, bool), []
     return np.stack(imgs), np.array(aspect, np.float32), np.array(fracs, np.float32), np.array(sun, bool), names
