@@ -53,6 +53,11 @@ const STEP = 1.4;
  */
 const THREE_STEPS = [1.1, 2.9, 1.6];
 
+/** The size of each of `iterations` steps: THREE_STEPS for 3, STEP each for any other count. */
+function stepSizes(iterations: number): readonly number[] {
+  return iterations === 3 ? THREE_STEPS : new Array<number>(iterations).fill(STEP);
+}
+
 /**
  * Neighbour offsets seen from a pixel: the 13 within distance 2 (own pixel included). The 8 at
  * distance sqrt(5) reach a pixel with alpha 3.1% at most (sigma 0.65 plus the low-pass) and are left
@@ -83,7 +88,7 @@ export interface InputViewSplats {
 }
 
 export interface CompensationOptions {
-  /** gradient steps; default 4 (3 take the sizes THREE_STEPS, any other count STEP each) */
+  /** gradient steps; default 4 (their sizes: stepSizes) */
   iterations?: number;
   /** upper bound of a colour channel; default 1.25 */
   maxColour?: number;
@@ -109,6 +114,7 @@ export function inputViewColours(splats: InputViewSplats, target: Float32Array, 
   // of it; but the rows in flight stay in the cache, and W itself is never whole: its rows live in a
   // ring of the 4 (iterations - 1) + 1 rows still to be used.
   const rows = weightScratch(splats, 4 * (iterations - 1) + 1);
+  const sizes = stepSizes(iterations);
   const state: StepState = {
     width, height, target, colours, gradient: new Float32Array(colours.length), maxColour, step: STEP,
     rowBegin: rows.rowBegin, start: rows.start, splat: rows.splat, weight: rows.weight, columnSum: rows.columnSum,
@@ -117,7 +123,7 @@ export function inputViewColours(splats: InputViewSplats, target: Float32Array, 
     if (Y < height) buildRow(rows, Y);
     for (let k = 0; k < iterations; k++) {
       const y = Y - 4 * k;
-      state.step = iterations === 3 ? THREE_STEPS[k] : STEP;
+      state.step = sizes[k];
       if (y >= 0 && y < height) stepRow(state, y);
     }
   }
@@ -131,7 +137,7 @@ export function inputViewColours(splats: InputViewSplats, target: Float32Array, 
  */
 interface StepState {
   width: number; height: number; target: Float32Array; colours: Float32Array; gradient: Float32Array; maxColour: number;
-  /** the size of the step being taken (STEP, or THREE_STEPS[k]) */
+  /** the size of the step being taken (stepSizes) */
   step: number;
   rowBegin: Int32Array; start: Int32Array; splat: Int32Array; weight: Float32Array; columnSum: Float32Array;
 }
