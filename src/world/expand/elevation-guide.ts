@@ -23,7 +23,8 @@
  * prompt: cli generate, the viewer's worker) and everything after it was appended by expansions; frames
  * carry no origin flag, and none is needed while that holds, so the bundle format is unchanged.
  */
-import type { Intrinsics, Pose } from '../../core/camera.ts';
+import { type Intrinsics, type Pose, unprojectPixel } from '../../core/camera.ts';
+import { apply3 } from '../../core/mat3.ts';
 import type { MemoryFrame } from '../memory/frame.ts';
 import { storedIntrinsics } from '../memory/frame.ts';
 
@@ -54,10 +55,10 @@ const azimuthCoordinate = (wx: number, wz: number) => {
 
 /** Elevation (radians, up positive) and azimuth coordinate (bins) of the ray through pixel (u, v) of a camera at `pose`. */
 function direction(pose: Pose, k: Intrinsics, u: number, v: number): { elevation: number; azimuth: number } {
-  const m = pose.worldFromCamera;
-  const dx = (u - k.cx) / k.fx, dy = -(v - k.cy) / k.fy, dz = -1;
-  const wx = m[0] * dx + m[1] * dy + m[2] * dz, wy = m[3] * dx + m[4] * dy + m[5] * dz, wz = m[6] * dx + m[7] * dy + m[8] * dz;
-  return { elevation: Math.asin(Math.max(-1, Math.min(1, wy / Math.sqrt(dx * dx + dy * dy + 1)))), azimuth: azimuthCoordinate(wx, wz) };
+  // The camera-space point at depth 1 on the ray, turned into world axes (no translation: a direction).
+  const ray = unprojectPixel(k, u, v, 1);
+  const [wx, wy, wz] = apply3(pose.worldFromCamera, ray);
+  return { elevation: Math.asin(Math.max(-1, Math.min(1, wy / Math.sqrt(ray[0] * ray[0] + ray[1] * ray[1] + 1)))), azimuth: azimuthCoordinate(wx, wz) };
 }
 
 /** Per-direction colour and sky share of stored frames (their 128 px pictures; depth <= 0 is sky). */
