@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Pose, intrinsicsFromFov } from '../../core/camera.ts';
-import type { PartialView } from './completer.ts';
+import type { CompletedView, PartialView } from './completer.ts';
 import { InpaintCompleter } from './inpaint-completer.ts';
 
 const width = 128, height = 96;
@@ -119,16 +119,20 @@ function recedingView(pose: Pose, skyRows = 0): PartialView {
 // Pitched 45 degrees down or up: with 30 degrees of half field of view every ray is below (above) the horizon.
 const lookingDown = Pose.lookAt([0, 0, 0], [0, -1, -1]), lookingUp = Pose.lookAt([0, 0, 0], [0, 1, -1]);
 
-test('inpaint: ground (every ray below the horizon) whose inverse depth falls toward a wide hole stays surface there, no farther than the farthest known around it', async () => {
-  // A ray pointing down meets the ground: no sky there however far the plane continued would recede.
-  const done = await new InpaintCompleter().complete(recedingView(lookingDown));
+/** Every hole pixel (x >= a) of `done` is surface (depth > 0) no farther than the farthest known, 1 / receding(a - 1); `why` ends each failure's line. */
+function assertSurfaceNoFartherThanKnown(done: CompletedView, why: string): void {
   const farthestKnown = 1 / receding(a - 1);
   for (let y = 0; y < height; y++) {
     for (let x = a; x < width; x++) {
       const d = done.depth[y * width + x];
-      assert.ok(d > 0 && d <= farthestKnown * (1 + 1e-5), `(${x}, ${y}): depth ${d}, the known surface reaches ${farthestKnown.toFixed(2)} m and there is no sky`);
+      assert.ok(d > 0 && d <= farthestKnown * (1 + 1e-5), `(${x}, ${y}): depth ${d}, the known surface reaches ${farthestKnown.toFixed(2)} m; ${why}`);
     }
   }
+}
+
+test('inpaint: ground (every ray below the horizon) whose inverse depth falls toward a wide hole stays surface there, no farther than the farthest known around it', async () => {
+  // A ray pointing down meets the ground: no sky there however far the plane continued would recede.
+  assertSurfaceNoFartherThanKnown(await new InpaintCompleter().complete(recedingView(lookingDown)), 'there is no sky');
 });
 
 test('inpaint: with sky around the hole, a surface above the horizon continues to its vanishing line and is sky beyond it; level, only the rows above the horizon', async () => {
@@ -154,12 +158,5 @@ test('inpaint: with sky around the hole, a surface above the horizon continues t
 
 test('inpaint: without sky around the hole, a surface above the horizon receding to its vanishing line stays surface, no farther than the farthest known', async () => {
   // A room's wall turning away meets another wall, not the sky: a fill invents no sky the view does not show.
-  const done = await new InpaintCompleter().complete(recedingView(lookingUp));
-  const farthestKnown = 1 / receding(a - 1);
-  for (let y = 0; y < height; y++) {
-    for (let x = a; x < width; x++) {
-      const d = done.depth[y * width + x];
-      assert.ok(d > 0 && d <= farthestKnown * (1 + 1e-5), `(${x}, ${y}): depth ${d}, no sky is known around the hole`);
-    }
-  }
+  assertSurfaceNoFartherThanKnown(await new InpaintCompleter().complete(recedingView(lookingUp)), 'no sky is known around the hole');
 });
