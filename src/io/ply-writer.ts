@@ -36,17 +36,16 @@ export function plyHeader(count: number): string {
 
 /** The whole file in one buffer. */
 export function writePly(cloud: SplatCloud): Uint8Array {
-  const header = new TextEncoder().encode(plyHeader(cloud.count));
+  // The body starts at an arbitrary offset (after the header), so aligned pieces are encoded into
+  // one reused buffer and copied in.
+  const chunks = plyChunksReusing(cloud, { buffers: 1 });
+  const header = chunks.next().value as Uint8Array;
   const out = new Uint8Array(header.length + cloud.count * PLY_RECORD_BYTES);
   out.set(header);
-  // The body starts at an arbitrary offset, so encode aligned pieces and copy them in.
-  const piece = 16384;
-  const scratch = new Float32Array(piece * PLY_RECORD_FLOATS); // zeros where encodeRecords writes nothing
-  const scratchBytes = new Uint8Array(scratch.buffer);
-  for (let start = 0; start < cloud.count; start += piece) {
-    const end = Math.min(cloud.count, start + piece);
-    encodeRecords(cloud, start, end, scratch);
-    out.set(scratchBytes.subarray(0, (end - start) * PLY_RECORD_BYTES), header.length + start * PLY_RECORD_BYTES);
+  let at = header.length;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
   }
   return out;
 }
