@@ -12,6 +12,9 @@ MINUTES=${MINUTES:-7}
 GENERATORS=${GENERATORS:-11}
 FIRST_SEED=${FIRST_SEED:-40000000}  # a second session needs another range, or it renders the same scenes again
 COMPLETION=${COMPLETION:-1}  # 0: the depth model alone
+BATCH=${BATCH:-64}
+LR=${LR:-1e-3}
+POOL_WAIT=${POOL_WAIT:-120}  # seconds of scene generation before the completion model loads its pairs
 mkdir -p "$OUT"
 cd "$(dirname "$0")"
 export PYTHONUNBUFFERED=1 OMP_NUM_THREADS=1
@@ -32,7 +35,7 @@ done
 say "started $GENERATORS generators"
 
 depth_s=$(awk "BEGIN { print int($MINUTES * 60) }")
-timeout $((depth_s + 60)) $PY train.py --device "$DEVICE" --amp --batch 64 --lr 1e-3 --warmup 200 --pool 120000 \
+timeout $((depth_s + 60)) $PY train.py --device "$DEVICE" --amp --batch "$BATCH" --lr "$LR" --warmup 200 --pool 120000 \
   --init "$CARRY/depth-init.pt" --run runs/gpu --minutes "$MINUTES" --generate no --ckpt-minutes 1 --threads 2 \
   >"$OUT/depth.log" 2>&1 &
 depth=$!
@@ -40,9 +43,9 @@ depth=$!
 # The completion model loads its pairs once, so it starts after the generators have made a pool.
 comp=
 if [ "$COMPLETION" = 1 ]; then
-sleep 120
+sleep "$POOL_WAIT"
 say "shards before the completion model starts: $(ls data/train/*.npz | wc -l)"
-comp_min=$(awk "BEGIN { print $MINUTES - 2.3 }")
+comp_min=$(awk "BEGIN { print $MINUTES - ($POOL_WAIT + 18) / 60 }")
 timeout $((depth_s - 60)) $PY complete/train.py --device "$DEVICE" --workers 3 --batch 32 --size 128 --lr 1e-3 --warmup 100 \
   --init "$CARRY/complete-init.pt" --run runs/complete-gpu --minutes "$comp_min" --train-only --ckpt-minutes 1 \
   >"$OUT/complete.log" 2>&1 &
