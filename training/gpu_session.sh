@@ -14,6 +14,7 @@ FIRST_SEED=${FIRST_SEED:-40000000}  # a second session needs another range, or i
 COMPLETION=${COMPLETION:-1}  # 0: the depth model alone
 BATCH=${BATCH:-64}
 LR=${LR:-1e-3}
+SKY_SWAP=${SKY_SWAP:-0.3}  # share of images with sky whose sky becomes a photographed one (sky_swap.py)
 POOL_WAIT=${POOL_WAIT:-120}  # seconds of scene generation before the completion model loads its pairs
 mkdir -p "$OUT"
 cd "$(dirname "$0")"
@@ -35,7 +36,7 @@ done
 say "started $GENERATORS generators"
 
 depth_s=$(awk "BEGIN { print int($MINUTES * 60) }")
-timeout $((depth_s + 60)) $PY train.py --device "$DEVICE" --amp --batch "$BATCH" --lr "$LR" --warmup 200 --pool 120000 \
+timeout $((depth_s + 60)) $PY train.py --device "$DEVICE" --amp --batch "$BATCH" --lr "$LR" --sky-swap "$SKY_SWAP" --warmup 200 --pool 120000 \
   --init "$CARRY/depth-init.pt" --run runs/gpu --minutes "$MINUTES" --generate no --ckpt-minutes 1 --threads 2 \
   >"$OUT/depth.log" 2>&1 &
 depth=$!
