@@ -16,7 +16,8 @@
  *     true picture there, over the covered pixels (alpha > 0.5), and the covered fraction;
  *   - the same two with the TRUE depth lifted the same way (liftToSplats with the default options, as
  *     generate calls it), so model error and lift error can be told apart; and the input view of the
- *     true depth lifted with colourIterations 4 (the lift's optional sharpening of the input view);
+ *     true depth lifted with generate's colour steps (GENERATE_COLOUR_ITERATIONS, the lift's optional
+ *     sharpening of the input view);
  *   - input alpha: mean accumulated opacity at the input pose (the background is black, so translucent
  *     splats would darken the picture); and both PSNRs again for the generated world with plain
  *     colours (lift colourIterations 0: generate before its colour steps, input-view-colours.ts);
@@ -48,7 +49,7 @@ import { decodePng } from '../src/io/png.ts';
 import { writePly } from '../src/io/ply-writer.ts';
 import { BUILTIN_MODEL_ID } from '../src/model/index.ts';
 import { renderSplats } from '../src/render/rasterizer.ts';
-import { frameOfView, generateFromPhoto } from '../src/world/generate.ts';
+import { GENERATE_COLOUR_ITERATIONS, frameOfView, generateFromPhoto } from '../src/world/generate.ts';
 import { liftToSplats } from '../src/world/lift.ts';
 import { psnr, ssim } from '../src/world/metrics.ts';
 import { type ViewData, openViewSet } from '../src/world/views/view-set.ts';
@@ -164,7 +165,7 @@ for (const name of scenes) {
   const seconds = (performance.now() - t0) / 1000;
   const trueInput = { image: start.image, depth: trueDepthForLift(start), intrinsics: k, pose };
   const trueSplats = liftToSplats(trueInput);
-  const trueSharp = liftToSplats(trueInput, { colourIterations: 4 });
+  const trueSharp = liftToSplats(trueInput, { colourIterations: GENERATE_COLOUR_ITERATIONS });
   // the generated world with plain colours: generate as it was before its colour steps
   const plain = (await generateFromPhoto(start.image, model, { verticalFovDegrees: fov, pose, lift: { colourIterations: 0 } })).splats;
 
@@ -197,7 +198,7 @@ const pad = (s: string, n: number) => s.padEnd(n);
 console.log(`\nheld-out scenes, start view 512x384 (model ${modelSha.slice(0, 12)}):`);
 console.log('| scene | AbsRel metric | delta1 metric | AbsRel med-scaled | delta1 med-scaled | input PSNR dB | input SSIM | input alpha | moved PSNR dB (covered) ' +
   '| plain colours: input PSNR | plain colours: moved PSNR (covered) ' +
-  '| TRUE depth: input PSNR | same, colourIterations 4 | TRUE depth: moved PSNR (covered) | anchor: start picture as the moved one (all pixels) |');
+  '| TRUE depth: input PSNR | same, generate's colour steps | TRUE depth: moved PSNR (covered) | anchor: start picture as the moved one (all pixels) |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) {
   console.log(`| ${pad(r.scene, 11)} | ${f(r.depth.metric.absRel, 3)} | ${f(r.depth.metric.delta1, 3)} | ${f(r.depth.scaled.absRel, 3)} | ${f(r.depth.scaled.delta1, 3)} | ` +

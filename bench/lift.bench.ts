@@ -3,7 +3,7 @@
  * above) becomes 786,432 splats. Run: node --import tsx bench/lift.bench.ts [--runs R]
  *
  * Prints the median lift time, its stages, the same with the optional input-view colour adjustment
- * (4 steps, generate's count, and 3 steps) and its 'colours' stage against the rest of the same
+ * (4 steps, and 3 steps: generate's count) and its 'colours' stage against the rest of the same
  * lifts (goal: at most ~0.3x), and, measured in the same run, the anchor: one plain pass over the same arrays (unproject every
  * pixel at its depth and copy its colour into a SplatCloud's columns): the least any lift must do.
  * Also the Node photo decode of a 12000x9000 JPEG to the working size, the step before the model.

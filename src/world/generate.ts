@@ -19,14 +19,15 @@ import { bilinearResample } from './resample.ts';
 export const DEFAULT_VERTICAL_FOV = 60;
 
 /**
- * Colour steps of the lift for a generated view (lift.ts colourIterations). Measured: the photo's own
- * view goes from 30.2 to 37.4 dB on the held-out synthetic scenes (bench/generate; novel views 0.5 m
- * and 15 degrees away 19.6 -> 19.7 dB on the same 79% covered) and from 23.0-34.1 to 30.8-44.4 dB on
- * the six docs/real photos at their working size. Cost: about as much CPU as the rest of the lift
- * (bench/lift), so generate in-process takes about twice the CPU; 3 steps would save a quarter of
- * that and leave the hardest photo (EveningGlow) at about 30 dB.
+ * Colour steps of the lift for a generated view (lift.ts colourIterations): 3, which take the sizes
+ * 1.1, 2.9, 1.6 (input-view-colours.ts THREE_STEPS) rather than 1.4 four times. Measured in one run
+ * (bench/colour-steps.bench.ts, model d678bb24): the photo's own view on the held-out synthetic
+ * scenes 30.14 dB plain, 37.31 with 4 steps, 37.43 with 3; the views 0.5 m and 15 degrees away
+ * 20.26 (4) and 20.25 dB (3); the six docs/real photos at their working size 26.64 plain, 37.27 (4),
+ * 37.65 dB (3), each photo 0.2-0.5 dB above 4 steps. Cost: three quarters of the 4 steps' stepping
+ * (the colour stage 219 against 295 ms at 512x384, same run).
  */
-export const GENERATE_COLOUR_ITERATIONS = 4;
+export const GENERATE_COLOUR_ITERATIONS = 3;
 
 export interface GenerateOptions {
   /** the photo's vertical field of view in degrees; default DEFAULT_VERTICAL_FOV */

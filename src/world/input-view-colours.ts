@@ -31,8 +31,8 @@
  * each step ~65-90 ms on this shared machine; with 4 steps, about the time of the rest of the lift.
  * The fused pass (inputViewColours) and the unrolled 7-entry rows took a step from ~130 to ~90 ms
  * (same run); the build is each pixel's 12 depth comparisons and its short sort, and reusing the
- * left neighbour's order (checked) cost as much as it saved. What is left: fewer steps
- * (THREE_STEPS), or fewer instructions per entry (SIMD, i.e. WebAssembly).
+ * left neighbour's order (checked) cost as much as it saved. generate takes 3 steps (THREE_STEPS),
+ * which fit the photo as well as 4 (generate.ts GENERATE_COLOUR_ITERATIONS).
  */
 
 /** Low-pass (px^2) the 3DGS rasterizers add to every projected covariance (render/rasterizer.ts default). */
