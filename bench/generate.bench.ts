@@ -198,7 +198,7 @@ const pad = (s: string, n: number) => s.padEnd(n);
 console.log(`\nheld-out scenes, start view 512x384 (model ${modelSha.slice(0, 12)}):`);
 console.log('| scene | AbsRel metric | delta1 metric | AbsRel med-scaled | delta1 med-scaled | input PSNR dB | input SSIM | input alpha | moved PSNR dB (covered) ' +
   '| plain colours: input PSNR | plain colours: moved PSNR (covered) ' +
-  '| TRUE depth: input PSNR | same, generate's colour steps | TRUE depth: moved PSNR (covered) | anchor: start picture as the moved one (all pixels) |');
+  '| TRUE depth: input PSNR | same, with generate colour steps | TRUE depth: moved PSNR (covered) | anchor: start picture as the moved one (all pixels) |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) {
   console.log(`| ${pad(r.scene, 11)} | ${f(r.depth.metric.absRel, 3)} | ${f(r.depth.metric.delta1, 3)} | ${f(r.depth.scaled.absRel, 3)} | ${f(r.depth.scaled.delta1, 3)} | ` +
