@@ -5,10 +5,12 @@
  * or 1.1, 2.9, 1.6 when there are 3 steps), with the
  * gradient formed from W c by applyWeights and W^T by scattering. Random depths with ties, translucent
  * splats, both sigma classes, and pictures thinner than the 2-row reach, so the rows at the borders
- * and the overlap of the steps in flight are exercised.
+ * and the overlap of the steps in flight are exercised. Both ways of stepping: the WebAssembly SIMD
+ * kernel (the default) and the JavaScript loops.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { colourStepsKernel, colourStepsModuleBytes } from './colour-steps-simd.ts';
 import { applyWeights, inputViewColours, inputViewWeights, type InputViewSplats } from './input-view-colours.ts';
 
 function random(seed: number): () => number {
@@ -46,11 +48,11 @@ function plainSteps(splats: InputViewSplats, target: Float32Array, iterations: n
   return c;
 }
 
-test('the fused pass gives the colours of whole-W Jacobi steps', () => {
+for (const simd of [true, false]) test(`the fused pass (${simd ? 'WebAssembly SIMD' : 'JavaScript'} steps) gives the colours of whole-W Jacobi steps`, () => {
   let worst = 0;
   for (const [width, height, iterations] of [[37, 29, 4], [16, 3, 3], [5, 1, 2], [1, 7, 4], [23, 9, 1]]) {
     const { splats, target } = scene(width, height, width * 131 + height);
-    const fused = inputViewColours(splats, target, { iterations, maxColour: 1.25 });
+    const fused = inputViewColours(splats, target, { iterations, maxColour: 1.25, simd });
     const plain = plainSteps(splats, target, iterations, 1.25);
     let moved = 0;
     for (let i = 0; i < fused.length; i++) {
@@ -59,6 +61,12 @@ test('the fused pass gives the colours of whole-W Jacobi steps', () => {
     }
     assert.ok(moved > 0.05, `${width}x${height}: the steps moved the colours by ${moved} at most`);
   }
-  // Float32 storage of the gradient in one, float64 sums in the other: rounding apart only.
+  // Float32 storage of the gradient in one (and float32 sums in the SIMD steps), float64 sums in the
+  // other: rounding apart only.
   assert.ok(worst < 1e-5, `fused and plain differ by ${worst}`);
+});
+
+test('the SIMD module is valid WebAssembly where SIMD is (Node 20 has it)', () => {
+  assert.ok(WebAssembly.validate(colourStepsModuleBytes()), 'the written module does not validate');
+  assert.ok(colourStepsKernel(1 << 20), 'the kernel does not instantiate, so inputViewColours steps in JavaScript');
 });

@@ -32,8 +32,13 @@
  * The fused pass (inputViewColours) and the unrolled 7-entry rows took a step from ~130 to ~90 ms
  * (same run); the build is each pixel's 12 depth comparisons and its short sort, and reusing the
  * left neighbour's order (checked) cost as much as it saved. generate takes 3 steps (THREE_STEPS),
- * which fit the photo as well as 4 (generate.ts GENERATE_COLOUR_ITERATIONS).
+ * which fit the photo as well as 4 (generate.ts GENERATE_COLOUR_ITERATIONS). The steps' per-pixel
+ * work runs as WebAssembly SIMD where there is one (colour-steps-simd.ts): 3 steps of the bench/lift
+ * scene ~100 ms instead of ~390 (profiled, same process, loaded machine), colours within 2.4e-7 of
+ * the JavaScript steps'; what is left is building W.
  */
+
+import { colourStepsKernel } from './colour-steps-simd.ts';
 
 /** Low-pass (px^2) the 3DGS rasterizers add to every projected covariance (render/rasterizer.ts default). */
 export const RENDER_LOW_PASS = 0.3;
@@ -92,6 +97,11 @@ export interface CompensationOptions {
   iterations?: number;
   /** upper bound of a colour channel; default 1.25 */
   maxColour?: number;
+  /**
+   * step with the WebAssembly SIMD kernel (colour-steps-simd.ts) where there is one; default true.
+   * false: the JavaScript steps (the same steps; float64 sums, so rounding differs).
+   */
+  simd?: boolean;
 }
 
 /**
@@ -106,8 +116,12 @@ export function inputViewColours(splats: InputViewSplats, target: Float32Array, 
   if (target.length !== 3 * width * height) {
     throw new Error(`colours: expected ${3 * width * height} target values for ${width}x${height}, found ${target.length}`);
   }
+  if (iterations <= 0) return Float32Array.from(target);
+  if (options.simd !== false) {
+    const colours = fusedSimd(splats, target, iterations, maxColour);
+    if (colours) return colours;
+  }
   const colours = Float32Array.from(target);
-  if (iterations <= 0) return colours;
   // One pass down the picture does everything (see stepRow): at pass row Y, W's row Y is built, then
   // step k works on pixel row Y - 4k. Each step is the plain Jacobi step of the header, in the same
   // arithmetic order, so the colours are bit for bit those of building W and then stepping over all
@@ -126,6 +140,56 @@ export function inputViewColours(splats: InputViewSplats, target: Float32Array, 
       state.step = sizes[k];
       if (y >= 0 && y < height) stepRow(state, y);
     }
+  }
+  return colours;
+}
+
+/**
+ * The fused pass of inputViewColours with each step's rows done by the WebAssembly SIMD kernel
+ * (colour-steps-simd.ts): W's rows are built here, as for the JavaScript steps, straight into the
+ * kernel's memory. Null where the kernel cannot run (no WebAssembly SIMD, no room for its memory).
+ */
+function fusedSimd(splats: InputViewSplats, target: Float32Array, iterations: number, maxColour: number): Float32Array | null {
+  const width = splats.width | 0, height = splats.height | 0, pixels = width * height;
+  const ringRows = 4 * (iterations - 1) + 1, ringEntries = ringRows * K * width;
+  // Byte offsets in the kernel's memory, 16-aligned.
+  const align = (n: number) => Math.ceil(n / 16) * 16;
+  const colourAt = 0, gradientAt = 16 * pixels, targetAt = 32 * pixels, columnSumAt = 48 * pixels;
+  const startAt = align(columnSumAt + 4 * pixels), splatAt = align(startAt + 4 * (pixels + 1)), weightAt = splatAt + 4 * ringEntries;
+  const made = colourStepsKernel(weightAt + 4 * ringEntries);
+  if (!made) return null;
+  const { kernel } = made;
+  const buffer = made.memory.buffer;
+  const c4 = new Float32Array(buffer, colourAt, 4 * pixels), t4 = new Float32Array(buffer, targetAt, 4 * pixels);
+  for (let p = 0; p < pixels; p++) {
+    c4[4 * p] = t4[4 * p] = target[3 * p];
+    c4[4 * p + 1] = t4[4 * p + 1] = target[3 * p + 1];
+    c4[4 * p + 2] = t4[4 * p + 2] = target[3 * p + 2];
+  }
+  const rows = weightScratch(splats, ringRows, {
+    start: new Int32Array(buffer, startAt, pixels + 1),
+    splat: new Int32Array(buffer, splatAt, ringEntries),
+    weight: new Float32Array(buffer, weightAt, ringEntries),
+    columnSum: new Float32Array(buffer, columnSumAt, pixels),
+  });
+  const sizes = stepSizes(iterations);
+  // As in inputViewColours: at pass row Y, W's row Y is built and step k works on pixel row Y - 4k.
+  for (let Y = 0; Y < height + 4 * (iterations - 1); Y++) {
+    if (Y < height) buildRow(rows, Y);
+    for (let k = 0; k < iterations; k++) {
+      const y = Y - 4 * k;
+      if (y < 0 || y >= height) continue;
+      kernel.residuals(y * width, (y + 1) * width, rows.rowBegin[y], startAt, splatAt, weightAt, targetAt, colourAt, gradientAt);
+      // Then, as stepRow: splat row y - 2 is complete; the last pixel row completes the last two.
+      if (y >= 2) kernel.takeSteps((y - 2) * width, (y - 1) * width, columnSumAt, colourAt, gradientAt, sizes[k], maxColour);
+      if (y === height - 1) kernel.takeSteps(Math.max(0, height - 2) * width, pixels, columnSumAt, colourAt, gradientAt, sizes[k], maxColour);
+    }
+  }
+  const colours = new Float32Array(3 * pixels);
+  for (let p = 0; p < pixels; p++) {
+    colours[3 * p] = c4[4 * p];
+    colours[3 * p + 1] = c4[4 * p + 1];
+    colours[3 * p + 2] = c4[4 * p + 2];
   }
   return colours;
 }
@@ -232,8 +296,14 @@ export function inputViewWeights(splats: InputViewSplats): InputViewWeights {
   return { start, splat: splat.subarray(0, used), weight: weight.subarray(0, used), columnSum, lipschitz: Math.max(1e-6, maxRow * maxColumn) };
 }
 
-/** Scratch for W's rows: all of them, or (ringRows) the last ringRows rows built, row y in slot y % ringRows. */
-function weightScratch(splats: InputViewSplats, ringRows = 0): RowScratch {
+/**
+ * Scratch for W's rows: all of them, or (ringRows) the last ringRows rows built, row y in slot y %
+ * ringRows; `arrays`: where start, the ring and the column sums live (fusedSimd: the kernel's memory).
+ */
+function weightScratch(
+  splats: InputViewSplats, ringRows = 0,
+  arrays?: { start: Int32Array; splat: Int32Array; weight: Float32Array; columnSum: Float32Array },
+): RowScratch {
   const { sortKey, sigmaClass, sigmas, opacity } = splats;
   const width = splats.width | 0, height = splats.height | 0; // integers for V8 (inputViewColours)
   const pixels = width * height;
@@ -243,12 +313,12 @@ function weightScratch(splats: InputViewSplats, ringRows = 0): RowScratch {
   return {
     width, height, sortKey, sigmaClass, opacity, falloff,
     delta: Int32Array.from(OFFSETS, ([i, j]) => j * width + i), // offset -> pixel index step
-    rowBegin: new Int32Array(height), start: new Int32Array(pixels + 1), ringRows,
+    rowBegin: new Int32Array(height), start: arrays?.start ?? new Int32Array(pixels + 1), ringRows,
     // Whole: about 7 entries per pixel on photos (front neighbours + own), grown if needed.
     // Ring: room for all K entries of every pixel.
-    splat: new Int32Array(ringRows > 0 ? ringRows * K * width : pixels * 8),
-    weight: new Float32Array(ringRows > 0 ? ringRows * K * width : pixels * 8),
-    columnSum: new Float32Array(pixels),
+    splat: arrays?.splat ?? new Int32Array(ringRows > 0 ? ringRows * K * width : pixels * 8),
+    weight: arrays?.weight ?? new Float32Array(ringRows > 0 ? ringRows * K * width : pixels * 8),
+    columnSum: arrays?.columnSum ?? new Float32Array(pixels),
     alphas: new Float64Array(K), keys: new Float64Array(K), index: new Int32Array(K),
     used: 0, maxRow: 0,
   };
