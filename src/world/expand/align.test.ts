@@ -98,3 +98,62 @@ test('align: in the hole the world\'s depth is kept where it continues the compl
     assert.equal(result.depth[i], base.knownDepth[i], `row ${y}: the world's own depth is held`);
   }
 });
+
+/** Known colour: a ramp across the picture (0.3 at the left, +0.3 / 256 per column), the same in every channel. */
+const ramp = (x: number) => 0.3 + (0.3 * x) / width;
+
+test('align: a fill offset from a known colour ramp comes out with the ramp\'s own step at the border, also where the world covers the first hole columns partly', async () => {
+  // The completion continues the ramp exactly but 0.1 too bright in the hole. The world's splats fade
+  // out over the first two hole columns (a fringe: the world knows their depth and colour, which is
+  // the ramp's). Analytic truth: the step between any two neighbours in a row is the ramp's slope.
+  const base = input((_x, _y, truth) => truth);
+  const worldRgb = new Float32Array(3 * width * height).fill(NaN);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      base.knownRgb.fill(base.mask[i] ? 0 : ramp(x), 3 * i, 3 * i + 3);
+      base.completedRgb.fill(ramp(x) + (base.mask[i] ? 0.1 : 0), 3 * i, 3 * i + 3);
+      if (x < holeStart + 2) worldRgb.fill(ramp(x), 3 * i, 3 * i + 3);
+      if (x >= holeStart && x < holeStart + 2) base.knownDepth[i] = sceneDepth(y);
+    }
+  }
+  const result = alignCompletion({ ...base, worldRgb });
+  const slope = 0.3 / width, reach = width / 16;
+  for (let y = 100; y < 180; y += 10) {
+    for (let x = holeStart - 2; x < width - 1; x++) {
+      const i = y * width + x;
+      const step = result.rgb[3 * (i + 1)] - result.rgb[3 * i];
+      // Across the border and the fringe: the ramp's step. Further in, the fade of the 0.1 offset
+      // adds at most its steepest slope, 0.1 sqrt(2 / e) / reach, spread over ~2 reach (no step).
+      const allowed = x <= holeStart + 1 ? 0.25 / 255 : (0.1 * Math.sqrt(2 / Math.E)) / reach + 0.25 / 255;
+      assert.ok(Math.abs(step - slope) < allowed, `row ${y}, columns ${x}-${x + 1}: step ${(255 * step).toFixed(2)} levels, the ramp's ${(255 * slope).toFixed(2)}`);
+    }
+  }
+  // Deep in the hole the completion keeps its own colour (the correction fades).
+  const deep = 150 * width + holeStart + 80;
+  assert.ok(Math.abs(result.rgb[3 * deep] - (ramp(holeStart + 80) + 0.1)) < 0.01, `deep in the hole ${result.rgb[3 * deep]}`);
+});
+
+test('align: filled sky meets the known sky without a step, and its correction stays out of the filled surface', () => {
+  // Rows 0..39 are sky (no depth) in the world and in the completion; the completion's sky is 0.1 too
+  // bright, its surface exactly right. Analytic truth: no step at the border in the sky rows, and the
+  // surface rows of the hole keep the completion's (correct) colour.
+  const base = input((_x, y, truth) => (y < 40 ? 0 : truth));
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (y < 40) { base.knownDepth[i] = 0; base.knownRgb.fill(base.mask[i] ? 0 : 0.7, 3 * i, 3 * i + 3); base.completedRgb.fill(base.mask[i] ? 0.8 : 0.7, 3 * i, 3 * i + 3); }
+    }
+  }
+  const result = alignCompletion(base);
+  for (let y = 0; y < 40; y += 3) {
+    const i = y * width + holeStart;
+    assert.ok(Math.abs(result.rgb[3 * i] - 0.7) < 1 / 255, `sky row ${y}: border pixel ${result.rgb[3 * i]}, the known sky's 0.7`);
+  }
+  for (let y = 40; y < 44; y++) {
+    for (let x = holeStart; x < holeStart + 10; x++) {
+      const i = y * width + x;
+      assert.ok(Math.abs(result.rgb[3 * i] - 0.4) < 0.25 / 255, `surface at (${x}, ${y}): ${result.rgb[3 * i]}, the completion's 0.4`);
+    }
+  }
+});

@@ -17,13 +17,18 @@
  *      is mostly a mixture at a silhouette (see borderResiduals), and the completion is used.
  *      Steps larger than edgeRatio are occlusion edges (the hole shows what was behind a foreground
  *      object) and are left as they are: joining them would stretch a rubber sheet.
- * Colour gets the same local correction across the same border pixels (a completer's colours can be
- * off by a shade at the border).
- * Sky (depth 0) is left alone: it has no depth to align, and it is an edge of the correction.
+ * Colour gets a local correction across the same border pixels (a completer's colours can be off by
+ * a shade at the border), and across borders where known sky meets filled sky (its own correction, so
+ * sky and surface do not bleed into each other inside the hole); it fades with zero slope at the
+ * border (featheredCorrection), so taking a step out leaves no line beside it. Hole pixels the world
+ * covers (its splats' fading edge, at least half covered, or seen poorly: `worldRgb`) take the world's
+ * own colour there, where their depth is held: the old splats still cover them, and a new splat of
+ * another colour blends with them into a line along the border.
+ * Sky (depth 0) has no depth to align, and it is an edge of the depth correction.
  */
 import { FIXED, FREE, OUTSIDE, solveMembrane } from './membrane.ts';
 import { crop, holeWindow, isWholePicture, paste } from './hole-window.ts';
-import { ringAround } from './ring.ts';
+import { distanceToKnown, ringAround } from './ring.ts';
 import { seededRandom } from '../../core/random.ts';
 import { leastMedianStart, robustFit } from './robust-fit.ts';
 
@@ -36,6 +41,12 @@ export interface AlignInput {
   knownDepth: Float32Array;
   /** the world's colour, 3 per pixel, meaningful where mask is 0 */
   knownRgb: Float32Array;
+  /**
+   * optional: the world's own colour (3 per pixel) wherever it covers a pixel at least half, hole
+   * pixels included, NaN where it covers less. In the hole it is the colour the old splats still show
+   * (a fading edge, a poorly seen surface); without it a hole pixel has no colour of the world's.
+   */
+  worldRgb?: Float32Array;
   /** the completer's output: depth (0 = sky) and colour for every pixel */
   completedDepth: Float32Array;
   completedRgb: Float32Array;
@@ -73,8 +84,8 @@ export function alignCompletion(input: AlignInput, options: AlignOptions = {}): 
   const { width, height, mask, knownDepth, knownRgb, completedDepth, completedRgb } = input;
   const pixels = width * height;
   if (mask.length !== pixels || knownDepth.length !== pixels || completedDepth.length !== pixels
-    || knownRgb.length !== 3 * pixels || completedRgb.length !== 3 * pixels) {
-    throw new Error(`align: expected mask and depths of ${pixels} values and colours of ${3 * pixels} for ${width}x${height}, found ${mask.length}, ${knownDepth.length}, ${completedDepth.length}, ${knownRgb.length}, ${completedRgb.length}`);
+    || knownRgb.length !== 3 * pixels || completedRgb.length !== 3 * pixels || (input.worldRgb && input.worldRgb.length !== 3 * pixels)) {
+    throw new Error(`align: expected mask and depths of ${pixels} values and colours of ${3 * pixels} for ${width}x${height}, found ${mask.length}, ${knownDepth.length}, ${completedDepth.length}, ${knownRgb.length}, ${completedRgb.length}${input.worldRgb ? `, ${input.worldRgb.length}` : ''}`);
   }
   const radius = Math.max(2, Math.round((options.ringShare ?? 1 / 32) * width));
   // Nothing farther than the ring from a hole pixel takes part (hole-window.ts): work on that window.
@@ -84,6 +95,7 @@ export function alignCompletion(input: AlignInput, options: AlignOptions = {}): 
     width: window.width, height: window.height,
     mask: crop(mask, 1, width, window), knownDepth: crop(knownDepth, 1, width, window), knownRgb: crop(knownRgb, 3, width, window),
     completedDepth: crop(completedDepth, 1, width, window), completedRgb: crop(completedRgb, 3, width, window),
+    worldRgb: input.worldRgb && crop(input.worldRgb, 3, width, window),
   }, width, radius, options);
   const depth = knownDepth.slice(), rgb = knownRgb.slice();
   paste(depth, part.depth, 1, width, window);
@@ -108,12 +120,17 @@ function alignWindow(input: AlignInput, fullWidth: number, radius: number, optio
   const depth = correctedDepth(mask, border.state, knownDepth, completedDepth, aligned, correction);
 
   const correctColour = options.colour ?? true;
-  let colourCorrection: Float32Array | null = null;
-  // Only across the border pixels the depth correction uses: not across an occlusion edge.
-  if (correctColour && border.anyColour) {
-    colourCorrection = solveMembrane(border.colourResidual, 3, border.state, width, height, { screening, signal: options.signal, fineSweeps: 4 });
+  let colourCorrection: Float32Array | null = null, skyCorrection: Float32Array | null = null;
+  // Surfaces: only across the border pixels the depth correction uses (not across an occlusion edge),
+  // and from the hole pixels whose colour the world holds. Sky: across known sky beside filled sky.
+  if (correctColour && (border.anyColour || border.anySky)) {
+    // One distance for both (to the nearest pixel either holds): at the fill's horizon the sky's fade
+    // is a little slower, and one distance transform less.
+    const distance = distanceToFixed(border.colourState, border.skyState, width, height);
+    if (border.anyColour) colourCorrection = featheredCorrection(border.colourResidual, border.colourState, distance, width, height, decay, options.signal);
+    if (border.anySky) skyCorrection = featheredCorrection(border.skyResidual, border.skyState, distance, width, height, decay, options.signal);
   }
-  const rgb = mergedColour(mask, knownRgb, completedRgb, colourCorrection);
+  const rgb = mergedColour(mask, knownRgb, completedRgb, completedDepth, colourCorrection, skyCorrection);
   return { depth, rgb, scale, shift, ringPixels };
 }
 
@@ -145,45 +162,118 @@ function correctedDepth(mask: Uint8Array, state: Uint8Array, knownDepth: Float32
   return depth;
 }
 
-/** In the hole the completion's colour plus the correction, clamped to 0..1; the world's elsewhere. */
-function mergedColour(mask: Uint8Array, knownRgb: Float32Array, completedRgb: Float32Array, colourCorrection: Float32Array | null): Float32Array {
+/** Per pixel, the distance to the nearest pixel FIXED in either state (ring.ts's chamfer distance). */
+function distanceToFixed(a: Uint8Array, b: Uint8Array, width: number, height: number): Float32Array {
+  const notFixed = new Uint8Array(a.length);
+  for (let i = 0; i < a.length; i++) notFixed[i] = a[i] === FIXED || b[i] === FIXED ? 0 : 1;
+  return distanceToKnown(notFixed, width, height);
+}
+
+/**
+ * A colour correction that is the residual at the FIXED pixels and fades into the FREE ones with zero
+ * slope where it starts: the residual carried along the border (a membrane without screening over the
+ * free pixels within BAND `reach` of a fixed one, a free edge beyond) times exp(-(d / reach)^2), d the
+ * distance to the nearest fixed pixel. A screened membrane (as the depth's) falls as exp(-d / reach):
+ * its first step into the hole is residual / reach, 0.8 levels per pixel for a 25-level residual at
+ * 32 px, a line beside the border however smooth the rest. Here the first step is residual / reach^2.
+ * Half the membrane's usual sweeps per level: the residual carried is smooth, and the fade hides the rest.
+ */
+function featheredCorrection(residual: Float32Array, state: Uint8Array, distance: Float32Array, width: number, height: number, reach: number, signal?: AbortSignal): Float32Array {
+  const band = state.slice(), inBand = new Uint8Array(state.length);
+  for (let i = 0; i < band.length; i++) {
+    if (band[i] === FREE && distance[i] > BAND * reach) band[i] = OUTSIDE;
+    inBand[i] = band[i] === OUTSIDE ? 0 : 1;
+  }
+  // Solved on the band's bounding box only: outside pixels are a free edge, as the picture's border is.
+  const box = holeWindow(inBand, width, height, 0);
+  const carried = new Float32Array(3 * state.length);
+  if (!box) return carried;
+  const part = solveMembrane(crop(residual, 3, width, box), 3, crop(band, 1, width, box), box.width, box.height, { signal, sweeps: 8, fineSweeps: 4 });
+  paste(carried, part, 3, width, box);
+  fadeFree(carried, band, distance, reach);
+  return carried;
+}
+
+/** The fade's extent in reaches: exp(-2.5^2) = 0.002, a 25-level residual ends 0.05 levels from 0. */
+const BAND = 2.5;
+
+/** values (3 per pixel) *= exp(-(distance / reach)^2) at the FREE pixels. */
+function fadeFree(values: Float32Array, state: Uint8Array, distance: Float32Array, reach: number): void {
+  for (let i = 0; i < state.length; i++) {
+    if (state[i] !== FREE) continue;
+    const r = distance[i] / reach, w = Math.exp(-r * r);
+    values[3 * i] *= w; values[3 * i + 1] *= w; values[3 * i + 2] *= w;
+  }
+}
+
+/** In the hole the completion's colour plus the correction of its class (sky or surface), clamped to 0..1; the world's elsewhere. */
+function mergedColour(mask: Uint8Array, knownRgb: Float32Array, completedRgb: Float32Array, completedDepth: Float32Array, colourCorrection: Float32Array | null, skyCorrection: Float32Array | null): Float32Array {
   const rgb = new Float32Array(knownRgb.length);
   for (let i = 0; i < mask.length; i++) {
+    const correction = completedDepth[i] > 0 ? colourCorrection : skyCorrection;
     for (let c = 0; c < 3; c++) {
       const j = 3 * i + c;
-      rgb[j] = mask[i] ? Math.min(1, Math.max(0, completedRgb[j] + (colourCorrection ? colourCorrection[j] : 0))) : knownRgb[j];
+      rgb[j] = mask[i] ? Math.min(1, Math.max(0, completedRgb[j] + (correction ? correction[j] : 0))) : knownRgb[j];
     }
   }
   return rgb;
 }
 
 interface BorderResiduals {
-  /** FIXED at border pixels (and poorly seen hole pixels) with their residual, FREE on the hole's surface, OUTSIDE elsewhere (known pixels; sky in the completion) */
+  /** depth: FIXED at border pixels (and hole pixels whose world depth is held) with their residual, FREE on the hole's surface, OUTSIDE elsewhere (known pixels; sky in the completion) */
   state: Uint8Array;
   depthResidual: Float32Array;
+  /** surface colour: FIXED where the depth is (hole pixels: where the world has a colour there too), FREE on the rest of the hole's surface */
+  colourState: Uint8Array;
   colourResidual: Float32Array;
   anyColour: boolean;
+  /** sky colour: FIXED at known sky beside filled sky and at filled sky the world covers as sky, FREE on the rest of the filled sky */
+  skyState: Uint8Array;
+  skyResidual: Float32Array;
+  anySky: boolean;
 }
 
 /**
  * The step between the world and the aligned completion across the hole's border. At a known pixel p
  * beside hole pixels q, the world's inverse depth is carried one pixel on to each q (linearly, from p
  * and the known pixel behind it, so a sloping floor does not count as a step) and compared with the
- * completion there; colour is compared as it is. A hole pixel the world knows the depth of (seen, but
- * poorly, or partly) is its own border, compared in place, and FREE when it is a step behind.
+ * completion there; colour is compared as it is, over the same q (and, for known sky, over the q the
+ * completion made sky). A hole pixel the world knows the depth of (seen, but poorly, or partly) is its
+ * own border, compared in place, and FREE when it is a step behind; its colour is compared with the
+ * world's own colour there (worldRgb), which the old splats still show: held at 0 instead (as before),
+ * the correction was cancelled one pixel into the hole wherever the world's splats fade out over a
+ * pixel or two, i.e. along nearly every border (bench/expand courtyard, forest-6: the fill 8-20
+ * levels off the known pixel beside it at such pixels).
  * Steps beyond `edgeRatio` are occlusion edges and constrain nothing.
  */
 function borderResiduals(input: AlignInput, aligned: Float32Array, edgeRatio: number): BorderResiduals {
-  const { width, height, mask, knownDepth, knownRgb, completedDepth, completedRgb } = input;
+  const { width, height, mask, knownDepth, knownRgb, completedDepth, completedRgb, worldRgb } = input;
   const pixels = width * height;
-  const state = new Uint8Array(pixels).fill(OUTSIDE);
-  const depthResidual = new Float32Array(pixels), colourResidual = new Float32Array(3 * pixels);
-  let anyColour = false;
+  const state = new Uint8Array(pixels).fill(OUTSIDE), colourState = new Uint8Array(pixels).fill(OUTSIDE), skyState = new Uint8Array(pixels).fill(OUTSIDE);
+  const depthResidual = new Float32Array(pixels), colourResidual = new Float32Array(3 * pixels), skyResidual = new Float32Array(3 * pixels);
+  let anyColour = false, anySky = false;
   const surface = (i: number) => knownDepth[i] > 0;
+  const covered = (i: number) => worldRgb !== undefined && !Number.isNaN(worldRgb[3 * i]);
+  /** residual = the world's colour at i - the completion's at i; whether it is worth a solve (half an 8-bit level: the inpainter's own fill is not) */
+  const pinToWorld = (i: number, residual: Float32Array): boolean => {
+    let big = false;
+    for (let c = 0; c < 3; c++) {
+      const r = worldRgb![3 * i + c] - completedRgb[3 * i + c];
+      residual[3 * i + c] = r;
+      if (Math.abs(r) > 0.5 / 255) big = true;
+    }
+    return big;
+  };
   for (let i = 0; i < pixels; i++) {
     if (mask[i]) {
-      if (!(completedDepth[i] > 0)) continue; // sky in the completion: outside
-      if (!surface(i)) { state[i] = FREE; continue; }
+      if (!(completedDepth[i] > 0)) {
+        // Sky in the completion: outside the depth and surface membranes; the sky's colour is held
+        // where the world covers the pixel with sky, and free elsewhere.
+        if (covered(i) && !surface(i)) { skyState[i] = FIXED; if (pinToWorld(i, skyResidual)) anySky = true; }
+        else skyState[i] = FREE;
+        continue;
+      }
+      if (!surface(i)) { state[i] = FREE; colourState[i] = FREE; continue; }
       const r = 1 / knownDepth[i] - aligned[i];
       if (isStep(1 / knownDepth[i], aligned[i], edgeRatio)) {
         // The world's depth here is well behind the completion: most often the expected depth of a
@@ -192,25 +282,41 @@ function borderResiduals(input: AlignInput, aligned: Float32Array, edgeRatio: nu
         // floating in mid-air beside the border; the completion decides instead. Such a mixture is
         // never nearer than the surface in front, so a world depth well before the completion is a
         // surface of its own (or the completion's error: the rooms' walls) and is held, unconstrained.
-        if (1 / knownDepth[i] < aligned[i]) state[i] = FREE;
+        if (1 / knownDepth[i] < aligned[i]) { state[i] = FREE; colourState[i] = FREE; }
         continue;
       }
       state[i] = FIXED; depthResidual[i] = r;
+      // Its colour: the world's, which its splats already show (the mixture case above has none of its own).
+      if (covered(i)) { colourState[i] = FIXED; if (pinToWorld(i, colourResidual)) anyColour = true; }
+      else colourState[i] = FREE;
       continue;
     }
-    if (!surface(i)) continue;
     const x = i % width, y = (i - x) / width;
+    if (!surface(i)) {
+      // Known sky: its colour continues into the sky the completion painted beside it.
+      let r = 0, g = 0, b = 0, n = 0;
+      for (let side = 0; side < 4; side++) {
+        const qx = x + (side === 0 ? -1 : side === 1 ? 1 : 0), qy = y + (side === 2 ? -1 : side === 3 ? 1 : 0);
+        if (qx < 0 || qy < 0 || qx >= width || qy >= height) continue;
+        const q = qy * width + qx;
+        if (!mask[q] || completedDepth[q] > 0) continue;
+        r += knownRgb[3 * i] - completedRgb[3 * q]; g += knownRgb[3 * i + 1] - completedRgb[3 * q + 1]; b += knownRgb[3 * i + 2] - completedRgb[3 * q + 2];
+        n++;
+      }
+      if (n === 0) continue;
+      skyState[i] = FIXED;
+      skyResidual[3 * i] = r / n; skyResidual[3 * i + 1] = g / n; skyResidual[3 * i + 2] = b / n;
+      if (Math.max(Math.abs(r), Math.abs(g), Math.abs(b)) > (0.5 / 255) * n) anySky = true;
+      continue;
+    }
     const inv = 1 / knownDepth[i];
-    let depthSum = 0, n = 0, r = 0, g = 0, b = 0, colourN = 0;
+    let depthSum = 0, n = 0, r = 0, g = 0, b = 0;
     for (let side = 0; side < 4; side++) {
       const dx = side === 0 ? -1 : side === 1 ? 1 : 0, dy = side === 2 ? -1 : side === 3 ? 1 : 0;
       const qx = x + dx, qy = y + dy;
       if (qx < 0 || qy < 0 || qx >= width || qy >= height) continue;
       const q = qy * width + qx;
-      if (!mask[q]) continue;
-      r += knownRgb[3 * i] - completedRgb[3 * q]; g += knownRgb[3 * i + 1] - completedRgb[3 * q + 1]; b += knownRgb[3 * i + 2] - completedRgb[3 * q + 2];
-      colourN++;
-      if (!(completedDepth[q] > 0)) continue;
+      if (!mask[q] || !(completedDepth[q] > 0)) continue;
       // The world's inverse depth carried on to q: p + (p - behind), if the pixel behind p is the same surface.
       const bx = x - dx, by = y - dy, behind = by * width + bx;
       let carried = inv;
@@ -219,20 +325,18 @@ function borderResiduals(input: AlignInput, aligned: Float32Array, edgeRatio: nu
       }
       if (isStep(carried, aligned[q], edgeRatio)) continue;
       depthSum += carried - aligned[q];
+      // Colour over the same pairs: across an occlusion edge (or into sky) the hole is another surface.
+      r += knownRgb[3 * i] - completedRgb[3 * q]; g += knownRgb[3 * i + 1] - completedRgb[3 * q + 1]; b += knownRgb[3 * i + 2] - completedRgb[3 * q + 2];
       n++;
     }
-    if (colourN === 0) continue;
-    if (n === 0) {
-      // Beside the hole but across an occlusion edge (or beside sky): the hole is another surface.
-      continue;
-    }
-    state[i] = FIXED;
+    if (n === 0) continue;
+    state[i] = FIXED; colourState[i] = FIXED;
     depthResidual[i] = depthSum / n;
-    colourResidual[3 * i] = r / colourN; colourResidual[3 * i + 1] = g / colourN; colourResidual[3 * i + 2] = b / colourN;
+    colourResidual[3 * i] = r / n; colourResidual[3 * i + 1] = g / n; colourResidual[3 * i + 2] = b / n;
     // Less than half an 8-bit level (the inpainter's own fill) is not worth a solve.
-    if (Math.max(Math.abs(r), Math.abs(g), Math.abs(b)) > (0.5 / 255) * colourN) anyColour = true;
+    if (Math.max(Math.abs(r), Math.abs(g), Math.abs(b)) > (0.5 / 255) * n) anyColour = true;
   }
-  return { state, depthResidual, colourResidual, anyColour };
+  return { state, depthResidual, colourState, colourResidual, anyColour, skyState, skyResidual, anySky };
 }
 
 /** Whether two inverse depths differ by more than `ratio` either way (or one is not positive). */

@@ -5,6 +5,7 @@ import { coverage } from '../coverage/coverage.ts';
 import type { CompletedView, Completer, PartialView } from './completer.ts';
 import { expandView } from './expand-view.ts';
 import { InpaintCompleter } from './inpaint-completer.ts';
+import { renderSplats } from '../../render/rasterizer.ts';
 import { castView, courtyardScene, worldFromView, yawPose } from './synthetic-scene.ts';
 
 const k = intrinsicsFromFov(128, 96, 60);
@@ -85,4 +86,56 @@ test('expand: a completer that answers the wrong size, or a cancel, leaves the w
   await assert.rejects(expandView(world, yawPose(eye, -40), k, new SlowCompleter(() => controller.abort()), { signal: controller.signal }), { name: 'AbortError' });
   assert.equal(world.splats.count, count);
   assert.equal(world.memory.size, 1);
+});
+
+/** The true view at the pose (synthetic-scene.ts), its colour `offset` too bright in the hole: a completer right in all but a shade. */
+class OffsetTruthCompleter implements Completer {
+  readonly name = 'offset-truth';
+  constructor(private readonly offset: number) {}
+  async complete(view: PartialView): Promise<CompletedView> {
+    const truth = castView(scene, view.pose, view.intrinsics);
+    const rgb = view.rgb.slice(), depth = view.depth.slice();
+    for (let i = 0; i < view.mask.length; i++) {
+      if (!view.mask[i]) continue;
+      depth[i] = truth.depth[i];
+      for (let c = 0; c < 3; c++) rgb[3 * i + c] = Math.min(1, truth.rgb[3 * i + c] + this.offset);
+    }
+    return { rgb, depth };
+  }
+}
+
+test('expand: a fill a shade brighter than the truth meets the known pixels with the truth\'s own step, in the sky and on the ground', async () => {
+  // Independent truth: the ray-cast view. Over the 4-neighbour pairs across the hole's border, the
+  // mean signed colour step (hole side minus known side) of the render after expansion must be the
+  // truth's over the same pairs, though the completion is 0.1 (25 levels) too bright: the alignment
+  // takes the offset out at the border, where the world's splats fade out over a pixel or two too.
+  // (Before: sky 12.3 levels, the sky had no colour correction; ground 6.7, the correction was held at 0
+  // on the hole pixels the world's fading splats still cover. Now 0.5 and 0.5; the truth's 0.7 and -0.1.)
+  const world = worldFromView(scene, yawPose(eye, 0), k);
+  const pose = yawPose(eye, -40);
+  const result = await expandView(world, pose, k, new OffsetTruthCompleter(0.1));
+  const mask = result.partial!.mask;
+  const render = renderSplats(world.splats, pose, k);
+  const truth = castView(scene, pose, k);
+  const signedStep = (rgb: Float32Array, sky: boolean) => {
+    let sum = 0, n = 0;
+    const pair = (i: number, j: number) => {
+      if (mask[i] === mask[j] || (truth.depth[i] === 0) !== sky || (truth.depth[j] === 0) !== sky) return;
+      const [h, kn] = mask[i] ? [i, j] : [j, i];
+      for (let c = 0; c < 3; c++) sum += rgb[3 * h + c] - rgb[3 * kn + c];
+      n += 3;
+    };
+    for (let y = 0; y < k.height; y++) {
+      for (let x = 0; x < k.width; x++) {
+        const i = y * k.width + x;
+        if (x + 1 < k.width) pair(i, i + 1);
+        if (y + 1 < k.height) pair(i, i + k.width);
+      }
+    }
+    return (255 * sum) / n;
+  };
+  for (const sky of [true, false]) {
+    const got = signedStep(render.color, sky), want = signedStep(truth.rgb, sky);
+    assert.ok(Math.abs(got - want) < 1, `${sky ? 'sky' : 'ground'}: mean step into the hole ${got.toFixed(2)} levels, the truth's ${want.toFixed(2)}`);
+  }
 });

@@ -95,7 +95,7 @@ export async function expandView(
   const before = coverageFromRender(world, pose, intrinsics, render, options.coverage);
   const nothing: Expansion = { before, holePixels: 0, added: 0, frame: null, partial: null, completed: null, alignment: null, timings };
   if (!(before.unknownFraction > (options.minUnknownFraction ?? 0))) { lap('coverage'); return nothing; }
-  const { mask, knownDepth, rgb, depth, holes } = holeMask(render, before, width, height, options.minAlpha ?? 0.5, options.farLimit ?? 100);
+  const { mask, knownDepth, rgb, worldRgb, depth, holes } = holeMask(render, before, width, height, options.minAlpha ?? 0.5, options.farLimit ?? 100);
   let holePixels = holes;
   holePixels += widenToFringe(mask, render.alpha, width, height, rgb, depth, options.fringeAlpha ?? 0.98);
   lap('coverage');
@@ -114,7 +114,7 @@ export async function expandView(
   signal?.throwIfAborted();
   onProgress?.(0.55, 'align');
   const aligned = alignCompletion({
-    width, height, mask, knownDepth, knownRgb: rgb, completedDepth: completion.depth, completedRgb: completion.rgb,
+    width, height, mask, knownDepth, knownRgb: rgb, worldRgb, completedDepth: completion.depth, completedRgb: completion.rgb,
   }, { ...options.align, signal });
   lap('align');
 
@@ -145,13 +145,16 @@ export async function expandView(
 /**
  * The view's hole mask from its render: empty pixels (alpha below minAlpha) and those the coverage
  * saw only poorly (nearest of its pixels); the world's colour (without the black background showing
- * through its edges) and depth where it knows the pixel, 0 in the hole.
+ * through its edges) and depth where it knows the pixel, 0 in the hole. `worldRgb` is that colour
+ * wherever the world covers the pixel at least minAlpha, hole or not (NaN elsewhere): alignment gives
+ * the hole pixels the old splats still cover their colour (align.ts).
  */
 function holeMask(render: RenderResult, before: Coverage, width: number, height: number, minAlpha: number, farLimit: number) {
   const pixels = width * height;
   const alpha = render.alpha, colour = render.color, renderDepth = render.depth, poor = before.mask;
   const mask = new Uint8Array(pixels);
   const knownDepth = new Float32Array(pixels), rgb = new Float32Array(3 * pixels), depth = new Float32Array(pixels);
+  const worldRgb = new Float32Array(3 * pixels).fill(NaN);
   let holes = 0;
   for (let y = 0, i = 0; y < height; y++) {
     const cy = Math.min(before.height - 1, Math.floor(((y + 0.5) * before.height) / height));
@@ -160,7 +163,7 @@ function holeMask(render: RenderResult, before: Coverage, width: number, height:
       if (a >= minAlpha) {
         const d = renderDepth[i];
         if (d > 0 && d <= farLimit) knownDepth[i] = d;
-        for (let c = 0; c < 3; c++) rgb[3 * i + c] = Math.min(1, colour[3 * i + c] / a);
+        for (let c = 0; c < 3; c++) rgb[3 * i + c] = worldRgb[3 * i + c] = Math.min(1, colour[3 * i + c] / a);
       }
       const cx = Math.min(before.width - 1, Math.floor(((x + 0.5) * before.width) / width));
       const hole = !(a >= minAlpha) || poor[cy * before.width + cx] === HOLE_POORLY_SEEN;
@@ -168,7 +171,7 @@ function holeMask(render: RenderResult, before: Coverage, width: number, height:
       else depth[i] = knownDepth[i];
     }
   }
-  return { mask, knownDepth, rgb, depth, holes };
+  return { mask, knownDepth, rgb, worldRgb, depth, holes };
 }
 
 /** 0..1 -> 0..255, rounded: Math.round for such values (x + 0.5 is exact for 255 x float32; NaN gives 0 either way), without its call. */
