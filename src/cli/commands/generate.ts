@@ -84,14 +84,20 @@ export const generateCommand: Command = {
     timings.mark('decode');
     const bar = progressBar();
     bar.update(0.05, 'decode');
-    const [{ BUILTIN_MODEL_ID }, { generateFromPhoto, frameOfView }, { World }] = await Promise.all([
+    const [{ BUILTIN_MODEL_ID, isRemote }, { generateFromPhoto, frameOfView }, { World }, { pendingModel }] = await Promise.all([
       import('../../model/index.ts'),
       import('../../world/generate.ts'),
       import('../../world/world.ts'),
+      import('../pending-model.ts'),
     ]);
     timings.mark('load code');
     const manifest = await manifesting;
-    const model = (await opening) ?? (await openModel(id, manifest, warn, (f, s) => bar.update(0.05 + 0.15 * f, s), thread));
+    // A shipped model is used before its session is open (pending-model.ts): the photo is prepared
+    // for it meanwhile. Any other one is opened (downloaded if need be) here.
+    const shipped = manifest.models.find((m) => m.id === id && !isRemote(m));
+    const model = shipped
+      ? pendingModel(shipped, opening.then((m) => m ?? openModel(id, manifest, warn, undefined, thread)))
+      : ((await opening) ?? (await openModel(id, manifest, warn, (f, s) => bar.update(0.05 + 0.15 * f, s), thread)));
     const reference = model.entry.task === 'relative-inverse-depth' ? await openModel(BUILTIN_MODEL_ID, manifest, warn) : undefined;
     timings.mark('model open');
     let liftStarted = false;
