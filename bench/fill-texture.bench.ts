@@ -26,7 +26,8 @@ import { decodePng, encodeRgbaPng } from '../src/io/png.ts';
 import type { CompletedView, Completer, PartialView } from '../src/world/expand/completer.ts';
 import { expandView } from '../src/world/expand/expand-view.ts';
 import { InpaintCompleter } from '../src/world/expand/inpaint-completer.ts';
-import { MirrorDetailCompleter, addMirrorDetail } from '../src/world/expand/mirror-detail.ts';
+import { type MirrorDetailOptions, addMirrorDetail } from '../src/world/expand/mirror-detail.ts';
+import { type TextureSynthesisOptions, synthesiseDetail } from '../src/world/expand/texture-synthesis.ts';
 import { toRgbImage } from '../src/world/expand/synthetic-scene.ts';
 import { liftToSplats } from '../src/world/lift.ts';
 import { openViewSet } from '../src/world/views/view-set.ts';
@@ -43,13 +44,16 @@ const median = (xs: number[]) => { const s = xs.filter(Number.isFinite).sort((a,
 
 interface Truth { pose: Pose; rgb: Float32Array; depth: Float32Array }
 
-interface Fill { stop: string; partial: PartialView; truth: Truth; plain: CompletedView; detail: CompletedView | null; plainMs: number; detailMs: number }
+/** One decorator of the inpainter's completion: its name and its own work on a partial view and that completion. */
+interface Decorator { name: string; add: (view: PartialView, plain: CompletedView) => Float32Array }
+
+interface Fill { stop: string; partial: PartialView; truth: Truth; plain: CompletedView; decorated: CompletedView | null; plainMs: number; decoratorMs: number }
 
 /**
- * A whole tour, expanding with the inpainter alone or with the decorated one (`withDetail`); every
- * partial view is also completed by the inpainter alone (timed just before, the anchor of the time added).
+ * A whole tour, expanding with the inpainter alone (`decorator` null) or decorated; every partial view
+ * is also completed by the inpainter alone (timed just before, the anchor of the time the decorator adds).
  */
-async function tour(scene: string, withDetail: boolean): Promise<{ k: Intrinsics; fills: Fill[] }> {
+async function tour(scene: string, decorator: Decorator | null): Promise<{ k: Intrinsics; fills: Fill[] }> {
   const dir = join(VIEWS, scene);
   const set = await openViewSet({ read: async (n) => new Uint8Array(await readFile(join(dir, n))), decodePng });
   const load = async (name: string): Promise<Truth> => {
@@ -65,23 +69,23 @@ async function tour(scene: string, withDetail: boolean): Promise<{ k: Intrinsics
   const fills: Fill[] = [];
   let stop = '', truth: Truth;
   const recorder: Completer = {
-    name: withDetail ? detailed.name : inpaint.name,
+    name: decorator ? `${inpaint.name}+${decorator.name}` : inpaint.name,
     async complete(view, signal) {
       const partial = { ...view, rgb: view.rgb.slice(), depth: view.depth.slice(), mask: view.mask.slice() };
       // Best of 3, interleaved (the machine is shared): the inpainter, then the decorator's own work
-      // on its completion (what MirrorDetailCompleter(inpaint) returns, without a second inpaint).
-      let plain!: CompletedView, detail: CompletedView | null = null, plainMs = Infinity, detailMs = Infinity;
-      for (let r = 0; r < (withDetail ? 3 : 1); r++) {
+      // on its completion (what the decorated completer returns, without a second inpaint).
+      let plain!: CompletedView, decorated: CompletedView | null = null, plainMs = Infinity, decoratorMs = Infinity;
+      for (let r = 0; r < (decorator ? 3 : 1); r++) {
         let t = performance.now();
         plain = await inpaint.complete(view, signal);
         plainMs = Math.min(plainMs, performance.now() - t);
-        if (!withDetail) break;
+        if (!decorator) break;
         t = performance.now();
-        detail = { ...plain, rgb: addMirrorDetail(view, plain, options) };
-        detailMs = Math.min(detailMs, performance.now() - t);
+        decorated = { ...plain, rgb: decorator.add(view, plain) };
+        decoratorMs = Math.min(decoratorMs, performance.now() - t);
       }
-      fills.push({ stop, partial, truth, plain, detail, plainMs, detailMs });
-      return detail ?? plain;
+      fills.push({ stop, partial, truth, plain, decorated, plainMs, decoratorMs });
+      return decorated ?? plain;
     },
   };
   for (const name of [...Array.from({ length: 11 }, (_, i) => `turn${String(i + 1).padStart(2, '0')}`), 'turn00']) {
@@ -128,68 +132,84 @@ function score(o: CompletedView, fill: Fill, w: number, h: number): Score & { tr
   return { psnr: holePsnr(o.rgb, fill.truth.rgb, fill.partial.mask), texture: st.hole / truthSteps.hole, seam: st.border / st.known, truthSeam: truthSteps.border / truthSteps.known };
 }
 
-/** truth | inpaint | +detail, side by side, as a PNG (for looking at, with --dump DIR). */
+/** truth | inpaint | +mirror | +synth (each on this partial view), side by side, as a PNG (for looking at, with --dump DIR). */
 function dumpPng(path: string, fill: Fill, w: number, h: number): void {
-  const pics = [fill.truth.rgb, fill.plain.rgb, fill.detail!.rgb];
-  const rgba = new Uint8Array(4 * 3 * w * h);
+  const pics = [fill.truth.rgb, fill.plain.rgb, ...decorators.map((d) => d.add(fill.partial, fill.plain))];
+  const P = pics.length;
+  const rgba = new Uint8Array(4 * P * w * h);
   for (let y = 0; y < h; y++) {
-    for (let p = 0; p < 3; p++) {
+    for (let p = 0; p < P; p++) {
       for (let x = 0; x < w; x++) {
-        const o = 4 * (y * 3 * w + p * w + x), i = 3 * (y * w + x);
+        const o = 4 * (y * P * w + p * w + x), i = 3 * (y * w + x);
         for (let c = 0; c < 3; c++) rgba[o + c] = Math.round(255 * Math.min(1, Math.max(0, pics[p][i + c])));
         rgba[o + 3] = 255;
       }
     }
   }
-  writeFileSync(path, encodeRgbaPng(3 * w, h, rgba));
+  writeFileSync(path, encodeRgbaPng(P * w, h, rgba));
 }
 
 const scenes = arg('scenes', existsSync(VIEWS) ? readdirSync(VIEWS).filter((d) => existsSync(join(VIEWS, d, 'views.json'))).sort().join(',') : '').split(',').filter(Boolean);
 if (scenes.length === 0) throw new Error(`fill-texture bench: expected view sets in ${VIEWS} (npm run bench -- generate exports them), found none`);
 const dump = arg('dump', '');
-const options = {
-  ...(arg('radius', '') ? { radius: Number(arg('radius', '')) } : {}),
-  ...(arg('max-detail', '') ? { maxDetail: Number(arg('max-detail', '')) } : {}),
-  ...(arg('ramp', '') ? { ramp: Number(arg('ramp', '')) } : {}),
+const num = (name: string) => (arg(name, '') ? Number(arg(name, '')) : undefined);
+const mirrorOptions: MirrorDetailOptions = { radius: num('radius'), maxDetail: num('max-detail'), ramp: num('ramp') };
+const synthOptions: TextureSynthesisOptions = {
+  radius: num('radius'), ramp: num('ramp'), maxDetail: num('synth-max-detail'), patch: num('patch'), overlap: num('overlap'),
+  candidates: num('candidates'), lowWeight: num('low-weight'), energyWeight: num('energy-weight'), classPenalty: num('class-penalty'), rowWeight: num('row-weight'), band: num('band'),
 };
+const known: Record<string, Decorator> = {
+  mirror: { name: 'mirror', add: (v, c) => addMirrorDetail(v, c, mirrorOptions) },
+  synth: { name: 'synth', add: (v, c) => synthesiseDetail(v, c, synthOptions) },
+};
+const decoratorNames = arg('decorators', 'mirror,synth').split(',').filter(Boolean);
+for (const d of decoratorNames) if (!known[d]) throw new Error(`fill-texture bench: expected --decorators from ${Object.keys(known).join(', ')}, found '${d}'`);
+const decorators = decoratorNames.map((d) => known[d]);
 // --guide: expansions hand the completers the colour guide by direction from the start view (elevation-guide.ts;
 // expandView's default); without it the bench turns the guide off (elevationGuide: false), so the two compare.
 const guide = process.argv.includes('--guide');
-const inpaintOptions = arg('reach', '') ? { guideReach: Number(arg('reach', '')) } : {};
-const inpaint = new InpaintCompleter(inpaintOptions), detailed = new MirrorDetailCompleter(new InpaintCompleter(inpaintOptions), options);
-interface Row { scene: string; plainTour: Score[]; detailTour: Score[]; samePartial: Score[]; truthSeam: number[]; plainMs: number[]; addedMs: number[] }
-const rows: Row[] = [];
+const inpaint = new InpaintCompleter(arg('reach', '') ? { guideReach: Number(arg('reach', '')) } : {});
+
+/** Per scene and tour (the inpainter's, then one per decorator): scores of the fills, and the inpainter on the same partial views. */
+interface Tour { name: string; scores: Score[]; plainSame: Score[]; truthSeam: number[]; plainMs: number[]; addedMs: number[] }
+const tours: Tour[][] = [];
+const m = (xs: Score[], key: keyof Score) => (key === 'psnr' ? mean(xs.map((x) => x[key])) : median(xs.map((x) => x[key])));
 for (const scene of scenes) {
-  const a = await tour(scene, false), b = await tour(scene, true);
-  const { width: w, height: h } = a.k;
-  const row: Row = { scene, plainTour: [], detailTour: [], samePartial: [], truthSeam: [], plainMs: [], addedMs: [] };
-  for (const fill of a.fills) row.plainTour.push(score(fill.plain, fill, w, h));
-  for (const fill of b.fills) {
-    const s = score(fill.detail!, fill, w, h);
-    row.detailTour.push(s); row.truthSeam.push(s.truthSeam);
-    row.samePartial.push(score(fill.plain, fill, w, h));
-    row.plainMs.push(fill.plainMs); row.addedMs.push(fill.detailMs);
-    if (dump) dumpPng(join(dump, `${scene}-${fill.stop}.png`), fill, w, h);
+  const row: Tour[] = [];
+  for (const decorator of [null, ...decorators]) {
+    const t = await tour(scene, decorator);
+    const { width: w, height: h } = t.k;
+    const r: Tour = { name: decorator?.name ?? 'inpaint', scores: [], plainSame: [], truthSeam: [], plainMs: [], addedMs: [] };
+    for (const fill of t.fills) {
+      const s = score(fill.decorated ?? fill.plain, fill, w, h);
+      r.scores.push(s); r.truthSeam.push(s.truthSeam); r.plainSame.push(score(fill.plain, fill, w, h));
+      r.plainMs.push(fill.plainMs); r.addedMs.push(fill.decoratorMs);
+      if (dump && decorator === decorators[decorators.length - 1]) dumpPng(join(dump, `${scene}-${fill.stop}.png`), fill, w, h);
+    }
+    row.push(r);
   }
-  rows.push(row);
-  const m = (xs: Score[], key: keyof Score) => (key === 'psnr' ? mean(xs.map((x) => x[key])) : median(xs.map((x) => x[key])));
-  console.log(`${scene.padEnd(10)} ${String(a.fills.length).padStart(2)}/${String(b.fills.length).padStart(2)} fills | `
-    + `PSNR ${f(m(row.plainTour, 'psnr'))} | ${f(m(row.detailTour, 'psnr'))} (${f(m(row.samePartial, 'psnr'))})  `
-    + `texture ${f(m(row.plainTour, 'texture'))} | ${f(m(row.detailTour, 'texture'))} (${f(m(row.samePartial, 'texture'))})  `
-    + `seam ${f(m(row.plainTour, 'seam'))} | ${f(m(row.detailTour, 'seam'))} (${f(m(row.samePartial, 'seam'))}) truth ${f(median(row.truthSeam))}  `
-    + `ms inpaint ${f(median(row.plainMs), 0)} + detail ${f(median(row.addedMs), 0)}`);
+  tours.push(row);
+  const cols = (key: keyof Score) => row.map((r) => f(m(r.scores, key))).join(' | ');
+  console.log(`${scene.padEnd(10)} ${row.map((r) => r.scores.length).join('/')} fills | PSNR ${cols('psnr')}  texture ${cols('texture')}  seam ${cols('seam')} truth ${f(median(row[0].truthSeam))}  `
+    + `ms inpaint ${f(median(row[0].plainMs), 0)} ${row.slice(1).map((r) => `+ ${r.name} ${f(median(r.addedMs), 0)}`).join(' ')}`);
 }
-const flat = <T,>(get: (r: Row) => T[]) => rows.flatMap(get);
-/** One line per subset of fills: the first fill of each tour (beside the true start view) and the last two (the loop closes). */
-const subset = (label: string, pick: (xs: Score[]) => Score[]) => {
-  const a = flat((r) => pick(r.plainTour)), b = flat((r) => pick(r.detailTour));
-  console.log(`  ${label.padEnd(28)} PSNR ${f(mean(a.map((s) => s.psnr)))} | ${f(mean(b.map((s) => s.psnr)))}  texture ${f(median(a.map((s) => s.texture)))} | ${f(median(b.map((s) => s.texture)))}  seam ${f(median(a.map((s) => s.seam)))} | ${f(median(b.map((s) => s.seam)))}`);
-};
+const names = tours[0].map((r) => r.name);
+const over = (t: number, pick: (xs: Score[]) => Score[] = (xs) => xs) => tours.flatMap((row) => pick(row[t].scores));
 console.log(`
-all scenes: tour with the inpainter | tour with +detail (the inpainter on the +detail tour's partial views); PSNR mean, the rest median over fills`);
-console.log(`  hole PSNR     ${f(mean(flat((r) => r.plainTour).map((s) => s.psnr)))} | ${f(mean(flat((r) => r.detailTour).map((s) => s.psnr)))} (${f(mean(flat((r) => r.samePartial).map((s) => s.psnr)))}) dB`);
-console.log(`  texture ratio ${f(median(flat((r) => r.plainTour).map((s) => s.texture)))} | ${f(median(flat((r) => r.detailTour).map((s) => s.texture)))} (${f(median(flat((r) => r.samePartial).map((s) => s.texture)))})   truth 1`);
-console.log(`  seam ratio    ${f(median(flat((r) => r.plainTour).map((s) => s.seam)))} | ${f(median(flat((r) => r.detailTour).map((s) => s.seam)))} (${f(median(flat((r) => r.samePartial).map((s) => s.seam)))})   truth ${f(median(flat((r) => r.truthSeam)))}`);
-subset('first fill of each tour', (xs) => xs.slice(0, 1));
-subset('last two fills (loop closure)', (xs) => xs.slice(-2));
-console.log(`  time per fill at 512x384: inpaint ${f(median(flat((r) => r.plainMs)), 0)} ms (anchor), +detail adds ${f(median(flat((r) => r.addedMs)), 0)} ms (median)`);
+all scenes, tours with ${names.join(' | ')} (each expands with its own fills); PSNR mean, the rest median over fills;
+in brackets the inpainter alone on the last tour's partial views`);
+const line = (label: string, pick?: (xs: Score[]) => Score[]) => {
+  const col = (key: keyof Score) => names.map((_, t) => f(m(over(t, pick), key))).join(' | ');
+  console.log(`  ${label.padEnd(30)} PSNR ${col('psnr')}  texture ${col('texture')}  seam ${col('seam')}`);
+};
+const last = names.length - 1;
+line('all fills');
+line('first fill of each tour', (xs) => xs.slice(0, 1));
+line('last two fills (loop closure)', (xs) => xs.slice(-2));
+const same = tours.flatMap((row) => row[last].plainSame);
+console.log(`  (inpainter on the ${names[last]} tour's partial views: PSNR ${f(m(same, 'psnr'))}, texture ${f(m(same, 'texture'))}, seam ${f(m(same, 'seam'))}; truth's seam ${f(median(tours.flatMap((row) => row[0].truthSeam)))})`);
+const anchor = median(tours.flatMap((row) => row.slice(1).flatMap((r) => r.plainMs)));
+console.log(`  time per fill at 512x384: inpaint ${f(anchor, 0)} ms (anchor)${names.slice(1).map((name, i) => {
+  const added = median(tours.flatMap((row) => row[i + 1].addedMs));
+  return `, +${name} adds ${f(added, 0)} ms (${f(added / anchor)}x)`;
+}).join('')} (medians)`);

@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Pose, intrinsicsFromFov } from '../../core/camera.ts';
+import { seededRandom } from '../../core/random.ts';
+import type { CompletedView, Completer, PartialView } from './completer.ts';
+import { InpaintCompleter } from './inpaint-completer.ts';
+import { TextureSynthesisCompleter, synthesiseDetail } from './texture-synthesis.ts';
+
+/** A picture of width x height with colour `colour(x, y)` (rgb) and depth `depth(x, y)` (0 = sky), hole where `hole`. */
+function makeView(w: number, h: number, colour: (x: number, y: number) => [number, number, number], hole: (x: number, y: number) => boolean, depth = (_x: number, _y: number) => 5): PartialView {
+  const n = w * h;
+  const rgb = new Float32Array(3 * n), d = new Float32Array(n), mask = new Uint8Array(n);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      mask[i] = hole(x, y) ? 1 : 0;
+      if (mask[i]) continue;
+      rgb.set(colour(x, y), 3 * i);
+      d[i] = depth(x, y);
+    }
+  }
+  return { pose: Pose.identity(), intrinsics: intrinsicsFromFov(w, h, 60), width: w, height: h, rgb, depth: d, mask, prompt: null };
+}
+
+/** An inner completer that fills each hole pixel with `fill(x, y)` at depth `depth(x, y)` and keeps known pixels. */
+const filling = (fill: (x: number, y: number) => [number, number, number], depth = (_x: number, _y: number) => 5): Completer => ({
+  name: 'fill',
+  complete: async (v) => {
+    const rgb = v.rgb.slice(), d = v.depth.slice();
+    for (let i = 0; i < v.mask.length; i++) {
+      if (!v.mask[i]) continue;
+      const x = i % v.width, y = (i / v.width) | 0;
+      rgb.set(fill(x, y), 3 * i); d[i] = depth(x, y);
+    }
+    return { rgb, depth: d };
+  },
+});
+
+/** Mean |step| of channel c between pixels `step` apart along x (dx) or y, over pixel pairs both in `region`. */
+function meanStep(rgb: Float32Array, w: number, h: number, c: number, dx: number, dy: number, region: (x: number, y: number) => boolean): number {
+  let s = 0, n = 0;
+  for (let y = 0; y + dy < h; y++) {
+    for (let x = 0; x + dx < w; x++) {
+      if (!region(x, y) || !region(x + dx, y + dy)) continue;
+      s += Math.abs(rgb[3 * (y * w + x) + c] - rgb[3 * ((y + dy) * w + x + dx) + c]); n++;
+    }
+  }
+  return s / n;
+}
+
+test('a periodic texture: the synthesised fill has the period\'s gradient statistics and repeats at its period', async () => {
+  // A 2-D pattern of period 9 (a 9 x 9 box averages it to exactly 0.5, so low-pass = 0.5 in and out of the hole).
+  const W = 160, H = 96, T = 9, r = 4;
+  const g = (x: number, y: number) => 0.5 + 0.15 * Math.cos((2 * Math.PI * x) / T) + 0.1 * Math.sin((2 * Math.PI * (x + 2 * y)) / T);
+  const f = (x: number, y: number): [number, number, number] => [g(x, y), g(x, y), g(x, y)];
+  const hole = (x: number) => x >= 96;
+  const view = makeView(W, H, f, hole);
+  const inner = filling(() => [0.5, 0.5, 0.5]);
+  const out = await new TextureSynthesisCompleter(inner, { radius: r, patch: 8, maxDetail: Infinity }).complete(view);
+  // The truth: the pattern continued into the hole.
+  const truth = new Float32Array(3 * W * H);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) truth.set(f(x, y), 3 * (y * W + x));
+  // Away from the border ramp and the picture's edges (where the box low-pass is clipped).
+  const inner5 = (x: number, y: number) => x >= 96 + r + 1 && x < W - r && y >= r && y < H - r;
+  for (const [dx, dy] of [[1, 0], [0, 1]]) {
+    const got = meanStep(out.rgb, W, H, 0, dx, dy, inner5), want = meanStep(truth, W, H, 0, dx, dy, inner5);
+    assert.ok(Math.abs(got / want - 1) < 0.15, `mean step along (${dx}, ${dy}): fill ${got.toFixed(4)}, truth ${want.toFixed(4)}`);
+  }
+  // The fill repeats at the period (a shift by T barely changes it), not at half of it.
+  const atPeriod = meanStep(out.rgb, W, H, 0, T, 0, inner5), atHalf = meanStep(out.rgb, W, H, 0, 4, 0, inner5);
+  assert.ok(atPeriod < 0.25 * atHalf, `mean difference at lag ${T}: ${atPeriod.toFixed(4)}, at lag 4: ${atHalf.toFixed(4)}`);
+  // The inner fill alone is flat there (the test can fail): no steps at all.
+  const flat = await inner.complete(view);
+  assert.ok(meanStep(flat.rgb, W, H, 0, 1, 0, inner5) < 1e-6);
+});
+
+/** Seeded noise in -1..1 per pixel (a 'texture' with no structure). */
+function noise(seed: number, w: number, h: number): Float32Array {
+  const random = seededRandom(seed), v = new Float32Array(w * h);
+  for (let i = 0; i < v.length; i++) v[i] = 2 * random() - 1;
+  return v;
+}
+
+test('sky and ground: sky texture never lands below the horizon, ground texture never above it', async () => {
+  // Sky (depth 0) above row 40 carries texture in blue only, the ground below it in green only.
+  const W = 128, H = 80, horizon = 40;
+  const nz = noise(3, W, H);
+  const f = (x: number, y: number): [number, number, number] => (y < horizon ? [0.4, 0.5, 0.7 + 0.1 * nz[y * W + x]] : [0.3, 0.45 + 0.1 * nz[y * W + x], 0.2]);
+  const depth = (_x: number, y: number) => (y < horizon ? 0 : 5);
+  const hole = (x: number) => x >= 80;
+  const view = makeView(W, H, f, hole, depth);
+  const inner = filling((_x, y) => (y < horizon ? [0.4, 0.5, 0.7] : [0.3, 0.45, 0.2]), depth);
+  const out = await new TextureSynthesisCompleter(inner).complete(view);
+  const sky = (x: number, y: number) => x >= 84 && y < horizon - 1, ground = (x: number, y: number) => x >= 84 && y > horizon;
+  // Each band gets its own texture, as strong as the known band's (about 0.1 * 2/3 per step)...
+  assert.ok(meanStep(out.rgb, W, H, 2, 1, 0, sky) > 0.03, `sky blue steps ${meanStep(out.rgb, W, H, 2, 1, 0, sky)}`);
+  assert.ok(meanStep(out.rgb, W, H, 1, 1, 0, ground) > 0.03, `ground green steps ${meanStep(out.rgb, W, H, 1, 1, 0, ground)}`);
+  // ... and none of the other's: the ground's green is flat in the sky, the sky's blue flat on the ground.
+  assert.ok(meanStep(out.rgb, W, H, 1, 1, 0, sky) < 1e-6, `sky green steps ${meanStep(out.rgb, W, H, 1, 1, 0, sky)}`);
+  assert.ok(meanStep(out.rgb, W, H, 2, 1, 0, ground) < 1e-6, `ground blue steps ${meanStep(out.rgb, W, H, 2, 1, 0, ground)}`);
+});
+
+test('two surface bands (no sky to tell them apart): each band\'s texture stays in its rows, by row and low-pass colour', async () => {
+  // A wall (reddish, texture in red) above row 48 and a floor (greenish, texture in green) below, all
+  // surface; the hole's low-pass colour is each band's own.
+  const W = 128, H = 96, edge = 48;
+  const nz = noise(5, W, H);
+  const f = (x: number, y: number): [number, number, number] => (y < edge ? [0.6 + 0.1 * nz[y * W + x], 0.3, 0.3] : [0.3, 0.5 + 0.1 * nz[y * W + x], 0.3]);
+  const hole = (x: number) => x >= 80;
+  const view = makeView(W, H, f, hole);
+  const inner = filling((_x, y) => (y < edge ? [0.6, 0.3, 0.3] : [0.3, 0.5, 0.3]));
+  const out = await new TextureSynthesisCompleter(inner).complete(view);
+  // Rows well inside each band (a box low-pass straddles the edge within its radius, 2 here).
+  const wall = (x: number, y: number) => x >= 84 && y < edge - 4, floor = (x: number, y: number) => x >= 84 && y >= edge + 4;
+  const redWall = meanStep(out.rgb, W, H, 0, 1, 0, wall), greenWall = meanStep(out.rgb, W, H, 1, 1, 0, wall);
+  const redFloor = meanStep(out.rgb, W, H, 0, 1, 0, floor), greenFloor = meanStep(out.rgb, W, H, 1, 1, 0, floor);
+  assert.ok(redWall > 0.03 && greenFloor > 0.03, `own texture: wall red ${redWall}, floor green ${greenFloor}`);
+  assert.ok(greenWall < 0.1 * redWall && redFloor < 0.1 * greenFloor, `other band's texture: wall green ${greenWall}, floor red ${redFloor}`);
+});
+
+test('deterministic: the same view gives the same fill; another seed another one; known pixels exact, colours in 0..1', async () => {
+  const W = 96, H = 64;
+  const nz = noise(7, W, H);
+  const view = makeView(W, H, (x, y) => { const v = 0.5 + 0.45 * nz[y * W + x]; return [v, 1 - v, v]; }, (x) => x >= 60);
+  const inner = filling(() => [0.5, 0.5, 0.5]);
+  const completed = await inner.complete(view);
+  const a = synthesiseDetail(view, completed, { maxDetail: Infinity }), b = synthesiseDetail(view, completed, { maxDetail: Infinity });
+  const c = synthesiseDetail(view, completed, { maxDetail: Infinity, seed: 2 });
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(a, c);
+  for (let i = 0; i < W * H; i++) {
+    for (let k = 3 * i; k < 3 * i + 3; k++) {
+      if (!view.mask[i]) assert.equal(a[k], view.rgb[k]);
+      assert.ok(a[k] >= 0 && a[k] <= 1, `${k}: ${a[k]}`);
+    }
+  }
+});
+
+test('where no source window is wholly known the inner fill comes back unchanged; bad input is one line', async () => {
+  // Known pixels only in a checkerboard: no 12 x 12 window is all known.
+  const W = 64, H = 48;
+  const view = makeView(W, H, (x) => [x / W, 0.5, 0.5], (x, y) => (x + y) % 2 === 0);
+  const inner = filling(() => [0.25, 0.5, 0.75]);
+  const completed = await inner.complete(view);
+  assert.deepEqual(synthesiseDetail(view, completed), completed.rgb);
+  const bad = { ...view, mask: new Uint8Array(3) };
+  await assert.rejects(new TextureSynthesisCompleter(new InpaintCompleter()).complete(bad), (e: Error) => /^partial view: expected/.test(e.message) && !e.message.includes('\n'));
+  const short: Completer = { name: 'short', complete: async () => ({ rgb: new Float32Array(3), depth: new Float32Array(1) }) };
+  await assert.rejects(new TextureSynthesisCompleter(short).complete(view), /^Error: texture synthesis: expected 3072 pixels from 'short', found 1 colours and 1 depths$/);
+});
+
+test('with InpaintCompleter inside, a textured view\'s fill gains texture near the truth\'s and keeps the inpainter\'s depth', async () => {
+  const W = 128, H = 96;
+  const nz = noise(11, W, H);
+  const f = (x: number, y: number): [number, number, number] => { const v = 0.5 + 0.08 * nz[y * W + x]; return [v, v, v]; };
+  const view = makeView(W, H, f, (x) => x >= 88);
+  const inpaint = new InpaintCompleter();
+  const plain: CompletedView = await inpaint.complete(view);
+  const out = await new TextureSynthesisCompleter(inpaint).complete(view);
+  const hole = (x: number, y: number) => x >= 92 && y >= 0 && y < H;
+  const truth = new Float32Array(3 * W * H);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) truth.set(f(x, y), 3 * (y * W + x));
+  const got = meanStep(out.rgb, W, H, 0, 1, 0, hole), want = meanStep(truth, W, H, 0, 1, 0, hole), smooth = meanStep(plain.rgb, W, H, 0, 1, 0, hole);
+  assert.ok(smooth < 0.3 * want, `the inpainter alone: ${smooth} against the truth's ${want}`);
+  assert.ok(got > 0.7 * want && got < 1.3 * want, `synthesised: ${got} against the truth's ${want}`);
+  assert.deepEqual(out.depth, plain.depth);
+});

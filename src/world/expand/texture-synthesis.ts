@@ -1,0 +1,436 @@
+/**
+ * TextureSynthesisCompleter: texture for a smooth fill by example (issue #5). It wraps another completer
+ * (the inpainter: its colour meets the known pixels without a step and, with the colour guide, closes a
+ * full turn without a jump, but it carries no texture) and keeps that completer's depth and LOW-frequency
+ * colour; the HIGH-frequency detail of the hole is copied from the known pixels as whole patches, chosen
+ * where the known picture looks like what the fill should be:
+ *
+ *   low            = box low-pass of the completed picture within one class, sky or surface
+ *                    (class-box-mean.ts, as mirror-detail.ts does)
+ *   detail(known)  = known colour - low, softly limited (m tanh(d / m): an object's edge copied into a
+ *                    hole stays a faint ghost, fine texture passes)
+ *   fill(hole)     = low + detail of the chosen source patches, feathered where patches overlap
+ *
+ * The hole is cut into P x P patches on a grid, visited from the known part inwards (the order of their
+ * distance to the known pixels: each patch is chosen beside pixels already known or synthesised, as in
+ * Efros-Leung / Criminisi onion-peel filling). A patch's source is a P x P block of the known picture
+ * whose (P + 2 O)^2 window is entirely known; the cost of a source is
+ *   - over the window's pixels already defined (known, or synthesised by earlier patches): the squared
+ *     difference of detail (the new patch continues the texture it meets: image quilting's overlap error);
+ *   - over the patch's hole pixels: `lowWeight` x the squared difference of the LOW-pass colour between
+ *     the hole pixel (what the inpainter and the guide say the fill is) and the source pixel (so water
+ *     texture goes where the fill is water-coloured), and `classPenalty` where one is sky and the other not
+ *     (no cloud texture on the ground nor grass in the sky);
+ *   - `rowWeight` x P^2 x (rows between source and target / height)^2, and no source more than `band` x
+ *     height rows away unless none is: a row of a view turned on the spot is one elevation, so grass
+ *     stays low and clouds high;
+ *   - `energyWeight` x hole pixels x (the source's RMS detail - the RMS detail of the known pixels of the
+ *     same class in the target's rows)^2: a squared difference alone favours flat sources, and a fill of
+ *     flat sources is the blur this replaces.
+ * The search is PatchMatch-like and coarse: the sources of already-chosen neighbours shifted by one patch
+ * (propagation: a region is copied coherently, as larger pieces), `candidates` random blocks in the row
+ * band, then a random search around the best with halving radius. The random generator is seeded, so a
+ * fill is deterministic. Detail is copied only between pixels of the same class. Where feathered patch
+ * margins overlap, the weighted mean of their detail is brought back to their RMS magnitude (two
+ * patches that disagree would otherwise average into a fainter texture, and a fill made of fills fades
+ * further at every stop of a turn).
+ *
+ * Hole pixels no patch reaches (no usable source) keep the inner fill; within `ramp` pixels of the known
+ * part the inner fill (which meets the known pixels) fades into low + detail, as in mirror-detail.ts, and
+ * within `mirrorBorder` pixels the synthesised detail fades into the known pixels' own detail mirrored
+ * across the border (random detail right at the border is a step there: bench/fill-texture.bench.ts,
+ * seam ratio 1.32 without, 0.91 with, the mirror's 0.93). Known pixels are returned exactly as given;
+ * colours stay in 0..1; bad input is rejected by the inner completer's own check (one line).
+ */
+import { seededRandom } from '../../core/random.ts';
+import { classBoxMean } from './class-box-mean.ts';
+import type { CompletedView, Completer, PartialView } from './completer.ts';
+import { distanceToKnown } from './ring.ts';
+
+export interface TextureSynthesisOptions {
+  /** box radius of the low-pass in pixels; default width / 64 (8 at 512), at least 1 */
+  radius?: number;
+  /** patch side P in pixels; default width / 64 (8 at 512), at least 2 */
+  patch?: number;
+  /** overlap margin O around a patch (matched against, feathered into); default P / 4, at least 1 */
+  overlap?: number;
+  /** random source candidates per patch; default 6 */
+  candidates?: number;
+  /** weight of the low-pass colour term against the detail overlap term; default 1 */
+  lowWeight?: number;
+  /** cost per hole pixel whose source is of the other class (sky / surface); default 1 */
+  classPenalty?: number;
+  /**
+   * weight of the texture-energy term: the source's RMS detail against the RMS detail of the known
+   * pixels of the same class in the target's rows (a squared difference alone favours flat sources,
+   * and a fill of flat sources is the blur this is meant to replace); default 4
+   */
+  energyWeight?: number;
+  /** weight of the row-distance term (see above); default 0.5 */
+  rowWeight?: number;
+  /** random candidates come from rows within band x height of the patch's row; default 1/6 */
+  band?: number;
+  /** soft limit of the copied detail per channel (m tanh(d / m), as mirror-detail.ts); default 0.1, Infinity for none */
+  maxDetail?: number;
+  /** pixels from the known part over which the inner fill fades into low + detail; default radius / 2 */
+  ramp?: number;
+  /**
+   * pixels from the known part over which mirrored detail (mirror-detail.ts: continuous with the known
+   * pixels' own detail at the border) fades into the synthesised one; 0 = none; default `ramp`, at least 1
+   */
+  mirrorBorder?: number;
+  /**
+   * where feathered patches overlap, the weighted mean of their detail is brought to their weighted RMS
+   * magnitude (at most doubled): patches that agree stay as they are, patches that disagree are not
+   * averaged into a fainter texture; false = the plain weighted mean; default true
+   */
+  preserveVariance?: boolean;
+  /** seed of the search's random generator; default 1 */
+  seed?: number;
+}
+
+export class TextureSynthesisCompleter implements Completer {
+  readonly name: string;
+
+  /**
+   * `name`: the completer's name; by default the inner one's with '+detail' (the name the textured
+   * inpainter has had in logs and the explore report, whichever way its detail is made).
+   */
+  constructor(private readonly inner: Completer, private readonly options: TextureSynthesisOptions = {}, name?: string) {
+    this.name = name ?? `${inner.name}+detail`;
+  }
+
+  async complete(view: PartialView, signal?: AbortSignal): Promise<CompletedView> {
+    signal?.throwIfAborted();
+    const completed = await this.inner.complete(view, signal); // checks the view (one-line errors)
+    signal?.throwIfAborted();
+    const n = view.width * view.height;
+    if (completed.rgb.length !== 3 * n || completed.depth.length !== n) {
+      throw new Error(`texture synthesis: expected ${n} pixels from '${this.inner.name}', found ${completed.rgb.length / 3} colours and ${completed.depth.length} depths`);
+    }
+    return { ...completed, rgb: synthesiseDetail(view, completed, this.options) };
+  }
+}
+
+/** The inner completion's low-pass colour with detail copied from known patches in the hole; known pixels exactly `view.rgb`. */
+export function synthesiseDetail(view: PartialView, completed: CompletedView, options: TextureSynthesisOptions = {}): Float32Array {
+  const { width: w, height: h, mask } = view;
+  const n = w * h;
+  const radius = Math.max(1, Math.round(options.radius ?? w / 64));
+  const P = Math.max(2, Math.round(options.patch ?? w / 64));
+  const O = Math.max(1, Math.round(options.overlap ?? P / 4));
+  const S = P + 2 * O; // a source window's side
+  const candidates = Math.max(0, Math.round(options.candidates ?? 6));
+  const energyWeight = options.energyWeight ?? 4;
+  const lowWeight = options.lowWeight ?? 1, classPenalty = options.classPenalty ?? 1, rowWeight = options.rowWeight ?? 0.5;
+  const band = Math.max(1, Math.round((options.band ?? 1 / 6) * h));
+  const maxDetail = options.maxDetail ?? 0.1, soft = Number.isFinite(maxDetail);
+  const ramp = Math.max(0, options.ramp ?? Math.round(radius / 2));
+  const random = seededRandom(options.seed ?? 1);
+
+  // The completed picture: known pixels as given, hole pixels the inner completion's.
+  const out = new Float32Array(3 * n);
+  let holes = 0;
+  for (let i = 0; i < n; i++) {
+    const src = mask[i] ? completed.rgb : view.rgb;
+    out[3 * i] = src[3 * i]; out[3 * i + 1] = src[3 * i + 1]; out[3 * i + 2] = src[3 * i + 2];
+    if (mask[i]) holes++;
+  }
+  if (holes === 0 || holes === n || w < S || h < S) return out;
+
+  const skyClass = new Uint8Array(n);
+  for (let i = 0; i < n; i++) skyClass[i] = (mask[i] ? completed.depth[i] : view.depth[i]) > 0 ? 0 : 1;
+  const low = classBoxMean(out, skyClass, w, h, radius);
+  const detail = knownDetail(view.rgb, low, mask, soft ? maxDetail : Infinity);
+
+  // Source windows (top-left corners) whose S x S pixels are all known.
+  const valid = knownWindows(mask, w, h, S);
+  // Per window row y, its valid x in xs[rowStart[y] .. rowStart[y + 1]).
+  const rowStart = new Int32Array(h - S + 2), xs = new Int32Array(w * (h - S + 1));
+  const allRows: number[] = [];
+  for (let y = 0, k = 0; y <= h - S; y++) {
+    rowStart[y] = k;
+    for (let x = 0; x <= w - S; x++) if (valid[y * w + x]) xs[k++] = x;
+    rowStart[y + 1] = k;
+    if (k > rowStart[y]) allRows.push(y);
+  }
+  const rowCount = (y: number) => rowStart[y + 1] - rowStart[y];
+  if (allRows.length === 0) return out; // nothing big enough to copy from: the inner fill stays
+
+  // Texture energy: per source window interior (a summed-area table of |detail|^2), and what a target's
+  // rows should carry (the known pixels of each class in the rows round it).
+  const energy = new Float32Array(n);
+  for (let i = 0; i < n; i++) energy[i] = detail[3 * i] ** 2 + detail[3 * i + 1] ** 2 + detail[3 * i + 2] ** 2;
+  const energySat = summedArea(energy, w, h);
+  const rowEnergy = expectedEnergy(energy, mask, skyClass, w, h, Math.max(1, band >> 2));
+
+  // Target patches on the grid, from the known part inwards.
+  const gw = Math.ceil(w / P), gh = Math.ceil(h / P);
+  // Chessboard distance to the known part: the patches' order, the ramp and the mirrored border all read it.
+  const dist = distanceToKnown(mask, w, h, 1);
+  const key = new Float32Array(gw * gh).fill(Infinity);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (!mask[i]) continue;
+      const g = ((y / P) | 0) * gw + ((x / P) | 0);
+      if (dist[i] < key[g]) key[g] = dist[i];
+    }
+  }
+  const order: number[] = [];
+  for (let g = 0; g < gw * gh; g++) if (key[g] < Infinity) order.push(g);
+  order.sort((a, b) => key[a] - key[b] || a - b);
+
+  // Synthesised detail: weighted sums and weights per hole pixel (feathered patch margins).
+  const acc = new Float32Array(3 * n), weight = new Float32Array(n), power = new Float32Array(n);
+  const source = new Int32Array(gw * gh).fill(-1); // chosen window top-left (y * w + x) per patch
+
+  const W1 = w + 1;
+  /**
+   * Cost of copying the window at (wx, wy) onto the patch whose interior starts at (tx, ty), over the
+   * window's pixels in a checkerboard (half the work; half of a window's pixels still rank candidates
+   * well: bench/fill-texture.bench.ts moved by at most 0.01, together with the random search starting at a
+   * quarter of the band); stops early past `best`.
+   */
+  const cost = (tx: number, ty: number, wx: number, wy: number, best: number, targetRms: number, holePixels: number): number => {
+    const dy = (wy + O - ty) / h;
+    let c = rowWeight * P * P * dy * dy;
+    if (energyWeight > 0) {
+      const x0 = wx + O, y0 = wy + O, x1 = x0 + P, y1 = y0 + P;
+      const e = (energySat[y1 * W1 + x1] - energySat[y0 * W1 + x1] - energySat[y1 * W1 + x0] + energySat[y0 * W1 + x0]) / (P * P);
+      const d = Math.sqrt(Math.max(0, e)) - targetRms;
+      c += energyWeight * holePixels * d * d;
+    }
+    for (let v = -O; v < P + O; v++) {
+      const y = ty + v;
+      if (y < 0 || y >= h) continue;
+      const inRows = v >= 0 && v < P;
+      for (let u = -O + ((v + O) & 1); u < P + O; u += 2) {
+        const x = tx + u;
+        if (x < 0 || x >= w) continue;
+        const t = y * w + x, s = (wy + O + v) * w + (wx + O + u);
+        const same = skyClass[t] === skyClass[s];
+        if (!mask[t]) {
+          if (same) {
+            const a = detail[3 * t] - detail[3 * s], b = detail[3 * t + 1] - detail[3 * s + 1], e = detail[3 * t + 2] - detail[3 * s + 2];
+            c += a * a + b * b + e * e;
+          }
+          continue;
+        }
+        const wt = weight[t];
+        if (wt > 0 && same) {
+          const a = acc[3 * t] / wt - detail[3 * s], b = acc[3 * t + 1] / wt - detail[3 * s + 1], e = acc[3 * t + 2] / wt - detail[3 * s + 2];
+          c += a * a + b * b + e * e;
+        }
+        if (inRows && u >= 0 && u < P) {
+          if (!same) c += classPenalty;
+          else {
+            const a = low[3 * t] - low[3 * s], b = low[3 * t + 1] - low[3 * s + 1], e = low[3 * t + 2] - low[3 * s + 2];
+            c += lowWeight * (a * a + b * b + e * e);
+          }
+        }
+      }
+      if (c >= best) return c;
+    }
+    return c;
+  };
+
+  /** A random source window in rows near the patch's (window row ty - O), else anywhere. */
+  const randomWindow = (ty: number): number => {
+    for (let tries = 0; tries < 4; tries++) {
+      const y = ty - O + Math.round((2 * random() - 1) * band);
+      if (y < 0 || y > h - S || rowCount(y) === 0) continue;
+      return y * w + xs[rowStart[y] + ((random() * rowCount(y)) | 0)];
+    }
+    const y = allRows[(random() * allRows.length) | 0];
+    return y * w + xs[rowStart[y] + ((random() * rowCount(y)) | 0)];
+  };
+  const isValid = (x: number, y: number) => x >= 0 && y >= 0 && x <= w - S && y <= h - S && valid[y * w + x] === 1;
+
+  for (const g of order) {
+    const gx = g % gw, gy = (g / gw) | 0, tx = gx * P, ty = gy * P;
+    let best = Infinity, bx = -1, by = -1;
+    // The RMS detail this patch's hole pixels should carry.
+    let holePixels = 0, expected = 0;
+    for (let y = ty; y < Math.min(h, ty + P); y++) {
+      for (let x = tx; x < Math.min(w, tx + P); x++) {
+        const i = y * w + x;
+        if (mask[i]) { holePixels++; expected += rowEnergy[skyClass[i] * h + y]; }
+      }
+    }
+    const targetRms = Math.sqrt(expected / holePixels);
+    const tryWindow = (x: number, y: number) => {
+      if (!isValid(x, y) || (x === bx && y === by)) return;
+      const c = cost(tx, ty, x, y, best, targetRms, holePixels);
+      if (c < best) { best = c; bx = x; by = y; }
+    };
+    // Propagation: a neighbour's source shifted by one patch continues the same piece of texture.
+    if (gx > 0 && source[g - 1] >= 0) tryWindow((source[g - 1] % w) + P, ((source[g - 1] / w) | 0));
+    if (gx + 1 < gw && source[g + 1] >= 0) tryWindow((source[g + 1] % w) - P, ((source[g + 1] / w) | 0));
+    if (gy > 0 && source[g - gw] >= 0) tryWindow(source[g - gw] % w, ((source[g - gw] / w) | 0) + P);
+    if (gy + 1 < gh && source[g + gw] >= 0) tryWindow(source[g + gw] % w, ((source[g + gw] / w) | 0) - P);
+    for (let k = 0; k < candidates; k++) { const r = randomWindow(ty); tryWindow(r % w, (r / w) | 0); }
+    if (bx < 0) { const r = randomWindow(ty); bx = r % w; by = (r / w) | 0; }
+    // Random search round the best, radius halving from a quarter of the band (PatchMatch).
+    for (let r = band >> 2; r >= 1; r >>= 1) {
+      tryWindow(bx + Math.round((2 * random() - 1) * r), by + Math.round((2 * random() - 1) * r));
+    }
+    source[g] = by * w + bx;
+    paste(tx, ty, bx, by);
+  }
+
+  /** Feathered copy of the window's detail onto the patch and its margin (hole pixels of the same class only). */
+  function paste(tx: number, ty: number, wx: number, wy: number): void {
+    for (let v = -O; v < P + O; v++) {
+      const y = ty + v;
+      if (y < 0 || y >= h) continue;
+      const fy = v < 0 ? (O + 1 + v) / (O + 1) : v >= P ? (O + P - v) / (O + 1) : 1;
+      for (let u = -O; u < P + O; u++) {
+        const x = tx + u;
+        if (x < 0 || x >= w) continue;
+        const t = y * w + x, s = (wy + O + v) * w + (wx + O + u);
+        if (!mask[t] || skyClass[t] !== skyClass[s]) continue;
+        const fw = fy * (u < 0 ? (O + 1 + u) / (O + 1) : u >= P ? (O + P - u) / (O + 1) : 1);
+        acc[3 * t] += fw * detail[3 * s]; acc[3 * t + 1] += fw * detail[3 * s + 1]; acc[3 * t + 2] += fw * detail[3 * s + 2];
+        weight[t] += fw; power[t] += fw * energy[s];
+      }
+    }
+  }
+
+  // low + detail in the hole; the inner fill fades into it within `ramp` of the known part.
+  const preserve = options.preserveVariance ?? true;
+  for (let i = 0; i < n; i++) {
+    if (!mask[i] || !(weight[i] > 0)) continue;
+    const t = ramp > 0 ? Math.min(1, dist[i] / ramp) : 1;
+    const k = 3 * i, wi = weight[i];
+    let scale = 1 / wi;
+    if (preserve) {
+      const mean2 = (acc[k] ** 2 + acc[k + 1] ** 2 + acc[k + 2] ** 2) / (wi * wi), rms2 = power[i] / wi;
+      if (mean2 > 0) scale *= Math.min(2, Math.sqrt(rms2 / mean2));
+    }
+    for (let c = 0; c < 3; c++) {
+      const j = k + c, synth = low[j] + acc[j] * scale, v = t >= 1 ? synth : out[j] + t * (synth - out[j]);
+      out[j] = v < 0 ? 0 : v > 1 ? 1 : v;
+    }
+  }
+  const mirrorBorder = Math.max(0, Math.round(options.mirrorBorder ?? Math.max(1, ramp)));
+  if (mirrorBorder > 0) {
+    // Next to the known part the synthesised detail fades into the known pixels' own detail mirrored
+    // across the border (as mirror-detail.ts does), so the first hole pixels continue the pixels they
+    // touch: random detail there would be a step right at the border.
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const i = y * w + x;
+        if (!mask[i] || dist[i] > mirrorBorder) continue;
+        const s = mirrorSource(mask, w, h, x, y, mirrorBorder);
+        if (s < 0 || skyClass[s] !== skyClass[i]) continue;
+        const a = 1 - (dist[i] - 1) / mirrorBorder, t = ramp > 0 ? Math.min(1, dist[i] / ramp) : 1;
+        for (let c = 0; c < 3; c++) {
+          // out[j] holds the synthesised value (or the inner fill where none came); the mirrored one
+          // fades from the inner fill by the same ramp.
+          const j = 3 * i + c, mirrored = completed.rgb[j] + t * (low[j] + detail[3 * s + c] - completed.rgb[j]);
+          const v = out[j] + a * (mirrored - out[j]);
+          out[j] = v < 0 ? 0 : v > 1 ? 1 : v;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The known pixel mirroring hole pixel (x, y) across the nearest border within `reach` pixels along its
+ * row (left, then right), else its column (up, then down): the hole pixel k pixels from the border takes
+ * the known pixel k - 1 pixels beyond it. -1 where none is known.
+ */
+function mirrorSource(mask: Uint8Array, w: number, h: number, x: number, y: number, reach: number): number {
+  const row = y * w;
+  for (let k = 1; k <= reach; k++) {
+    if (x - k >= 0 && !mask[row + x - k]) { const sx = x - 2 * k + 1; return sx >= 0 && !mask[row + sx] ? row + sx : -1; }
+    if (x + k < w && !mask[row + x + k]) { const sx = x + 2 * k - 1; return sx < w && !mask[row + sx] ? row + sx : -1; }
+  }
+  for (let k = 1; k <= reach; k++) {
+    if (y - k >= 0 && !mask[(y - k) * w + x]) { const sy = y - 2 * k + 1; return sy >= 0 && !mask[sy * w + x] ? sy * w + x : -1; }
+    if (y + k < h && !mask[(y + k) * w + x]) { const sy = y + 2 * k - 1; return sy < h && !mask[sy * w + x] ? sy * w + x : -1; }
+  }
+  return -1;
+}
+
+/** Detail at known pixels (colour - low, softly limited by m tanh(d / m)); 0 in the hole. */
+function knownDetail(rgb: Float32Array, low: Float32Array, mask: Uint8Array, m: number): Float32Array {
+  const d = new Float32Array(rgb.length);
+  const soft = Number.isFinite(m);
+  for (let i = 0; i < mask.length; i++) {
+    if (mask[i]) continue;
+    for (let c = 3 * i; c < 3 * i + 3; c++) d[c] = soft ? m * softSign((rgb[c] - low[c]) / m) : rgb[c] - low[c];
+  }
+  return d;
+}
+
+/**
+ * tanh by its [3/2] Pade form x (27 + x^2) / (27 + 9 x^2), within 0.03 of it for |x| <= 3 and clamped
+ * to +-1 beyond: Math.tanh per channel of every known pixel was a third of this file's time.
+ */
+function softSign(x: number): number {
+  if (x >= 3) return 1;
+  if (x <= -3) return -1;
+  const x2 = x * x;
+  return (x * (27 + x2)) / (27 + 9 * x2);
+}
+
+/** Summed-area table ((w + 1) x (h + 1), a zero row and column first) of one value per pixel. */
+function summedArea(v: Float32Array, w: number, h: number): Float64Array {
+  const W1 = w + 1, sat = new Float64Array(W1 * (h + 1));
+  for (let y = 0; y < h; y++) {
+    let row = 0;
+    for (let x = 0; x < w; x++) { row += v[y * w + x]; sat[(y + 1) * W1 + x + 1] = sat[y * W1 + x + 1] + row; }
+  }
+  return sat;
+}
+
+/**
+ * Mean |detail|^2 of the known pixels of each class (index class * h + y) in rows y - r .. y + r; rows
+ * with none of that class nearby take the class's mean over the picture, or the picture's mean.
+ */
+function expectedEnergy(energy: Float32Array, mask: Uint8Array, classOf: Uint8Array, w: number, h: number, r: number): Float32Array {
+  const sum = new Float64Array(2 * h), count = new Float64Array(2 * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (mask[i]) continue;
+      sum[classOf[i] * h + y] += energy[i]; count[classOf[i] * h + y]++;
+    }
+  }
+  let all = 0, allCount = 0;
+  for (let k = 0; k < 2 * h; k++) { all += sum[k]; allCount += count[k]; }
+  const out = new Float32Array(2 * h);
+  for (let c = 0; c < 2; c++) {
+    let cs = 0, cc = 0;
+    for (let y = 0; y < h; y++) { cs += sum[c * h + y]; cc += count[c * h + y]; }
+    const fallback = cc > 0 ? cs / cc : allCount > 0 ? all / allCount : 0;
+    for (let y = 0; y < h; y++) {
+      let s = 0, k = 0;
+      for (let j = Math.max(0, y - r); j <= Math.min(h - 1, y + r); j++) { s += sum[c * h + j]; k += count[c * h + j]; }
+      out[c * h + y] = k >= w ? s / k : fallback; // fewer than a row's worth of pixels is not a statistic
+    }
+  }
+  return out;
+}
+
+/** 1 at (x, y) (index y * w + x) where the S x S window with that top-left corner is entirely known. */
+function knownWindows(mask: Uint8Array, w: number, h: number, S: number): Uint8Array {
+  // Holes per window by a summed-area table of the mask.
+  const W1 = w + 1, sat = new Int32Array(W1 * (h + 1));
+  for (let y = 0; y < h; y++) {
+    let row = 0;
+    for (let x = 0; x < w; x++) { row += mask[y * w + x] ? 1 : 0; sat[(y + 1) * W1 + x + 1] = sat[y * W1 + x + 1] + row; }
+  }
+  const valid = new Uint8Array(w * h);
+  for (let y = 0; y + S <= h; y++) {
+    for (let x = 0; x + S <= w; x++) {
+      const holes = sat[(y + S) * W1 + x + S] - sat[y * W1 + x + S] - sat[(y + S) * W1 + x] + sat[y * W1 + x];
+      if (holes === 0) valid[y * w + x] = 1;
+    }
+  }
+  return valid;
+}
