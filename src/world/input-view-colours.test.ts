@@ -70,3 +70,16 @@ test('the SIMD module is valid WebAssembly where SIMD is (Node 20 has it)', () =
   assert.ok(WebAssembly.validate(colourStepsModuleBytes()), 'the written module does not validate');
   assert.ok(colourStepsKernel(1 << 20), 'the kernel does not instantiate, so inputViewColours steps in JavaScript');
 });
+
+test('colours written over their own target (out = target, as lift does) equal the colours into a new array', () => {
+  for (const simd of [true, false]) {
+    for (const iterations of [0, 3]) {
+      const { splats, target } = scene(19, 11, 7);
+      const fresh = inputViewColours(splats, target, { iterations, simd });
+      const same = Float32Array.from(target);
+      assert.equal(inputViewColours(splats, same, { iterations, simd, out: same }), same);
+      assert.deepEqual(same, fresh, `simd ${simd}, ${iterations} steps`);
+      if (iterations > 0) assert.notDeepEqual(same, target);
+    }
+  }
+});

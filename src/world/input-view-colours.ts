@@ -102,6 +102,11 @@ export interface CompensationOptions {
    * false: the JavaScript steps (the same steps; float64 sums, so rounding differs).
    */
   simd?: boolean;
+  /**
+   * where to write the colours (3 per splat); default a new array. May be `target` itself (lift.ts
+   * passes the splats' colours, which are the photo's until then): target is read before out is written.
+   */
+  out?: Float32Array;
 }
 
 /**
@@ -116,9 +121,11 @@ export function inputViewColours(splats: InputViewSplats, target: Float32Array, 
   if (target.length !== 3 * width * height) {
     throw new Error(`colours: expected ${3 * width * height} target values for ${width}x${height}, found ${target.length}`);
   }
-  if (iterations <= 0) return Float32Array.from(target);
+  const out = options.out;
+  if (out && out.length !== target.length) throw new Error(`colours: expected room for ${target.length} values in out, found ${out.length}`);
+  if (iterations <= 0) return out ? (out !== target && out.set(target), out) : Float32Array.from(target);
   if (options.simd !== false) {
-    const colours = fusedSimd(splats, target, iterations, maxColour);
+    const colours = fusedSimd(splats, target, iterations, maxColour, out);
     if (colours) return colours;
   }
   const colours = Float32Array.from(target);
@@ -141,7 +148,9 @@ export function inputViewColours(splats: InputViewSplats, target: Float32Array, 
       if (y >= 0 && y < height) stepRow(state, y);
     }
   }
-  return colours;
+  if (!out) return colours;
+  out.set(colours);
+  return out;
 }
 
 /**
@@ -149,7 +158,7 @@ export function inputViewColours(splats: InputViewSplats, target: Float32Array, 
  * (colour-steps-simd.ts): W's rows are built here, as for the JavaScript steps, straight into the
  * kernel's memory. Null where the kernel cannot run (no WebAssembly SIMD, no room for its memory).
  */
-function fusedSimd(splats: InputViewSplats, target: Float32Array, iterations: number, maxColour: number): Float32Array | null {
+function fusedSimd(splats: InputViewSplats, target: Float32Array, iterations: number, maxColour: number, out?: Float32Array): Float32Array | null {
   const width = splats.width | 0, height = splats.height | 0, pixels = width * height;
   const ringRows = 4 * (iterations - 1) + 1, ringEntries = ringRows * K * width;
   // Byte offsets in the kernel's memory, 16-aligned.
@@ -185,7 +194,7 @@ function fusedSimd(splats: InputViewSplats, target: Float32Array, iterations: nu
       if (y === height - 1) kernel.takeSteps(Math.max(0, height - 2) * width, pixels, columnSumAt, colourAt, gradientAt, sizes[k], maxColour);
     }
   }
-  const colours = new Float32Array(3 * pixels);
+  const colours = out ?? new Float32Array(3 * pixels);
   for (let p = 0; p < pixels; p++) {
     colours[3 * p] = c4[4 * p];
     colours[3 * p + 1] = c4[4 * p + 1];

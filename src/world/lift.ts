@@ -165,13 +165,12 @@ export function liftToSplats(input: LiftInput, options: LiftOptions = {}): Splat
     onProgress?.(0.95, 'colours');
     const sigmaClass = new Uint8Array(pixels);
     for (let i = 0; i < pixels; i++) sigmaClass[i] = edges[i] !== 0 && !sky[i] ? 1 : 0;
-    const target = new Float32Array(3 * pixels);
-    for (let i = 0; i < target.length; i++) target[i] = image.data[i] / 255;
-    const colours = inputViewColours(
+    // The splats' colours are the photo's so far (placeSplats: byte / 255), i.e. the target: they are
+    // read as the target and overwritten with the adjusted colours.
+    inputViewColours(
       { width, height, sortKey: rasterizerSortKeys(cloud, input.pose), sigmaClass, sigmas: [sigma, edgeSigma], opacity: cloud.opacities },
-      target, { iterations, maxColour: options.maxColour },
+      cloud.colors, { iterations, maxColour: options.maxColour, out: cloud.colors },
     );
-    cloud.colors.set(colours);
   }
   onProgress?.(1, iterations > 0 ? 'colours' : 'splats');
   return options.keep && !keep ? keptSplats(cloud, options.keep) : cloud;
