@@ -1,22 +1,26 @@
 /**
- * Texture of hole fills (issue #5): InpaintCompleter alone against MirrorDetailCompleter(InpaintCompleter)
- * on the SAME partial views, judged against the true views of the held-out view sets (bench/data/views).
+ * Texture of hole fills (issue #5): InpaintCompleter alone, decorated with mirrored detail
+ * (mirror-detail.ts) and decorated with texture synthesis (texture-synthesis.ts), judged against the true
+ * views of the held-out view sets (bench/data/views).
  *
- *   node --import tsx bench/fill-texture.bench.ts [--scenes nature-22,street-1] [--radius 8] [--max-detail 0.1] [--ramp 0] [--guide [--reach 0.25]] [--dump DIR]
+ *   node --import tsx bench/fill-texture.bench.ts [--scenes nature-22,street-1] [--decorators mirror,synth] [--guide [--reach 0.25]] [--dump DIR]
+ *     [--radius 8] [--ramp 4] (both decorators) [--max-detail 0.1] (mirror)
+ *     [--synth-max-detail 0.1] [--patch 8] [--overlap 2] [--candidates 6] [--low-weight 1] [--energy-weight 4] [--class-penalty 1] [--row-weight 0.5] [--band 0.167] (synth)
  *
  * Per scene, a world is lifted from the exact start view (as in bench/expand.bench.ts), then the camera
- * turns on the spot in 12 stops of 30 degrees (turn01 .. turn11, turn00), expanding with the inpainter at
- * each; the partial view each expansion hands its completer is recorded (the last stops are the loop
- * closure: a hole bounded on both sides by what the world already holds). Each recorded partial view is
- * then completed by both completers and scored over its hole pixels against the true picture:
+ * turns on the spot in 12 stops of 30 degrees (turn01 .. turn11, turn00), expanding at each; one tour with
+ * the inpainter alone and one per decorator, each continuing its own fills (the last stops are the loop
+ * closure: a hole bounded on both sides by what the world already holds). Each fill is scored over its
+ * hole pixels against the true picture:
  *   - hole PSNR (peak 1);
  *   - texture ratio: mean |colour step| between 4-neighbours both in the hole, of the fill / of the truth
  *     (a blur gives ~0.1-0.3, real texture ~1);
  *   - seam ratio: mean colour step over pairs straddling the hole border / over known-known pairs, with
  *     the truth's ratio over the same pairs beside it (a border can run along a real edge);
  *   - time: the inpainter alone on each partial view (the anchor), and what the decorator adds to it
- *     (addMirrorDetail on that completion: the decorator's own work), interleaved, best of 3 each.
- * Colours are compared as stored (sRGB-encoded 0..1).
+ *     (its own work on that completion), interleaved, best of 3 each.
+ * --dump DIR writes, per fill of the last decorator's tour, truth | inpaint | each decorator on that
+ * partial view. Colours are compared as stored (sRGB-encoded 0..1).
  */
 import { readFile } from 'node:fs/promises';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';

@@ -165,3 +165,25 @@ test('with InpaintCompleter inside, a textured view\'s fill gains texture near t
   assert.ok(got > 0.7 * want && got < 1.3 * want, `synthesised: ${got} against the truth's ${want}`);
   assert.deepEqual(out.depth, plain.depth);
 });
+
+test('the border: the first hole pixels continue the known pixels they touch (no step), which random patch detail alone does not', async () => {
+  const W = 128, H = 96, edge = 80;
+  const nz = noise(13, W, H);
+  const f = (x: number, y: number): [number, number, number] => { const v = 0.5 + 0.1 * nz[y * W + x]; return [v, v, v]; };
+  const view = makeView(W, H, f, (x) => x >= edge);
+  const completed = await new InpaintCompleter().complete(view);
+  /** Mean |step| across the border (x = edge - 1 to edge) over that between known neighbours (x - 1 to x). */
+  const seam = (rgb: Float32Array) => {
+    let across = 0, inside = 0, n = 0;
+    for (let y = 0; y < H; y++) {
+      const at = (x: number) => rgb[3 * (y * W + x)];
+      across += Math.abs(at(edge) - at(edge - 1));
+      for (let x = 1; x < edge; x++) inside += Math.abs(at(x) - at(x - 1));
+      n++;
+    }
+    return across / n / (inside / (n * (edge - 1)));
+  };
+  const withMirror = seam(synthesiseDetail(view, completed)), without = seam(synthesiseDetail(view, completed, { mirrorBorder: 0, ramp: 0 }));
+  assert.ok(withMirror < 0.3, `seam ratio with the mirrored border ${withMirror}`);
+  assert.ok(without > 0.6, `seam ratio with patch detail up to the border ${without}`);
+});

@@ -66,6 +66,8 @@ export interface TextureSynthesisOptions {
    * and a fill of flat sources is the blur this is meant to replace); default 4
    */
   energyWeight?: number;
+  /** the energy term's target weights each known pixel by its own |detail|^2 (see expectedEnergy); default false */
+  texturedTarget?: boolean;
   /** weight of the row-distance term (see above); default 0.5 */
   rowWeight?: number;
   /** random candidates come from rows within band x height of the patch's row; default 1/6 */
@@ -162,7 +164,7 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
   const energy = new Float32Array(n);
   for (let i = 0; i < n; i++) energy[i] = detail[3 * i] ** 2 + detail[3 * i + 1] ** 2 + detail[3 * i + 2] ** 2;
   const energySat = summedArea(energy, w, h);
-  const rowEnergy = expectedEnergy(energy, mask, skyClass, w, h, Math.max(1, band >> 2));
+  const rowEnergy = expectedEnergy(energy, mask, skyClass, w, h, Math.max(1, band >> 2), options.texturedTarget ?? false);
 
   // Target patches on the grid, from the known part inwards.
   const gw = Math.ceil(w / P), gh = Math.ceil(h / P);
@@ -390,28 +392,31 @@ function summedArea(v: Float32Array, w: number, h: number): Float64Array {
 
 /**
  * Mean |detail|^2 of the known pixels of each class (index class * h + y) in rows y - r .. y + r; rows
- * with none of that class nearby take the class's mean over the picture, or the picture's mean.
+ * with fewer than a row's worth of that class nearby take the class's mean over the picture, or the
+ * picture's mean. `textured`: each pixel weighted by its own |detail|^2, so a row half of sharp photo
+ * and half of smooth earlier fills asks for the photo's texture, not half of it.
  */
-function expectedEnergy(energy: Float32Array, mask: Uint8Array, classOf: Uint8Array, w: number, h: number, r: number): Float32Array {
-  const sum = new Float64Array(2 * h), count = new Float64Array(2 * h);
+function expectedEnergy(energy: Float32Array, mask: Uint8Array, classOf: Uint8Array, w: number, h: number, r: number, textured: boolean): Float32Array {
+  const sum = new Float64Array(2 * h), weight = new Float64Array(2 * h), count = new Float64Array(2 * h);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
       if (mask[i]) continue;
-      sum[classOf[i] * h + y] += energy[i]; count[classOf[i] * h + y]++;
+      const e = energy[i], k = classOf[i] * h + y, wt = textured ? e : 1;
+      sum[k] += wt * e; weight[k] += wt; count[k]++;
     }
   }
-  let all = 0, allCount = 0;
-  for (let k = 0; k < 2 * h; k++) { all += sum[k]; allCount += count[k]; }
+  let all = 0, allWeight = 0;
+  for (let k = 0; k < 2 * h; k++) { all += sum[k]; allWeight += weight[k]; }
   const out = new Float32Array(2 * h);
   for (let c = 0; c < 2; c++) {
-    let cs = 0, cc = 0;
-    for (let y = 0; y < h; y++) { cs += sum[c * h + y]; cc += count[c * h + y]; }
-    const fallback = cc > 0 ? cs / cc : allCount > 0 ? all / allCount : 0;
+    let cs = 0, cw = 0;
+    for (let y = 0; y < h; y++) { cs += sum[c * h + y]; cw += weight[c * h + y]; }
+    const fallback = cw > 0 ? cs / cw : allWeight > 0 ? all / allWeight : 0;
     for (let y = 0; y < h; y++) {
-      let s = 0, k = 0;
-      for (let j = Math.max(0, y - r); j <= Math.min(h - 1, y + r); j++) { s += sum[c * h + j]; k += count[c * h + j]; }
-      out[c * h + y] = k >= w ? s / k : fallback; // fewer than a row's worth of pixels is not a statistic
+      let s = 0, sw = 0, k = 0;
+      for (let j = Math.max(0, y - r); j <= Math.min(h - 1, y + r); j++) { s += sum[c * h + j]; sw += weight[c * h + j]; k += count[c * h + j]; }
+      out[c * h + y] = k >= w && sw > 0 ? s / sw : fallback; // fewer than a row's worth of pixels is not a statistic
     }
   }
   return out;
