@@ -203,6 +203,7 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
       const d = Math.sqrt(Math.max(0, e)) - targetRms;
       c += energyWeight * holePixels * d * d;
     }
+    if (c >= best) return c; // the row and energy terms alone rule it out
     for (let v = -O; v < P + O; v++) {
       const y = ty + v;
       if (y < 0 || y >= h) continue;
