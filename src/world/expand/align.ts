@@ -292,6 +292,8 @@ function borderResiduals(input: AlignInput, aligned: Float32Array, edgeRatio: nu
       continue;
     }
     const x = i % width, y = (i - x) / width;
+    // Most known pixels of the window are not beside the hole: four reads and on.
+    if (!((x > 0 && mask[i - 1]) || (x + 1 < width && mask[i + 1]) || (y > 0 && mask[i - width]) || (y + 1 < height && mask[i + width]))) continue;
     if (!surface(i)) {
       // Known sky: its colour continues into the sky the completion painted beside it.
       let r = 0, g = 0, b = 0, n = 0;
