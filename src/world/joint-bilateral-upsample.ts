@@ -78,62 +78,97 @@ export function jointBilateralUpsample(
   const taps = 2 * radius;
   const columns = tapTable(width, depthWidth, radius);
   const rows = tapTable(height, depthHeight, radius);
-  const sampleInv = new Float64Array(taps * taps), sampleW = new Float64Array(taps * taps);
-  const sampleDx = new Float64Array(taps * taps), sampleDy = new Float64Array(taps * taps);
+  upsampleRows({
+    inverse, depthWidth, depthHeight, guide, width, height, lowGuide, rangeTable, k, spread, smooth, radius, taps,
+    columnFirst: columns.first, columnPosition: columns.position, columnWeight: columns.weight,
+    rowFirst: rows.first, rowPosition: rows.position, rowWeight: rows.weight, out,
+    sampleInv: new Float64Array(taps * taps), sampleW: new Float64Array(taps * taps),
+    sampleDx: new Float64Array(taps * taps), sampleDy: new Float64Array(taps * taps),
+  });
+  return out;
+}
 
+/** Everything the per-pixel loops read and write (one object: the calls pass no unboxed doubles). */
+interface Upsampling {
+  inverse: Float32Array; depthWidth: number; depthHeight: number;
+  guide: Uint8Array; width: number; height: number; lowGuide: Float32Array;
+  rangeTable: Float32Array; k: number; spread: number; smooth: Uint8Array; radius: number; taps: number;
+  columnFirst: Int32Array; columnPosition: Float64Array; columnWeight: Float64Array;
+  rowFirst: Int32Array; rowPosition: Float64Array; rowWeight: Float64Array;
+  out: Float32Array;
+  sampleInv: Float64Array; sampleW: Float64Array; sampleDx: Float64Array; sampleDy: Float64Array;
+}
+
+/**
+ * The output pixels, each from its low-res samples. Its own small function, the pixels beside a
+ * discontinuity in another (bilateralPixel): as one function with the setup above, V8 compiled the
+ * whole for 25-170 ms on its background thread, and more than once (the first compile, made before
+ * any edge pixel had run, was thrown away at the first one), while the loop ran unoptimised and
+ * allocated a number object for every floating-point value (~20 young-generation collections per
+ * 1024x768 upsample).
+ */
+function upsampleRows(c: Upsampling): void {
+  const { inverse, depthWidth, depthHeight, width, height, smooth, radius, columnFirst, columnPosition, rowFirst, rowPosition, out } = c;
   for (let y = 0; y < height; y++) {
-    const y0 = rows.first[y];
-    const fy = rows.position[y];
+    const y0 = rowFirst[y];
+    const fy = rowPosition[y];
     for (let x = 0; x < width; x++) {
-      const x0 = columns.first[x];
-      const fx = columns.position[x];
+      const x0 = columnFirst[x];
+      const fx = columnPosition[x];
       const cellX = x0 + radius - 1, cellY = y0 + radius - 1; // floor of the low-res position
-      let inv: number;
-      if (smooth[(cellY + 1) * (depthWidth + 1) + cellX + 1]) {
-        // No discontinuity near: bilinear in inverse depth (exact on planes), no colour needed.
-        // Within half a sample of the border it extrapolates from the two outermost samples, so
-        // planes stay planes up to the image's edge.
-        const ax = Math.max(0, Math.min(depthWidth - 2, cellX)), bx = Math.min(depthWidth - 1, ax + 1);
-        const ay = Math.max(0, Math.min(depthHeight - 2, cellY)), by = Math.min(depthHeight - 1, ay + 1);
-        const tx = bx > ax ? fx - ax : 0, ty = by > ay ? fy - ay : 0;
-        const top = inverse[ay * depthWidth + ax] * (1 - tx) + inverse[ay * depthWidth + bx] * tx;
-        const bottom = inverse[by * depthWidth + ax] * (1 - tx) + inverse[by * depthWidth + bx] * tx;
-        inv = top * (1 - ty) + bottom * ty;
-        if (!(inv > 0) && inverse[ay * depthWidth + ax] > 0) inv = inverse[clamp(cellY, depthHeight) * depthWidth + clamp(cellX, depthWidth)];
-      } else {
-        const p = 3 * (y * width + x);
-        const r = guide[p], g = guide[p + 1], b = guide[p + 2];
-        let n = 0, sumW = 0, sumInv = 0, lo = Infinity, hi = -Infinity;
-        for (let ty = 0; ty < taps; ty++) {
-          const wyt = rows.weight[y * taps + ty];
-          if (wyt === 0) continue;
-          const sy = clamp(y0 + ty, depthHeight); // edge samples repeat
-          for (let tx = 0; tx < taps; tx++) {
-            const ws = wyt * columns.weight[x * taps + tx];
-            if (ws === 0) continue;
-            const sx = clamp(x0 + tx, depthWidth);
-            const s = sy * depthWidth + sx;
-            const dr = lowGuide[3 * s] - r, dg = lowGuide[3 * s + 1] - g, db = lowGuide[3 * s + 2] - b;
-            // The small floor keeps plain interpolation where the colour matches no sample at all.
-            const d2 = Math.min(3 * 255 * 255, Math.round(dr * dr + dg * dg + db * db));
-            const w = ws * ((d2 < RANGE_TABLE_SIZE ? rangeTable[d2] : Math.fround(Math.exp(k * d2))) + 1e-6);
-            const si = inverse[s];
-            sampleInv[n] = si;
-            sampleDx[n] = sx - fx; // where the sample really is (clamped at the border)
-            sampleDy[n] = sy - fy;
-            sampleW[n++] = w;
-            sumW += w;
-            sumInv += w * si;
-            if (si < lo) lo = si;
-            if (si > hi) hi = si;
-          }
-        }
-        inv = hi > lo * spread ? heavierSide(sampleInv, sampleW, sampleDx, sampleDy, n, spread) : sumInv / sumW;
+      if (!smooth[(cellY + 1) * (depthWidth + 1) + cellX + 1]) {
+        bilateralPixel(c, x, y);
+        continue;
       }
+      // No discontinuity near: bilinear in inverse depth (exact on planes), no colour needed.
+      // Within half a sample of the border it extrapolates from the two outermost samples, so
+      // planes stay planes up to the image's edge.
+      const ax = Math.max(0, Math.min(depthWidth - 2, cellX)), bx = Math.min(depthWidth - 1, ax + 1);
+      const ay = Math.max(0, Math.min(depthHeight - 2, cellY)), by = Math.min(depthHeight - 1, ay + 1);
+      const tx = bx > ax ? fx - ax : 0, ty = by > ay ? fy - ay : 0;
+      const top = inverse[ay * depthWidth + ax] * (1 - tx) + inverse[ay * depthWidth + bx] * tx;
+      const bottom = inverse[by * depthWidth + ax] * (1 - tx) + inverse[by * depthWidth + bx] * tx;
+      let inv = top * (1 - ty) + bottom * ty;
+      if (!(inv > 0) && inverse[ay * depthWidth + ax] > 0) inv = inverse[clamp(cellY, depthHeight) * depthWidth + clamp(cellX, depthWidth)];
       out[y * width + x] = inv > 0 ? 1 / inv : Infinity;
     }
   }
-  return out;
+}
+
+/** Output pixel (x, y) beside a discontinuity: the joint bilateral average of its taps, or their heavier side. */
+function bilateralPixel(c: Upsampling, x: number, y: number): void {
+  const { inverse, depthWidth, depthHeight, guide, width, lowGuide, rangeTable, k, spread, taps, columnFirst, columnPosition, columnWeight, rowFirst, rowPosition, rowWeight } = c;
+  const { sampleInv, sampleW, sampleDx, sampleDy } = c;
+  const x0 = columnFirst[x], fx = columnPosition[x], y0 = rowFirst[y], fy = rowPosition[y];
+  const p = 3 * (y * width + x);
+  const r = guide[p], g = guide[p + 1], b = guide[p + 2];
+  let n = 0, sumW = 0, sumInv = 0, lo = Infinity, hi = -Infinity;
+  for (let ty = 0; ty < taps; ty++) {
+    const wyt = rowWeight[y * taps + ty];
+    if (wyt === 0) continue;
+    const sy = clamp(y0 + ty, depthHeight); // edge samples repeat
+    for (let tx = 0; tx < taps; tx++) {
+      const ws = wyt * columnWeight[x * taps + tx];
+      if (ws === 0) continue;
+      const sx = clamp(x0 + tx, depthWidth);
+      const s = sy * depthWidth + sx;
+      const dr = lowGuide[3 * s] - r, dg = lowGuide[3 * s + 1] - g, db = lowGuide[3 * s + 2] - b;
+      // The small floor keeps plain interpolation where the colour matches no sample at all.
+      const d2 = Math.min(3 * 255 * 255, Math.round(dr * dr + dg * dg + db * db));
+      const w = ws * ((d2 < RANGE_TABLE_SIZE ? rangeTable[d2] : Math.fround(Math.exp(k * d2))) + 1e-6);
+      const si = inverse[s];
+      sampleInv[n] = si;
+      sampleDx[n] = sx - fx; // where the sample really is (clamped at the border)
+      sampleDy[n] = sy - fy;
+      sampleW[n++] = w;
+      sumW += w;
+      sumInv += w * si;
+      if (si < lo) lo = si;
+      if (si > hi) hi = si;
+    }
+  }
+  const inv = hi > lo * spread ? heavierSide(sampleInv, sampleW, sampleDx, sampleDy, n, spread) : sumInv / sumW;
+  c.out[y * width + x] = inv > 0 ? 1 / inv : Infinity;
 }
 
 const SORT_SCRATCH = new Float64Array(64);
