@@ -12,6 +12,7 @@ import type { SplatCloud } from '../core/splat-cloud.ts';
 import { type DepthMaps, type Model, relativeInverseToMetric, runDepth } from '../model/index.ts';
 import type { FloatField, RgbImage } from '../core/image.ts';
 import { type LiftOptions, liftToSplats } from './lift.ts';
+import { primeLift } from './lift-primer.ts';
 import type { FrameInput } from './memory/posed-frame-memory.ts';
 import { bilinearResample } from './resample.ts';
 
@@ -62,7 +63,12 @@ export async function generateFromPhoto(photo: RgbImage, model: Model, options: 
   const intrinsics = intrinsicsFromFov(photo.width, photo.height, fov);
   const pose = options.pose ?? Pose.identity();
 
-  const maps = await metricDepth(photo, model, fov, options.metricReference, signal, (f, s) => onProgress?.(0.6 * f, s));
+  const depthMaps = metricDepth(photo, model, fov, options.metricReference, signal, (f, s) => onProgress?.(0.6 * f, s));
+  // While the model runs (on its own thread in the CLI), a tiny lift shows V8 every branch of the
+  // lift's loops before it optimises them (lift-primer.ts); once per process.
+  depthMaps.catch(() => undefined); // awaited just below
+  primeLift(options.lift?.colourIterations ?? GENERATE_COLOUR_ITERATIONS);
+  const maps = await depthMaps;
   const field = (data: Float32Array | undefined): FloatField | undefined => data && { width: maps.width, height: maps.height, data };
   const depth: FloatField = { width: maps.width, height: maps.height, data: maps.depth };
   const confidence = field(maps.confidence);

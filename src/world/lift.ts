@@ -210,7 +210,7 @@ interface SplatShape {
 /**
  * Writes one splat per pixel into `cloud` (a function of its own so the engine optimises this loop
  * once rather than on-stack inside a long function), or with `keep`, one per kept pixel, in pixel
- * order. `tick(row)` runs every 64 rows.
+ * order. `tick(row)` runs every 64 rows, from row 0.
  */
 function placeSplats(cloud: SplatCloud, maps: PixelMaps, shapeOptions: SplatShape, tick: (row: number) => void, keep: Uint8Array | null): void {
   const { image, intrinsics: k, depth, sky, edges, normals, confidence } = maps;
@@ -224,6 +224,9 @@ function placeSplats(cloud: SplatCloud, maps: PixelMaps, shapeOptions: SplatShap
   const R = maps.pose.worldFromCamera, [tx, ty, tz] = maps.pose.position, [qw, qx, qy, qz] = maps.pose.rotation;
   let written = 0;
   for (let y = 0; y < height; y++) {
+    // From the first row on: a callback first called at row 63 threw away the loop V8 had compiled
+    // by then (lift-primer.ts).
+    if ((y & 63) === 0) tick(y);
     const v = y + 0.5;
     const ry = -(v - cy) / fy;
     for (let x = 0; x < width; x++) {
@@ -262,7 +265,6 @@ function placeSplats(cloud: SplatCloud, maps: PixelMaps, shapeOptions: SplatShap
       colors[3 * i + 2] = image.data[3 * p + 2] / 255;
       opacities[i] = confidence && !sky[p] ? MAX_OPACITY * Math.min(1, Math.max(0, confidence[p]) / fullConfidence) : MAX_OPACITY;
     }
-    if ((y & 63) === 63) tick(y);
   }
 }
 
