@@ -157,3 +157,12 @@ test('align: filled sky meets the known sky without a step, and its correction s
     }
   }
 });
+
+test('align: a hole pixel the completion calls sky is sky, even where the world holds a depth there (a silhouette\'s mixture with the sky shell)', () => {
+  // Rows 0..39: sky in the completion; the world's render gives the first hole column a depth of 60 m
+  // (its fading edge at a silhouette: the surface mixed with the 200 m shell). Truth: sky, depth 0.
+  const base = input((_x, y, truth) => (y < 40 ? 0 : truth));
+  for (let y = 0; y < 40; y++) base.knownDepth[y * width + holeStart] = 60;
+  const result = alignCompletion(base);
+  for (let y = 0; y < 40; y++) assert.equal(result.depth[y * width + holeStart], 0, `row ${y}`);
+});

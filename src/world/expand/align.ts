@@ -148,13 +148,19 @@ function scaledInverse(completedDepth: Float32Array, scale: number, shift: numbe
 
 /**
  * The world's depth outside the hole, and inside it where the world has a depth that is not a step
- * behind the completion, or the completion is sky; in the rest of the hole (FREE: unknown, or the
- * world's depth a step behind the completion) the corrected completion (0 = sky).
+ * behind the completion; sky (0) where the completion is sky; in the rest of the hole (FREE: unknown,
+ * or the world's depth a step behind the completion) the corrected completion (0 = sky).
  */
 function correctedDepth(mask: Uint8Array, state: Uint8Array, knownDepth: Float32Array, completedDepth: Float32Array, aligned: Float32Array, correction: Float32Array): Float32Array {
   const depth = new Float32Array(mask.length);
   for (let i = 0; i < depth.length; i++) {
-    if (!mask[i] || state[i] !== FREE) { depth[i] = knownDepth[i]; continue; }
+    if (!mask[i]) { depth[i] = knownDepth[i]; continue; }
+    // The completion's sky is sky, even where the world holds a depth there: at a silhouette against
+    // the sky that depth is the render's mixture of the surface and the sky shell (40-90 m), and a
+    // splat there floated in mid-air (bench/expand forest-6, stop 2: surfaces-only depth seam 5.2 -> 2.3);
+    // the world's own splats still cover what they covered.
+    if (!(completedDepth[i] > 0)) { depth[i] = 0; continue; }
+    if (state[i] !== FREE) { depth[i] = knownDepth[i]; continue; }
     const inv = aligned[i] + correction[i];
     // An aligned completion pushed to or past infinity is sky.
     depth[i] = completedDepth[i] > 0 && inv > 0 ? 1 / inv : 0;
