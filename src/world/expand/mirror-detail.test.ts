@@ -219,3 +219,12 @@ test('ramp: the inner fill fades into the detailed fill away from the known part
   const ramped = await new MirrorDetailCompleter(new InpaintCompleter(), { radius: 2, ramp: 4 }).complete(view);
   assert.ok(borderStep(ramped) < 0.8 * borderStep(sharp), `ramped ${borderStep(ramped)} vs ${borderStep(sharp)}`);
 });
+
+test('texturedInpainter: texture synthesis by default, the mirrored detail on request, both named as the textured inpainter always was', async () => {
+  const { texturedInpainter } = await import('./mirror-detail.ts');
+  const { TextureSynthesisCompleter } = await import('./texture-synthesis.ts');
+  assert.ok(texturedInpainter() instanceof TextureSynthesisCompleter);
+  assert.ok(texturedInpainter('mirror') instanceof MirrorDetailCompleter);
+  assert.equal(texturedInpainter().name, 'inpaint+detail');
+  assert.equal(texturedInpainter('mirror').name, 'inpaint+detail');
+});

@@ -54,7 +54,7 @@ export interface TextureSynthesisOptions {
   patch?: number;
   /** overlap margin O around a patch (matched against, feathered into); default P / 4, at least 1 */
   overlap?: number;
-  /** random source candidates per patch; default 6 */
+  /** random source candidates per patch; default 4 */
   candidates?: number;
   /** weight of the low-pass colour term against the detail overlap term; default 1 */
   lowWeight?: number;
@@ -122,7 +122,7 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
   const P = Math.max(2, Math.round(options.patch ?? w / 64));
   const O = Math.max(1, Math.round(options.overlap ?? P / 4));
   const S = P + 2 * O; // a source window's side
-  const candidates = Math.max(0, Math.round(options.candidates ?? 6));
+  const candidates = Math.max(0, Math.round(options.candidates ?? 4));
   const energyWeight = options.energyWeight ?? 4;
   const lowWeight = options.lowWeight ?? 1, classPenalty = options.classPenalty ?? 1, rowWeight = options.rowWeight ?? 0.5;
   const band = Math.max(1, Math.round((options.band ?? 1 / 6) * h));
@@ -250,23 +250,26 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
   };
   const isValid = (x: number, y: number) => x >= 0 && y >= 0 && x <= w - S && y <= h - S && valid[y * w + x] === 1;
 
+  // The patch being chosen and its best source so far (one function for every patch, not a closure per patch).
+  let tx = 0, ty = 0, best = Infinity, bx = -1, by = -1, targetRms = 0, holePixels = 0;
+  const tryWindow = (x: number, y: number) => {
+    if (!isValid(x, y) || (x === bx && y === by)) return;
+    const c = cost(tx, ty, x, y, best, targetRms, holePixels);
+    if (c < best) { best = c; bx = x; by = y; }
+  };
   for (const g of order) {
-    const gx = g % gw, gy = (g / gw) | 0, tx = gx * P, ty = gy * P;
-    let best = Infinity, bx = -1, by = -1;
+    const gx = g % gw, gy = (g / gw) | 0;
+    tx = gx * P; ty = gy * P; best = Infinity; bx = -1; by = -1;
     // The RMS detail this patch's hole pixels should carry.
-    let holePixels = 0, expected = 0;
+    let expected = 0;
+    holePixels = 0;
     for (let y = ty; y < Math.min(h, ty + P); y++) {
       for (let x = tx; x < Math.min(w, tx + P); x++) {
         const i = y * w + x;
         if (mask[i]) { holePixels++; expected += rowEnergy[skyClass[i] * h + y]; }
       }
     }
-    const targetRms = Math.sqrt(expected / holePixels);
-    const tryWindow = (x: number, y: number) => {
-      if (!isValid(x, y) || (x === bx && y === by)) return;
-      const c = cost(tx, ty, x, y, best, targetRms, holePixels);
-      if (c < best) { best = c; bx = x; by = y; }
-    };
+    targetRms = Math.sqrt(expected / holePixels);
     // Propagation: a neighbour's source shifted by one patch continues the same piece of texture.
     if (gx > 0 && source[g - 1] >= 0) tryWindow((source[g - 1] % w) + P, ((source[g - 1] / w) | 0));
     if (gx + 1 < gw && source[g + 1] >= 0) tryWindow((source[g + 1] % w) - P, ((source[g + 1] / w) | 0));
@@ -274,8 +277,8 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
     if (gy + 1 < gh && source[g + gw] >= 0) tryWindow(source[g + gw] % w, ((source[g + gw] / w) | 0) - P);
     for (let k = 0; k < candidates; k++) { const r = randomWindow(ty); tryWindow(r % w, (r / w) | 0); }
     if (bx < 0) { const r = randomWindow(ty); bx = r % w; by = (r / w) | 0; }
-    // Random search round the best, radius halving from a quarter of the band (PatchMatch).
-    for (let r = band >> 2; r >= 1; r >>= 1) {
+    // Random search round the best, radius halving from an eighth of the band (PatchMatch).
+    for (let r = band >> 3; r >= 1; r >>= 1) {
       tryWindow(bx + Math.round((2 * random() - 1) * r), by + Math.round((2 * random() - 1) * r));
     }
     source[g] = by * w + bx;
