@@ -11,15 +11,24 @@
  * from its esbuild bundle or through tsx. It knows nothing of manifests; it only holds one session.
  *
  * Messages in:  { type: 'open', bytes, graphOptimizationLevel }   -> { type: 'opened', inputNames, outputNames, inputMetadata, times }
- *               { type: 'run', id, feeds: {name: {data, dims}}, fetches } -> { type: 'ran', id, outputs: {name: {type, data, dims}} }
+ *               { type: 'run', id, feeds: {name: {data, dims}}, fetches } -> { type: 'ran', id, outputs: {name: {type, data, dims}}, times }
  *               { type: 'release' }                                 -> { type: 'released' }
  * Any failure:  { type: 'failed', id?, message } (id names the run that failed; none: the open did).
  */
+import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 
 /** Wall-clock moments (epoch ms), for WORLDSPLAT_TIMINGS=1: when this thread was ready, got the model, had a session. */
 const at = () => performance.timeOrigin + performance.now();
-const times = { ready: at(), received: 0, opened: 0 };
+/** CPU time (ms) this thread has run, where Linux says it (timings.ts does the same for the main thread); NaN elsewhere. */
+const cpu = () => {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ')[0]) / 1e6;
+  } catch {
+    return NaN;
+  }
+};
+const times = { ready: at(), received: 0, opened: 0, openedCpu: NaN };
 
 /**
  * onnxruntime-web's JavaScript is loaded as soon as the thread runs, not when the model arrives: the
@@ -43,6 +52,7 @@ parentPort.on('message', async (message) => {
       // Plain objects: what the manifest check reads, and what can be posted.
       const inputMetadata = session.inputMetadata.map((m) => (m.isTensor ? { name: m.name, isTensor: true, type: m.type, shape: [...m.shape] } : { name: m.name, isTensor: false }));
       times.opened = at();
+      times.openedCpu = cpu();
       parentPort.postMessage({ type: 'opened', inputNames: [...session.inputNames], outputNames: [...session.outputNames], inputMetadata, times });
     } else if (message.type === 'run') {
       const feeds = {};
@@ -57,7 +67,7 @@ parentPort.on('message', async (message) => {
         transfer.push(data.buffer);
         outputs[name] = { type: tensor.type, data, dims: [...tensor.dims] };
       }
-      parentPort.postMessage({ type: 'ran', id: message.id, outputs }, transfer);
+      parentPort.postMessage({ type: 'ran', id: message.id, outputs, times: { ran: at(), cpu: cpu() } }, transfer);
     } else if (message.type === 'release') {
       await session?.release();
       session = undefined;

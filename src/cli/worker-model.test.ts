@@ -35,7 +35,8 @@ test('on its thread the model gives the in-process model\'s outputs, bit for bit
   assert.equal(there.entry, entry);
   assert.equal(there.executionProvider, 'wasm');
   assert.deepEqual(there.skippedProviders, []);
-  assert.match(thread.timesLine() ?? '', /^model thread: started \d+, ready \d+, model received \d+, session open \d+ \(ms since the process started\)$/);
+  const cpu = process.platform === 'linux' ? '; its CPU: \\d+ ms to the session' : '';
+  assert.match(thread.timesLine() ?? '', new RegExp(`^model thread: started \\d+, ready \\d+, model received \\d+, session open \\d+ \\(ms since the process started\\)${cpu}$`));
   // Two runs queued at once, as a caller may: each answer goes to its own call.
   const [a, b] = await Promise.all([there.run(feeds(1)), there.run(feeds(2, 32, 32))]);
   for (const [got, seed, w, h] of [[a, 1, 64, 48], [b, 2, 32, 32]] as const) {
@@ -47,6 +48,8 @@ test('on its thread the model gives the in-process model\'s outputs, bit for bit
         new Uint8Array(want[name].data.buffer, want[name].data.byteOffset, want[name].data.byteLength), `${name}, seed ${seed}`);
     }
   }
+  // After a run, the line also says when the first inference was done and the thread's CPU time by then.
+  assert.match(thread.timesLine() ?? '', new RegExp(`, session open \\d+, first inference done \\d+ \\(ms since the process started\\)${cpu ? `${cpu}, \\d+ to the first inference` : ''}$`));
 });
 
 test('a file that does not start, or does not match its manifest entry, fails as loadModel fails', async () => {

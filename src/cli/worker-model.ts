@@ -24,8 +24,8 @@ import type { Model, ModelEntry, TensorData } from '../model/index.ts';
 import type { SessionSignature } from '../model/session.ts';
 
 type Reply =
-  | ({ type: 'opened'; times: { ready: number; received: number; opened: number } } & SessionSignature)
-  | { type: 'ran'; id: number; outputs: Record<string, { type: string; data: Float32Array; dims: number[] }> }
+  | ({ type: 'opened'; times: { ready: number; received: number; opened: number; openedCpu: number } } & SessionSignature)
+  | { type: 'ran'; id: number; outputs: Record<string, { type: string; data: Float32Array; dims: number[] }>; times: { ran: number; cpu: number } }
   | { type: 'released' }
   | { type: 'failed'; id?: number; message: string };
 
@@ -34,6 +34,7 @@ export class ModelThread {
   private readonly worker: Worker | undefined;
   private readonly startedAt = performance.now();
   private times: Extract<Reply, { type: 'opened' }>['times'] | undefined;
+  private firstRun: Extract<Reply, { type: 'ran' }>['times'] | undefined;
   private dead: string | undefined;
   private waiting = new Map<string, { resolve(r: Reply): void; reject(e: Error): void }>();
 
@@ -114,14 +115,19 @@ export class ModelThread {
   private nextId = 0;
 
   /**
-   * For WORLDSPLAT_TIMINGS=1: when the thread was started, was ready, received the model and had its
-   * session, in ms since the process started; undefined if no session opened on the thread.
+   * For WORLDSPLAT_TIMINGS=1: when the thread was started, was ready, received the model, had its
+   * session and finished its first inference, in ms since the process started, and the CPU time the
+   * thread ran by the last two; undefined if no session opened on the thread.
    */
   timesLine(): string | undefined {
     if (!this.times) return undefined;
     const since = (epochMs: number) => (epochMs - performance.timeOrigin).toFixed(0);
-    const { ready, received, opened } = this.times;
-    return `model thread: started ${this.startedAt.toFixed(0)}, ready ${since(ready)}, model received ${since(received)}, session open ${since(opened)} (ms since the process started)`;
+    const { ready, received, opened, openedCpu } = this.times;
+    const run = this.firstRun;
+    // The thread's own CPU time: on a busy machine the moments above stretch with the load, these hardly do.
+    const cpu = Number.isFinite(openedCpu) ? `; its CPU: ${openedCpu.toFixed(0)} ms to the session${run ? `, ${run.cpu.toFixed(0)} to the first inference` : ''}` : '';
+    return `model thread: started ${this.startedAt.toFixed(0)}, ready ${since(ready)}, model received ${since(received)}, session open ${since(opened)}` +
+      `${run ? `, first inference done ${since(run.ran)}` : ''} (ms since the process started)${cpu}`;
   }
 
   async run(entry: ModelEntry, feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
@@ -131,6 +137,7 @@ export class ModelThread {
     const reply = await this.request(`run ${id}`, { type: 'run', id, feeds: plain, fetches: entry.outputs.map((o) => o.name) });
     if (reply.type === 'failed') throw new Error(reply.message);
     if (reply.type !== 'ran') throw new Error(`model thread: expected 'ran', found '${reply.type}'`);
+    this.firstRun ??= reply.times;
     const out: Record<string, TensorData> = {};
     for (const [name, tensor] of Object.entries(reply.outputs)) {
       if (tensor.type !== 'float32') throw new Error(`${entry.id}: expected output '${name}' to be float32, found ${tensor.type}`);
