@@ -21,9 +21,9 @@
  *     the hole pixel (what the inpainter and the guide say the fill is) and the source pixel (so water
  *     texture goes where the fill is water-coloured), and `classPenalty` where one is sky and the other not
  *     (no cloud texture on the ground nor grass in the sky);
- *   - `rowWeight` x P^2 x (rows between source and target / height)^2, and no source more than `band` x
- *     height rows away unless none is: a row of a view turned on the spot is one elevation, so grass
- *     stays low and clouds high;
+ *   - `rowWeight` x P^2 x (rows between source and target / height)^2, and random candidates come from
+ *     rows within `band` x height of the patch (from anywhere only where those rows hold none): a row of
+ *     a view turned on the spot is one elevation, so grass stays low and clouds high;
  *   - `energyWeight` x hole pixels x (the source's RMS detail - the RMS detail of the known pixels of the
  *     same class in the target's rows)^2: a squared difference alone favours flat sources, and a fill of
  *     flat sources is the blur this replaces.
