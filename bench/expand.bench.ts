@@ -6,7 +6,7 @@
  *   - every held-out view set in bench/data/views/<scene>/ (training/scenes/export_views.py), whose
  *     turn01..turn11, turn00 are the start view turned by 30 degrees a step about the vertical.
  * Run: node --import tsx bench/expand.bench.ts [--scenes courtyard,nature-22] [--completer inpaint|model|hybrid]
- *   [--dump <dir>] (the arrays of each stop, for looking at seams: see dumpStop)
+ *   [--detail synthesis|mirror] [--dump <dir>] (the arrays of each stop, for looking at seams: see dumpStop)
  *
  * Prints per stop: unknown share before and after (coverage at 128 x 96; goal after < 1%), PSNR of
  * the completed (hole) pixels of the render after expansion against the true view, the seam
@@ -284,6 +284,9 @@ if (unknownScenes.length > 0) {
   process.exit(2);
 }
 const completerName = arg('completer', 'inpaint');
+// the detail of the textured inpainter (detail, hybrid): texture synthesis (the default) or mirrored
+const detail = arg('detail', 'synthesis') as 'synthesis' | 'mirror';
+if (detail !== 'synthesis' && detail !== 'mirror') throw new Error(`--detail: expected synthesis or mirror, found "${detail}"`);
 const completer = await openBenchCompleter(completerName);
 const summaries = [];
 for (const name of wanted) {
@@ -297,13 +300,13 @@ for (const s of summaries) {
 }
 
 /**
- * The classical inpainter (inpaint), the same with mirrored texture (detail), the shipped completion model
+ * The classical inpainter (inpaint), the same with texture (detail: --detail), the shipped completion model
  * (models/manifest.json, task 'complete'), or hybrid as `explore` and the viewer use it: the textured
  * inpainter's colour with the model's depth.
  */
 async function openBenchCompleter(name: string): Promise<Completer> {
   if (name === 'inpaint') return new InpaintCompleter();
-  if (name === 'detail') return texturedInpainter();
+  if (name === 'detail') return texturedInpainter(detail);
   if (name !== 'model' && name !== 'hybrid') throw new Error(`--completer: expected inpaint, detail, model or hybrid, found "${name}"`);
   const { loadManifest, openModel } = await import('../src/cli/models.ts');
   const { ModelCompleter } = await import('../src/world/expand/model-completer.ts');
@@ -313,5 +316,5 @@ async function openBenchCompleter(name: string): Promise<Completer> {
   const model = new ModelCompleter(await openModel(entry.id, manifest, (line) => console.log(line)));
   if (name === 'model') return model;
   const { SplitCompleter } = await import('../src/world/expand/split-completer.ts');
-  return new SplitCompleter(texturedInpainter(), model);
+  return new SplitCompleter(texturedInpainter(detail), model);
 }
