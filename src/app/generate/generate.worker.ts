@@ -40,7 +40,7 @@ let world: World | null = null;
 /** Worlds from words are completed by their own scene; others by the completion model (or the inpainter). */
 const COMPLETION_MODEL_ID = 'complete';
 const procedural = new ProceduralCompleter();
-/** the classical fill with texture mirrored in from the known pixels (mirror-detail.ts) */
+/** the classical fill with texture copied from known patches (texture-synthesis.ts, via mirror-detail.ts) */
 const inpaint = texturedInpainter();
 
 /**

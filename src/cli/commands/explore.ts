@@ -21,7 +21,7 @@ export const exploreCommand: Command = {
     '  the share of the view unknown before and after it was expanded.',
     '  --completer: auto (default: procedural for a world made from a prompt, else hybrid), hybrid (the',
     '  textured inpainter\'s colour with the completion model\'s depth), inpaint (classical, with texture',
-    '  mirrored in from the known pixels), model (the trained',
+    '  copied from known patches), model (the trained',
     '  completion model alone), procedural (a world made from a prompt: the prompt\'s scene itself).',
   ].join('\n'),
   options: {
@@ -142,7 +142,7 @@ async function openCompleter(name: string, prompt: string | null): Promise<{ com
   return { completer: new SplitCompleter(await texturedInpainter(), new ModelCompleter(model)), release: () => model.release() };
 }
 
-/** The classical fill with texture mirrored in from the known pixels (mirror-detail.ts says why and what it costs). */
+/** The classical fill with texture copied from known patches (texture-synthesis.ts says why and what it costs). */
 async function texturedInpainter(): Promise<Completer> {
   return (await import('../../world/expand/mirror-detail.ts')).texturedInpainter();
 }
