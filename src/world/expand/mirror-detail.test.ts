@@ -1,25 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Pose, intrinsicsFromFov } from '../../core/camera.ts';
 import type { CompletedView, Completer, PartialView } from './completer.ts';
 import { InpaintCompleter } from './inpaint-completer.ts';
 import { MirrorDetailCompleter } from './mirror-detail.ts';
+import { partialView } from './partial-view-fixture.ts';
 
 /** A grey picture of width x height whose colour at (x, y) is `colour(x, y)` (all channels), hole where `hole`. */
-function makeView(w: number, h: number, colour: (x: number, y: number) => number, hole: (x: number, y: number) => boolean, depth = (_x: number, _y: number) => 5): PartialView {
-  const n = w * h;
-  const rgb = new Float32Array(3 * n), d = new Float32Array(n), mask = new Uint8Array(n);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      mask[i] = hole(x, y) ? 1 : 0;
-      if (mask[i]) continue;
-      rgb.fill(colour(x, y), 3 * i, 3 * i + 3);
-      d[i] = depth(x, y);
-    }
-  }
-  return { pose: Pose.identity(), intrinsics: intrinsicsFromFov(w, h, 60), width: w, height: h, rgb, depth: d, mask, prompt: null };
-}
+const makeView = (w: number, h: number, colour: (x: number, y: number) => number, hole: (x: number, y: number) => boolean,
+  depth?: (x: number, y: number) => number): PartialView => partialView(w, h, (x, y) => {
+  const v = colour(x, y);
+  return [v, v, v];
+}, hole, depth);
 
 /** An inner completer that fills the hole with one grey level at depth `depth` and keeps known pixels. */
 const flat = (level: number, depth = 5): Completer => ({

@@ -33,6 +33,7 @@
 import type { CompletedView, Completer, PartialView } from './completer.ts';
 import { InpaintCompleter } from './inpaint-completer.ts';
 import { classBoxMean } from './class-box-mean.ts';
+import { DetailCompleter } from './detail-completer.ts';
 import { TextureSynthesisCompleter } from './texture-synthesis.ts';
 import { distanceToKnown } from './ring.ts';
 
@@ -61,23 +62,9 @@ export interface MirrorDetailOptions {
   minRun?: number;
 }
 
-export class MirrorDetailCompleter implements Completer {
-  readonly name: string;
-
-  constructor(private readonly inner: Completer, private readonly options: MirrorDetailOptions = {}) {
-    this.name = `${inner.name}+detail`;
-  }
-
-  async complete(view: PartialView, signal?: AbortSignal): Promise<CompletedView> {
-    signal?.throwIfAborted();
-    const completed = await this.inner.complete(view, signal); // checks the view (one-line errors)
-    signal?.throwIfAborted();
-    const n = view.width * view.height;
-    if (completed.rgb.length !== 3 * n || completed.depth.length !== n) {
-      throw new Error(`mirror detail: expected ${n} pixels from '${this.inner.name}', found ${completed.rgb.length / 3} colours and ${completed.depth.length} depths`);
-    }
-    const rgb = addMirrorDetail(view, completed, this.options);
-    return { ...completed, rgb };
+export class MirrorDetailCompleter extends DetailCompleter {
+  constructor(inner: Completer, options: MirrorDetailOptions = {}) {
+    super(inner, (view, completed) => addMirrorDetail(view, completed, options), 'mirror detail');
   }
 }
 

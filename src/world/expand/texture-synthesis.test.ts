@@ -1,26 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Pose, intrinsicsFromFov } from '../../core/camera.ts';
 import { seededRandom } from '../../core/random.ts';
 import type { CompletedView, Completer, PartialView } from './completer.ts';
 import { InpaintCompleter } from './inpaint-completer.ts';
+import { partialView } from './partial-view-fixture.ts';
 import { TextureSynthesisCompleter, synthesiseDetail } from './texture-synthesis.ts';
 
-/** A picture of width x height with colour `colour(x, y)` (rgb) and depth `depth(x, y)` (0 = sky), hole where `hole`. */
-function makeView(w: number, h: number, colour: (x: number, y: number) => [number, number, number], hole: (x: number, y: number) => boolean, depth = (_x: number, _y: number) => 5): PartialView {
-  const n = w * h;
-  const rgb = new Float32Array(3 * n), d = new Float32Array(n), mask = new Uint8Array(n);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      mask[i] = hole(x, y) ? 1 : 0;
-      if (mask[i]) continue;
-      rgb.set(colour(x, y), 3 * i);
-      d[i] = depth(x, y);
-    }
-  }
-  return { pose: Pose.identity(), intrinsics: intrinsicsFromFov(w, h, 60), width: w, height: h, rgb, depth: d, mask, prompt: null };
-}
+const makeView = partialView;
 
 /** An inner completer that fills each hole pixel with `fill(x, y)` at depth `depth(x, y)` and keeps known pixels. */
 const filling = (fill: (x: number, y: number) => [number, number, number], depth = (_x: number, _y: number) => 5): Completer => ({

@@ -45,6 +45,7 @@
 import { seededRandom } from '../../core/random.ts';
 import { classBoxMean } from './class-box-mean.ts';
 import type { CompletedView, Completer, PartialView } from './completer.ts';
+import { DetailCompleter } from './detail-completer.ts';
 import { distanceToKnown } from './ring.ts';
 
 export interface TextureSynthesisOptions {
@@ -91,26 +92,10 @@ export interface TextureSynthesisOptions {
   seed?: number;
 }
 
-export class TextureSynthesisCompleter implements Completer {
-  readonly name: string;
-
-  /**
-   * `name`: the completer's name; by default the inner one's with '+detail' (the name the textured
-   * inpainter has had in logs and the explore report, whichever way its detail is made).
-   */
-  constructor(private readonly inner: Completer, private readonly options: TextureSynthesisOptions = {}, name?: string) {
-    this.name = name ?? `${inner.name}+detail`;
-  }
-
-  async complete(view: PartialView, signal?: AbortSignal): Promise<CompletedView> {
-    signal?.throwIfAborted();
-    const completed = await this.inner.complete(view, signal); // checks the view (one-line errors)
-    signal?.throwIfAborted();
-    const n = view.width * view.height;
-    if (completed.rgb.length !== 3 * n || completed.depth.length !== n) {
-      throw new Error(`texture synthesis: expected ${n} pixels from '${this.inner.name}', found ${completed.rgb.length / 3} colours and ${completed.depth.length} depths`);
-    }
-    return { ...completed, rgb: synthesiseDetail(view, completed, this.options) };
+export class TextureSynthesisCompleter extends DetailCompleter {
+  /** `name`: the completer's name; by default the inner one's with '+detail' (detail-completer.ts). */
+  constructor(inner: Completer, options: TextureSynthesisOptions = {}, name?: string) {
+    super(inner, (view, completed) => synthesiseDetail(view, completed, options), 'texture synthesis', name);
   }
 }
 
