@@ -33,3 +33,22 @@ export class DetailCompleter implements Completer {
     return { ...completed, rgb: this.addDetail(view, completed) };
   }
 }
+
+/**
+ * The picture a detail function starts from: known pixels as given, hole pixels the inner completion's,
+ * with the number of hole pixels and each pixel's class (1 = sky, no surface: depth 0 or missing).
+ */
+export function completedPicture(view: PartialView, completed: CompletedView): { rgb: Float32Array; holes: number; skyClass: Uint8Array } {
+  const { mask } = view;
+  const n = view.width * view.height;
+  const rgb = new Float32Array(3 * n);
+  const skyClass = new Uint8Array(n);
+  let holes = 0;
+  for (let i = 0; i < n; i++) {
+    const src = mask[i] ? completed.rgb : view.rgb;
+    rgb[3 * i] = src[3 * i]; rgb[3 * i + 1] = src[3 * i + 1]; rgb[3 * i + 2] = src[3 * i + 2];
+    if (mask[i]) holes++;
+    skyClass[i] = (mask[i] ? completed.depth[i] : view.depth[i]) > 0 ? 0 : 1;
+  }
+  return { rgb, holes, skyClass };
+}

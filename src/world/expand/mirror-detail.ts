@@ -33,7 +33,7 @@
 import type { CompletedView, Completer, PartialView } from './completer.ts';
 import { InpaintCompleter } from './inpaint-completer.ts';
 import { classBoxMean } from './class-box-mean.ts';
-import { DetailCompleter } from './detail-completer.ts';
+import { DetailCompleter, completedPicture } from './detail-completer.ts';
 import { TextureSynthesisCompleter } from './texture-synthesis.ts';
 import { distanceToKnown } from './ring.ts';
 
@@ -92,22 +92,12 @@ export function addMirrorDetail(view: PartialView, completed: CompletedView, opt
   const ramp = Math.max(0, options.ramp ?? Math.round(radius / 2));
   const minRun = Math.max(1, Math.round(options.minRun ?? 2 * radius));
 
-  // The completed picture: known pixels as given, hole pixels the inner completion's.
-  const out = new Float32Array(3 * n);
-  let holes = 0;
-  for (let i = 0; i < n; i++) {
-    const src = mask[i] ? completed.rgb : view.rgb;
-    out[3 * i] = src[3 * i]; out[3 * i + 1] = src[3 * i + 1]; out[3 * i + 2] = src[3 * i + 2];
-    if (mask[i]) holes++;
-  }
+  const { rgb: out, holes, skyClass } = completedPicture(view, completed);
   if (holes === 0 || holes === n) return out;
 
   // One low-pass of the completed picture, within one class (sky or surface): the horizon is an edge
   // between classes, not texture, and would otherwise come back as a bright or dark band of 'detail'
   // beside it. Detail at a known source = its colour minus this; the fill = this + mirrored detail.
-  const sky = (d: number) => !(d > 0);
-  const skyClass = new Uint8Array(n);
-  for (let i = 0; i < n; i++) skyClass[i] = sky(mask[i] ? completed.depth[i] : view.depth[i]) ? 1 : 0;
   const low = classBoxMean(out, skyClass, w, h, radius);
 
   // Per hole pixel: accumulated detail and whether any side gave a source.

@@ -45,7 +45,7 @@
 import { seededRandom } from '../../core/random.ts';
 import { classBoxMean } from './class-box-mean.ts';
 import type { CompletedView, Completer, PartialView } from './completer.ts';
-import { DetailCompleter } from './detail-completer.ts';
+import { DetailCompleter, completedPicture } from './detail-completer.ts';
 import { distanceToKnown } from './ring.ts';
 
 export interface TextureSynthesisOptions {
@@ -115,18 +115,9 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
   const ramp = Math.max(0, options.ramp ?? Math.round(radius / 2));
   const random = seededRandom(options.seed ?? 1);
 
-  // The completed picture: known pixels as given, hole pixels the inner completion's.
-  const out = new Float32Array(3 * n);
-  let holes = 0;
-  for (let i = 0; i < n; i++) {
-    const src = mask[i] ? completed.rgb : view.rgb;
-    out[3 * i] = src[3 * i]; out[3 * i + 1] = src[3 * i + 1]; out[3 * i + 2] = src[3 * i + 2];
-    if (mask[i]) holes++;
-  }
+  const { rgb: out, holes, skyClass } = completedPicture(view, completed);
   if (holes === 0 || holes === n || w < S || h < S) return out;
 
-  const skyClass = new Uint8Array(n);
-  for (let i = 0; i < n; i++) skyClass[i] = (mask[i] ? completed.depth[i] : view.depth[i]) > 0 ? 0 : 1;
   const low = classBoxMean(out, skyClass, w, h, radius);
   const detail = knownDetail(view.rgb, low, mask, soft ? maxDetail : Infinity);
 
