@@ -163,7 +163,7 @@ function correctedDepth(mask: Uint8Array, state: Uint8Array, knownDepth: Float32
     if (state[i] !== FREE) { depth[i] = knownDepth[i]; continue; }
     const inv = aligned[i] + correction[i];
     // An aligned completion pushed to or past infinity is sky.
-    depth[i] = completedDepth[i] > 0 && inv > 0 ? 1 / inv : 0;
+    depth[i] = inv > 0 ? 1 / inv : 0;
   }
   return depth;
 }
