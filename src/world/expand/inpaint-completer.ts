@@ -18,6 +18,7 @@ import { type CompletedView, type Completer, type PartialView, checkPartialView 
 import { FIXED, FREE, OUTSIDE, solveMembrane } from './membrane.ts';
 import { crop, holeWindow, isWholePicture, paste } from './hole-window.ts';
 import { distanceToKnown, ringAround } from './ring.ts';
+import { unprojectPixel } from '../../core/camera.ts';
 import { seededRandom } from '../../core/random.ts';
 import { leastMedianStart, robustFit } from './robust-fit.ts';
 
@@ -225,9 +226,12 @@ function assemble(view: PartialView, filledColourSky: Float32Array, filledResidu
  * above the horizon, < 0 below it. (Not normalised: only its sign is read.)
  */
 function rayRise(view: PartialView): (x: number, y: number) => number {
-  const m = view.pose.worldFromCamera, { fx, fy, cx, cy } = view.intrinsics;
-  // Camera ray ((u - cx) / fx, -(v - cy) / fy, -1); world Y is the second row of world-from-camera.
-  return (x, y) => m[3] * ((x + 0.5 - cx) / fx) - m[4] * ((y + 0.5 - cy) / fy) - m[5];
+  const m = view.pose.worldFromCamera, k = view.intrinsics;
+  // The camera-space point at depth 1 on the ray; world Y is the second row of world-from-camera.
+  return (x, y) => {
+    const [dx, dy, dz] = unprojectPixel(k, x + 0.5, y + 0.5, 1);
+    return m[3] * dx + m[4] * dy + m[5] * dz;
+  };
 }
 
 /**
