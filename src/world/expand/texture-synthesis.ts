@@ -361,7 +361,7 @@ function softSign(x: number): number {
 }
 
 /** Summed-area table ((w + 1) x (h + 1), a zero row and column first) of one value per pixel. */
-function summedArea(v: Float32Array, w: number, h: number): Float64Array {
+function summedArea(v: Float32Array | Uint8Array, w: number, h: number): Float64Array {
   const W1 = w + 1, sat = new Float64Array(W1 * (h + 1));
   for (let y = 0; y < h; y++) {
     let row = 0;
@@ -404,12 +404,9 @@ function expectedEnergy(energy: Float32Array, mask: Uint8Array, classOf: Uint8Ar
 
 /** 1 at (x, y) (index y * w + x) where the S x S window with that top-left corner is entirely known. */
 function knownWindows(mask: Uint8Array, w: number, h: number, S: number): Uint8Array {
-  // Holes per window by a summed-area table of the mask.
-  const W1 = w + 1, sat = new Int32Array(W1 * (h + 1));
-  for (let y = 0; y < h; y++) {
-    let row = 0;
-    for (let x = 0; x < w; x++) { row += mask[y * w + x] ? 1 : 0; sat[(y + 1) * W1 + x + 1] = sat[y * W1 + x + 1] + row; }
-  }
+  // Hole pixels per window by a summed-area table of the mask (its sums of small integers are exact in
+  // a Float64Array; any non-zero mask value is a hole, and only a sum of 0 is read).
+  const W1 = w + 1, sat = summedArea(mask, w, h);
   const valid = new Uint8Array(w * h);
   for (let y = 0; y + S <= h; y++) {
     for (let x = 0; x + S <= w; x++) {
