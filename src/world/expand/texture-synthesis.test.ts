@@ -6,8 +6,6 @@ import { InpaintCompleter } from './inpaint-completer.ts';
 import { partialView } from './partial-view-fixture.ts';
 import { TextureSynthesisCompleter, synthesiseDetail } from './texture-synthesis.ts';
 
-const makeView = partialView;
-
 /** An inner completer that fills each hole pixel with `fill(x, y)` at depth `depth(x, y)` and keeps known pixels. */
 const filling = (fill: (x: number, y: number) => [number, number, number], depth = (_x: number, _y: number) => 5): Completer => ({
   name: 'fill',
@@ -40,7 +38,7 @@ test('a periodic texture: the synthesised fill has the period\'s gradient statis
   const g = (x: number, y: number) => 0.5 + 0.15 * Math.cos((2 * Math.PI * x) / T) + 0.1 * Math.sin((2 * Math.PI * (x + 2 * y)) / T);
   const f = (x: number, y: number): [number, number, number] => [g(x, y), g(x, y), g(x, y)];
   const hole = (x: number) => x >= 96;
-  const view = makeView(W, H, f, hole);
+  const view = partialView(W, H, f, hole);
   const inner = filling(() => [0.5, 0.5, 0.5]);
   const out = await new TextureSynthesisCompleter(inner, { radius: r, patch: 8, maxDetail: Infinity }).complete(view);
   // The truth: the pattern continued into the hole.
@@ -74,7 +72,7 @@ test('sky and ground: sky texture never lands below the horizon, ground texture 
   const f = (x: number, y: number): [number, number, number] => (y < horizon ? [0.4, 0.5, 0.7 + 0.1 * nz[y * W + x]] : [0.3, 0.45 + 0.1 * nz[y * W + x], 0.2]);
   const depth = (_x: number, y: number) => (y < horizon ? 0 : 5);
   const hole = (x: number) => x >= 80;
-  const view = makeView(W, H, f, hole, depth);
+  const view = partialView(W, H, f, hole, depth);
   const inner = filling((_x, y) => (y < horizon ? [0.4, 0.5, 0.7] : [0.3, 0.45, 0.2]), depth);
   const out = await new TextureSynthesisCompleter(inner).complete(view);
   const sky = (x: number, y: number) => x >= 84 && y < horizon - 1, ground = (x: number, y: number) => x >= 84 && y > horizon;
@@ -93,7 +91,7 @@ test('two surface bands (no sky to tell them apart): each band\'s texture stays 
   const nz = noise(5, W, H);
   const f = (x: number, y: number): [number, number, number] => (y < edge ? [0.6 + 0.1 * nz[y * W + x], 0.3, 0.3] : [0.3, 0.5 + 0.1 * nz[y * W + x], 0.3]);
   const hole = (x: number) => x >= 80;
-  const view = makeView(W, H, f, hole);
+  const view = partialView(W, H, f, hole);
   const inner = filling((_x, y) => (y < edge ? [0.6, 0.3, 0.3] : [0.3, 0.5, 0.3]));
   const out = await new TextureSynthesisCompleter(inner).complete(view);
   // Rows well inside each band (a box low-pass straddles the edge within its radius, 2 here).
@@ -107,7 +105,7 @@ test('two surface bands (no sky to tell them apart): each band\'s texture stays 
 test('deterministic: the same view gives the same fill; another seed another one; known pixels exact, colours in 0..1', async () => {
   const W = 96, H = 64;
   const nz = noise(7, W, H);
-  const view = makeView(W, H, (x, y) => { const v = 0.5 + 0.45 * nz[y * W + x]; return [v, 1 - v, v]; }, (x) => x >= 60);
+  const view = partialView(W, H, (x, y) => { const v = 0.5 + 0.45 * nz[y * W + x]; return [v, 1 - v, v]; }, (x) => x >= 60);
   const inner = filling(() => [0.5, 0.5, 0.5]);
   const completed = await inner.complete(view);
   const a = synthesiseDetail(view, completed, { maxDetail: Infinity }), b = synthesiseDetail(view, completed, { maxDetail: Infinity });
@@ -125,7 +123,7 @@ test('deterministic: the same view gives the same fill; another seed another one
 test('where no source window is wholly known the inner fill comes back unchanged; bad input is one line', async () => {
   // Known pixels only in a checkerboard: no 12 x 12 window is all known.
   const W = 64, H = 48;
-  const view = makeView(W, H, (x) => [x / W, 0.5, 0.5], (x, y) => (x + y) % 2 === 0);
+  const view = partialView(W, H, (x) => [x / W, 0.5, 0.5], (x, y) => (x + y) % 2 === 0);
   const inner = filling(() => [0.25, 0.5, 0.75]);
   const completed = await inner.complete(view);
   assert.deepEqual(synthesiseDetail(view, completed), completed.rgb);
@@ -139,7 +137,7 @@ test('with InpaintCompleter inside, a textured view\'s fill gains texture near t
   const W = 128, H = 96;
   const nz = noise(11, W, H);
   const f = (x: number, y: number): [number, number, number] => { const v = 0.5 + 0.08 * nz[y * W + x]; return [v, v, v]; };
-  const view = makeView(W, H, f, (x) => x >= 88);
+  const view = partialView(W, H, f, (x) => x >= 88);
   const inpaint = new InpaintCompleter();
   const plain: CompletedView = await inpaint.complete(view);
   const out = await new TextureSynthesisCompleter(inpaint).complete(view);
@@ -156,7 +154,7 @@ test('the border: the first hole pixels continue the known pixels they touch (no
   const W = 128, H = 96, edge = 80;
   const nz = noise(13, W, H);
   const f = (x: number, y: number): [number, number, number] => { const v = 0.5 + 0.1 * nz[y * W + x]; return [v, v, v]; };
-  const view = makeView(W, H, f, (x) => x >= edge);
+  const view = partialView(W, H, f, (x) => x >= edge);
   const completed = await new InpaintCompleter().complete(view);
   /** Mean |step| across the border (x = edge - 1 to edge) over that between known neighbours (x - 1 to x). */
   const seam = (rgb: Float32Array) => {
