@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { SplatCloud } from '../../core/splat-cloud.ts';
+import type { Model } from '../../model/index.ts';
 import type { FrameInput } from '../../world/memory/posed-frame-memory.ts';
 import type { World } from '../../world/world.ts';
 import { checkOutputName, isBundlePath, saveWorld } from '../files.ts';
@@ -57,10 +58,13 @@ export const generateCommand: Command = {
     const thread = ModelThread.start();
     const { loadManifest, openModel } = await import('../models.ts');
     const manifesting = loadManifest();
-    const opening = manifesting.then(async (manifest) => {
+    // The manifest's entry for a shipped model (undefined for a downloadable one): known long before
+    // its session is open.
+    const shipping = manifesting.then(async (manifest) => {
       const { isRemote } = await import('../../model/index.ts');
-      return manifest.models.some((m) => m.id === id && !isRemote(m)) ? openModel(id, manifest, warn, undefined, thread) : undefined;
+      return manifest.models.find((m) => m.id === id && !isRemote(m));
     });
+    const opening = shipping.then(async (entry) => (entry ? openModel(id, await manifesting, warn, undefined, thread) : undefined));
     opening.catch(() => undefined);
     // The model's bytes go to its thread before this thread blocks on loading libvips and decoding:
     // the session is the longer road. (Not shipped, or failed: nothing to wait for.)
@@ -84,7 +88,7 @@ export const generateCommand: Command = {
     timings.mark('decode');
     const bar = progressBar();
     bar.update(0.05, 'decode');
-    const [{ BUILTIN_MODEL_ID, isRemote }, { generateFromPhoto, frameOfView }, { World }, { pendingModel }] = await Promise.all([
+    const [{ BUILTIN_MODEL_ID }, { generateFromPhoto, frameOfView }, { World }, { pendingModel }] = await Promise.all([
       import('../../model/index.ts'),
       import('../../world/generate.ts'),
       import('../../world/world.ts'),
@@ -92,12 +96,13 @@ export const generateCommand: Command = {
     ]);
     timings.mark('load code');
     const manifest = await manifesting;
+    const shipped = await shipping;
     // A shipped model is used before its session is open (pending-model.ts): the photo is prepared
-    // for it meanwhile. Any other one is opened (downloaded if need be) here.
-    const shipped = manifest.models.find((m) => m.id === id && !isRemote(m));
+    // for it meanwhile (`opening` is its session whenever `shipped` is set). Any other one is opened
+    // (downloaded if need be) here.
     const model = shipped
-      ? pendingModel(shipped, opening.then((m) => m ?? openModel(id, manifest, warn, undefined, thread)))
-      : ((await opening) ?? (await openModel(id, manifest, warn, (f, s) => bar.update(0.05 + 0.15 * f, s), thread)));
+      ? pendingModel(shipped, opening as Promise<Model>)
+      : await openModel(id, manifest, warn, (f, s) => bar.update(0.05 + 0.15 * f, s), thread);
     const reference = model.entry.task === 'relative-inverse-depth' ? await openModel(BUILTIN_MODEL_ID, manifest, warn) : undefined;
     timings.mark('model open');
     let liftStarted = false;
