@@ -129,25 +129,20 @@ export function inputViewColours(splats: InputViewSplats, target: Float32Array, 
     if (colours) return colours;
   }
   const colours = Float32Array.from(target);
-  // One pass down the picture does everything (see stepRow): at pass row Y, W's row Y is built, then
-  // step k works on pixel row Y - 4k. Each step is the plain Jacobi step of the header, in the same
-  // arithmetic order, so the colours are bit for bit those of building W and then stepping over all
-  // of it; but the rows in flight stay in the cache, and W itself is never whole: its rows live in a
-  // ring of the 4 (iterations - 1) + 1 rows still to be used.
+  // One pass down the picture does everything (fusedPass). Each step is the plain Jacobi step of the
+  // header, in the same arithmetic order, so the colours are bit for bit those of building W and then
+  // stepping over all of it; but the rows in flight stay in the cache, and W itself is never whole:
+  // its rows live in a ring of the 4 (iterations - 1) + 1 rows still to be used.
   const rows = weightScratch(splats, 4 * (iterations - 1) + 1);
   const sizes = stepSizes(iterations);
   const state: StepState = {
-    width, height, target, colours, gradient: new Float32Array(colours.length), maxColour, step: STEP,
+    width, target, colours, gradient: new Float32Array(colours.length), maxColour, step: STEP,
     rowBegin: rows.rowBegin, start: rows.start, splat: rows.splat, weight: rows.weight, columnSum: rows.columnSum,
   };
-  for (let Y = 0; Y < height + 4 * (iterations - 1); Y++) {
-    if (Y < height) buildRow(rows, Y);
-    for (let k = 0; k < iterations; k++) {
-      const y = Y - 4 * k;
-      state.step = sizes[k];
-      if (y >= 0 && y < height) stepRow(state, y);
-    }
-  }
+  fusedPass(rows, iterations, (_, y) => residualRow(state, y), (k, from, to) => {
+    state.step = sizes[k];
+    takeSteps(state, from * width, to * width);
+  });
   if (!out) return colours;
   out.set(colours);
   return out;
@@ -182,18 +177,11 @@ function fusedSimd(splats: InputViewSplats, target: Float32Array, iterations: nu
     columnSum: new Float32Array(buffer, columnSumAt, pixels),
   });
   const sizes = stepSizes(iterations);
-  // As in inputViewColours: at pass row Y, W's row Y is built and step k works on pixel row Y - 4k.
-  for (let Y = 0; Y < height + 4 * (iterations - 1); Y++) {
-    if (Y < height) buildRow(rows, Y);
-    for (let k = 0; k < iterations; k++) {
-      const y = Y - 4 * k;
-      if (y < 0 || y >= height) continue;
-      kernel.residuals(y * width, (y + 1) * width, rows.rowBegin[y], startAt, splatAt, weightAt, targetAt, colourAt, gradientAt);
-      // Then, as stepRow: splat row y - 2 is complete; the last pixel row completes the last two.
-      if (y >= 2) kernel.takeSteps((y - 2) * width, (y - 1) * width, columnSumAt, colourAt, gradientAt, sizes[k], maxColour);
-      if (y === height - 1) kernel.takeSteps(Math.max(0, height - 2) * width, pixels, columnSumAt, colourAt, gradientAt, sizes[k], maxColour);
-    }
-  }
+  fusedPass(
+    rows, iterations,
+    (_, y) => kernel.residuals(y * width, (y + 1) * width, rows.rowBegin[y], startAt, splatAt, weightAt, targetAt, colourAt, gradientAt),
+    (k, from, to) => kernel.takeSteps(from * width, to * width, columnSumAt, colourAt, gradientAt, sizes[k], maxColour),
+  );
   const colours = out ?? new Float32Array(3 * pixels);
   for (let p = 0; p < pixels; p++) {
     colours[3 * p] = c4[4 * p];
@@ -204,26 +192,46 @@ function fusedSimd(splats: InputViewSplats, target: Float32Array, iterations: nu
 }
 
 /**
- * What stepRow reads and writes. `gradient` is one array shared by all the steps in flight: step k
- * accumulates into splat rows y - 2 .. y + 2 and step k + 1 (4 rows behind) into y - 6 .. y - 2;
- * the shared row y - 2 is finished, used and cleared by step k before step k + 1 adds to it.
+ * The fused pass of inputViewColours, whichever way the steps are done: at pass row Y, W's row Y is
+ * built, then step k works on pixel row y = Y - 4k: residuals(k, y) forms each pixel's residual
+ * (W c - target) and scatters it back through its row of W into the gradient W^T (W c - target);
+ * then steps(k, from, to) moves splat rows from .. to - 1, whose gradient is now complete: row y - 2
+ * (no later pixel row reaches it, and no later pixel of this step reads its colour), and at the last
+ * pixel row the last two. Step k's pixel row y is valid when pixel rows up to y are in W and step
+ * k - 1 has finished splat row y + 2, i.e. pixel row y + 4.
+ */
+function fusedPass(
+  rows: RowScratch, iterations: number,
+  residuals: (k: number, y: number) => void, steps: (k: number, from: number, to: number) => void,
+): void {
+  const height = rows.height;
+  for (let Y = 0; Y < height + 4 * (iterations - 1); Y++) {
+    if (Y < height) buildRow(rows, Y);
+    for (let k = 0; k < iterations; k++) {
+      const y = Y - 4 * k;
+      if (y < 0 || y >= height) continue;
+      residuals(k, y);
+      if (y >= 2) steps(k, y - 2, y - 1);
+      if (y === height - 1) steps(k, Math.max(0, height - 2), height);
+    }
+  }
+}
+
+/**
+ * What the JavaScript steps read and write. `gradient` is one array shared by all the steps in
+ * flight: step k accumulates into splat rows y - 2 .. y + 2 and step k + 1 (4 rows behind) into
+ * y - 6 .. y - 2; the shared row y - 2 is finished, used and cleared by step k before step k + 1 adds to it.
  */
 interface StepState {
-  width: number; height: number; target: Float32Array; colours: Float32Array; gradient: Float32Array; maxColour: number;
+  width: number; target: Float32Array; colours: Float32Array; gradient: Float32Array; maxColour: number;
   /** the size of the step being taken (stepSizes) */
   step: number;
   rowBegin: Int32Array; start: Int32Array; splat: Int32Array; weight: Float32Array; columnSum: Float32Array;
 }
 
-/**
- * One step's work on pixel row y: each pixel's residual (W c - target), scattered back through its
- * row of W into the gradient W^T (W c - target); then splat row y - 2, whose gradient is now complete
- * (no later pixel row reaches it) and whose colour no later pixel of this step reads, takes its step
- * (the last pixel row also completes the last two splat rows). Valid when pixel rows up to y are in W
- * and the previous step has finished splat row y + 2, i.e. pixel row y + 4.
- */
-function stepRow(s: StepState, y: number): void {
-  const { width, height, target, colours: c, gradient: out, start, splat, weight } = s;
+/** Pixel row y's residuals, scattered into the gradient (fusedPass). */
+function residualRow(s: StepState, y: number): void {
+  const { width, target, colours: c, gradient: out, start, splat, weight } = s;
   for (let p = y * width, end = p + width, e0 = s.rowBegin[y]; p < end; p++) {
     const e1 = start[p + 1];
     let r = -target[3 * p], g = -target[3 * p + 1], b = -target[3 * p + 2];
@@ -264,14 +272,12 @@ function stepRow(s: StepState, y: number): void {
     }
     e0 = e1;
   }
-  if (y >= 2) takeStep(s, y - 2);
-  if (y === height - 1) for (let row = Math.max(0, height - 2); row < height; row++) takeStep(s, row);
 }
 
-/** Splat row `row` moves by the step size (s.step) / column sum times its gradient (header), clamped; its gradient is cleared. */
-function takeStep(s: StepState, row: number): void {
-  const { width, colours, gradient, columnSum, maxColour } = s;
-  for (let q = row * width, end = q + width; q < end; q++) {
+/** Splats q .. qEnd - 1 move by the step size (s.step) / column sum times their gradient (header), clamped; their gradient is cleared. */
+function takeSteps(s: StepState, q: number, qEnd: number): void {
+  const { colours, gradient, columnSum, maxColour } = s;
+  for (; q < qEnd; q++) {
     // A splat no pixel sees keeps its colour. fround: the step as a Float32Array held it.
     const step = columnSum[q] > 1e-6 ? Math.fround(s.step / columnSum[q]) : 0;
     for (let i = 3 * q; i < 3 * q + 3; i++) {
