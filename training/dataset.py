@@ -124,16 +124,16 @@ def half_resolution(image, depth, normal):
     return image, depth[:, :, ::2, ::2].contiguous(), normal[:, :, ::2, ::2].contiguous()
 
 
-def batch(pool, rng, n, crops=(96, 112, 128), train=True, half_p=0.0, skies=None, sky_p=0.0):
+def batch(pool, rng, n, crops=(96, 112, 128), train=True, half_p=0.0, skies=None, sky_p=0.0, sky_procedural=0.0):
     """A training batch, on the pool's device; with probability half_p the whole batch is the full
     view at half resolution (4x cheaper per image; same field of view), else a crop (narrower field
     of view). With `skies` (sky_swap.load_skies), a share sky_p of the images with sky get a
-    photographed one instead."""
+    photographed one instead, or a share sky_procedural of those a procedural one (sky_procedural.py)."""
     d = pool.data
     idx = torch.as_tensor(rng.integers(0, len(pool), n), device=d['rgb'].device)
     image, depth, normal, fov = to_tensors(d['rgb'][idx], d['depth'][idx], d['normal'][idx], d['fov'][idx])
     if train:
-        image = swap_sky(rng, image, depth, skies, p=sky_p)
+        image = swap_sky(rng, image, depth, skies, p=sky_p, procedural=sky_procedural)
         h = image.shape[2]
         if rng.random() < half_p:
             image, depth, normal = half_resolution(image, depth, normal)

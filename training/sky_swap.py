@@ -1,4 +1,4 @@
-"""Sky replacement: the sky of a training image is swapped for a photographed one, at batch time.
+"""Sky replacement: the sky of a training image is swapped for a photographed or a procedural one, at batch time.
 
 Why: rendering a scene costs about a second of CPU, so a training run sees each rendered sky many times,
 and only about half the outdoor scenes were rendered with a photographed sky at all. The sky's pixels are
@@ -6,6 +6,9 @@ known exactly (depth 0), so any sky can be pasted in without touching depth, nor
 Every batch then shows skies the network has not seen in that arrangement: other crops of the photos,
 other heights, and "sunset" grades that turn a photo's clouds into dark shapes against orange light (the
 wallpapers hold one sunset, EveningGlow, and it is held out to keep docs/real honest).
+
+A share `procedural` of the replaced skies are made by sky_procedural.py instead (gradients in five
+palettes, noise clouds, a sun glow): with photos alone the network learnt the five photos, not skies.
 
 The photos come from the texture bank's sky table (scenes/textures.py, scenes/sky_photos.py), minus
 HOLD_OUT. The photo's sky is stretched over the image rows from the top down to the lowest sky pixel, so
@@ -16,6 +19,8 @@ import os
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+from sky_procedural import procedural_skies
 
 BANK = os.path.join(os.path.dirname(__file__), 'data', 'textures.npz')
 
@@ -44,11 +49,12 @@ def sunset_grade(sky, t, warm, dark, gamma):
     return (dark + (warm - dark) * light.clamp(0, 1)).clamp(0, 1)
 
 
-def swap_sky(rng, image, depth, skies, p=0.3, sunset=0.5, min_share=0.02):
+def swap_sky(rng, image, depth, skies, p=0.3, sunset=0.5, min_share=0.02, procedural=0.0):
     """With probability p per image whose sky covers at least min_share of it, its sky pixels (depth 0)
-    become a random crop of a random photographed sky, graded as a sunset with probability `sunset`.
+    become a procedural sky (sky_procedural.py) with probability `procedural` (always, when there are no
+    photos), else a random crop of a random photographed sky, graded as a sunset with probability `sunset`.
     image [N,3,H,W] 0..1, depth [N,1,H,W] (0 = sky); returns the new image (depth is unchanged)."""
-    if skies is None or p <= 0:
+    if p <= 0 or (skies is None and procedural <= 0):
         return image
     n, _, h, w = image.shape
     sky_mask = depth <= 0
@@ -71,7 +77,10 @@ def swap_sky(rng, image, depth, skies, p=0.3, sunset=0.5, min_share=0.02):
     theta = torch.zeros(m, 2, 3, device=dev)
     theta[:, 0, 0], theta[:, 0, 2] = width_share, x_mid
     theta[:, 1, 1], theta[:, 1, 2] = ay, ay - 1
-    photos = skies[torch.as_tensor(rng.integers(0, len(skies), m), device=dev)]
+    if skies is None:  # procedural skies only; a grey stand-in for the photo path's arithmetic below
+        photos = torch.full((m, 3, 2, 2), 0.5, device=dev)
+    else:
+        photos = skies[torch.as_tensor(rng.integers(0, len(skies), m), device=dev)]
     grid = F.affine_grid(theta, (m, 3, h, w), align_corners=False)
     new_sky = F.grid_sample(photos, grid, mode='bilinear', padding_mode='border', align_corners=False)
     # Grades: a gain per channel for all, a sunset for some.
@@ -84,6 +93,11 @@ def swap_sky(rng, image, depth, skies, p=0.3, sunset=0.5, min_share=0.02):
     gamma = per(rng.uniform(0.6, 1.6, m)).view(m, 1, 1, 1)
     sunset_rows = per(rng.random(m) < sunset).view(m, 1, 1, 1) > 0
     graded = torch.where(sunset_rows, sunset_grade(new_sky, t, warm, dark, gamma), graded)
+    if procedural > 0:
+        made = np.flatnonzero((rng.random(m) < procedural) | (skies is None))
+        if len(made):
+            mi = torch.as_tensor(made, device=dev)
+            graded[mi] = procedural_skies(rng, len(made), h, w, bottom[mi], device=dev)
     out = image.clone()
     idx = torch.as_tensor(chosen, device=dev)
     out[idx] = torch.where(sky_mask[idx], graded, image[idx])

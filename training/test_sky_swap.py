@@ -3,7 +3,10 @@
   - the photo's top lands on the image's top row and its bottom (the horizon) on the lowest sky row,
     checked with a sky photo whose brightness is its own row position (ratios, so the random per-channel
     gain cancels);
-  - sunset grading gives warm light near the horizon (red above blue).
+  - sunset grading gives warm light near the horizon (red above blue);
+  - procedural skies (sky_procedural.py): again only sky pixels change and depth is left alone; they
+    vary (no two of 48 nearly equal, even at 8x8; both blue-topped and warm-horizon ones; clouds, i.e.
+    detail within a row, in many); the default (procedural=0) is the photo path as before.
 
   /usr/bin/python3 -m unittest test_sky_swap   (from training/)
 """
@@ -13,6 +16,7 @@ import unittest
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sky_swap import swap_sky  # noqa: E402
@@ -64,6 +68,56 @@ class SkySwap(unittest.TestCase):
         out = swap_sky(np.random.default_rng(2), image, depth, bright, p=1.0, sunset=1.0)
         horizon_row = out[:, :, 11]
         self.assertTrue(bool((horizon_row[:, 0] > horizon_row[:, 2] + 0.2).all()))
+
+
+class ProceduralSkies(unittest.TestCase):
+    def skies(self, n=48, seed=3, horizon=20):
+        image, depth = scene(n=n, h=48, w=48, horizon=horizon)
+        before = depth.clone()
+        out = swap_sky(np.random.default_rng(seed), image, depth, None, p=1.0, procedural=1.0)
+        self.assertTrue(torch.equal(depth, before))
+        return image, depth, out
+
+    def test_only_sky_changes(self):
+        image, depth, out = self.skies()
+        ground = (depth > 0).expand_as(image)
+        self.assertTrue(torch.equal(out[ground], image[ground]))
+        self.assertTrue(bool(((out[~ground] - 0.5).abs().view(len(out), -1).amax(dim=1) > 0.05).all()))
+        self.assertTrue(bool(((out >= 0) & (out <= 1)).all()))
+
+    def test_variety(self):
+        _, _, out = self.skies()
+        sky = out[:, :, :20]
+        small = F.adaptive_avg_pool2d(sky, (5, 8)).flatten(1)  # the coarse layout of each sky
+        dist = torch.cdist(small, small) / small.shape[1] ** 0.5  # RMS difference per value
+        dist.fill_diagonal_(1.0)
+        self.assertGreater(dist.min().item(), 0.01)
+        top, low = sky[:, :, 0].mean(dim=2), sky[:, :, 19].mean(dim=2)  # [n, 3]: top row, horizon row
+        blue_top = (top[:, 2] > top[:, 0] + 0.1).float().mean().item()
+        warm_horizon = (low[:, 0] > low[:, 2] + 0.15).float().mean().item()
+        self.assertGreater(blue_top, 0.3)
+        self.assertGreater(warm_horizon, 0.15)
+        # clouds: brightness varying along rows (a pure gradient is constant along each row, bar the sun)
+        along = sky.mean(dim=1).std(dim=2).mean(dim=1)
+        self.assertGreater((along > 0.03).float().mean().item(), 0.3)
+
+    def test_seeds_differ_and_repeat(self):
+        _, _, a = self.skies(n=4, seed=7)
+        _, _, b = self.skies(n=4, seed=7)
+        _, _, c = self.skies(n=4, seed=8)
+        self.assertTrue(torch.equal(a, b))
+        self.assertGreater((a - c).abs().mean().item(), 0.02)
+
+    def test_default_is_the_photo_path(self):
+        image, depth = scene()
+        a = swap_sky(np.random.default_rng(4), image, depth, row_sky(), p=1.0)
+        b = swap_sky(np.random.default_rng(4), image, depth, row_sky(), p=1.0, procedural=0.0)
+        self.assertTrue(torch.equal(a, b))
+        # with a share of procedural skies, the rest still come from the photo: rows constant along x
+        c = swap_sky(np.random.default_rng(4), *scene(n=32), row_sky(), p=1.0, sunset=0.0, procedural=0.5)
+        flat = (c[:, :, :12].std(dim=3).amax(dim=(1, 2)) < 1e-4).float().mean().item()
+        self.assertGreater(flat, 0.2)
+        self.assertLess(flat, 0.8)
 
 
 if __name__ == '__main__':
