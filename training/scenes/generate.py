@@ -20,7 +20,7 @@ import numpy as np
 from .camera import intrinsics, pose_matrix
 from .render import render
 from .textures import TextureBank
-from .worlds import KIND_WEIGHTS, KINDS, build
+from .worlds import FAR_KINDS, KIND_WEIGHTS, KINDS, build
 
 TEST_SEED_BASE = 10 ** 9
 VIEWS = 3
@@ -45,9 +45,20 @@ def valid(view, kind):
     return sky < 0.97 and near < 0.2 and (closeup or median > 1.0)
 
 
-def scene_samples(seed, bank, size=128, views=VIEWS, kind=None):
+def far_kind(seed, far_share):
+    """With probability far_share, one of the far kinds (lake, plain) for this seed, else None. Drawn
+    from its own generator, seeded by (seed, salt), so with far_share 0 (the default, and always for the
+    val/test splits) nothing is drawn and every scene is exactly what it was."""
+    if far_share <= 0:
+        return None
+    side = np.random.default_rng([seed, 0xFA4])
+    return str(side.choice(FAR_KINDS)) if side.random() < far_share else None
+
+
+def scene_samples(seed, bank, size=128, views=VIEWS, kind=None, far_share=0.0):
     """Render `views` views of the scene with this seed. Returns a list of sample dicts."""
     rng = np.random.default_rng(seed)
+    kind = kind or far_kind(seed, far_share)
     kind = kind or str(rng.choice(KINDS, p=KIND_WEIGHTS))
     scene, camera = build(kind, rng, bank)
     fov = sample_fov(rng)
@@ -87,7 +98,9 @@ def pack(samples):
     )
 
 
-def write_shards(out_dir, first, scenes, shard, size, bank, log=print):
+def write_shards(out_dir, first, scenes, shard, size, bank, log=print, far_share=0.0):
+    if far_share > 0 and first + scenes > 900_000_000:
+        raise ValueError(f'far_share: expected seeds below the val/test splits (900M), found up to {first + scenes}')
     os.makedirs(out_dir, exist_ok=True)
     t0, n_img = time.time(), 0
     for s0 in range(first, first + scenes, shard):
@@ -96,7 +109,7 @@ def write_shards(out_dir, first, scenes, shard, size, bank, log=print):
             continue
         samples = []
         for seed in range(s0, min(s0 + shard, first + scenes)):
-            samples += scene_samples(seed, bank, size)
+            samples += scene_samples(seed, bank, size, far_share=far_share)
         tmp = path + '.tmp.npz'
         np.savez_compressed(tmp, **pack(samples))
         os.replace(tmp, path)  # readers only ever see complete shards
@@ -141,6 +154,8 @@ def main():
     ap.add_argument('--scenes', type=int, default=1000)
     ap.add_argument('--shard', type=int, default=50, help='scenes per shard file')
     ap.add_argument('--size', type=int, default=128)
+    ap.add_argument('--far-share', type=float, default=0.0,
+                    help='share of scenes made a far kind (lake, plain); training seeds only (< 900M)')
     ap.add_argument('--bench', action='store_true', help='measure generation speed and exit')
     ap.add_argument('--bench-scenes', type=int, default=10)
     a = ap.parse_args()
@@ -148,7 +163,7 @@ def main():
     if a.bench:
         bench(bank, a.bench_scenes)
         return
-    write_shards(a.out, a.first, a.scenes, a.shard, a.size, bank, log=lambda m: print(m, flush=True))
+    write_shards(a.out, a.first, a.scenes, a.shard, a.size, bank, log=lambda m: print(m, flush=True), far_share=a.far_share)
 
 
 if __name__ == '__main__':

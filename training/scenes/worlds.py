@@ -7,6 +7,10 @@ Kinds:
   street    road, sidewalks, facades with windows, cars, lamps, street trees; camera 1.4-1.8 m (sometimes higher)
   room      walls, floor, ceiling, windows (outside visible), door, paintings, rug, furniture, clutter
   tabletop  close-ups seen from above: a table or the ground with small objects
+Far kinds (FAR_KINDS; drawn only for training seeds, see generate.scene_samples' far_share, so the
+held-out splits, whose kinds come from KINDS, stay as they were):
+  lake      a bank by a lake or the sea: water to a far shore (treeline, hills) at 50-500 m, or to the horizon
+  plain     open flat land with a few trees, far hills and mountains at 100-2000 m
 """
 import numpy as np
 
@@ -15,6 +19,7 @@ from .textures import _value_noise
 
 KINDS = ['nature', 'forest', 'street', 'room', 'tabletop']
 KIND_WEIGHTS = [0.17, 0.13, 0.22, 0.3, 0.18]
+FAR_KINDS = ['lake', 'plain']
 # Share of nature, forest and street scenes whose sky is a photograph (sky_photos.py) instead of the
 # procedural gradient + noise clouds: real skies taught to a model that only knew the procedural one.
 PHOTO_SKY_P = 0.5
@@ -501,6 +506,149 @@ def build_ground_closeup(s):
     return camera
 
 
+def direction(yaw):
+    """The horizontal unit vector a camera with this yaw looks along (camera.rotation_ypr: yaw 0 looks down -Z)."""
+    return np.array([-np.sin(yaw), 0.0, -np.cos(yaw)])
+
+
+def far_shore(s, yaw0, dist, half_width, water_y):
+    """Land across the water at `dist` metres, spanning yaw0 +- half_width: low hills (flattened
+    ellipsoids sunk into the water) crowned by a treeline, and sometimes mountains behind. Real lake
+    photos put most of their land pixels there, at 50-500 m, which the other kinds rarely reach."""
+    rng = s.rng
+    land = s.material(rng.choice(['grass', 'rock', 'noise', 'foliage']), rng.uniform(5, 30), photo_p=0.3)
+    leaves = s.material('foliage', rng.uniform(3, 10), photo_p=0.25)
+    conifer = rng.random() < 0.5
+    n = rng.integers(4, 10)
+    for a in np.linspace(yaw0 - half_width, yaw0 + half_width, n) + rng.normal(0, 0.05, n):
+        d = dist * rng.uniform(0.9, 1.4)
+        r = d * rng.uniform(0.15, 0.45)  # horizontal radius: neighbours overlap into one shore
+        hgt = rng.uniform(2, 10) + (rng.uniform(5, 0.25 * d) if rng.random() < 0.4 else 0)
+        c = np.array([0.0, water_y - hgt * 0.2, 0.0]) + direction(a) * (d + r * 0.6)
+        s.add(Ellipsoid(c, [r, hgt * 1.2, r * rng.uniform(0.5, 1.0)], rng.uniform(0, 6), land, bumpy=0.3))
+        if rng.random() < 0.8:  # a treeline along this stretch of shore: canopies 5-20 m tall
+            for _ in range(rng.integers(3, 9)):
+                b = a + rng.uniform(-0.5, 0.5) * (2 * half_width / n)
+                p = direction(b) * (d + rng.uniform(0, r * 0.8))
+                cr = rng.uniform(3, 8)
+                top = water_y + hgt * rng.uniform(0.6, 1.0)
+                ry = cr * (rng.uniform(1.5, 3) if conifer else rng.uniform(0.7, 1.1))
+                s.add(Ellipsoid([p[0], top + ry * 0.5, p[2]], [cr, ry, cr], 0, leaves, bumpy=0.5))
+    far_mountains(s, yaw0, half_width + 0.5, dist * 1.5)
+
+
+def far_mountains(s, yaw0, half_width, near, p=0.6):
+    rng = s.rng
+    if rng.random() >= p:
+        return
+    rock_m = s.material(rng.choice(['rock', 'noise', 'grass']), 80, photo_p=0.4)
+    for _ in range(rng.integers(1, 6)):
+        a = yaw0 + rng.uniform(-half_width, half_width)
+        d = rng.uniform(max(near, 150), 2000)
+        r = d * rng.uniform(0.1, 0.35)
+        hgt = r * rng.uniform(0.15, 0.6)
+        s.add(Ellipsoid(direction(a) * (d + r), [r, hgt, r * rng.uniform(0.6, 1.0)], rng.uniform(0, 6), rock_m, bumpy=0.2))
+
+
+def far_light(s):
+    """Outdoor light with thin haze only: the other kinds' fog (up to 3e-2 per metre) would hide the far
+    land this kind is for; 1e-4..4e-3 still greys it with distance as air does."""
+    s.outdoor_light(photo_sky_p=PHOTO_SKY_P)
+    if s.fog_density > 0:
+        s.fog_density = np.exp(s.rng.uniform(np.log(1e-4), np.log(4e-3)))
+
+
+def build_lake(s):
+    """A bank over water: the camera stands 1.2-2 m above its ground (sometimes on a rise 5-40 m up),
+    the water (a mirror-ish plane) runs to a far shore at 50-500 m, or to the horizon (sea)."""
+    rng = s.rng
+    far_light(s)
+    water_y = -rng.uniform(0.3, 2.0)
+    s.add(Plane([0, water_y, 0], [0, 1, 0], s.material('water', rng.uniform(3, 20), photo_p=0.1, mirror=rng.uniform(0.3, 0.8))))
+    yaw0 = rng.uniform(0, 2 * np.pi)
+    # the bank: a wide flattened ellipsoid behind the camera, its front edge a few metres ahead
+    rise = rng.uniform(5, 40) if rng.random() < 0.25 else 0.0
+    bank_r = rng.uniform(20, 80) + rise * 2
+    ahead = rng.uniform(2, 12)
+    centre = -direction(yaw0) * (bank_r - ahead)
+    bank_h = -water_y + rise
+    ground = s.material(rng.choice(['grass', 'grass', 'rock', 'noise']), rng.uniform(1, 6), photo_p=0.35)
+    s.add(Ellipsoid([centre[0], 0.0, centre[2]], [bank_r, bank_h, bank_r * rng.uniform(0.8, 1.2)], 0, ground, bumpy=0.2))
+    top_y = bank_h * np.sqrt(max(0.0, 1 - ((bank_r - ahead) / bank_r) ** 2))  # ground height at the camera spot
+    for _ in range(rng.integers(0, 12)):  # reeds / bushes / rocks along the near bank
+        p = direction(yaw0 + rng.uniform(-1.2, 1.2)) * rng.uniform(ahead * 0.5, ahead + 6)
+        r = rng.uniform(0.2, 1.2)
+        s.add(Ellipsoid([p[0], water_y + r * 0.3, p[2]], [r, r * rng.uniform(0.4, 1.0), r], rng.uniform(0, 6),
+                        s.material(rng.choice(['foliage', 'rock']), 1.0, photo_p=0.2), bumpy=0.5))
+    sea = rng.random() < 0.25
+    dist = np.exp(rng.uniform(np.log(50), np.log(500)))
+    if sea:  # open water to the horizon, a headland on one side at most
+        if rng.random() < 0.5:
+            far_shore(s, yaw0 + rng.choice([-1, 1]) * rng.uniform(0.6, 1.2), dist, 0.3, water_y)
+    else:
+        far_shore(s, yaw0, dist, rng.uniform(0.8, 1.6), water_y)
+    for _ in range(rng.integers(0, 3)):  # islands
+        p = direction(yaw0 + rng.uniform(-0.8, 0.8)) * rng.uniform(20, dist * 0.8)
+        r = rng.uniform(3, 25)
+        s.add(Ellipsoid([p[0], water_y, p[2]], [r, r * rng.uniform(0.2, 0.6), r], rng.uniform(0, 6),
+                        s.material('foliage', 3, photo_p=0.3), bumpy=0.5))
+
+    def camera(rng, base=None):
+        if base is None:
+            x = z = 0.0
+            yaw = yaw0 + rng.normal(0, 0.35)
+            pitch = np.radians(rng.uniform(-12, 10) - (rise > 0) * rng.uniform(0, 12))
+        else:
+            (x, _, z), yaw, pitch = base[0], base[1], base[2]
+            x, z = x + rng.normal(0, 0.5), z + rng.normal(0, 0.5)
+            yaw, pitch = yaw + rng.normal(0, 0.25), pitch + rng.normal(0, 0.08)
+        return np.array([x, top_y + rng.uniform(1.2, 2.0), z]), yaw, pitch
+    return camera
+
+
+def build_plain(s):
+    """Open land: a gently rolling terrain (with a plane under it, so ground continues past the
+    terrain's 400 m march to the horizon), scattered trees and rocks, hills and mountains far off."""
+    rng = s.rng
+    far_light(s)
+    ground = s.material(rng.choice(['grass', 'grass', 'rock', 'noise']), rng.uniform(1, 8), photo_p=0.35)
+    terrain = Terrain(rng, rng.uniform(0.3, 4), ground)
+    s.add(terrain)
+    s.add(Plane([0, terrain.base - np.abs(terrain.amp).sum() - 0.01, 0], [0, 1, 0], ground))
+    yaw0 = rng.uniform(0, 2 * np.pi)
+    conifer_p = rng.random()
+    for _ in range(rng.integers(0, 20)):  # mostly far: a near tree filling the frame is the other kinds' job
+        a, d = yaw0 + rng.uniform(-1.5, 1.5), np.exp(rng.uniform(np.log(12), np.log(300)))
+        x, z = direction(a)[[0, 2]] * d
+        tree(s, x, z, terrain.height(np.array([x]), np.array([z]))[0], rng.random() < conifer_p, rng.uniform(1.0, 3.0))
+    for _ in range(rng.integers(0, 10)):
+        x, z = rng.uniform(-40, 40, 2)
+        if np.hypot(x, z) < 2.0:
+            continue
+        rock(s, x, z, terrain.height(np.array([x]), np.array([z]))[0], rng.uniform(0.2, 1.5))
+    for _ in range(rng.integers(2, 8)):  # far hills, 100-800 m
+        a, d = yaw0 + rng.uniform(-1.8, 1.8), np.exp(rng.uniform(np.log(100), np.log(800)))
+        r = d * rng.uniform(0.1, 0.4)
+        c = direction(a) * (d + r)
+        s.add(Ellipsoid([c[0], terrain.base - r * 0.05, c[2]], [r, r * rng.uniform(0.05, 0.3), r * rng.uniform(0.5, 1)],
+                        rng.uniform(0, 6), s.material(rng.choice(['grass', 'foliage', 'rock']), 30, photo_p=0.3), bumpy=0.3))
+    far_mountains(s, yaw0, 1.8, 400, p=0.5)
+
+    def camera(rng, base=None):
+        if base is None:
+            x = z = 0.0
+            yaw = yaw0 + rng.normal(0, 0.5)
+            pitch = np.radians(rng.uniform(-15, 10))
+        else:
+            (x, _, z), yaw, pitch = base[0], base[1], base[2]
+            x, z = x + rng.normal(0, 0.7), z + rng.normal(0, 0.7)
+            yaw, pitch = yaw + rng.normal(0, 0.3), pitch + rng.normal(0, 0.1)
+        if not s.free(x, z, 0.3):
+            return None
+        return np.array([x, terrain.height(np.array([x]), np.array([z]))[0] + rng.uniform(1.2, 2.0), z]), yaw, pitch
+    return camera
+
+
 def build(kind, rng, bank):
     s = Scene(rng, bank)
     if kind == 'nature':
@@ -513,6 +661,10 @@ def build(kind, rng, bank):
         cam = build_room(s)
     elif kind == 'tabletop':
         cam = build_room(s, tabletop=True) if rng.random() < 0.65 else build_ground_closeup(s)
+    elif kind == 'lake':
+        cam = build_lake(s)
+    elif kind == 'plain':
+        cam = build_plain(s)
     else:
         raise ValueError(f'unknown scene kind {kind}')
     return s, cam
