@@ -123,8 +123,12 @@ def main(argv=None):
     ap.add_argument('--crops', default='96,112,128', help='crop sizes (pixels) of the full-resolution batches')
     ap.add_argument('--half-res', type=float, default=0.5, help='fraction of batches shown whole at half resolution')
     ap.add_argument('--sky-swap', type=float, default=0.3, help='share of images with sky whose sky is swapped for a photographed one (sky_swap.py)')
+    ap.add_argument('--sky-procedural', type=float, default=0.0, help='share of the swapped skies made procedurally (sky_procedural.py) instead of taken from a photo')
+    ap.add_argument('--extra', default=None, help='a second shard folder (e.g. far-field scenes, scenes.generate --far-share)')
+    ap.add_argument('--extra-share', type=float, default=0.0, help='share of batches drawn from --extra (once it holds 256 images; its pool keeps the newest --pool / 2)')
     ap.add_argument('--fov-dropout', type=float, default=0.2, help='fraction of images given the default FoV instead of the true one')
     ap.add_argument('--ckpt-minutes', type=float, default=3.0)
+    ap.add_argument('--keep-all', action='store_true', help='also keep every checkpoint\'s weights as step-<n>.pt (to compare candidates on real photos)')
     ap.add_argument('--device', default='cpu')
     ap.add_argument('--threads', type=int, default=1, help='torch CPU threads (1 while sharing the machine)')
     ap.add_argument('--amp', action='store_true', help='bfloat16 autocast on CUDA (about twice the images/s)')
@@ -182,12 +186,15 @@ def main(argv=None):
                                           '--first', str(first), '--scenes', '1000000', '--shard', '20'], cwd=HERE)
             print(f'started a scene generator (pid {generator.pid}) writing to {a.data}', flush=True)
     pool = ShardPool(a.data, max_images=a.pool, device=dev)
+    extra = ShardPool(a.extra, max_images=a.pool // 2, device=dev) if a.extra else None
     while pool.refresh() == 0 and len(pool) == 0:
         print(f'waiting for shards in {a.data} ...', flush=True)
         time.sleep(20)
     val = fixed_set(a.val, 96) if os.path.isdir(a.val) else None
+    if extra is not None:
+        extra.refresh()
     skies = load_skies(device=dev) if a.sky_swap > 0 else None
-    if a.sky_swap > 0 and skies is None:
+    if a.sky_swap > 0 and skies is None and a.sky_procedural <= 0:
         print('sky swap: off (no photographed skies in training/data/textures.npz; scenes/textures.py builds it)', flush=True)
     emit(dict(event='start', params=count_params(model), pool=len(pool), device=str(dev), threads=a.threads,
               args=vars(a), val_images=0 if val is None else len(val[0])))
@@ -201,6 +208,8 @@ def main(argv=None):
                 state['best'] = m['metric_absrel']
                 save(os.path.join(a.run, 'best.pt'), dict(model=model.state_dict(), state=state, val=m))
         save(last, dict(model=model.state_dict(), opt=opt.state_dict(), state=state))
+        if a.keep_all:
+            save(os.path.join(a.run, f'step-{state["step"]}.pt'), dict(model=model.state_dict(), state=state))
         emit(rec)
 
     t_start = time.time() - 0.0
@@ -216,7 +225,9 @@ def main(argv=None):
         lr = a.lr * warm * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * progress))) * state['lr_scale']
         for g in opt.param_groups:
             g['lr'] = lr
-        image, depth, normal, fov = batch(pool, rng, a.batch, crops, half_p=a.half_res, skies=skies, sky_p=a.sky_swap)
+        src = extra if extra is not None and len(extra) >= 256 and rng.random() < a.extra_share else pool
+        image, depth, normal, fov = batch(src, rng, a.batch, crops, half_p=a.half_res, skies=skies, sky_p=a.sky_swap,
+                                          sky_procedural=a.sky_procedural)
         drop = torch.as_tensor(rng.random(len(fov)) < a.fov_dropout, device=dev)
         fov = torch.where(drop, torch.full_like(fov, DEFAULT_FOV), fov)
         with torch.autocast('cuda', dtype=torch.bfloat16) if amp else contextlib.nullcontext():
@@ -241,10 +252,11 @@ def main(argv=None):
         for k, v in parts.items():
             running[k] = running.get(k, v) * 0.98 + v * 0.02
         if state['step'] % 50 == 0:
-            added = pool.refresh()
+            added = pool.refresh() + (extra.refresh() if extra is not None else 0)
             emit(dict(event='train', step=state['step'], images=state['images'], minutes=round(state['elapsed'] / 60, 2),
                       images_per_s=round(state['images'] / max(state['elapsed'], 1e-6), 1),
                       lr=lr, loss=round(loss.item(), 4), grad_norm=round(gn.item(), 3), pool=len(pool), new_images=added,
+                      **({} if extra is None else dict(extra=len(extra))),
                       **{k: round(v, 4) for k, v in running.items()}))
         if time.time() - last_ckpt > a.ckpt_minutes * 60:
             checkpoint()
