@@ -1,6 +1,7 @@
 /**
  * Runs training/test_sky_swap.py (the sky replacement of training batches: ground untouched, the photo's
- * horizon on the lowest sky row, sunset grading warm at the horizon) with Debian's interpreter; a second.
+ * horizon on the lowest sky row, sunset grading warm at the horizon; procedural skies varied, only sky
+ * pixels changed) with Debian's interpreter; a second.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
