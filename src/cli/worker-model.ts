@@ -22,10 +22,12 @@ import { Worker } from 'node:worker_threads';
 // Types only at the top: the thread is started before onnxruntime (which session.ts imports) loads here.
 import type { Model, ModelEntry, TensorData } from '../model/index.ts';
 import type { SessionSignature } from '../model/session.ts';
+import type { ColourBand, ColourBandRunner } from '../world/input-view-colours-bands.ts';
 
 type Reply =
   | ({ type: 'opened'; times: { ready: number; received: number; opened: number; openedCpu: number } } & SessionSignature)
   | { type: 'ran'; id: number; outputs: Record<string, { type: string; data: Float32Array; dims: number[] }>; times: { ran: number; cpu: number } }
+  | { type: 'coloured'; id: number; data: ArrayBuffer; offset: number; length: number }
   | { type: 'released' }
   | { type: 'failed'; id?: number; message: string };
 
@@ -66,7 +68,7 @@ export class ModelThread {
     // An idle thread must not keep the process alive (a command that fails early never opens a model).
     this.worker.unref();
     this.worker.on('message', (reply: Reply) => {
-      const key = reply.type === 'ran' || (reply.type === 'failed' && reply.id !== undefined) ? `run ${reply.id}` : reply.type === 'released' ? 'release' : 'open';
+      const key = reply.type === 'ran' || reply.type === 'coloured' || (reply.type === 'failed' && reply.id !== undefined) ? `run ${reply.id}` : reply.type === 'released' ? 'release' : 'open';
       const waiter = this.waiting.get(key);
       this.settle(key);
       waiter?.resolve(reply);
@@ -146,6 +148,28 @@ export class ModelThread {
     return out;
   }
 
+  /**
+   * A runner for the top rows of the lift's colour stage (input-view-colours-bands.ts) on this thread,
+   * which is idle once its model has run; undefined where the thread is not running (no core free, or
+   * turned off: the main thread then does all the rows, as it would with no second core). Asking for
+   * it tells the thread to load the colour code after its first inference.
+   */
+  colourRunner(): ColourBandRunner | undefined {
+    if (!this.worker || this.dead) return undefined;
+    this.worker.postMessage({ type: 'colours soon' });
+    return async (band: ColourBand) => {
+      const id = this.nextId++;
+      // Copies of exactly the band's rows (posting a view would copy its whole buffer), moved to the thread.
+      const s = band.splats;
+      const sortKey = s.sortKey.slice(), sigmaClass = s.sigmaClass.slice(), opacity = s.opacity.slice(), target = band.target.slice();
+      const copy: ColourBand = { ...band, splats: { ...s, sigmas: [...s.sigmas], sortKey, sigmaClass, opacity }, target };
+      const reply = await this.request(`run ${id}`, { type: 'colours', id, band: copy }, [sortKey.buffer, sigmaClass.buffer, opacity.buffer, target.buffer]);
+      if (reply.type === 'failed') throw new Error(reply.message);
+      if (reply.type !== 'coloured') throw new Error(`model thread: expected 'coloured', found '${reply.type}'`);
+      return new Float32Array(reply.data, reply.offset, reply.length);
+    };
+  }
+
   /** Releases the session and ends the thread. */
   async release(): Promise<void> {
     if (!this.worker || this.dead) return;
@@ -157,13 +181,13 @@ export class ModelThread {
     await this.worker.terminate();
   }
 
-  private request(key: string, message: object): Promise<Reply> {
+  private request(key: string, message: object, transfer: ArrayBuffer[] = []): Promise<Reply> {
     if (this.dead) return Promise.reject(new Error(`model thread: ${this.dead}`));
     const worker = this.worker!;
     return new Promise<Reply>((resolve, reject) => {
       this.waiting.set(key, { resolve, reject });
       worker.ref(); // an answer is awaited: keep the process alive for it
-      worker.postMessage(message);
+      worker.postMessage(message, transfer);
     });
   }
 

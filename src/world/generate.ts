@@ -11,7 +11,8 @@ import { type Intrinsics, Pose, intrinsicsFromFov } from '../core/camera.ts';
 import type { SplatCloud } from '../core/splat-cloud.ts';
 import { type DepthMaps, type Model, relativeInverseToMetric, runDepth } from '../model/index.ts';
 import type { FloatField, RgbImage } from '../core/image.ts';
-import { type LiftOptions, liftToSplats } from './lift.ts';
+import type { ColourBandRunner } from './input-view-colours-bands.ts';
+import { type LiftOptions, liftToSplatsAsync } from './lift.ts';
 import { primeLift } from './lift-primer.ts';
 import type { FrameInput } from './memory/posed-frame-memory.ts';
 import { bilinearResample } from './resample.ts';
@@ -41,6 +42,11 @@ export interface GenerateOptions {
    */
   metricReference?: Model;
   lift?: Omit<LiftOptions, 'signal' | 'onProgress'>;
+  /**
+   * computes the top rows of the lift's colour stage elsewhere (the CLI: its second thread) while this
+   * thread does the rest; the same splats, bit for bit (input-view-colours-bands.ts)
+   */
+  colourElsewhere?: ColourBandRunner;
   signal?: AbortSignal;
   onProgress?: (fraction: number, stage: string) => void;
 }
@@ -82,9 +88,10 @@ export async function generateFromPhoto(photo: RgbImage, model: Model, options: 
   // The colours are adjusted so the photo's own view gives the photo back (input-view-colours.ts):
   // opaque splats 0.65 px wide, composited nearest first, otherwise show a pixel mostly through the
   // tails of its nearer neighbours, blurred and shifted towards the far side of every slope.
-  const splats = liftToSplats(
+  const splats = await liftToSplatsAsync(
     { image: photo, depth, normals: field(maps.normals), intrinsics, pose },
     { colourIterations: GENERATE_COLOUR_ITERATIONS, ...options.lift, signal, onProgress: (f, s) => onProgress?.(0.6 + 0.4 * f, `lift: ${s}`) },
+    options.colourElsewhere,
   );
   onProgress?.(1, 'done');
   return { splats, pose, intrinsics, image: photo, depth, confidence };

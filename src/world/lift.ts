@@ -20,7 +20,8 @@ import type { FloatField, RgbImage } from '../core/image.ts';
 import { SplatCloud } from '../core/splat-cloud.ts';
 import { depthEdges, edgeJumpThreshold } from './depth-edges.ts';
 import { type JointBilateralOptions, jointBilateralUpsample } from './joint-bilateral-upsample.ts';
-import { inputViewColours } from './input-view-colours.ts';
+import { type CompensationOptions, type InputViewSplats, inputViewColours } from './input-view-colours.ts';
+import { type ColourBandRunner, inputViewColoursSplit } from './input-view-colours-bands.ts';
 import { areaDownsample, bilinearResample } from './resample.ts';
 import { skyMask } from './sky-mask.ts';
 import { MAX_OPACITY, SIGMA_PER_PIXEL, writeFootprint } from './splat-footprint.ts';
@@ -100,6 +101,35 @@ export interface LiftOptions {
 }
 
 export function liftToSplats(input: LiftInput, options: LiftOptions = {}): SplatCloud {
+  const lifted = liftGeometry(input, options);
+  if (lifted.colours) inputViewColours(lifted.colours.splats, lifted.cloud.colors, lifted.colours.options);
+  return lifted.finish();
+}
+
+/**
+ * liftToSplats with the top rows of its colour stage computed by `elsewhere` (another thread, see
+ * input-view-colours-bands.ts) while this thread computes the rest: the same splats, bit for bit.
+ * Without `elsewhere`, or for a lift without colour steps, it is liftToSplats.
+ */
+export async function liftToSplatsAsync(input: LiftInput, options: LiftOptions = {}, elsewhere?: ColourBandRunner): Promise<SplatCloud> {
+  const lifted = liftGeometry(input, options);
+  if (lifted.colours) {
+    const { splats, options: colourOptions } = lifted.colours;
+    if (elsewhere) await inputViewColoursSplit(splats, lifted.cloud.colors, colourOptions, elsewhere);
+    else inputViewColours(splats, lifted.cloud.colors, colourOptions);
+  }
+  return lifted.finish();
+}
+
+/**
+ * A lift up to its colour stage: the splats with the photo's colours, what the colour stage needs
+ * (null without colour steps), and finish(), which reports the end and gives the lift's result.
+ */
+function liftGeometry(input: LiftInput, options: LiftOptions): {
+  cloud: SplatCloud;
+  colours: { splats: InputViewSplats; options: CompensationOptions & { out: Float32Array } } | null;
+  finish: () => SplatCloud;
+} {
   checkInput(input);
   const { signal, onProgress } = options;
   const maxLongSide = options.maxLongSide ?? 1024;
@@ -160,6 +190,7 @@ export function liftToSplats(input: LiftInput, options: LiftOptions = {}): Splat
     signal?.throwIfAborted();
     onProgress?.(0.5 + (0.45 * row) / height, 'splats');
   }, keep);
+  let colours: ReturnType<typeof liftGeometry>['colours'] = null;
   if (iterations > 0) {
     signal?.throwIfAborted();
     onProgress?.(0.95, 'colours');
@@ -167,13 +198,16 @@ export function liftToSplats(input: LiftInput, options: LiftOptions = {}): Splat
     for (let i = 0; i < pixels; i++) sigmaClass[i] = edges[i] !== 0 && !sky[i] ? 1 : 0;
     // The splats' colours are the photo's so far (placeSplats: byte / 255), i.e. the target: they are
     // read as the target and overwritten with the adjusted colours.
-    inputViewColours(
-      { width, height, sortKey: rasterizerSortKeys(cloud, input.pose), sigmaClass, sigmas: [sigma, edgeSigma], opacity: cloud.opacities },
-      cloud.colors, { iterations, maxColour: options.maxColour, out: cloud.colors },
-    );
+    colours = {
+      splats: { width, height, sortKey: rasterizerSortKeys(cloud, input.pose), sigmaClass, sigmas: [sigma, edgeSigma], opacity: cloud.opacities },
+      options: { iterations, maxColour: options.maxColour, out: cloud.colors },
+    };
   }
-  onProgress?.(1, iterations > 0 ? 'colours' : 'splats');
-  return options.keep && !keep ? keptSplats(cloud, options.keep) : cloud;
+  const finish = () => {
+    onProgress?.(1, iterations > 0 ? 'colours' : 'splats');
+    return options.keep && !keep ? keptSplats(cloud, options.keep) : cloud;
+  };
+  return { cloud, colours, finish };
 }
 
 function keptSplats(cloud: SplatCloud, keep: Uint8Array): SplatCloud {

@@ -110,6 +110,9 @@ export const generateCommand: Command = {
       const view = await generateFromPhoto(photo, model, {
         verticalFovDegrees: fov,
         metricReference: reference,
+        // The model's thread, idle once the model has run, takes the top rows of the lift's colour
+        // stage (same splats, bit for bit); none where no core was free for the thread.
+        colourElsewhere: thread.colourRunner(),
         onProgress: (f, s) => {
           if (s.startsWith('lift') && !liftStarted) {
             liftStarted = true;
