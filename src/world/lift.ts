@@ -256,6 +256,8 @@ function placeSplats(cloud: SplatCloud, maps: PixelMaps, shapeOptions: SplatShap
   const { fx, fy, cx, cy } = k;
   // World from camera: p' = R p + t, q' = q_pose q (inlined: this runs once per pixel).
   const R = maps.pose.worldFromCamera, [tx, ty, tz] = maps.pose.position, [qw, qx, qy, qz] = maps.pose.rotation;
+  // writeFootprint's pixel: [u, v, d, nx, ny, nz, sigma, maxStretch] (an array, not 8 boxed arguments).
+  const pixel = new Float64Array(8);
   let written = 0;
   for (let y = 0; y < height; y++) {
     // From the first row on: a callback first called at row 63 threw away the loop V8 had compiled
@@ -284,7 +286,8 @@ function placeSplats(cloud: SplatCloud, maps: PixelMaps, shapeOptions: SplatShap
         s = atEdge ? edgeSigma : sigma;
         stretch = atEdge ? 1 : maxStretch;
       }
-      writeFootprint(shape, i, u, v, d, nx, ny, nz, s, stretch, cam);
+      pixel[0] = u; pixel[1] = v; pixel[2] = d; pixel[3] = nx; pixel[4] = ny; pixel[5] = nz; pixel[6] = s; pixel[7] = stretch;
+      writeFootprint(shape, i, pixel, cam);
       const px = rx * d, py = ry * d, pz = -d;
       positions[3 * i] = R[0] * px + R[1] * py + R[2] * pz + tx;
       positions[3 * i + 1] = R[3] * px + R[4] * py + R[5] * pz + ty;

@@ -53,7 +53,7 @@ test('footprint: any tilt, its image in the photo is an isotropic Gaussian of si
       const l = Math.hypot(...n);
       n = n.map((c) => c / l) as Vec3;
     } while (n[0] * towards[0] + n[1] * towards[1] + n[2] * towards[2] < Math.cos((70 * Math.PI) / 180));
-    writeFootprint(out, 0, u, v, d, n[0], n[1], n[2], 0.65, 4, { fx: k.fx, fy: k.fy, cx: k.cx, cy: k.cy, thinness: 0.1 });
+    writeFootprint(out, 0, Float64Array.of(u, v, d, n[0], n[1], n[2], 0.65, 4), { fx: k.fx, fy: k.fy, cx: k.cx, cy: k.cy, thinness: 0.1 });
     const m = quatToMat3([out.rotations[0], out.rotations[1], out.rotations[2], out.rotations[3]]);
     const axes: Vec3[] = [[m[0], m[3], m[6]], [m[1], m[4], m[7]], [m[2], m[5], m[8]]];
     // The frame: orthonormal, right-handed, third axis the normal.
@@ -86,7 +86,7 @@ test('footprint: at grazing angles the stretch is capped', () => {
   const out = { scales: new Float32Array(3), rotations: new Float32Array(4) };
   // Centre pixel, normal 89.9 degrees from the view axis: uncapped it would be ~570 pixels long.
   const tilt = (89.9 * Math.PI) / 180;
-  writeFootprint(out, 0, 320, 240, 5, 0, Math.sin(tilt), Math.cos(tilt), 0.65, 4, { fx: k.fx, fy: k.fy, cx: k.cx, cy: k.cy, thinness: 0.1 });
+  writeFootprint(out, 0, Float64Array.of(320, 240, 5, 0, Math.sin(tilt), Math.cos(tilt), 0.65, 4), { fx: k.fx, fy: k.fy, cx: k.cx, cy: k.cy, thinness: 0.1 });
   const across = 5 / k.fy;
   assert.ok(Math.abs(out.scales[0] / (4 * 0.65 * across) - 1) < 1e-4, `longest std ${out.scales[0]} m, cap ${4 * 0.65 * across}`);
   assert.ok(Math.abs(out.scales[1] / (0.65 * across) - 1) < 1e-3, `across the tilt: ${out.scales[1]} m`);

@@ -81,11 +81,15 @@ export interface FootprintCamera {
  * normal (nx, ny, nz) facing the camera. `sigma` is the std in pixels; `maxStretch` caps each
  * in-plane std at maxStretch * sigma * (footprint across the ray). Writes scales[3i..] and
  * rotations[4i..] (camera frame): local x and y are the footprint's principal axes, local z the normal.
+ *
+ * The pixel comes as `pixel` = [u, v, d, nx, ny, nz, sigma, maxStretch], a Float64Array the caller
+ * reuses (an exact copy of the doubles): V8 does not inline a function this long, and a double passed
+ * as an argument to a call it does not inline is boxed, one heap object per value. Passed one by one,
+ * these 8 and the 9 axes for writeQuatFromAxes made ~80 MB of garbage per 1024x768 lift (sampled by
+ * V8's heap profiler) and its young-generation collections.
  */
-export function writeFootprint(
-  out: FootprintOut, i: number, u: number, v: number, d: number, nx: number, ny: number, nz: number,
-  sigma: number, maxStretch: number, cam: FootprintCamera,
-): void {
+export function writeFootprint(out: FootprintOut, i: number, pixel: Float64Array, cam: FootprintCamera): void {
+  const u = pixel[0], v = pixel[1], d = pixel[2], nx = pixel[3], ny = pixel[4], nz = pixel[5], sigma = pixel[6], maxStretch = pixel[7];
   const { fx, fy, cx, cy } = cam;
   const rx = (u - cx) / fx, ry = -(v - cy) / fy; // rz = -1
   // n . r, negative when n faces the camera; kept at least 1 degree from perpendicular to the ray
@@ -129,18 +133,20 @@ export function writeFootprint(
   out.scales[3 * i] = s1;
   out.scales[3 * i + 1] = s2;
   out.scales[3 * i + 2] = cam.thinness * (s1 < s2 ? s1 : s2);
-  writeQuatFromAxes(out.rotations, 4 * i, ax, ay, az, bx, by, bz, nx, ny, nz);
+  AXES[0] = ax; AXES[1] = ay; AXES[2] = az; AXES[3] = bx; AXES[4] = by; AXES[5] = bz; AXES[6] = nx; AXES[7] = ny; AXES[8] = nz;
+  writeQuatFromAxes(out.rotations, 4 * i, AXES);
 }
+
+/** writeFootprint's axes for writeQuatFromAxes (reused: see writeFootprint on boxed doubles). */
+const AXES = new Float64Array(9);
 
 /**
  * Unit quaternion (w, x, y, z) of the rotation whose columns are the axes a, b, c (local x, y, z in
- * the camera frame), written at rot[at..at+4] (Shepperd's method, as quatFromMat3 in core/quat.ts,
- * inlined: this runs once per pixel).
+ * the camera frame), given as axes = [ax, ay, az, bx, by, bz, cx, cy, cz], written at rot[at..at+4]
+ * (Shepperd's method, as quatFromMat3 in core/quat.ts, inlined: this runs once per pixel).
  */
-export function writeQuatFromAxes(
-  rot: Float32Array, at: number,
-  ax: number, ay: number, az: number, bx: number, by: number, bz: number, cx: number, cy: number, cz: number,
-): void {
+export function writeQuatFromAxes(rot: Float32Array, at: number, axes: Float64Array): void {
+  const ax = axes[0], ay = axes[1], az = axes[2], bx = axes[3], by = axes[4], bz = axes[5], cx = axes[6], cy = axes[7], cz = axes[8];
   // Row-major m = [ax bx cx; ay by cy; az bz cz].
   const m00 = ax, m01 = bx, m02 = cx, m10 = ay, m11 = by, m12 = cy, m20 = az, m21 = bz, m22 = cz;
   const trace = m00 + m11 + m22;
