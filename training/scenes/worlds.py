@@ -550,12 +550,26 @@ def far_mountains(s, yaw0, half_width, near, p=0.6):
         s.add(Ellipsoid(direction(a) * (d + r), [r, hgt, r * rng.uniform(0.6, 1.0)], rng.uniform(0, 6), rock_m, bumpy=0.2))
 
 
-def far_light(s):
+def far_light(s, sunset_p=0.35):
     """Outdoor light with thin haze only: the other kinds' fog (up to 3e-2 per metre) would hide the far
-    land this kind is for; 1e-4..4e-3 still greys it with distance as air does."""
+    land this kind is for; 1e-4..4e-3 still greys it with distance as air does. With probability
+    sunset_p a rendered sunset (sun 1-8 degrees up, orange horizon, dim blue zenith): batch-time sky
+    replacement cannot recolour what water reflects, so sunset reflections must be rendered; without
+    them warm light was only ever sky, and the network called EveningGlow's lit lake sky."""
+    rng = s.rng
     s.outdoor_light(photo_sky_p=PHOTO_SKY_P)
     if s.fog_density > 0:
-        s.fog_density = np.exp(s.rng.uniform(np.log(1e-4), np.log(4e-3)))
+        s.fog_density = np.exp(rng.uniform(np.log(1e-4), np.log(4e-3)))
+    if rng.random() < sunset_p:
+        s.sky_photo = None
+        el, az = np.radians(rng.uniform(1, 8)), rng.uniform(0, 2 * np.pi)
+        s.sun_dir = np.array([np.cos(el) * np.sin(az), np.sin(el), np.cos(el) * np.cos(az)])
+        s.sun_colour = np.array([1.0, rng.uniform(0.45, 0.65), rng.uniform(0.2, 0.35)]) * rng.uniform(1.5, 3.0)
+        s.horizon = np.array([1.0, rng.uniform(0.4, 0.7), rng.uniform(0.12, 0.4)]) * rng.uniform(0.7, 1.2)
+        s.zenith = np.array([rng.uniform(0.08, 0.3), rng.uniform(0.1, 0.25), rng.uniform(0.25, 0.6)]) * rng.uniform(0.6, 1.2)
+        s.ambient = (s.zenith + s.horizon) * rng.uniform(0.15, 0.4)
+        if s.fog_density > 0:
+            s.fog_colour = s.horizon * rng.uniform(0.6, 1.0)
 
 
 def build_lake(s):
