@@ -164,9 +164,12 @@ const synthOptions: TextureSynthesisOptions = {
 };
 const known: Record<string, Decorator> = {
   mirror: { name: 'mirror', add: (v, c) => addMirrorDetail(v, c, mirrorOptions) },
-  synth: { name: 'synth', add: (v, c) => synthesiseDetail(v, c, synthOptions) },
+  // synth: the view's own known pixels only (the texture source handed by expandView is left out);
+  // photo: also the world's first view, re-rendered (texture-source.ts; expandView's default)
+  synth: { name: 'synth', add: (v, c) => synthesiseDetail({ ...v, texture: undefined }, c, synthOptions) },
+  photo: { name: 'photo', add: (v, c) => synthesiseDetail(v, c, { ...synthOptions, sourceCandidates: num('source-candidates') }) },
 };
-const decoratorNames = arg('decorators', 'mirror,synth').split(',').filter(Boolean);
+const decoratorNames = arg('decorators', 'mirror,synth,photo').split(',').filter(Boolean);
 for (const d of decoratorNames) if (!known[d]) throw new Error(`fill-texture bench: expected --decorators from ${Object.keys(known).join(', ')}, found '${d}'`);
 const decorators = decoratorNames.map((d) => known[d]);
 // --guide: expansions hand the completers the colour guide by direction from the start view (elevation-guide.ts;

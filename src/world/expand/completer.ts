@@ -27,6 +27,29 @@ export interface PartialView {
    * turn; the inpainter fills toward it far from the hole's border. Completers may ignore it.
    */
   rowGuide?: Float32Array;
+  /**
+   * Optional: a picture to copy texture from besides the view's own known pixels (texture-source.ts:
+   * the world's first view, the photo, re-rendered at this view's pixel scale). Where a full turn
+   * closes, the view's known pixels are mostly earlier fills, smooth, and a fill that copies only
+   * from them stays smooth. Completers may ignore it.
+   */
+  texture?: TextureSource;
+}
+
+/** A picture to copy texture from, with what each of its pixels is and the row of the view at its rows' elevation. */
+export interface TextureSource {
+  width: number;
+  height: number;
+  /** sRGB-encoded 0..1, 3 per pixel */
+  rgb: Float32Array;
+  /** per pixel: 0 = surface, 1 = sky, 2 = not usable (the picture does not cover it) */
+  kind: Uint8Array;
+  /**
+   * per row: the row of the VIEW (fractional, pixel centres at y + 0.5 as camera.ts) that looks at the
+   * same elevation along its centre column; the texture synthesis matches rows by it (a row of a camera
+   * turned on the spot is one elevation: grass stays low and clouds high)
+   */
+  row: Float32Array;
 }
 
 /** A full view: every pixel has a colour, and a depth (0 = sky, seen to infinity). */
@@ -58,6 +81,13 @@ export function checkPartialView(view: PartialView): void {
   }
   if (view.rowGuide !== undefined && view.rowGuide.length !== 4 * height) {
     throw new Error(`partial view: expected a row guide of ${4 * height} values (4 per row), found ${view.rowGuide.length}`);
+  }
+  const t = view.texture;
+  if (t !== undefined) {
+    const tp = t.width * t.height;
+    if (!(Number.isInteger(t.width) && Number.isInteger(t.height) && tp > 0) || t.rgb.length !== 3 * tp || t.kind.length !== tp || t.row.length !== t.height) {
+      throw new Error(`partial view: expected a texture source of ${t.width}x${t.height} with rgb ${3 * tp}, kind ${tp} and row ${t.height} values, found ${t.rgb.length}, ${t.kind.length}, ${t.row.length}`);
+    }
   }
   if (view.intrinsics.width !== width || view.intrinsics.height !== height) {
     throw new Error(`partial view: expected intrinsics for ${width}x${height}, found ${view.intrinsics.width}x${view.intrinsics.height}`);

@@ -26,6 +26,7 @@ import type { CompletedView, Completer, PartialView } from './completer.ts';
 import { type ElevationStats, rowGuide, worldElevationStats } from './elevation-guide.ts';
 import { crop, holeWindow } from './hole-window.ts';
 import { ringAround } from './ring.ts';
+import { photoTextureSource } from './texture-source.ts';
 
 export interface ExpandOptions {
   /** low-resolution coverage that decides and reports (from the view's render); default coverage.ts's (128 x 96) */
@@ -51,6 +52,12 @@ export interface ExpandOptions {
    * default true (docs/grow: without it a turn round the sample photo closes on a visible seam)
    */
   elevationGuide?: boolean;
+  /**
+   * hand the completer the world's first view (the photo), re-rendered at this view's pixel scale, as a
+   * picture to copy texture from (PartialView.texture, texture-source.ts): where a turn closes, the
+   * view's own known pixels are mostly earlier, smooth fills; default true
+   */
+  textureSource?: boolean;
   align?: Omit<AlignOptions, 'signal'>;
   lift?: Omit<LiftOptions, 'keep' | 'signal' | 'onProgress' | 'maxLongSide'>;
   signal?: AbortSignal;
@@ -107,6 +114,10 @@ export async function expandView(
   const partial: PartialView = { pose, intrinsics: { ...intrinsics }, width, height, rgb, depth, mask, prompt };
   const guide = (options.elevationGuide ?? true) ? worldRowGuide(world, pose, intrinsics) : null;
   if (guide) partial.rowGuide = guide;
+  if (options.textureSource ?? true) {
+    const texture = photoTextureSource(world, pose, intrinsics, options.farLimit ?? 100, signal);
+    if (texture) partial.texture = texture;
+  }
   const completion = await completer.complete(partial, signal);
   checkCompletion(completion, completer.name, pixels);
   lap('complete');

@@ -90,6 +90,11 @@ export interface TextureSynthesisOptions {
   preserveVariance?: boolean;
   /** seed of the search's random generator; default 1 */
   seed?: number;
+  /**
+   * random source candidates per patch from the view's texture source (PartialView.texture: the photo),
+   * besides `candidates` from the view itself; default 4 (0 = the texture source is not used)
+   */
+  sourceCandidates?: number;
 }
 
 export class TextureSynthesisCompleter extends DetailCompleter {
@@ -120,27 +125,38 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
 
   const low = classBoxMean(out, skyClass, w, h, radius);
   const detail = knownDetail(view.rgb, low, mask, soft ? maxDetail : Infinity);
+  const energy = new Float32Array(n);
+  for (let i = 0; i < n; i++) energy[i] = detail[3 * i] ** 2 + detail[3 * i + 1] ** 2 + detail[3 * i + 2] ** 2;
+  let rowEnergy = expectedEnergy(energy, mask, skyClass, w, h, Math.max(1, band >> 2), options.texturedTarget ?? false);
+
+  // What sources are copied from (the "canvas", stride SW): the view's own known pixels, and below them,
+  // after a row that belongs to neither (no window straddles the two), the texture source when there
+  // is one. Without one the canvas IS the view's arrays (the same fill as before the texture source).
+  const sourceCandidates = view.texture ? Math.max(0, Math.round(options.sourceCandidates ?? 4)) : 0;
+  const canvas = sourceCandidates > 0 && view.texture
+    ? textureCanvas(view.texture, w, h, mask, skyClass, detail, low, energy, radius, soft ? maxDetail : Infinity, P)
+    : { SW: w, SH: h, unknown: mask, detail, low, sky: skyClass, energy, rowOf: null, exemplarRow: null, energyByRow: null };
+  const { SW, SH, unknown: sUnknown, detail: sDetail, low: sLow, sky: sSky, energy: sEnergy, rowOf, exemplarRow } = canvas;
+  // The fill should carry the photo's texture per row where the photo has that class there: the view's
+  // own known pixels are mostly earlier, smooth fills where a turn closes.
+  if (canvas.energyByRow) rowEnergy = mergeEnergy(canvas.energyByRow, rowEnergy);
 
   // Source windows (top-left corners) whose S x S pixels are all known.
-  const valid = knownWindows(mask, w, h, S);
+  const valid = knownWindows(sUnknown, SW, SH, S);
   // Per window row y, its valid x in xs[rowStart[y] .. rowStart[y + 1]).
-  const rowStart = new Int32Array(h - S + 2), xs = new Int32Array(w * (h - S + 1));
+  const rowStart = new Int32Array(SH - S + 2), xs = new Int32Array(SW * (SH - S + 1));
   const allRows: number[] = [];
-  for (let y = 0, k = 0; y <= h - S; y++) {
+  for (let y = 0, k = 0; y <= SH - S; y++) {
     rowStart[y] = k;
-    for (let x = 0; x <= w - S; x++) if (valid[y * w + x]) xs[k++] = x;
+    for (let x = 0; x <= SW - S; x++) if (valid[y * SW + x]) xs[k++] = x;
     rowStart[y + 1] = k;
     if (k > rowStart[y]) allRows.push(y);
   }
   const rowCount = (y: number) => rowStart[y + 1] - rowStart[y];
   if (allRows.length === 0) return out; // nothing big enough to copy from: the inner fill stays
 
-  // Texture energy: per source window interior (a summed-area table of |detail|^2), and what a target's
-  // rows should carry (the known pixels of each class in the rows round it).
-  const energy = new Float32Array(n);
-  for (let i = 0; i < n; i++) energy[i] = detail[3 * i] ** 2 + detail[3 * i + 1] ** 2 + detail[3 * i + 2] ** 2;
-  const energySat = summedArea(energy, w, h);
-  const rowEnergy = expectedEnergy(energy, mask, skyClass, w, h, Math.max(1, band >> 2), options.texturedTarget ?? false);
+  // Texture energy per source window interior (a summed-area table of |detail|^2).
+  const energySat = summedArea(sEnergy, SW, SH);
 
   // Target patches on the grid, from the known part inwards.
   const gw = Math.ceil(w / P), gh = Math.ceil(h / P);
@@ -163,7 +179,7 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
   const acc = new Float32Array(3 * n), weight = new Float32Array(n), power = new Float32Array(n);
   const source = new Int32Array(gw * gh).fill(-1); // chosen window top-left (y * w + x) per patch
 
-  const W1 = w + 1;
+  const W1 = SW + 1;
   /**
    * Cost of copying the window at (wx, wy) onto the patch whose interior starts at (tx, ty), over the
    * window's pixels in a checkerboard (half the work; half of a window's pixels still rank candidates
@@ -171,7 +187,7 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
    * quarter of the band); stops early past `best`.
    */
   const cost = (tx: number, ty: number, wx: number, wy: number, best: number, targetRms: number, holePixels: number): number => {
-    const dy = (wy + O - ty) / h;
+    const dy = ((rowOf ? rowOf[wy + O] : wy + O) - ty) / h;
     let c = rowWeight * P * P * dy * dy;
     if (energyWeight > 0) {
       const x0 = wx + O, y0 = wy + O, x1 = x0 + P, y1 = y0 + P;
@@ -187,24 +203,24 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
       for (let u = -O + ((v + O) & 1); u < P + O; u += 2) {
         const x = tx + u;
         if (x < 0 || x >= w) continue;
-        const t = y * w + x, s = (wy + O + v) * w + (wx + O + u);
-        const same = skyClass[t] === skyClass[s];
+        const t = y * w + x, s = (wy + O + v) * SW + (wx + O + u);
+        const same = skyClass[t] === sSky[s];
         if (!mask[t]) {
           if (same) {
-            const a = detail[3 * t] - detail[3 * s], b = detail[3 * t + 1] - detail[3 * s + 1], e = detail[3 * t + 2] - detail[3 * s + 2];
+            const a = detail[3 * t] - sDetail[3 * s], b = detail[3 * t + 1] - sDetail[3 * s + 1], e = detail[3 * t + 2] - sDetail[3 * s + 2];
             c += a * a + b * b + e * e;
           }
           continue;
         }
         const wt = weight[t];
         if (wt > 0 && same) {
-          const a = acc[3 * t] / wt - detail[3 * s], b = acc[3 * t + 1] / wt - detail[3 * s + 1], e = acc[3 * t + 2] / wt - detail[3 * s + 2];
+          const a = acc[3 * t] / wt - sDetail[3 * s], b = acc[3 * t + 1] / wt - sDetail[3 * s + 1], e = acc[3 * t + 2] / wt - sDetail[3 * s + 2];
           c += a * a + b * b + e * e;
         }
         if (inRows && u >= 0 && u < P) {
           if (!same) c += classPenalty;
           else {
-            const a = low[3 * t] - low[3 * s], b = low[3 * t + 1] - low[3 * s + 1], e = low[3 * t + 2] - low[3 * s + 2];
+            const a = low[3 * t] - sLow[3 * s], b = low[3 * t + 1] - sLow[3 * s + 1], e = low[3 * t + 2] - sLow[3 * s + 2];
             c += lowWeight * (a * a + b * b + e * e);
           }
         }
@@ -219,12 +235,22 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
     for (let tries = 0; tries < 4; tries++) {
       const y = ty - O + Math.round((2 * random() - 1) * band);
       if (y < 0 || y > h - S || rowCount(y) === 0) continue;
-      return y * w + xs[rowStart[y] + ((random() * rowCount(y)) | 0)];
+      return y * SW + xs[rowStart[y] + ((random() * rowCount(y)) | 0)];
     }
     const y = allRows[(random() * allRows.length) | 0];
-    return y * w + xs[rowStart[y] + ((random() * rowCount(y)) | 0)];
+    return y * SW + xs[rowStart[y] + ((random() * rowCount(y)) | 0)];
   };
-  const isValid = (x: number, y: number) => x >= 0 && y >= 0 && x <= w - S && y <= h - S && valid[y * w + x] === 1;
+  /** A random window of the texture source in rows at the elevation of the patch's, -1 when none is found. */
+  const randomSourceWindow = (ty: number): number => {
+    const centre = exemplarRow![ty];
+    for (let tries = 0; tries < 4; tries++) {
+      const y = centre - O + Math.round((2 * random() - 1) * band);
+      if (y <= h || y > SH - S || rowCount(y) === 0) continue;
+      return y * SW + xs[rowStart[y] + ((random() * rowCount(y)) | 0)];
+    }
+    return -1;
+  };
+  const isValid = (x: number, y: number) => x >= 0 && y >= 0 && x <= SW - S && y <= SH - S && valid[y * SW + x] === 1;
 
   // The patch being chosen and its best source so far (one function for every patch, not a closure per patch).
   let tx = 0, ty = 0, best = Infinity, bx = -1, by = -1, targetRms = 0, holePixels = 0;
@@ -247,17 +273,18 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
     }
     targetRms = Math.sqrt(expected / holePixels);
     // Propagation: a neighbour's source shifted by one patch continues the same piece of texture.
-    if (gx > 0 && source[g - 1] >= 0) tryWindow((source[g - 1] % w) + P, ((source[g - 1] / w) | 0));
-    if (gx + 1 < gw && source[g + 1] >= 0) tryWindow((source[g + 1] % w) - P, ((source[g + 1] / w) | 0));
-    if (gy > 0 && source[g - gw] >= 0) tryWindow(source[g - gw] % w, ((source[g - gw] / w) | 0) + P);
-    if (gy + 1 < gh && source[g + gw] >= 0) tryWindow(source[g + gw] % w, ((source[g + gw] / w) | 0) - P);
-    for (let k = 0; k < candidates; k++) { const r = randomWindow(ty); tryWindow(r % w, (r / w) | 0); }
-    if (bx < 0) { const r = randomWindow(ty); bx = r % w; by = (r / w) | 0; }
+    if (gx > 0 && source[g - 1] >= 0) tryWindow((source[g - 1] % SW) + P, ((source[g - 1] / SW) | 0));
+    if (gx + 1 < gw && source[g + 1] >= 0) tryWindow((source[g + 1] % SW) - P, ((source[g + 1] / SW) | 0));
+    if (gy > 0 && source[g - gw] >= 0) tryWindow(source[g - gw] % SW, ((source[g - gw] / SW) | 0) + P);
+    if (gy + 1 < gh && source[g + gw] >= 0) tryWindow(source[g + gw] % SW, ((source[g + gw] / SW) | 0) - P);
+    for (let k = 0; k < candidates; k++) { const r = randomWindow(ty); tryWindow(r % SW, (r / SW) | 0); }
+    for (let k = 0; k < sourceCandidates; k++) { const r = randomSourceWindow(ty); if (r >= 0) tryWindow(r % SW, (r / SW) | 0); }
+    if (bx < 0) { const r = randomWindow(ty); bx = r % SW; by = (r / SW) | 0; }
     // Random search round the best, radius halving from an eighth of the band (PatchMatch).
     for (let r = band >> 3; r >= 1; r >>= 1) {
       tryWindow(bx + Math.round((2 * random() - 1) * r), by + Math.round((2 * random() - 1) * r));
     }
-    source[g] = by * w + bx;
+    source[g] = by * SW + bx;
     paste(tx, ty, bx, by);
   }
 
@@ -270,11 +297,11 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
       for (let u = -O; u < P + O; u++) {
         const x = tx + u;
         if (x < 0 || x >= w) continue;
-        const t = y * w + x, s = (wy + O + v) * w + (wx + O + u);
-        if (!mask[t] || skyClass[t] !== skyClass[s]) continue;
+        const t = y * w + x, s = (wy + O + v) * SW + (wx + O + u);
+        if (!mask[t] || skyClass[t] !== sSky[s]) continue;
         const fw = fy * (u < 0 ? (O + 1 + u) / (O + 1) : u >= P ? (O + P - u) / (O + 1) : 1);
-        acc[3 * t] += fw * detail[3 * s]; acc[3 * t + 1] += fw * detail[3 * s + 1]; acc[3 * t + 2] += fw * detail[3 * s + 2];
-        weight[t] += fw; power[t] += fw * energy[s];
+        acc[3 * t] += fw * sDetail[3 * s]; acc[3 * t + 1] += fw * sDetail[3 * s + 1]; acc[3 * t + 2] += fw * sDetail[3 * s + 2];
+        weight[t] += fw; power[t] += fw * sEnergy[s];
       }
     }
   }
@@ -415,4 +442,114 @@ function knownWindows(mask: Uint8Array, w: number, h: number, S: number): Uint8A
     }
   }
   return valid;
+}
+
+/** The texture source split as the view is, and its canvas rows: made once per texture source and settings (it does not change). */
+interface PreparedSource {
+  radius: number; maxDetail: number; P: number; w: number; h: number;
+  SW: number; SH: number;
+  unknown: Uint8Array; sky: Uint8Array; detail: Float32Array; low: Float32Array; energy: Float32Array;
+  /** per texture-source row and class (index class * th + row): the median over the row's pixels of that class of their P x P mean |detail|^2; NaN with too few */
+  rowEnergy: Float32Array;
+}
+const prepared = new WeakMap<Float32Array, PreparedSource>();
+
+/**
+ * The canvas sources are copied from: the view (rows 0 .. h - 1, its holes unknown), one unknown row,
+ * then the texture source (its uncovered pixels unknown), at the stride of the wider of the two. The
+ * texture source is split into low + detail as the view is (class box mean of the same radius, the same
+ * soft limit). Also: per canvas row, the view row at the same elevation (rowOf); per view row, the
+ * canvas row of the texture source nearest that elevation (exemplarRow); and per class and view row the
+ * texture energy a fill should carry there (energyByRow, NaN where the texture source has too little of
+ * that class): the MEDIAN of its P x P windows' energy, so that a few boats in a row of water do not ask
+ * every fill in that row for boat-like contrast (with the mean, fills copied boat pieces).
+ * The texture source's part is made once per texture source (cached); the view's part is written each call.
+ */
+function textureCanvas(
+  t: NonNullable<PartialView['texture']>, w: number, h: number, mask: Uint8Array, skyClass: Uint8Array,
+  detail: Float32Array, low: Float32Array, energy: Float32Array, radius: number, maxDetail: number, P: number,
+) {
+  const tw = t.width, th = t.height, top = h + 1;
+  let c = prepared.get(t.rgb);
+  if (!c || c.radius !== radius || c.maxDetail !== maxDetail || c.P !== P || c.w !== w || c.h !== h || c.SW !== Math.max(w, tw)) {
+    c = prepareSource(t, w, h, radius, maxDetail, P);
+    prepared.set(t.rgb, c);
+  }
+  const { SW, SH, unknown, sky, detail: sDetail, low: sLow, energy: sEnergy } = c;
+  // The view's rows (a cached canvas is overwritten: this function runs to its end before another call).
+  unknown.fill(1, 0, h * SW);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x, s = y * SW + x;
+      unknown[s] = mask[i]; sky[s] = skyClass[i]; sEnergy[s] = energy[i];
+      sDetail[3 * s] = detail[3 * i]; sDetail[3 * s + 1] = detail[3 * i + 1]; sDetail[3 * s + 2] = detail[3 * i + 2];
+      sLow[3 * s] = low[3 * i]; sLow[3 * s + 1] = low[3 * i + 1]; sLow[3 * s + 2] = low[3 * i + 2];
+    }
+  }
+  const rowOf = new Float32Array(SH).fill(NaN);
+  for (let y = 0; y < h; y++) rowOf[y] = y;
+  for (let y = 0; y < th; y++) rowOf[top + y] = t.row[y];
+  // Per view row, the texture source's row nearest its elevation (rows are monotone in elevation).
+  const exemplarRow = new Int32Array(h);
+  for (let y = 0, r = 0; y < h; y++) {
+    while (r + 1 < th && Math.abs(t.row[r + 1] - y) <= Math.abs(t.row[r] - y)) r++;
+    exemplarRow[y] = top + r;
+  }
+  const energyByRow = new Float32Array(2 * h).fill(NaN);
+  for (let k = 0; k < 2; k++) {
+    for (let y = 0; y < h; y++) {
+      const r = exemplarRow[y] - top;
+      // Only where the texture source's row really is at this elevation (not the nearest of rows far off).
+      if (Math.abs(t.row[r] - y) <= 2) energyByRow[k * h + y] = c.rowEnergy[k * th + r];
+    }
+  }
+  return { SW, SH, unknown, detail: sDetail, low: sLow, sky, energy: sEnergy, rowOf, exemplarRow, energyByRow };
+}
+
+function prepareSource(t: NonNullable<PartialView['texture']>, w: number, h: number, radius: number, maxDetail: number, P: number): PreparedSource {
+  const tw = t.width, th = t.height, SW = Math.max(w, tw), SH = h + 1 + th, top = h + 1;
+  const unknown = new Uint8Array(SW * SH).fill(1), sky = new Uint8Array(SW * SH);
+  const sDetail = new Float32Array(3 * SW * SH), sLow = new Float32Array(3 * SW * SH), sEnergy = new Float32Array(SW * SH);
+  // Its uncovered pixels count as surface for the box mean's classes but are never copied: their windows are not valid.
+  const tSky = new Uint8Array(tw * th), tMask = new Uint8Array(tw * th);
+  for (let i = 0; i < tw * th; i++) { tSky[i] = t.kind[i] === 1 ? 1 : 0; tMask[i] = t.kind[i] === 2 ? 1 : 0; }
+  const tLow = classBoxMean(t.rgb, tSky, tw, th, radius);
+  const tDetail = knownDetail(t.rgb, tLow, tMask, maxDetail);
+  const tEnergy = new Float32Array(tw * th);
+  for (let y = 0; y < th; y++) {
+    for (let x = 0; x < tw; x++) {
+      const i = y * tw + x, s = (top + y) * SW + x;
+      unknown[s] = tMask[i]; sky[s] = tSky[i];
+      for (let c = 0; c < 3; c++) { sDetail[3 * s + c] = tDetail[3 * i + c]; sLow[3 * s + c] = tLow[3 * i + c]; }
+      tEnergy[i] = tMask[i] ? 0 : tDetail[3 * i] ** 2 + tDetail[3 * i + 1] ** 2 + tDetail[3 * i + 2] ** 2;
+      sEnergy[s] = tEnergy[i];
+    }
+  }
+  // Per row and class, the median P x P window energy round that row's pixels of the class.
+  const sat = summedArea(tEnergy, tw, th), W1 = tw + 1, half = P >> 1;
+  const rowEnergy = new Float32Array(2 * th).fill(NaN);
+  const values: number[][] = [[], []];
+  for (let y = 0; y < th; y++) {
+    values[0].length = 0; values[1].length = 0;
+    const y0 = Math.max(0, y - half), y1 = Math.min(th, y0 + P);
+    for (let x = 0; x < tw; x++) {
+      const i = y * tw + x;
+      if (tMask[i]) continue;
+      const x0 = Math.max(0, x - half), x1 = Math.min(tw, x0 + P);
+      values[tSky[i]].push((sat[y1 * W1 + x1] - sat[y0 * W1 + x1] - sat[y1 * W1 + x0] + sat[y0 * W1 + x0]) / ((x1 - x0) * (y1 - y0)));
+    }
+    for (let k = 0; k < 2; k++) {
+      const v = values[k];
+      if (v.length < tw / 4) continue; // too little of this class in the row to be a statistic
+      v.sort((a, b) => a - b);
+      rowEnergy[k * th + y] = v[v.length >> 1];
+    }
+  }
+  return { radius, maxDetail, P, w, h, SW, SH, unknown, sky, detail: sDetail, low: sLow, energy: sEnergy, rowEnergy };
+}
+/** The texture source's energy per class and row where it has one, the view's own elsewhere. */
+function mergeEnergy(source: Float32Array, own: Float32Array): Float32Array {
+  const out = own.slice();
+  for (let k = 0; k < out.length; k++) if (Number.isFinite(source[k])) out[k] = source[k];
+  return out;
 }
