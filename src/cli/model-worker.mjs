@@ -18,7 +18,7 @@
  * Messages in:  { type: 'open', bytes, graphOptimizationLevel }   -> { type: 'opened', inputNames, outputNames, inputMetadata, times }
  *               { type: 'run', id, feeds: {name: {data, dims}}, fetches } -> { type: 'ran', id, outputs: {name: {type, data, dims}}, times }
  *               { type: 'colours soon' } (load the colour code once a run is done)   -> nothing
- *               { type: 'colours', id, band }                       -> { type: 'coloured', id, data, offset, length }
+ *               { type: 'colours', id, band }                       -> { type: 'coloured', id, data, offset, length, cpu }
  *               { type: 'release' }                                 -> { type: 'released' }
  * Any failure:  { type: 'failed', id?, message } (id names the run or band that failed; none: the open did).
  */
@@ -64,7 +64,10 @@ const loadColourCode = () => {
       if (bundle) return import(bundle.url);
     }
     return import(pathToFileURL(entry).href); // where this thread runs TypeScript (under tsx)
-  })();
+  })().then((code) => {
+    code.primeColourBands(); // every branch seen before V8 optimises the loops (input-view-colours-bands.ts)
+    return code;
+  });
   colourCode.catch(() => undefined); // a failure surfaces at the band
   return colourCode;
 };
@@ -101,9 +104,10 @@ parentPort.on('message', async (message) => {
       if (ranOnce) loadColourCode();
     } else if (message.type === 'colours') {
       const { bandColours } = await loadColourCode();
+      const started = cpu();
       const colours = bandColours(message.band);
       // The band's whole result moves back; the kept rows are a view into it.
-      parentPort.postMessage({ type: 'coloured', id: message.id, data: colours.buffer, offset: colours.byteOffset, length: colours.length }, [colours.buffer]);
+      parentPort.postMessage({ type: 'coloured', id: message.id, data: colours.buffer, offset: colours.byteOffset, length: colours.length, cpu: cpu() - started }, [colours.buffer]);
     } else if (message.type === 'release') {
       await session?.release();
       session = undefined;

@@ -111,6 +111,7 @@ test('a colour band computed on the model\'s thread is the band computed here, b
     assert.deepEqual(new Uint8Array(there.buffer, there.byteOffset, there.byteLength), new Uint8Array(here.buffer, here.byteOffset, here.byteLength), `rows ${from}..${to}`);
     if (from === 0) await model.run(feeds(4)); // the second band after the model has run
   }
+  assert.match(thread.bandLine() ?? '', /^model thread: colour band of 50 rows \(with margins 62\), sent \d+, answered \d+ \(ms since the process started\)(; its CPU: \d+ ms)?$/);
   // The caller's arrays were copied, not moved away.
   assert.equal(target.length, 3 * n);
   await model.release();

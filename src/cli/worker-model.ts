@@ -27,7 +27,7 @@ import type { ColourBand, ColourBandRunner } from '../world/input-view-colours-b
 type Reply =
   | ({ type: 'opened'; times: { ready: number; received: number; opened: number; openedCpu: number } } & SessionSignature)
   | { type: 'ran'; id: number; outputs: Record<string, { type: string; data: Float32Array; dims: number[] }>; times: { ran: number; cpu: number } }
-  | { type: 'coloured'; id: number; data: ArrayBuffer; offset: number; length: number }
+  | { type: 'coloured'; id: number; data: ArrayBuffer; offset: number; length: number; cpu: number }
   | { type: 'released' }
   | { type: 'failed'; id?: number; message: string };
 
@@ -37,6 +37,8 @@ export class ModelThread {
   private readonly startedAt = performance.now();
   private times: Extract<Reply, { type: 'opened' }>['times'] | undefined;
   private firstRun: Extract<Reply, { type: 'ran' }>['times'] | undefined;
+  /** the last colour band: its rows, when it was sent and answered (performance.now()), the thread's CPU ms for it */
+  private band: { rows: number; of: number; sent: number; answered: number; cpu: number } | undefined;
   private dead: string | undefined;
   private waiting = new Map<string, { resolve(r: Reply): void; reject(e: Error): void }>();
 
@@ -132,6 +134,17 @@ export class ModelThread {
       `${run ? `, first inference done ${since(run.ran)}` : ''} (ms since the process started)${cpu}`;
   }
 
+  /**
+   * For WORLDSPLAT_TIMINGS=1: the colour band the thread computed (rows, when it was sent and
+   * answered in ms since the process started, the thread's CPU time for it); undefined if none was.
+   */
+  bandLine(): string | undefined {
+    const b = this.band;
+    if (!b) return undefined;
+    const cpu = Number.isFinite(b.cpu) ? `; its CPU: ${b.cpu.toFixed(0)} ms` : '';
+    return `model thread: colour band of ${b.rows} rows (with margins ${b.of}), sent ${b.sent.toFixed(0)}, answered ${b.answered.toFixed(0)} (ms since the process started)${cpu}`;
+  }
+
   async run(entry: ModelEntry, feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
     const id = this.nextId++;
     const plain: Record<string, TensorData> = {};
@@ -159,13 +172,21 @@ export class ModelThread {
     this.worker.postMessage({ type: 'colours soon' });
     return async (band: ColourBand) => {
       const id = this.nextId++;
-      // Copies of exactly the band's rows (posting a view would copy its whole buffer), moved to the thread.
+      // Copies of exactly the band's rows (posting a view would copy its whole buffer), posted as
+      // copies again rather than moved: moving (detaching) an ArrayBuffer in a thread throws away
+      // every function V8 had optimised there on the promise that none would ever be detached (all
+      // of the lift's and the writer's: measured ~60 ms of the write's CPU); 8 MB copied costs ~3 ms.
       const s = band.splats;
-      const sortKey = s.sortKey.slice(), sigmaClass = s.sigmaClass.slice(), opacity = s.opacity.slice(), target = band.target.slice();
-      const copy: ColourBand = { ...band, splats: { ...s, sigmas: [...s.sigmas], sortKey, sigmaClass, opacity }, target };
-      const reply = await this.request(`run ${id}`, { type: 'colours', id, band: copy }, [sortKey.buffer, sigmaClass.buffer, opacity.buffer, target.buffer]);
+      const copy: ColourBand = {
+        ...band,
+        splats: { ...s, sigmas: [...s.sigmas], sortKey: s.sortKey.slice(), sigmaClass: s.sigmaClass.slice(), opacity: s.opacity.slice() },
+        target: band.target.slice(),
+      };
+      const sent = performance.now();
+      const reply = await this.request(`run ${id}`, { type: 'colours', id, band: copy });
       if (reply.type === 'failed') throw new Error(reply.message);
       if (reply.type !== 'coloured') throw new Error(`model thread: expected 'coloured', found '${reply.type}'`);
+      this.band = { rows: band.rows, of: band.splats.height, sent, answered: performance.now(), cpu: reply.cpu };
       return new Float32Array(reply.data, reply.offset, reply.length);
     };
   }
@@ -181,13 +202,13 @@ export class ModelThread {
     await this.worker.terminate();
   }
 
-  private request(key: string, message: object, transfer: ArrayBuffer[] = []): Promise<Reply> {
+  private request(key: string, message: object): Promise<Reply> {
     if (this.dead) return Promise.reject(new Error(`model thread: ${this.dead}`));
     const worker = this.worker!;
     return new Promise<Reply>((resolve, reject) => {
       this.waiting.set(key, { resolve, reject });
       worker.ref(); // an answer is awaited: keep the process alive for it
-      worker.postMessage(message, transfer);
+      worker.postMessage(message);
     });
   }
 

@@ -106,11 +106,11 @@ test('inputViewColoursSplit gives the whole picture\'s colours with the top band
     assert.equal(copy.target.buffer.byteLength, copy.target.byteLength, 'a detached band holds only its own rows');
     return new Promise<Float32Array>((resolve) => setTimeout(() => resolve(bandColours(copy).slice()), 5));
   };
-  for (const share of [0.5, 0.3, 0.9]) {
+  for (const share of [0.5, 0.3, 0.9, undefined]) {
     const split = await inputViewColoursSplit(splats, target, { iterations: 3 }, thread, share);
     assert.equal(firstDifference(split, whole), -1, `share ${share}`);
   }
-  assert.equal(posted, 3, 'the top band went to the other thread each time');
+  assert.equal(posted, 4, 'the top band went to the other thread each time');
   // Written over the target itself, as lift.ts does.
   const inPlace = Float32Array.from(target);
   assert.equal(await inputViewColoursSplit(splats, inPlace, { iterations: 3, out: inPlace }, thread), inPlace);

@@ -87,6 +87,24 @@ export function detachedBand(band: ColourBand): ColourBand {
 }
 
 /**
+ * Runs a tiny band once, so that a thread about to compute a real one has seen every branch of the
+ * colour stage's loops when V8 optimises them (as lift-primer.ts does for the whole lift). Without
+ * it, the thread's W rows were optimised before any translucent splat came along, thrown away at the
+ * first one and compiled twice more (~0.3 s of compiler time on the 2 cores, traced). The picture:
+ * 20x14, interior pixels, depth ties, translucent splats behind their neighbours, both sigma classes.
+ */
+export function primeColourBands(iterations = 3): void {
+  const width = 20, height = 14, n = width * height;
+  let seed = 12345;
+  const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const sortKey = Float32Array.from({ length: n }, (_, i) => (rnd() < 0.3 ? 3 : 2 + 0.01 * Math.floor(i / width) + 0.5 * rnd()));
+  const sigmaClass = Uint8Array.from({ length: n }, () => (rnd() < 0.2 ? 1 : 0));
+  const opacity = Float32Array.from({ length: n }, () => (rnd() < 0.25 ? 0.2 + 0.7 * rnd() : 0.99));
+  const target = Float32Array.from({ length: 3 * n }, () => rnd());
+  bandColours(colourBand({ width, height, sortKey, sigmaClass, sigmas: [0.65, 0.35], opacity }, target, 0, height, { iterations }));
+}
+
+/**
  * Computes a band somewhere else (another thread) and gives back bandColours(band) there. It must take
  * what it needs of the band before it returns (postMessage copies): the caller may then overwrite the target.
  */
@@ -96,13 +114,21 @@ export type ColourBandRunner = (band: ColourBand) => Promise<Float32Array>;
 export const MIN_SPLIT_ROWS = 64;
 
 /**
+ * The share of the rows inputViewColoursSplit sends elsewhere by default: a little under half, as the
+ * CLI's second thread computed its half slower than the main thread its own (216-222 against ~180 ms
+ * of CPU for 320 rows of the 1024x640 sample photo, traced: its code is compiled mid-band, while the
+ * main thread's was warmed by lift-primer.ts), and the main thread waited for it.
+ */
+export const ELSEWHERE_SHARE = 0.45;
+
+/**
  * inputViewColours with the picture's top rows (`share` of them) computed by `elsewhere` while this
  * thread computes the rest: the same colours, bit for bit (header). Where `elsewhere` fails, its band
  * is computed here (a second thread is only ever a way to be faster). Writes into options.out (may be
  * the target, as lift.ts passes it) or a new array.
  */
 export async function inputViewColoursSplit(
-  splats: InputViewSplats, target: Float32Array, options: CompensationOptions, elsewhere: ColourBandRunner, share = 0.5,
+  splats: InputViewSplats, target: Float32Array, options: CompensationOptions, elsewhere: ColourBandRunner, share = ELSEWHERE_SHARE,
 ): Promise<Float32Array> {
   const { width, height } = splats;
   const iterations = options.iterations ?? 4;

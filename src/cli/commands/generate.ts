@@ -130,8 +130,9 @@ export const generateCommand: Command = {
       await Promise.all([model.release(), reference?.release()]);
     }
     timings.report();
-    const threadLine = thread.timesLine();
-    if (threadLine && process.env.WORLDSPLAT_TIMINGS === '1') process.stderr.write(`${threadLine}\n`);
+    if (process.env.WORLDSPLAT_TIMINGS === '1') {
+      for (const line of [thread.timesLine(), thread.bandLine()]) if (line) process.stderr.write(`${line}\n`);
+    }
   },
 };
 
