@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type InputViewSplats, inputViewColours } from './input-view-colours.ts';
-import { bandColours, bandMargin, colourBand, detachedBand, inputViewColoursSplit, MIN_SPLIT_ROWS } from './input-view-colours-bands.ts';
+import { bandColours, bandMargin, bandRowsReady, colourBand, detachedBand, inputViewColoursSplit, MIN_SPLIT_ROWS } from './input-view-colours-bands.ts';
 
 function random(seed: number): () => number {
   let s = seed >>> 0;
@@ -107,7 +107,7 @@ test('inputViewColoursSplit gives the whole picture\'s colours with the top band
     return new Promise<Float32Array>((resolve) => setTimeout(() => resolve(bandColours(copy).slice()), 5));
   };
   for (const share of [0.5, 0.3, 0.9, undefined]) {
-    const split = await inputViewColoursSplit(splats, target, { iterations: 3 }, thread, share);
+    const split = await inputViewColoursSplit(splats, target, { iterations: 3 }, thread, { share });
     assert.equal(firstDifference(split, whole), -1, `share ${share}`);
   }
   assert.equal(posted, 4, 'the top band went to the other thread each time');
@@ -115,6 +115,26 @@ test('inputViewColoursSplit gives the whole picture\'s colours with the top band
   const inPlace = Float32Array.from(target);
   assert.equal(await inputViewColoursSplit(splats, inPlace, { iterations: 3, out: inPlace }, thread), inPlace);
   assert.equal(firstDifference(inPlace, whole), -1, 'out = target');
+  // Rows past bandRowsReady filled only in `meanwhile` (lift.ts places them there): the same colours.
+  for (const runner of [thread, () => Promise.reject(new Error('thread died'))]) {
+    const ready = bandRowsReady(splats.height, 3);
+    assert.ok(ready < splats.height, 'the top band does not need every row');
+    const late = { ...splats, sortKey: Float32Array.from(splats.sortKey), opacity: Float32Array.from(splats.opacity) };
+    const lateTarget = Float32Array.from(target);
+    late.sortKey.fill(NaN, ready * splats.width);
+    late.opacity.fill(NaN, ready * splats.width);
+    lateTarget.fill(NaN, 3 * ready * splats.width);
+    let calls = 0;
+    const meanwhile = () => {
+      calls++;
+      late.sortKey.set(splats.sortKey.subarray(ready * splats.width), ready * splats.width);
+      late.opacity.set(splats.opacity.subarray(ready * splats.width), ready * splats.width);
+      lateTarget.set(target.subarray(3 * ready * splats.width), 3 * ready * splats.width);
+    };
+    const colours = await inputViewColoursSplit(late, lateTarget, { iterations: 3, out: lateTarget }, runner, { meanwhile });
+    assert.equal(calls, 1);
+    assert.equal(firstDifference(colours, whole), -1, 'rows placed meanwhile');
+  }
   // The other thread fails (rejects, throws, or answers the wrong size): the band is computed here.
   const failing = [
     () => Promise.reject(new Error('thread died')),
@@ -130,8 +150,13 @@ test('inputViewColoursSplit gives the whole picture\'s colours with the top band
   const small = scene(30, MIN_SPLIT_ROWS - 1, 9);
   const never = () => Promise.reject(new Error('called'));
   posted = 0;
-  const result = await inputViewColoursSplit(small.splats, small.target, { iterations: 3 }, () => { posted++; return never(); });
+  let before = false;
+  const result = await inputViewColoursSplit(small.splats, small.target, { iterations: 3 }, () => { posted++; return never(); }, {
+    meanwhile: () => { before = true; },
+  });
   assert.equal(posted, 0);
+  assert.ok(before, 'meanwhile ran');
+  assert.equal(bandRowsReady(small.splats.height, 3), small.splats.height, 'not split: every row is read');
   assert.equal(firstDifference(result, inputViewColours(small.splats, small.target, { iterations: 3 })), -1);
 });
 

@@ -121,19 +121,38 @@ export const MIN_SPLIT_ROWS = 64;
  */
 export const ELSEWHERE_SHARE = 0.45;
 
+/** Where the picture is cut: the top band keeps rows 0 .. split - 1; 0 where it is not split. */
+function splitRow(height: number, iterations: number, share: number): number {
+  const split = Math.round(height * share);
+  return iterations > 0 && height >= MIN_SPLIT_ROWS && split > 0 && split < height ? split : 0;
+}
+
+/**
+ * How many rows from the top inputViewColoursSplit reads before it calls `meanwhile`: the top band's
+ * rows and margin (the whole picture where it is not split).
+ */
+export function bandRowsReady(height: number, iterations: number, share = ELSEWHERE_SHARE): number {
+  const split = splitRow(height, iterations, share);
+  return split > 0 ? Math.min(height, split + bandMargin(iterations)) : height;
+}
+
 /**
  * inputViewColours with the picture's top rows (`share` of them) computed by `elsewhere` while this
  * thread computes the rest: the same colours, bit for bit (header). Where `elsewhere` fails, its band
  * is computed here (a second thread is only ever a way to be faster). Writes into options.out (may be
- * the target, as lift.ts passes it) or a new array.
+ * the target, as lift.ts passes it) or a new array. `meanwhile` runs once the top band is handed over
+ * (or first thing, where the picture is not split), before this thread reads any row past
+ * bandRowsReady: lift.ts places the rest of its splats there.
  */
 export async function inputViewColoursSplit(
-  splats: InputViewSplats, target: Float32Array, options: CompensationOptions, elsewhere: ColourBandRunner, share = ELSEWHERE_SHARE,
+  splats: InputViewSplats, target: Float32Array, options: CompensationOptions, elsewhere: ColourBandRunner,
+  { share = ELSEWHERE_SHARE, meanwhile }: { share?: number; meanwhile?: () => void } = {},
 ): Promise<Float32Array> {
   const { width, height } = splats;
   const iterations = options.iterations ?? 4;
-  const split = Math.round(height * share);
-  if (iterations <= 0 || height < MIN_SPLIT_ROWS || split <= 0 || split >= height || target.length !== 3 * width * height) {
+  const split = splitRow(height, iterations, share);
+  if (split === 0 || target.length !== 3 * width * height) {
+    meanwhile?.();
     return inputViewColours(splats, target, options); // its own checks and errors
   }
   const out = options.out ?? new Float32Array(target.length);
@@ -146,6 +165,7 @@ export async function inputViewColoursSplit(
     there = Promise.reject(error);
   }
   there.catch(() => undefined); // awaited below
+  meanwhile?.();
   // This band into a new array: out may be the target, whose top rows the other band may still need.
   const here = bandColours(colourBand(splats, target, split, height, options));
   let topColours: Float32Array;

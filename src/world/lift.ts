@@ -21,7 +21,7 @@ import { SplatCloud } from '../core/splat-cloud.ts';
 import { depthEdges, edgeJumpThreshold } from './depth-edges.ts';
 import { type JointBilateralOptions, jointBilateralUpsample } from './joint-bilateral-upsample.ts';
 import { type CompensationOptions, type InputViewSplats, inputViewColours } from './input-view-colours.ts';
-import { type ColourBandRunner, inputViewColoursSplit } from './input-view-colours-bands.ts';
+import { type ColourBandRunner, bandRowsReady, inputViewColoursSplit } from './input-view-colours-bands.ts';
 import { areaDownsample, bilinearResample } from './resample.ts';
 import { skyMask } from './sky-mask.ts';
 import { MAX_OPACITY, SIGMA_PER_PIXEL, writeFootprint } from './splat-footprint.ts';
@@ -102,32 +102,69 @@ export interface LiftOptions {
 
 export function liftToSplats(input: LiftInput, options: LiftOptions = {}): SplatCloud {
   const lifted = liftGeometry(input, options);
-  if (lifted.colours) inputViewColours(lifted.colours.splats, lifted.cloud.colors, lifted.colours.options);
+  lifted.place(0, lifted.height);
+  const colours = lifted.startColours();
+  if (colours) {
+    colours.prepare(0, lifted.height);
+    inputViewColours(colours.splats, lifted.cloud.colors, colours.options);
+  }
   return lifted.finish();
 }
 
 /**
  * liftToSplats with the top rows of its colour stage computed by `elsewhere` (another thread, see
  * input-view-colours-bands.ts) while this thread computes the rest: the same splats, bit for bit.
- * Without `elsewhere`, or for a lift without colour steps, it is liftToSplats.
+ * The top band goes as soon as its rows (and margin) are placed, so the other thread starts on it
+ * while this one places the rest. Without `elsewhere`, or for a lift without colour steps, it is
+ * liftToSplats.
  */
 export async function liftToSplatsAsync(input: LiftInput, options: LiftOptions = {}, elsewhere?: ColourBandRunner): Promise<SplatCloud> {
   const lifted = liftGeometry(input, options);
-  if (lifted.colours) {
-    const { splats, options: colourOptions } = lifted.colours;
-    if (elsewhere) await inputViewColoursSplit(splats, lifted.cloud.colors, colourOptions, elsewhere);
-    else inputViewColours(splats, lifted.cloud.colors, colourOptions);
+  const { height } = lifted;
+  if (!elsewhere || !((options.colourIterations ?? 0) > 0)) {
+    lifted.place(0, height);
+    const colours = lifted.startColours();
+    if (colours) {
+      colours.prepare(0, height);
+      inputViewColours(colours.splats, lifted.cloud.colors, colours.options);
+    }
+    return lifted.finish();
   }
+  // The rows the top band reads (all of them where the picture is not split).
+  const ready = bandRowsReady(height, options.colourIterations ?? 0);
+  lifted.place(0, ready);
+  const colours = lifted.prepareColours();
+  colours.prepare(0, ready);
+  await inputViewColoursSplit(colours.splats, lifted.cloud.colors, colours.options, elsewhere, {
+    meanwhile: () => {
+      lifted.place(ready, height);
+      colours.prepare(ready, height);
+      lifted.startColours();
+    },
+  });
   return lifted.finish();
 }
 
+/** What the colour stage of a lift reads, filled row by row (prepare) as the splats are placed. */
+interface ColourWork {
+  splats: InputViewSplats;
+  options: CompensationOptions & { out: Float32Array };
+  /** fills the sort keys and sigma classes of rows from .. to - 1 (their splats placed) */
+  prepare(from: number, to: number): void;
+}
+
 /**
- * A lift up to its colour stage: the splats with the photo's colours, what the colour stage needs
- * (null without colour steps), and finish(), which reports the end and gives the lift's result.
+ * A lift up to placing its splats: the photo's analysis done, the cloud made; place(from, to) places
+ * the splats of those rows (with their photo colours), prepareColours() gives what the colour
+ * stage reads (null without colour steps), startColours() reports the colour stage's start and gives
+ * the same, finish() reports the end and gives the lift's result.
  */
 function liftGeometry(input: LiftInput, options: LiftOptions): {
   cloud: SplatCloud;
-  colours: { splats: InputViewSplats; options: CompensationOptions & { out: Float32Array } } | null;
+  height: number;
+  place: (from: number, to: number) => void;
+  prepareColours: () => ColourWork;
+  startColours: () => ColourWork | null;
   finish: () => SplatCloud;
 } {
   checkInput(input);
@@ -184,30 +221,42 @@ function liftGeometry(input: LiftInput, options: LiftOptions): {
   let keptCount = pixels;
   if (keep) { keptCount = 0; for (let i = 0; i < pixels; i++) if (keep[i]) keptCount++; }
   const cloud = SplatCloud.create(keptCount);
-  placeSplats(cloud, { image, intrinsics: k, depth, sky, edges, normals, confidence, pose: input.pose }, {
-    sigma, edgeSigma, maxStretch, thinness, skyDistance, fullConfidence,
-  }, (row) => {
+  const maps: PixelMaps = { image, intrinsics: k, depth, sky, edges, normals, confidence, pose: input.pose };
+  const shape: SplatShape = { sigma, edgeSigma, maxStretch, thinness, skyDistance, fullConfidence };
+  const tick = (row: number) => {
     signal?.throwIfAborted();
     onProgress?.(0.5 + (0.45 * row) / height, 'splats');
-  }, keep);
-  let colours: ReturnType<typeof liftGeometry>['colours'] = null;
-  if (iterations > 0) {
-    signal?.throwIfAborted();
-    onProgress?.(0.95, 'colours');
-    const sigmaClass = new Uint8Array(pixels);
-    for (let i = 0; i < pixels; i++) sigmaClass[i] = edges[i] !== 0 && !sky[i] ? 1 : 0;
+  };
+  // With keep, all rows at once (placeSplats counts the kept splats as it goes); keep is only set
+  // without colour steps, and only the colour stage places rows in parts.
+  const place = (from: number, to: number) => placeSplats(cloud, maps, shape, tick, keep, from, to);
+  let colours: ColourWork | null = null;
+  const prepareColours = (): ColourWork => {
+    if (colours) return colours;
+    const sigmaClass = new Uint8Array(pixels), sortKey = new Float32Array(pixels);
     // The splats' colours are the photo's so far (placeSplats: byte / 255), i.e. the target: they are
     // read as the target and overwritten with the adjusted colours.
     colours = {
-      splats: { width, height, sortKey: rasterizerSortKeys(cloud, input.pose), sigmaClass, sigmas: [sigma, edgeSigma], opacity: cloud.opacities },
+      splats: { width, height, sortKey, sigmaClass, sigmas: [sigma, edgeSigma], opacity: cloud.opacities },
       options: { iterations, maxColour: options.maxColour, out: cloud.colors },
+      prepare: (from, to) => {
+        for (let i = from * width; i < to * width; i++) sigmaClass[i] = edges[i] !== 0 && !sky[i] ? 1 : 0;
+        rasterizerSortKeys(cloud, input.pose, sortKey, from * width, to * width);
+      },
     };
-  }
+    return colours;
+  };
+  const startColours = (): ColourWork | null => {
+    if (iterations <= 0) return null;
+    signal?.throwIfAborted();
+    onProgress?.(0.95, 'colours');
+    return prepareColours();
+  };
   const finish = () => {
     onProgress?.(1, iterations > 0 ? 'colours' : 'splats');
     return options.keep && !keep ? keptSplats(cloud, options.keep) : cloud;
   };
-  return { cloud, colours, finish };
+  return { cloud, height, place, prepareColours, startColours, finish };
 }
 
 function keptSplats(cloud: SplatCloud, keep: Uint8Array): SplatCloud {
@@ -242,14 +291,17 @@ interface SplatShape {
 }
 
 /**
- * Writes one splat per pixel into `cloud` (a function of its own so the engine optimises this loop
- * once rather than on-stack inside a long function), or with `keep`, one per kept pixel, in pixel
- * order. `tick(row)` runs every 64 rows, from row 0.
+ * Writes one splat per pixel of rows from .. to - 1 into `cloud` (a function of its own so the engine
+ * optimises this loop once rather than on-stack inside a long function), or with `keep` (all rows
+ * only), one per kept pixel, in pixel order. `tick(row)` runs at every row that is a multiple of 64
+ * (so from row 0, and the same rows however the picture is placed in parts).
  */
-function placeSplats(cloud: SplatCloud, maps: PixelMaps, shapeOptions: SplatShape, tick: (row: number) => void, keep: Uint8Array | null): void {
+function placeSplats(
+  cloud: SplatCloud, maps: PixelMaps, shapeOptions: SplatShape, tick: (row: number) => void, keep: Uint8Array | null, from: number, to: number,
+): void {
   const { image, intrinsics: k, depth, sky, edges, normals, confidence } = maps;
   const { sigma, edgeSigma, maxStretch, thinness, skyDistance, fullConfidence } = shapeOptions;
-  const { width, height } = image;
+  const { width } = image;
   const { positions, colors, opacities, rotations } = cloud;
   const shape = { scales: cloud.scales, rotations };
   const cam = { fx: k.fx, fy: k.fy, cx: k.cx, cy: k.cy, thinness };
@@ -259,7 +311,7 @@ function placeSplats(cloud: SplatCloud, maps: PixelMaps, shapeOptions: SplatShap
   // writeFootprint's pixel: [u, v, d, nx, ny, nz, sigma, maxStretch] (an array, not 8 boxed arguments).
   const pixel = new Float64Array(8);
   let written = 0;
-  for (let y = 0; y < height; y++) {
+  for (let y = from; y < to; y++) {
     // From the first row on: a callback first called at row 63 threw away the loop V8 had compiled
     // by then (lift-primer.ts).
     if ((y & 63) === 0) tick(y);
@@ -306,18 +358,17 @@ function placeSplats(cloud: SplatCloud, maps: PixelMaps, shapeOptions: SplatShap
 }
 
 /**
- * Depth of every splat centre along the view axis of `pose`, computed as the rasterizer computes its
- * sort key (float64 from the float32 positions, stored as float32), so ties fall the same way.
+ * Depth of splat centres i0 .. i1 - 1 along the view axis of `pose`, into keys, computed as the
+ * rasterizer computes its sort key (float64 from the float32 positions, stored as float32), so ties
+ * fall the same way.
  */
-function rasterizerSortKeys(cloud: SplatCloud, pose: Pose): Float32Array {
+function rasterizerSortKeys(cloud: SplatCloud, pose: Pose, keys: Float32Array, i0: number, i1: number): void {
   const w = pose.cameraFromWorld;
   const [ex, ey, ez] = pose.position;
   const p = cloud.positions;
-  const keys = new Float32Array(cloud.count);
-  for (let i = 0; i < keys.length; i++) {
+  for (let i = i0; i < i1; i++) {
     keys[i] = -w[6] * (p[3 * i] - ex) - w[7] * (p[3 * i + 1] - ey) - w[8] * (p[3 * i + 2] - ez);
   }
-  return keys;
 }
 
 /** The photo shrunk to the working size (area average) and intrinsics scaled to match. */
