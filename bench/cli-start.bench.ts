@@ -21,7 +21,7 @@
  *     two changes (but with this tree's writer, thread and lift);
  *   - in this process, the model already open: decode -> depth -> lift -> written .ply (what
  *     bench/generate.bench.ts times), the work without any start-up.
- * Medians over the rounds. Before the rounds the bundle is brought up to date (a build after a source
+ * Medians over the rounds. Before the rounds the bundles are brought up to date by one generate (a build after a source
  * change is a one-off ~0.4 s, reported if it happened).
  */
 import { spawnSync } from 'node:child_process';
@@ -60,6 +60,8 @@ await sharp(readFileSync(join(VIEWS, scenes[0], 'start.png'))).resize(1024, 768)
 const fov = (await openViewSet({ read: async (n) => new Uint8Array(readFileSync(join(VIEWS, scenes[0], n))), decodePng })).view('start').verticalFovDegrees;
 console.log(`photo: ${scenes[0]} start view resized to 1024x768, JPEG q90, fov ${fov.toFixed(1)} degrees`);
 
+const cli = (out: string) => [BIN, 'generate', photoPath, '-o', join(work, out), '--fov', String(fov)];
+
 interface Run {
   wall: number;
   cpu: number;
@@ -86,15 +88,19 @@ function fresh(nodeArgs: string[], env: Record<string, string> = {}): Run {
   // The model thread's moments (ms since the process started), when it ran: "thread ready" etc.
   const thread = /model thread: started (\d+), ready (\d+), model received (\d+), session open (\d+)/.exec(r.stderr);
   if (thread) ['started', 'ready', 'received', 'open'].forEach((k, i) => (phases[`thread ${k} @`] = Number(thread[i + 1])));
+  // The top colour band the thread computed (src/world/input-view-colours-bands.ts): sent, answered, its CPU.
+  const band = /colour band of \d+ rows \(with margins \d+\), sent (\d+), answered (\d+) \(ms since the process started\)(?:; its CPU: (\d+) ms)?/.exec(r.stderr);
+  if (band) Object.assign(phases, { 'band sent @': Number(band[1]), 'band answered @': Number(band[2]), 'band CPU': Number(band[3] ?? NaN) });
   const mainCpu = Number(/main thread CPU: .*; total (\d+) ms/.exec(r.stderr)?.[1] ?? NaN);
   return { wall: Number(t[1]) * 1000, cpu: (Number(t[3]) + Number(t[4])) * 1000, mainCpu, rssMb: Number(t[2]) / 1024, phases };
 }
 
-const cli = (out: string) => [BIN, 'generate', photoPath, '-o', join(work, out), '--fov', String(fov)];
-
-// ---- the bundle up to date; the model open here for the in-process anchor ---------------------
-const warmup = fresh([BIN, '--help']);
-console.log(`bundle check (worldsplat --help): ${warmup.wall.toFixed(0)} ms wall (includes a rebuild if a source had changed)`);
+// ---- the bundles up to date; the model open here for the in-process anchor --------------------
+// A whole generate, not --help: the model's thread loads the colour-band code as a bundle of its own
+// (src/cli/model-worker.mjs), which only a generate brings up to date.
+const warmup = fresh(cli('warmup.ply'), { WORLDSPLAT_MODEL_THREAD: '1' });
+console.log(`bundle check (a worldsplat generate): ${warmup.wall.toFixed(0)} ms wall (includes the rebuilds if a source had changed)`);
+rmSync(join(work, 'warmup.ply'), { force: true });
 const load1 = loadavg()[0];
 console.log(`load average ${load1.toFixed(2)} on ${availableParallelism()} cores: by default the model would open ` +
   `${reasonNotToThread(undefined, load1, availableParallelism()) ? 'in the main thread' : 'on its thread'}`);
