@@ -171,3 +171,26 @@ test('the border: the first hole pixels continue the known pixels they touch (no
   assert.ok(withMirror < 0.3, `seam ratio with the mirrored border ${withMirror}`);
   assert.ok(without > 0.6, `seam ratio with patch detail up to the border ${without}`);
 });
+
+test('a silhouette\'s mixed pixels are not texture: sky filled beside boxes gets no dark slivers', () => {
+  // Boxes (surface, dark) stand in the lower part of a flat sky; the render mixes each box edge into
+  // the sky pixel beside it (sky by its depth, half dark). The hole is the sky on the right. Those
+  // slivers are the only detail the known sky has, so a synthesis that takes them for texture copies
+  // them into the filled sky as faint vertical lines.
+  const W = 160, H = 96, sky: [number, number, number] = [0.6, 0.7, 0.9], box: [number, number, number] = [0.2, 0.2, 0.2];
+  const boxAt = (x: number, y: number) => y >= 40 && [10, 30, 50].some((b) => x >= b && x <= b + 6);
+  const mixedAt = (x: number, y: number) => y >= 40 && [9, 17, 29, 37, 49, 57].includes(x);
+  const colour = (x: number, y: number): [number, number, number] => (boxAt(x, y) ? box : mixedAt(x, y) ? [0.4, 0.45, 0.55] : sky);
+  const view = partialView(W, H, colour, (x) => x >= 80, (x, y) => (boxAt(x, y) ? 5 : 0));
+  const completion = { rgb: view.rgb.slice(), depth: view.depth.slice() };
+  for (let i = 0; i < W * H; i++) if (view.mask[i]) { completion.rgb.set(sky, 3 * i); completion.depth[i] = 0; }
+  const out = synthesiseDetail(view, completion);
+  let darkest = 0;
+  for (let y = 0; y < H; y++) {
+    for (let x = 84; x < W; x++) {
+      const i = y * W + x;
+      for (let c = 0; c < 3; c++) darkest = Math.min(darkest, out[3 * i + c] - sky[c]);
+    }
+  }
+  assert.ok(darkest > -0.01, `the filled sky's darkest pixel is ${darkest.toFixed(3)} below the sky (a copied sliver: about -0.1)`);
+});

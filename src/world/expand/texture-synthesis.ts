@@ -95,6 +95,14 @@ export interface TextureSynthesisOptions {
    * besides `candidates` from the view itself; default 4 (0 = the texture source is not used)
    */
   sourceCandidates?: number;
+  /**
+   * windows of the texture source whose mean |detail|^2 exceeds this multiple of the median of their
+   * class (sky or surface) over the whole texture source are objects, not texture, and are not copied
+   * (docs/grow: without this, fills round the turn were collages of the photo's boats, whose brown
+   * matched the fills' low-pass colour; against the row's median instead, rows mostly of boats kept
+   * them; at 4 rows of water still took boat pieces); default 1.5
+   */
+  objectLimit?: number;
 }
 
 export class TextureSynthesisCompleter extends DetailCompleter {
@@ -125,6 +133,7 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
 
   const low = classBoxMean(out, skyClass, w, h, radius);
   const detail = knownDetail(view.rgb, low, mask, soft ? maxDetail : Infinity);
+  clearClassBorders(detail, skyClass, w, h);
   const energy = new Float32Array(n);
   for (let i = 0; i < n; i++) energy[i] = detail[3 * i] ** 2 + detail[3 * i + 1] ** 2 + detail[3 * i + 2] ** 2;
   let rowEnergy = expectedEnergy(energy, mask, skyClass, w, h, Math.max(1, band >> 2), options.texturedTarget ?? false);
@@ -135,7 +144,7 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
   const sourceCandidates = view.texture ? Math.max(0, Math.round(options.sourceCandidates ?? 4)) : 0;
   const canvas = sourceCandidates > 0 && view.texture
     ? textureCanvas(view.texture, w, h, mask, skyClass, detail, low, energy, radius, soft ? maxDetail : Infinity, P)
-    : { SW: w, SH: h, unknown: mask, detail, low, sky: skyClass, energy, rowOf: null, exemplarRow: null, energyByRow: null };
+    : { SW: w, SH: h, unknown: mask, detail, low, sky: skyClass, energy, rowOf: null, exemplarRow: null, energyByRow: null, exemplarEnergy: null, top: h, th: 0 };
   const { SW, SH, unknown: sUnknown, detail: sDetail, low: sLow, sky: sSky, energy: sEnergy, rowOf, exemplarRow } = canvas;
   // The fill should carry the photo's texture per row where the photo has that class there: the view's
   // own known pixels are mostly earlier, smooth fills where a turn closes.
@@ -143,6 +152,9 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
 
   // Source windows (top-left corners) whose S x S pixels are all known.
   const valid = knownWindows(sUnknown, SW, SH, S);
+  // Texture energy per source window interior (a summed-area table of |detail|^2).
+  const energySat = summedArea(sEnergy, SW, SH);
+  if (canvas.exemplarEnergy) dropObjects(valid, canvas, energySat, S, O, P, options.objectLimit ?? 1.5);
   // Per window row y, its valid x in xs[rowStart[y] .. rowStart[y + 1]).
   const rowStart = new Int32Array(SH - S + 2), xs = new Int32Array(SW * (SH - S + 1));
   const allRows: number[] = [];
@@ -154,9 +166,6 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
   }
   const rowCount = (y: number) => rowStart[y + 1] - rowStart[y];
   if (allRows.length === 0) return out; // nothing big enough to copy from: the inner fill stays
-
-  // Texture energy per source window interior (a summed-area table of |detail|^2).
-  const energySat = summedArea(sEnergy, SW, SH);
 
   // Target patches on the grid, from the known part inwards.
   const gw = Math.ceil(w / P), gh = Math.ceil(h / P);
@@ -377,6 +386,26 @@ function knownDetail(rgb: Float32Array, low: Float32Array, mask: Uint8Array, m: 
 }
 
 /**
+ * No detail at pixels beside one of another class (8-neighbours; `classOf` any small integers): a
+ * render mixes a silhouette's two sides over a pixel or so, and such a pixel, called sky by its depth
+ * beyond the far limit, is a dark sliver in the sky's detail, not texture. Copied patch by patch into
+ * filled sky, those slivers were the faint vertical lines (1-2 px wide, tens of pixels tall) over the
+ * horizon of bench/expand's courtyard (its boxes' edges), inside the known region at later stops.
+ */
+function clearClassBorders(detail: Float32Array, classOf: Uint8Array, w: number, h: number): void {
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x, c = classOf[i];
+      let border = false;
+      for (let v = Math.max(0, y - 1); v <= Math.min(h - 1, y + 1) && !border; v++) {
+        for (let u = Math.max(0, x - 1); u <= Math.min(w - 1, x + 1); u++) if (classOf[v * w + u] !== c) { border = true; break; }
+      }
+      if (border) { detail[3 * i] = 0; detail[3 * i + 1] = 0; detail[3 * i + 2] = 0; }
+    }
+  }
+}
+
+/**
  * tanh by its [3/2] Pade form x (27 + x^2) / (27 + 9 x^2), within 0.03 of it for |x| <= 3 and clamped
  * to +-1 beyond: Math.tanh per channel of every known pixel was a third of this file's time.
  */
@@ -451,6 +480,8 @@ interface PreparedSource {
   unknown: Uint8Array; sky: Uint8Array; detail: Float32Array; low: Float32Array; energy: Float32Array;
   /** per texture-source row and class (index class * th + row): the median over the row's pixels of that class of their P x P mean |detail|^2; NaN with too few */
   rowEnergy: Float32Array;
+  /** the same median per class over the whole texture source (NaN where it has none of the class) */
+  classEnergy: Float32Array;
 }
 const prepared = new WeakMap<Float32Array, PreparedSource>();
 
@@ -503,7 +534,28 @@ function textureCanvas(
       if (Math.abs(t.row[r] - y) <= 2) energyByRow[k * h + y] = c.rowEnergy[k * th + r];
     }
   }
-  return { SW, SH, unknown, detail: sDetail, low: sLow, sky, energy: sEnergy, rowOf, exemplarRow, energyByRow };
+  return { SW, SH, unknown, detail: sDetail, low: sLow, sky, energy: sEnergy, rowOf, exemplarRow, energyByRow, exemplarEnergy: c.classEnergy, top, th };
+}
+
+/** Marks the texture source's windows whose interior energy is over `limit` x their class's median as not valid (objects, not texture). */
+function dropObjects(
+  valid: Uint8Array, c: { SW: number; SH: number; sky: Uint8Array; exemplarEnergy: Float32Array | null; top: number },
+  sat: Float64Array, S: number, O: number, P: number, limit: number,
+): void {
+  if (!(limit < Infinity) || !c.exemplarEnergy) return;
+  const { SW, SH, top } = c, W1 = SW + 1, area = P * P;
+  for (let y = top; y + S <= SH; y++) {
+    const centreRow = y + O + (P >> 1);
+    for (let x = 0; x + S <= SW; x++) {
+      const at = y * SW + x;
+      if (!valid[at]) continue;
+      const median = c.exemplarEnergy[c.sky[centreRow * SW + x + O + (P >> 1)]];
+      if (!Number.isFinite(median)) continue;
+      const x0 = x + O, y0 = y + O, x1 = x0 + P, y1 = y0 + P;
+      const e = (sat[y1 * W1 + x1] - sat[y0 * W1 + x1] - sat[y1 * W1 + x0] + sat[y0 * W1 + x0]) / area;
+      if (e > limit * median) valid[at] = 0;
+    }
+  }
 }
 
 function prepareSource(t: NonNullable<PartialView['texture']>, w: number, h: number, radius: number, maxDetail: number, P: number): PreparedSource {
@@ -515,6 +567,7 @@ function prepareSource(t: NonNullable<PartialView['texture']>, w: number, h: num
   for (let i = 0; i < tw * th; i++) { tSky[i] = t.kind[i] === 1 ? 1 : 0; tMask[i] = t.kind[i] === 2 ? 1 : 0; }
   const tLow = classBoxMean(t.rgb, tSky, tw, th, radius);
   const tDetail = knownDetail(t.rgb, tLow, tMask, maxDetail);
+  clearClassBorders(tDetail, t.kind, tw, th);
   const tEnergy = new Float32Array(tw * th);
   for (let y = 0; y < th; y++) {
     for (let x = 0; x < tw; x++) {
@@ -528,7 +581,7 @@ function prepareSource(t: NonNullable<PartialView['texture']>, w: number, h: num
   // Per row and class, the median P x P window energy round that row's pixels of the class.
   const sat = summedArea(tEnergy, tw, th), W1 = tw + 1, half = P >> 1;
   const rowEnergy = new Float32Array(2 * th).fill(NaN);
-  const values: number[][] = [[], []];
+  const values: number[][] = [[], []], all: number[][] = [[], []];
   for (let y = 0; y < th; y++) {
     values[0].length = 0; values[1].length = 0;
     const y0 = Math.max(0, y - half), y1 = Math.min(th, y0 + P);
@@ -536,7 +589,9 @@ function prepareSource(t: NonNullable<PartialView['texture']>, w: number, h: num
       const i = y * tw + x;
       if (tMask[i]) continue;
       const x0 = Math.max(0, x - half), x1 = Math.min(tw, x0 + P);
-      values[tSky[i]].push((sat[y1 * W1 + x1] - sat[y0 * W1 + x1] - sat[y1 * W1 + x0] + sat[y0 * W1 + x0]) / ((x1 - x0) * (y1 - y0)));
+      const e = (sat[y1 * W1 + x1] - sat[y0 * W1 + x1] - sat[y1 * W1 + x0] + sat[y0 * W1 + x0]) / ((x1 - x0) * (y1 - y0));
+      values[tSky[i]].push(e);
+      if (((x ^ y) & 3) === 0) all[tSky[i]].push(e); // a quarter of the pixels is plenty for a median
     }
     for (let k = 0; k < 2; k++) {
       const v = values[k];
@@ -545,11 +600,17 @@ function prepareSource(t: NonNullable<PartialView['texture']>, w: number, h: num
       rowEnergy[k * th + y] = v[v.length >> 1];
     }
   }
-  return { radius, maxDetail, P, w, h, SW, SH, unknown, sky, detail: sDetail, low: sLow, energy: sEnergy, rowEnergy };
+  const classEnergy = new Float32Array(2).fill(NaN);
+  for (let k = 0; k < 2; k++) if (all[k].length > 0) classEnergy[k] = all[k].sort((a, b) => a - b)[all[k].length >> 1];
+  return { radius, maxDetail, P, w, h, SW, SH, unknown, sky, detail: sDetail, low: sLow, energy: sEnergy, rowEnergy, classEnergy };
 }
-/** The texture source's energy per class and row where it has one, the view's own elsewhere. */
+/**
+ * Per class and row, the larger of the texture source's energy (where it has one) and the view's own:
+ * where a turn closes the view's known pixels are smooth earlier fills and the photo's rows say how
+ * textured the fill should be; where the view itself holds sharper texture in those rows, that counts.
+ */
 function mergeEnergy(source: Float32Array, own: Float32Array): Float32Array {
   const out = own.slice();
-  for (let k = 0; k < out.length; k++) if (Number.isFinite(source[k])) out[k] = source[k];
+  for (let k = 0; k < out.length; k++) if (Number.isFinite(source[k]) && source[k] > out[k]) out[k] = source[k];
   return out;
 }
