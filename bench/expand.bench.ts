@@ -6,7 +6,9 @@
  *   - every held-out view set in bench/data/views/<scene>/ (training/scenes/export_views.py), whose
  *     turn01..turn11, turn00 are the start view turned by 30 degrees a step about the vertical.
  * Run: node --import tsx bench/expand.bench.ts [--scenes courtyard,nature-22] [--completer inpaint|model|hybrid]
- *   [--detail synthesis|mirror] [--dump <dir>] (the arrays of each stop, for looking at seams: see dumpStop)
+ *   [--detail synthesis|mirror] [--texture-source on|off] [--dump <dir>] (the arrays of each stop, for looking at seams: see dumpStop)
+ *   (--texture-source off: expandView's textureSource false, the texture synthesis copies from the view alone,
+ *   as before the photo became a texture source; for timing the two: compare the ratios to the anchor)
  *
  * Prints per stop: unknown share before and after (coverage at 128 x 96; goal after < 1%), PSNR of
  * the completed (hole) pixels of the render after expansion against the true view, the seam
@@ -201,7 +203,7 @@ async function runCase(c: SceneCase, completer: Completer) {
     const recorded: { depth: Float32Array | null } = { depth: null };
     const used: Completer = DUMP ? { name: completer.name, complete: async (v, sig) => { const r = await completer.complete(v, sig); recorded.depth = r.depth.slice(); return r; } } : completer;
     const t0 = performance.now();
-    const result = await expandView(world, truth.pose, k, used);
+    const result = await expandView(world, truth.pose, k, used, { textureSource });
     const ms = performance.now() - t0;
     const after = result.frame ? coverage(world, truth.pose, k).unknownFraction : result.before.unknownFraction;
     const render = renderSplats(world.splats, truth.pose, k);
@@ -284,6 +286,7 @@ if (unknownScenes.length > 0) {
   process.exit(2);
 }
 const completerName = arg('completer', 'inpaint');
+const textureSource = arg('texture-source', 'on') !== 'off';
 // the detail of the textured inpainter (detail, hybrid): texture synthesis (the default) or mirrored
 const detail = arg('detail', 'synthesis') as 'synthesis' | 'mirror';
 if (detail !== 'synthesis' && detail !== 'mirror') throw new Error(`--detail: expected synthesis or mirror, found "${detail}"`);
