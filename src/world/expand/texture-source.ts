@@ -62,9 +62,14 @@ export function renderFirstView(world: World, first: MemoryFrame, k: Intrinsics,
   const intrinsics: Intrinsics = { width, height, fx: g.fx * (width / g.width), fy: g.fy * (height / g.height), cx: g.cx * (width / g.width), cy: g.cy * (height / g.height) };
   const end = Math.min(world.splats.count, first.splatStart + first.splatCount);
   if (end <= first.splatStart) return null;
-  const indices = new Int32Array(end - first.splatStart);
-  for (let j = 0; j < indices.length; j++) indices[j] = first.splatStart + j;
-  const render = renderSplats(world.splats.subset(indices), first.pose, intrinsics, { signal });
+  // While the world is its first view alone (the first expansion), no copy of its splats is needed.
+  let splats = world.splats;
+  if (first.splatStart !== 0 || end !== world.splats.count) {
+    const indices = new Int32Array(end - first.splatStart);
+    for (let j = 0; j < indices.length; j++) indices[j] = first.splatStart + j;
+    splats = world.splats.subset(indices);
+  }
+  const render = renderSplats(splats, first.pose, intrinsics, { signal });
   const n = width * height;
   const rgb = new Float32Array(3 * n), kind = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
