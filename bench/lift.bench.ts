@@ -6,6 +6,9 @@
  * (4 steps, and 3 steps: generate's count) and its 'colours' stage against the rest of the same
  * lifts (goal: at most ~0.3x), and, measured in the same run, the anchor: one plain pass over the same arrays (unproject every
  * pixel at its depth and copy its colour into a SplatCloud's columns): the least any lift must do.
+ * Then the 3-step lift as `worldsplat generate` runs it where a core is free: the top 45% of the
+ * colour rows on a second thread (the CLI's model thread, src/cli/worker-model.ts), against the same
+ * lift on this thread alone (wall and this thread's CPU, medians; and whether the splats are the same bits).
  * Also the Node photo decode of a 12000x9000 JPEG to the working size, the step before the model.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -17,7 +20,9 @@ import { SplatCloud } from '../src/core/splat-cloud.ts';
 import type { Vec3 } from '../src/core/vec3.ts';
 import { NodePhotoDecoder } from '../src/io/photo/node-decoder.ts';
 import { planeDepth, rayAt, sampleDepth, sphereDepth, texturedPicture } from '../src/world/analytic-scenes.ts';
-import { type LiftOptions, liftToSplats } from '../src/world/lift.ts';
+import { threadCpuMs } from '../src/cli/timings.ts';
+import { ModelThread } from '../src/cli/worker-model.ts';
+import { type LiftOptions, liftToSplats, liftToSplatsAsync } from '../src/world/lift.ts';
 
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 5;
@@ -93,6 +98,35 @@ for (const [n, r] of [[4, adjusted], [3, three]] as const) {
   console.log(`  with colourIterations ${n}: ${r.total.toFixed(0)} ms [${r.parts}]; colour stage ${r.colourShare.toFixed(2)}x the rest of the lift (median of runs)`);
 }
 console.log(`  anchor, one plain unproject + copy pass over the same arrays: ${base.toFixed(0)} ms (lift = ${(plain.total / base).toFixed(1)}x anchor)`);
+
+// Two threads, as `worldsplat generate` lifts where a core is free, against one (same run, alternating).
+{
+  process.env.WORLDSPLAT_MODEL_THREAD = '1'; // the thread whatever the load (the CLI checks for a free core)
+  const thread = ModelThread.start();
+  const runner = thread.colourRunner();
+  if (!runner) throw new Error('lift bench: expected the model thread to start, found none');
+  const options = { colourIterations: 3 };
+  const bits = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  const one = liftToSplats(input, options);
+  const two = await liftToSplatsAsync(input, options, runner); // also warms the thread up
+  const same = [one.positions, one.scales, one.rotations, one.opacities, one.colors].every((a, i) =>
+    bits(a).equals(bits([two.positions, two.scales, two.rotations, two.opacities, two.colors][i])));
+  const walls = { one: [] as number[], two: [] as number[] }, cpus = { one: [] as number[], two: [] as number[] };
+  for (let r = 0; r < runs; r++) {
+    for (const kind of ['one', 'two'] as const) {
+      const t0 = performance.now(), c0 = threadCpuMs();
+      if (kind === 'one') liftToSplats(input, options);
+      else await liftToSplatsAsync(input, options, runner);
+      walls[kind].push(performance.now() - t0);
+      cpus[kind].push(threadCpuMs() - c0);
+    }
+  }
+  await thread.release();
+  const [w1, w2, c1, c2] = [median(walls.one), median(walls.two), median(cpus.one), median(cpus.two)];
+  console.log(`  3-step lift, top colour rows on a second thread: ${w2.toFixed(0)} ms wall, ${c2.toFixed(0)} ms of this thread's CPU; ` +
+    `anchor, the same lift on this thread alone: ${w1.toFixed(0)} ms wall, ${c1.toFixed(0)} ms CPU (wall ${(w2 / w1).toFixed(2)}x, CPU ${(c2 / c1).toFixed(2)}x); ` +
+    `splats bit for bit the same: ${same}`);
+}
 
 // Decode: a 12000x9000 JPEG to 1024x768 (the photo step before the model), libvips via sharp.
 const dir = mkdtempSync(join(tmpdir(), 'lift-bench-'));
