@@ -114,12 +114,13 @@ export type ColourBandRunner = (band: ColourBand) => Promise<Float32Array>;
 export const MIN_SPLIT_ROWS = 64;
 
 /**
- * The share of the rows inputViewColoursSplit sends elsewhere by default: a little under half, as the
- * CLI's second thread computed its half slower than the main thread its own (216-222 against ~180 ms
- * of CPU for 320 rows of the 1024x640 sample photo, traced: its code is compiled mid-band, while the
- * main thread's was warmed by lift-primer.ts), and the main thread waited for it.
+ * The share of the rows inputViewColoursSplit sends elsewhere by default: half. The CLI's second
+ * thread computes a row slower than the main thread (0.71 against 0.49 ms of CPU per row of the
+ * 1024x640 sample photo, traced; its code is compiled mid-band, the main thread's was warmed by
+ * lift-primer.ts), but it starts earlier: the main thread first places the rest of the splats
+ * (lift.ts, ~0.28 ms per row). By these figures half the rows end both threads within ~15 ms.
  */
-export const ELSEWHERE_SHARE = 0.45;
+export const ELSEWHERE_SHARE = 0.5;
 
 /** Where the picture is cut: the top band keeps rows 0 .. split - 1; 0 where it is not split. */
 function splitRow(height: number, iterations: number, share: number): number {
