@@ -119,17 +119,9 @@ export function liftToSplats(input: LiftInput, options: LiftOptions = {}): Splat
  * liftToSplats.
  */
 export async function liftToSplatsAsync(input: LiftInput, options: LiftOptions = {}, elsewhere?: ColourBandRunner): Promise<SplatCloud> {
+  if (!elsewhere || !((options.colourIterations ?? 0) > 0)) return liftToSplats(input, options);
   const lifted = liftGeometry(input, options);
   const { height } = lifted;
-  if (!elsewhere || !((options.colourIterations ?? 0) > 0)) {
-    lifted.place(0, height);
-    const colours = lifted.startColours();
-    if (colours) {
-      colours.prepare(0, height);
-      inputViewColours(colours.splats, lifted.cloud.colors, colours.options);
-    }
-    return lifted.finish();
-  }
   // The rows the top band reads (all of them where the picture is not split).
   const ready = bandRowsReady(height, options.colourIterations ?? 0);
   lifted.place(0, ready);
