@@ -102,7 +102,8 @@ export async function expandView(
   const before = coverageFromRender(world, pose, intrinsics, render, options.coverage);
   const nothing: Expansion = { before, holePixels: 0, added: 0, frame: null, partial: null, completed: null, alignment: null, timings };
   if (!(before.unknownFraction > (options.minUnknownFraction ?? 0))) { lap('coverage'); return nothing; }
-  const { mask, knownDepth, rgb, worldRgb, depth, holes } = holeMask(render, before, width, height, options.minAlpha ?? 0.5, options.farLimit ?? 100);
+  const farLimit = options.farLimit ?? 100;
+  const { mask, knownDepth, rgb, worldRgb, depth, holes } = holeMask(render, before, width, height, options.minAlpha ?? 0.5, farLimit);
   let holePixels = holes;
   holePixels += widenToFringe(mask, render.alpha, width, height, rgb, depth, options.fringeAlpha ?? 0.98);
   lap('coverage');
@@ -115,7 +116,7 @@ export async function expandView(
   const guide = (options.elevationGuide ?? true) ? worldRowGuide(world, pose, intrinsics) : null;
   if (guide) partial.rowGuide = guide;
   if (options.textureSource ?? true) {
-    const texture = photoTextureSource(world, pose, intrinsics, options.farLimit ?? 100, signal);
+    const texture = photoTextureSource(world, pose, intrinsics, farLimit, signal);
     if (texture) partial.texture = texture;
   }
   const completion = await completer.complete(partial, signal);
