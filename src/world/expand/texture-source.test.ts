@@ -137,6 +137,11 @@ test('photoTextureSource: the first view re-rendered at the view\'s focal length
   const b = photoTextureSource(world, yawPose(eye, 180), k)!;
   assert.equal(b.rgb, a.rgb);
   assert.ok(Math.abs(b.row[50] - 50) < 1e-3, `level cameras: row 50 -> ${b.row[50]}`);
+  // Another far limit re-classes the same picture: everything nearer than 1e6 is surface, beyond 0.01 sky.
+  const near = photoTextureSource(world, yawPose(eye, 180), k, 0.01)!, far = photoTextureSource(world, yawPose(eye, 180), k, 1e6)!;
+  const surface = (t: TextureSource) => t.kind.reduce((s, v) => s + (v === 0 ? 1 : 0), 0);
+  assert.equal(surface(near), 0, 'far limit 0.01: no surface');
+  assert.ok(surface(far) > surface(a), `far limit 1e6: ${surface(far)} surface pixels against ${surface(a)} at 100`);
   // No first frame: nothing.
   assert.equal(photoTextureSource({ memory: { frames: [] } } as never, yawPose(eye, 0), k), null);
 });

@@ -33,7 +33,7 @@ export interface TexturePicture {
   kind: Uint8Array;
 }
 
-const cache = new WeakMap<MemoryFrame, { fx: number; fy: number; picture: TexturePicture | null }>();
+const cache = new WeakMap<MemoryFrame, { fx: number; fy: number; farLimit: number; picture: TexturePicture | null }>();
 
 /**
  * The world's first view as a texture source for a view at `pose` with intrinsics `k`; null when the
@@ -43,8 +43,9 @@ export function photoTextureSource(world: World, pose: Pose, k: Intrinsics, farL
   const first = world.memory.frames[0];
   if (!first || first.splatCount === 0) return null;
   let entry = cache.get(first);
-  if (!entry || entry.fx !== k.fx || entry.fy !== k.fy) {
-    entry = { fx: k.fx, fy: k.fy, picture: renderFirstView(world, first, k, farLimit, signal) };
+  // farLimit is part of the key: it decides which pixels are sky (kind), not only the focal length.
+  if (!entry || entry.fx !== k.fx || entry.fy !== k.fy || entry.farLimit !== farLimit) {
+    entry = { fx: k.fx, fy: k.fy, farLimit, picture: renderFirstView(world, first, k, farLimit, signal) };
     cache.set(first, entry);
   }
   const p = entry.picture;
