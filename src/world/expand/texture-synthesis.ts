@@ -153,7 +153,7 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
   const sourceCandidates = view.texture ? Math.max(0, Math.round(options.sourceCandidates ?? 4)) : 0;
   const canvas = sourceCandidates > 0 && view.texture
     ? textureCanvas(view.texture, w, h, mask, skyClass, detail, low, energy, radius, soft ? maxDetail : Infinity, P)
-    : { SW: w, SH: h, unknown: mask, detail, low, sky: skyClass, energy, rowOf: null, exemplarRow: null, energyByRow: null, exemplarEnergy: null, top: h, th: 0 };
+    : { SW: w, SH: h, unknown: mask, detail, low, sky: skyClass, energy, rowOf: null, exemplarRow: null, energyByRow: null, exemplarEnergy: null };
   const { SW, SH, unknown: sUnknown, detail: sDetail, low: sLow, sky: sSky, energy: sEnergy, rowOf, exemplarRow } = canvas;
   // The fill should carry the photo's texture per row where the photo has that class there: the view's
   // own known pixels are mostly earlier, smooth fills where a turn closes.
@@ -543,15 +543,15 @@ function textureCanvas(
       if (Math.abs(t.row[r] - y) <= 2) energyByRow[k * h + y] = c.rowEnergy[k * th + r];
     }
   }
-  return { SW, SH, unknown, detail: sDetail, low: sLow, sky, energy: sEnergy, rowOf, exemplarRow, energyByRow, exemplarEnergy: c.classEnergy, top, th };
+  return { SW, SH, unknown, detail: sDetail, low: sLow, sky, energy: sEnergy, rowOf, exemplarRow, energyByRow, exemplarEnergy: c.classEnergy, top };
 }
 
 /** Marks the texture source's windows whose interior energy is over `limit` x their class's median as not valid (objects, not texture). */
 function dropObjects(
-  valid: Uint8Array, c: { SW: number; SH: number; sky: Uint8Array; exemplarEnergy: Float32Array | null; top: number },
+  valid: Uint8Array, c: { SW: number; SH: number; sky: Uint8Array; exemplarEnergy: Float32Array; top: number },
   sat: Float64Array, S: number, O: number, P: number, limit: number,
 ): void {
-  if (!(limit < Infinity) || !c.exemplarEnergy) return;
+  if (!(limit < Infinity)) return;
   const { SW, SH, top } = c, W1 = SW + 1, area = P * P;
   for (let y = top; y + S <= SH; y++) {
     const centreRow = y + O + (P >> 1);
