@@ -172,18 +172,13 @@ export class ModelThread {
     this.worker.postMessage({ type: 'colours soon' });
     return async (band: ColourBand) => {
       const id = this.nextId++;
-      // Copies of exactly the band's rows (posting a view would copy its whole buffer), posted as
-      // copies again rather than moved: moving (detaching) an ArrayBuffer in a thread throws away
-      // every function V8 had optimised there on the promise that none would ever be detached (all
-      // of the lift's and the writer's: measured ~60 ms of the write's CPU); 8 MB copied costs ~3 ms.
-      const s = band.splats;
-      const copy: ColourBand = {
-        ...band,
-        splats: { ...s, sigmas: [...s.sigmas], sortKey: s.sortKey.slice(), sigmaClass: s.sigmaClass.slice(), opacity: s.opacity.slice() },
-        target: band.target.slice(),
-      };
+      // The band holds copies of exactly its rows (inputViewColoursSplit: posting a view would copy its
+      // whole buffer), posted as copies again rather than moved: moving (detaching) an ArrayBuffer in a
+      // thread throws away every function V8 had optimised there on the promise that none would ever
+      // be detached (all of the lift's and the writer's: measured ~60 ms of the write's CPU); 8 MB
+      // copied costs ~3 ms.
       const sent = performance.now();
-      const reply = await this.request(`run ${id}`, { type: 'colours', id, band: copy });
+      const reply = await this.request(`run ${id}`, { type: 'colours', id, band });
       if (reply.type === 'failed') throw new Error(reply.message);
       if (reply.type !== 'coloured') throw new Error(`model thread: expected 'coloured', found '${reply.type}'`);
       this.band = { rows: band.rows, of: band.splats.height, sent, answered: performance.now(), cpu: reply.cpu };

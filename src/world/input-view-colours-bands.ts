@@ -105,8 +105,9 @@ export function primeColourBands(iterations = 3): void {
 }
 
 /**
- * Computes a band somewhere else (another thread) and gives back bandColours(band) there. It must take
- * what it needs of the band before it returns (postMessage copies): the caller may then overwrite the target.
+ * Computes a band somewhere else (another thread) and gives back bandColours(band) there. The band is
+ * the runner's own (inputViewColoursSplit hands it detachedBand's copies, so it may be posted as it is
+ * and outlives the caller's arrays, whose target the caller may then overwrite).
  */
 export type ColourBandRunner = (band: ColourBand) => Promise<Float32Array>;
 
@@ -161,7 +162,7 @@ export async function inputViewColoursSplit(
   const top = colourBand(splats, target, 0, split, options);
   let there: Promise<Float32Array>;
   try {
-    there = elsewhere(top);
+    there = elsewhere(detachedBand(top));
   } catch (error) {
     there = Promise.reject(error);
   }
