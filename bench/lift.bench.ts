@@ -6,7 +6,7 @@
  * (4 steps, and 3 steps: generate's count) and its 'colours' stage against the rest of the same
  * lifts (goal: at most ~0.3x), and, measured in the same run, the anchor: one plain pass over the same arrays (unproject every
  * pixel at its depth and copy its colour into a SplatCloud's columns): the least any lift must do.
- * Then the 3-step lift as `worldsplat generate` runs it where a core is free: the top 45% of the
+ * Then the 3-step lift as `worldsplat generate` runs it where a core is free: the top half of the
  * colour rows on a second thread (the CLI's model thread, src/cli/worker-model.ts), against the same
  * lift on this thread alone (wall and this thread's CPU, medians; and whether the splats are the same bits).
  * Also the Node photo decode of a 12000x9000 JPEG to the working size, the step before the model.
