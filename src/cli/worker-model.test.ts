@@ -117,4 +117,5 @@ test('a colour band computed on the model\'s thread is the band computed here, b
   await model.release();
   // A released thread offers no runner; a band sent to it fails (the caller then computes it itself).
   assert.equal(thread.colourRunner(), undefined);
+  await assert.rejects(runner(colourBand(splats, target, 0, 35, { iterations: 3 })), /^Error: model thread: /);
 });
