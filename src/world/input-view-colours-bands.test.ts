@@ -8,21 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type InputViewSplats, inputViewColours } from './input-view-colours.ts';
 import { bandColours, bandMargin, bandRowsReady, colourBand, inputViewColoursSplit, MIN_SPLIT_ROWS } from './input-view-colours-bands.ts';
-
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-
-/** Depths on a few levels (ties) over a tilt, some translucent splats, both sigma classes, random target. */
-function scene(width: number, height: number, seed: number): { splats: InputViewSplats; target: Float32Array } {
-  const rnd = random(seed), n = width * height;
-  const sortKey = Float32Array.from({ length: n }, (_, i) => (rnd() < 0.3 ? 3 : 2 + 0.01 * Math.floor(i / width) + 0.5 * rnd()));
-  const sigmaClass = Uint8Array.from({ length: n }, () => (rnd() < 0.2 ? 1 : 0));
-  const opacity = Float32Array.from({ length: n }, () => (rnd() < 0.25 ? 0.2 + 0.7 * rnd() : 1));
-  const target = Float32Array.from({ length: 3 * n }, () => rnd());
-  return { splats: { width, height, sortKey, sigmaClass, sigmas: [0.65, 0.35], opacity }, target };
-}
+import { random, randomInputView } from './input-view-colours-fixture.ts';
 
 /** Index of the first value whose bits differ, or -1. */
 function firstDifference(a: Float32Array, b: Float32Array): number {
@@ -49,7 +35,7 @@ const CASES: Array<[width: number, height: number, iterations: number, cuts: num
 
 for (const simd of [true, false]) test(`colours computed in bands are bit for bit the whole picture's (${simd ? 'WebAssembly SIMD' : 'JavaScript'} steps)`, () => {
   for (const [width, height, iterations, cuts] of CASES) {
-    const { splats, target } = scene(width, height, width * 977 + height);
+    const { splats, target } = randomInputView(width, height, width * 977 + height);
     const whole = inputViewColours(splats, target, { iterations, simd });
     const banded = inBands(splats, target, cuts, iterations, simd);
     const at = firstDifference(banded, whole);
@@ -65,7 +51,7 @@ for (const simd of [true, false]) test(`colours computed in bands are bit for bi
  * chained through the far pixels between them, and those of rows 1, 5, 9, ... likewise.
  */
 function stripes(width: number, height: number, seed: number): { splats: InputViewSplats; target: Float32Array } {
-  const { splats, target } = scene(width, height, seed);
+  const { splats, target } = randomInputView(width, height, seed);
   const rnd = random(seed + 1);
   for (let i = 0; i < width * height; i++) {
     const m = Math.floor(i / width) % 4;
@@ -95,7 +81,7 @@ test('one row of margin less than 4 per step changes the colours next to the cut
 });
 
 test('inputViewColoursSplit gives the whole picture\'s colours with the top band computed elsewhere, and where that fails', async () => {
-  const { splats, target } = scene(45, 131, 3);
+  const { splats, target } = randomInputView(45, 131, 3);
   assert.ok(splats.height >= MIN_SPLIT_ROWS);
   const whole = inputViewColours(splats, target, { iterations: 3 });
   let posted = 0, views = 0;
@@ -148,7 +134,7 @@ test('inputViewColoursSplit gives the whole picture\'s colours with the top band
     assert.equal(firstDifference(out, whole), -1, `failing runner ${i}`);
   }
   // Too few rows to split: computed here, the runner never called.
-  const small = scene(30, MIN_SPLIT_ROWS - 1, 9);
+  const small = randomInputView(30, MIN_SPLIT_ROWS - 1, 9);
   const never = () => Promise.reject(new Error('called'));
   posted = 0;
   let before = false;
@@ -162,7 +148,7 @@ test('inputViewColoursSplit gives the whole picture\'s colours with the top band
 });
 
 test('a band outside the picture is refused in one line', () => {
-  const { splats, target } = scene(10, 10, 1);
+  const { splats, target } = randomInputView(10, 10, 1);
   assert.throws(() => colourBand(splats, target, 5, 11, { iterations: 3 }), /^Error: colour band: expected rows 0 <= from < to <= 10, found 5 \.\. 11$/);
   assert.throws(() => colourBand(splats, target, 4, 4, { iterations: 3 }), /found 4 \.\. 4$/);
 });

@@ -12,21 +12,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { colourStepsKernel, colourStepsModuleBytes } from './colour-steps-simd.ts';
 import { applyWeights, inputViewColours, inputViewWeights, type InputViewSplats } from './input-view-colours.ts';
-
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-
-function scene(width: number, height: number, seed: number): { splats: InputViewSplats; target: Float32Array } {
-  const rnd = random(seed), n = width * height;
-  // Depths on a few levels so that ties happen; a tilt so that most neighbours differ.
-  const sortKey = Float32Array.from({ length: n }, (_, i) => (rnd() < 0.3 ? 3 : 2 + 0.01 * Math.floor(i / width) + 0.5 * rnd()));
-  const sigmaClass = Uint8Array.from({ length: n }, () => (rnd() < 0.2 ? 1 : 0));
-  const opacity = Float32Array.from({ length: n }, () => (rnd() < 0.25 ? 0.2 + 0.7 * rnd() : 1));
-  const target = Float32Array.from({ length: 3 * n }, () => rnd());
-  return { splats: { width, height, sortKey, sigmaClass, sigmas: [0.65, 0.35], opacity }, target };
-}
+import { randomInputView } from './input-view-colours-fixture.ts';
 
 function plainSteps(splats: InputViewSplats, target: Float32Array, iterations: number, maxColour: number): Float32Array {
   const w = inputViewWeights(splats);
@@ -51,7 +37,7 @@ function plainSteps(splats: InputViewSplats, target: Float32Array, iterations: n
 for (const simd of [true, false]) test(`the fused pass (${simd ? 'WebAssembly SIMD' : 'JavaScript'} steps) gives the colours of whole-W Jacobi steps`, () => {
   let worst = 0;
   for (const [width, height, iterations] of [[37, 29, 4], [16, 3, 3], [5, 1, 2], [1, 7, 4], [23, 9, 1]]) {
-    const { splats, target } = scene(width, height, width * 131 + height);
+    const { splats, target } = randomInputView(width, height, width * 131 + height);
     const fused = inputViewColours(splats, target, { iterations, maxColour: 1.25, simd });
     const plain = plainSteps(splats, target, iterations, 1.25);
     let moved = 0;
@@ -74,7 +60,7 @@ test('the SIMD module is valid WebAssembly where SIMD is (Node 20 has it)', () =
 test('colours written over their own target (out = target, as lift does) equal the colours into a new array', () => {
   for (const simd of [true, false]) {
     for (const iterations of [0, 3]) {
-      const { splats, target } = scene(19, 11, 7);
+      const { splats, target } = randomInputView(19, 11, 7);
       const fresh = inputViewColours(splats, target, { iterations, simd });
       const same = Float32Array.from(target);
       assert.equal(inputViewColours(splats, same, { iterations, simd, out: same }), same);
