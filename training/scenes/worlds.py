@@ -228,6 +228,16 @@ def clutter(s, x0, x1, z0, z1, y0, n, size=(0.03, 0.2)):
             s.add_box([x, y0 + r * 0.15, z], [r, r * 0.15, r * 1.4], rng.uniform(0, 6), m)
 
 
+def scatter(rng, terrain, n, spread, clear):
+    """Up to n spots (x, z, ground height) drawn uniformly over the square +-spread around the camera's
+    spot (the origin), less those within `clear` metres of it. A generator: each spot's draw comes just
+    before whatever the caller draws for it, the order the pinned scenes (test_pinned.py) were made in."""
+    for _ in range(n):
+        x, z = rng.uniform(-spread, spread, 2)
+        if np.hypot(x, z) >= clear:
+            yield x, z, terrain.height(np.array([x]), np.array([z]))[0]
+
+
 # --- builders ---------------------------------------------------------------------------------------
 def build_nature(s, forest=False):
     rng = s.rng
@@ -241,23 +251,13 @@ def build_nature(s, forest=False):
     n_trees = rng.integers(40, 120) if forest else rng.integers(0, 40)
     spread = 30 if forest else 90
     conifer_p = rng.random()
-    for _ in range(n_trees):
-        x, z = rng.uniform(-spread, spread, 2)
-        if np.hypot(x, z) < 2.0:
-            continue
-        tree(s, x, z, terrain.height(np.array([x]), np.array([z]))[0], rng.random() < conifer_p, rng.uniform(0.7, 2.0))
-    for _ in range(rng.integers(0, 25)):
-        x, z = rng.uniform(-30, 30, 2)
-        if np.hypot(x, z) < 1.0:
-            continue
-        rock(s, x, z, terrain.height(np.array([x]), np.array([z]))[0], rng.uniform(0.1, 2.0))
-    for _ in range(rng.integers(0, 20)):  # bushes
-        x, z = rng.uniform(-25, 25, 2)
-        if np.hypot(x, z) < 1.5:
-            continue
+    for x, z, y in scatter(rng, terrain, n_trees, spread, 2.0):
+        tree(s, x, z, y, rng.random() < conifer_p, rng.uniform(0.7, 2.0))
+    for x, z, y in scatter(rng, terrain, rng.integers(0, 25), 30, 1.0):
+        rock(s, x, z, y, rng.uniform(0.1, 2.0))
+    for x, z, y in scatter(rng, terrain, rng.integers(0, 20), 25, 1.5):  # bushes
         r = rng.uniform(0.3, 1.2)
-        s.add(Ellipsoid([x, terrain.height(np.array([x]), np.array([z]))[0] + r * 0.5, z], [r, r * 0.7, r], 0,
-                        s.material('foliage', 1.0, photo_p=0.2), bumpy=0.5))
+        s.add(Ellipsoid([x, y + r * 0.5, z], [r, r * 0.7, r], 0, s.material('foliage', 1.0, photo_p=0.2), bumpy=0.5))
     if rng.random() < 0.5:  # far mountains
         for _ in range(rng.integers(1, 4)):
             a, dist = rng.uniform(0, 2 * np.pi), rng.uniform(150, 350)
@@ -635,11 +635,8 @@ def build_plain(s):
         a, d = yaw0 + rng.uniform(-1.5, 1.5), np.exp(rng.uniform(np.log(12), np.log(300)))
         x, z = direction(a)[[0, 2]] * d
         tree(s, x, z, terrain.height(np.array([x]), np.array([z]))[0], rng.random() < conifer_p, rng.uniform(1.0, 3.0))
-    for _ in range(rng.integers(0, 10)):
-        x, z = rng.uniform(-40, 40, 2)
-        if np.hypot(x, z) < 2.0:
-            continue
-        rock(s, x, z, terrain.height(np.array([x]), np.array([z]))[0], rng.uniform(0.2, 1.5))
+    for x, z, y in scatter(rng, terrain, rng.integers(0, 10), 40, 2.0):
+        rock(s, x, z, y, rng.uniform(0.2, 1.5))
     for _ in range(rng.integers(2, 8)):  # far hills, 100-800 m
         a, d = yaw0 + rng.uniform(-1.8, 1.8), np.exp(rng.uniform(np.log(100), np.log(800)))
         r = d * rng.uniform(0.1, 0.4)
