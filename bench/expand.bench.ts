@@ -201,7 +201,7 @@ async function runCase(c: SceneCase, completer: Completer) {
     const beforeRender = renderSplats(world.splats, truth.pose, k);
     const anchor = performance.now() - a0;
     const recorded: { depth: Float32Array | null } = { depth: null };
-    const used: Completer = DUMP ? { name: completer.name, complete: async (v, sig) => { const r = await completer.complete(v, sig); recorded.depth = r.depth.slice(); return r; } } : completer;
+    const used: Completer = DUMP ? { name: completer.name, usesTexture: completer.usesTexture, complete: async (v, sig) => { const r = await completer.complete(v, sig); recorded.depth = r.depth.slice(); return r; } } : completer;
     const t0 = performance.now();
     const result = await expandView(world, truth.pose, k, used, { textureSource });
     const ms = performance.now() - t0;

@@ -74,6 +74,7 @@ async function tour(scene: string, decorator: Decorator | null): Promise<{ k: In
   let stop = '', truth: Truth;
   const recorder: Completer = {
     name: decorator ? `${inpaint.name}+${decorator.name}` : inpaint.name,
+    usesTexture: true, // the 'photo' decorator reads it; the others leave it out themselves
     async complete(view, signal) {
       const partial = { ...view, rgb: view.rgb.slice(), depth: view.depth.slice(), mask: view.mask.slice() };
       // Best of 3, interleaved (the machine is shared): the inpainter, then the decorator's own work

@@ -65,6 +65,11 @@ export interface CompletedView {
 export interface Completer {
   /** short name for logs and the CLI, e.g. 'model', 'inpaint', 'procedural' */
   readonly name: string;
+  /**
+   * True when complete() reads PartialView.texture. Making that picture costs a render of the world's
+   * first view (texture-source.ts), so expansion makes it only for completers that say they use it.
+   */
+  readonly usesTexture?: boolean;
   /** Rejects with an AbortError-like Error when `signal` aborts; never mutates `view`. */
   complete(view: PartialView, signal?: AbortSignal): Promise<CompletedView>;
 }

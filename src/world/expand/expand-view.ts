@@ -55,7 +55,8 @@ export interface ExpandOptions {
   /**
    * hand the completer the world's first view (the photo), re-rendered at this view's pixel scale, as a
    * picture to copy texture from (PartialView.texture, texture-source.ts): where a turn closes, the
-   * view's own known pixels are mostly earlier, smooth fills; default true
+   * view's own known pixels are mostly earlier, smooth fills; default true, made only for a completer
+   * whose `usesTexture` is true (it costs a render of the first view)
    */
   textureSource?: boolean;
   align?: Omit<AlignOptions, 'signal'>;
@@ -115,7 +116,7 @@ export async function expandView(
   const partial: PartialView = { pose, intrinsics: { ...intrinsics }, width, height, rgb, depth, mask, prompt };
   const guide = (options.elevationGuide ?? true) ? worldRowGuide(world, pose, intrinsics) : null;
   if (guide) partial.rowGuide = guide;
-  if (options.textureSource ?? true) {
+  if ((options.textureSource ?? true) && completer.usesTexture) {
     const texture = photoTextureSource(world, pose, intrinsics, farLimit, signal);
     if (texture) partial.texture = texture;
   }

@@ -11,9 +11,11 @@ import type { CompletedView, Completer, PartialView } from './completer.ts';
 
 export class SplitCompleter implements Completer {
   readonly name: string;
+  readonly usesTexture: boolean;
 
   constructor(private readonly colour: Completer, private readonly geometry: Completer) {
     this.name = `${colour.name}+${geometry.name}`;
+    this.usesTexture = colour.usesTexture === true || geometry.usesTexture === true;
   }
 
   async complete(view: PartialView, signal?: AbortSignal): Promise<CompletedView> {

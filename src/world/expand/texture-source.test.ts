@@ -14,7 +14,8 @@ import { InpaintCompleter } from './inpaint-completer.ts';
 import { partialView } from './partial-view-fixture.ts';
 import { castView, courtyardScene, worldFromView, yawPose } from './synthetic-scene.ts';
 import { matchingRows, photoTextureSource } from './texture-source.ts';
-import { synthesiseDetail } from './texture-synthesis.ts';
+import { SplitCompleter } from './split-completer.ts';
+import { synthesiseDetail, TextureSynthesisCompleter } from './texture-synthesis.ts';
 
 const W = 160, H = 96;
 const identityRows = (h: number) => Float32Array.from({ length: h }, (_, r) => r);
@@ -146,14 +147,25 @@ test('photoTextureSource: the first view re-rendered at the view\'s focal length
   assert.equal(photoTextureSource({ memory: { frames: [] } } as never, yawPose(eye, 0), k), null);
 });
 
-test('expandView hands the completer the texture source by default, and not with textureSource: false', async () => {
+test('expandView hands the texture source to a completer that uses it, by default; not with textureSource: false, nor to one that does not use it', async () => {
   const k = intrinsicsFromFov(96, 72, 60), eye: [number, number, number] = [0, 1.6, 0];
   const seen: (TextureSource | undefined)[] = [];
   const inner = new InpaintCompleter();
-  const spy: Completer = { name: 'spy', complete: (v, s) => { seen.push(v.texture); return inner.complete(v, s); } };
-  await expandView(worldFromView(courtyardScene(), yawPose(eye, 0), k), yawPose(eye, -40), k, spy);
-  await expandView(worldFromView(courtyardScene(), yawPose(eye, 0), k), yawPose(eye, -40), k, spy, { textureSource: false });
-  assert.equal(seen.length, 2);
+  const spy = (usesTexture: boolean): Completer => ({ name: 'spy', usesTexture, complete: (v, s) => { seen.push(v.texture); return inner.complete(v, s); } });
+  await expandView(worldFromView(courtyardScene(), yawPose(eye, 0), k), yawPose(eye, -40), k, spy(true));
+  await expandView(worldFromView(courtyardScene(), yawPose(eye, 0), k), yawPose(eye, -40), k, spy(true), { textureSource: false });
+  await expandView(worldFromView(courtyardScene(), yawPose(eye, 0), k), yawPose(eye, -40), k, spy(false));
+  assert.equal(seen.length, 3);
   assert.ok(seen[0] && seen[0].width === 96 && seen[0].height === 72);
   assert.equal(seen[1], undefined);
+  assert.equal(seen[2], undefined);
+});
+
+test('the texture synthesis and a split completer with it for colour say they use the texture source; the plain inpainter does not', () => {
+  const synth = new TextureSynthesisCompleter(new InpaintCompleter());
+  assert.equal(synth.usesTexture, true);
+  assert.equal(new TextureSynthesisCompleter(new InpaintCompleter(), { sourceCandidates: 0 }).usesTexture, false);
+  assert.equal(new SplitCompleter(synth, new InpaintCompleter()).usesTexture, true);
+  assert.equal(new SplitCompleter(new InpaintCompleter(), new InpaintCompleter()).usesTexture, false);
+  assert.notEqual((new InpaintCompleter() as Completer).usesTexture, true);
 });

@@ -115,9 +115,12 @@ export interface TextureSynthesisOptions {
 }
 
 export class TextureSynthesisCompleter extends DetailCompleter {
+  readonly usesTexture: boolean;
+
   /** `name`: the completer's name; by default the inner one's with '+detail' (detail-completer.ts). */
   constructor(inner: Completer, options: TextureSynthesisOptions = {}, name?: string) {
     super(inner, (view, completed) => synthesiseDetail(view, completed, options), 'texture synthesis', name);
+    this.usesTexture = Math.round(options.sourceCandidates ?? 4) > 0;
   }
 }
 
