@@ -238,6 +238,25 @@ def scatter(rng, terrain, n, spread, clear):
             yield x, z, terrain.height(np.array([x]), np.array([z]))[0]
 
 
+def terrain_camera(s, terrain, aim):
+    """A camera standing 1.2-2 m above the terrain: the first view at the origin, turned by aim(rng) ->
+    (yaw, pitch); the others nudged from a base view (0.7 m, 0.3 rad of yaw, 0.1 of pitch); None when
+    the spot is inside an obstacle."""
+    def camera(rng, base=None):
+        if base is None:
+            x = z = 0.0
+            yaw, pitch = aim(rng)
+        else:
+            (x, _, z), yaw, pitch = base[0], base[1], base[2]
+            x, z = x + rng.normal(0, 0.7), z + rng.normal(0, 0.7)
+            yaw, pitch = yaw + rng.normal(0, 0.3), pitch + rng.normal(0, 0.1)
+        if not s.free(x, z, 0.3):
+            return None
+        y = terrain.height(np.array([x]), np.array([z]))[0] + rng.uniform(1.2, 2.0)
+        return np.array([x, y, z]), yaw, pitch
+    return camera
+
+
 # --- builders ---------------------------------------------------------------------------------------
 def build_nature(s, forest=False):
     rng = s.rng
@@ -265,20 +284,10 @@ def build_nature(s, forest=False):
             s.add(Ellipsoid([dist * np.sin(a), -r * 0.5, dist * np.cos(a)], [r, r * rng.uniform(0.4, 0.9), r], 0,
                             s.material('rock', 50, photo_p=0.4)))
 
-    def camera(rng, base=None):
-        if base is None:
-            x = z = 0.0
-            yaw = rng.uniform(0, 2 * np.pi)
-            pitch = np.radians(rng.uniform(-5, 60) if forest and rng.random() < 0.4 else rng.uniform(-25, 15))
-        else:
-            (x, _, z), yaw, pitch = base[0], base[1], base[2]
-            x, z = x + rng.normal(0, 0.7), z + rng.normal(0, 0.7)
-            yaw, pitch = yaw + rng.normal(0, 0.3), pitch + rng.normal(0, 0.1)
-        if not s.free(x, z, 0.3):
-            return None
-        y = terrain.height(np.array([x]), np.array([z]))[0] + rng.uniform(1.2, 2.0)
-        return np.array([x, y, z]), yaw, pitch
-    return camera
+    def aim(rng):
+        yaw = rng.uniform(0, 2 * np.pi)
+        return yaw, np.radians(rng.uniform(-5, 60) if forest and rng.random() < 0.4 else rng.uniform(-25, 15))
+    return terrain_camera(s, terrain, aim)
 
 
 def build_street(s):
@@ -645,19 +654,10 @@ def build_plain(s):
                         rng.uniform(0, 6), s.material(rng.choice(['grass', 'foliage', 'rock']), 30, photo_p=0.3), bumpy=0.3))
     far_mountains(s, yaw0, 1.8, 400, p=0.5)
 
-    def camera(rng, base=None):
-        if base is None:
-            x = z = 0.0
-            yaw = yaw0 + rng.normal(0, 0.5)
-            pitch = np.radians(rng.uniform(-15, 10))
-        else:
-            (x, _, z), yaw, pitch = base[0], base[1], base[2]
-            x, z = x + rng.normal(0, 0.7), z + rng.normal(0, 0.7)
-            yaw, pitch = yaw + rng.normal(0, 0.3), pitch + rng.normal(0, 0.1)
-        if not s.free(x, z, 0.3):
-            return None
-        return np.array([x, terrain.height(np.array([x]), np.array([z]))[0] + rng.uniform(1.2, 2.0), z]), yaw, pitch
-    return camera
+    def aim(rng):
+        yaw = yaw0 + rng.normal(0, 0.5)
+        return yaw, np.radians(rng.uniform(-15, 10))
+    return terrain_camera(s, terrain, aim)
 
 
 def build(kind, rng, bank):
