@@ -73,8 +73,10 @@ def procedural_skies(rng, m, h, w, bottom, device='cpu'):
         zr, hr = PALETTES[names[k]]
         zen[i] = [rng.uniform(*c) for c in zr]
         hor[i] = [rng.uniform(*c) for c in hr]
-    is_warm = per(np.isin(palette, [names.index('sunset'), names.index('dusk')])).view(m, 1, 1, 1)
-    is_overcast = per(palette == names.index('overcast')).view(m, 1, 1, 1)
+    warm = np.isin(palette, [names.index('sunset'), names.index('dusk')])
+    is_warm = per(warm).view(m, 1, 1, 1)
+    overcast = palette == names.index('overcast')
+    is_overcast = per(overcast).view(m, 1, 1, 1)
 
     rows = torch.arange(h, device=dev).float().view(1, 1, h, 1) + 0.5
     t = (rows / bottom.view(m, 1, 1, 1).clamp_min(1)).clamp(0, 1.2)  # 1 at the horizon
@@ -93,8 +95,7 @@ def procedural_skies(rng, m, h, w, bottom, device='cpu'):
 
     # sun: somewhere across the width, at or above the horizon (often just below it for warm palettes)
     sx = per(rng.uniform(-0.7, 0.7, m)).view(m, 1, 1, 1)
-    st = per(np.where(np.isin(palette, [names.index('sunset'), names.index('dusk')]),
-                      rng.uniform(0.75, 1.15, m), rng.uniform(-0.3, 1.0, m))).view(m, 1, 1, 1)
+    st = per(np.where(warm, rng.uniform(0.75, 1.15, m), rng.uniform(-0.3, 1.0, m))).view(m, 1, 1, 1)
     aspect = w / bottom.view(m, 1, 1, 1).clamp_min(1)
     dsun = torch.sqrt(((cols - sx) * aspect) ** 2 + (t - st) ** 2)
     glow_r = per(rng.uniform(0.08, 0.5, m)).view(m, 1, 1, 1)
@@ -117,8 +118,8 @@ def procedural_skies(rng, m, h, w, bottom, device='cpu'):
     for name, (stretch, thresh) in layers:
         on = rng.random(m) < LAYER_P[name]
         if name == 'stratus':
-            on |= palette == names.index('overcast')
-            thresh = np.where(palette == names.index('overcast'), rng.uniform(0.0, 0.35, m), thresh)
+            on |= overcast
+            thresh = np.where(overcast, rng.uniform(0.0, 0.35, m), thresh)
         if not on.any():
             continue
         scale = per(rng.uniform(0.5, 2.5, m)).view(m, 1, 1, 1)  # cloud size, in layer-height units
