@@ -99,8 +99,9 @@ def pack(samples):
 
 
 def write_shards(out_dir, first, scenes, shard, size, bank, log=print, far_share=0.0):
-    if far_share > 0 and first + scenes > 900_000_000:
-        raise ValueError(f'far_share: expected seeds below the val/test splits (900M), found up to {first + scenes}')
+    held_out = min(s for s, _ in SPLITS.values())  # the val/test splits' first seed
+    if far_share > 0 and first + scenes > held_out:
+        raise ValueError(f'far_share: expected seeds below the val/test splits ({held_out}), found up to {first + scenes}')
     os.makedirs(out_dir, exist_ok=True)
     t0, n_img = time.time(), 0
     for s0 in range(first, first + scenes, shard):
