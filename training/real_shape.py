@@ -49,7 +49,7 @@ def shape(model, path):
     log_d, _, _, sky = model(torch.from_numpy(photo).permute(2, 0, 1)[None], torch.tensor([FOV]))
     d = log_d[0, 0].exp().numpy()
     s = sky[0, 0].numpy() > 0.5
-    land = np.sort(d[~s]) if (~s).any() else np.array([np.nan])
+    land = d[~s] if (~s).any() else np.array([np.nan])
     return dict(p50=float(np.percentile(land, 50)), p90=float(np.percentile(land, 90)), sky=float(s.mean()),
                 rise=ground_rise(d, s))
 
