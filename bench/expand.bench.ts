@@ -1,11 +1,12 @@
 /**
  * Expansion on scenes whose every view is known: a world is made from the start view with its exact
  * depth (what generate would make with a perfect depth model), then the camera turns all the way
- * round on the spot in 12 stops, expanding the world at each (expandView, InpaintCompleter). Scenes:
+ * round on the spot in 12 stops, expanding the world at each (expandView; by default with the hybrid
+ * completer that `explore` and the viewer use). Scenes:
  *   - courtyard: the ray-cast synthetic scene of src/world/expand/synthetic-scene.ts (ground, boxes, sky);
  *   - every held-out view set in bench/data/views/<scene>/ (training/scenes/export_views.py), whose
  *     turn01..turn11, turn00 are the start view turned by 30 degrees a step about the vertical.
- * Run: node --import tsx bench/expand.bench.ts [--scenes courtyard,nature-22] [--completer inpaint|model|hybrid]
+ * Run: node --import tsx bench/expand.bench.ts [--scenes courtyard,nature-22] [--completer hybrid|inpaint|detail|model]
  *   [--detail synthesis|mirror] [--texture-source on|off] [--dump <dir>] (the arrays of each stop, for looking at seams: see dumpStop)
  *   (--texture-source off: expandView's textureSource false, the texture synthesis copies from the view alone,
  *   as before the photo became a texture source; for timing the two: compare the ratios to the anchor)
@@ -285,7 +286,7 @@ if (unknownScenes.length > 0) {
   console.error(`bench/expand --scenes: expected names from ${['courtyard', ...available].join(', ')}, found ${unknownScenes.join(', ')}`);
   process.exit(2);
 }
-const completerName = arg('completer', 'inpaint');
+const completerName = arg('completer', 'hybrid');
 const textureSource = arg('texture-source', 'on') !== 'off';
 // the detail of the textured inpainter (detail, hybrid): texture synthesis (the default) or mirrored
 const detail = arg('detail', 'synthesis') as 'synthesis' | 'mirror';
