@@ -13,7 +13,7 @@ import { expandView } from './expand-view.ts';
 import { InpaintCompleter } from './inpaint-completer.ts';
 import { partialView } from './partial-view-fixture.ts';
 import { castView, courtyardScene, worldFromView, yawPose } from './synthetic-scene.ts';
-import { matchingRows, photoTextureSource } from './texture-source.ts';
+import { liftedPicture, matchingRows, photoTextureSource, renderFirstView } from './texture-source.ts';
 import { SplitCompleter } from './split-completer.ts';
 import { synthesiseDetail, TextureSynthesisCompleter } from './texture-synthesis.ts';
 
@@ -168,4 +168,30 @@ test('the texture synthesis and a split completer with it for colour say they us
   assert.equal(new SplitCompleter(synth, new InpaintCompleter()).usesTexture, true);
   assert.equal(new SplitCompleter(new InpaintCompleter(), new InpaintCompleter()).usesTexture, false);
   assert.notEqual((new InpaintCompleter() as Completer).usesTexture, true);
+});
+
+test('a photo world\'s first frame is read from its one-splat-per-pixel grid, matching its render; splats not on that grid fall back to the render', () => {
+  const k = intrinsicsFromFov(96, 72, 60), eye: [number, number, number] = [0, 1.6, 0];
+  const world = worldFromView(courtyardScene(), yawPose(eye, 0), k);
+  const first = world.memory.frames[0];
+  const view = intrinsicsFromFov(64, 48, 60); // 2/3 of the frame's scale, as explore's 512x384 against a 1024 px photo
+  const grid = liftedPicture(world, first, view, 100);
+  const rendered = renderFirstView(world, first, view, 100);
+  assert.ok(grid && rendered);
+  assert.deepEqual([grid.width, grid.height], [rendered.width, rendered.height]);
+  // Colours: the same picture, the render a little blurrier (splat footprints); classes agree away from the horizon.
+  let se = 0, agree = 0, n = 0;
+  for (let i = 0; i < grid.kind.length; i++) {
+    if (rendered.kind[i] === 2) continue;
+    n++;
+    if (grid.kind[i] === rendered.kind[i]) agree++;
+    for (let c = 0; c < 3; c++) se += (grid.rgb[3 * i + c] - rendered.rgb[3 * i + c]) ** 2;
+  }
+  const psnr = 10 * Math.log10(1 / (se / (3 * n)));
+  assert.ok(psnr > 25, `grid picture against the render: ${psnr.toFixed(1)} dB`);
+  assert.ok(agree / n > 0.97, `sky / surface agree on ${(100 * agree / n).toFixed(1)}% of pixels`);
+  // Splats moved off their pixels (a .ply read from elsewhere): not a grid.
+  const moved = worldFromView(courtyardScene(), yawPose(eye, 0), k);
+  moved.splats.positions.copyWithin(3 * 500, 3 * 20, 3 * 21); // splat 500 now stands where splat 20 does
+  assert.equal(liftedPicture(moved, moved.memory.frames[0], view, 100), null);
 });
