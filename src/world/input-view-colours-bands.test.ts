@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type InputViewSplats, inputViewColours } from './input-view-colours.ts';
 import { bandColours, bandMargin, bandRowsReady, colourBand, inputViewColoursSplit, MIN_SPLIT_ROWS } from './input-view-colours-bands.ts';
-import { random, randomInputView } from './input-view-colours-fixture.ts';
+import { random, randomInputView } from './random-input-view.ts';
 
 /** Index of the first value whose bits differ, or -1. */
 function firstDifference(a: Float32Array, b: Float32Array): number {

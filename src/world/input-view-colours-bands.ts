@@ -22,6 +22,8 @@
  * less and the last step differs at the kept rows' edge (the test shows it).
  */
 import { type CompensationOptions, type InputViewSplats, inputViewColours } from './input-view-colours.ts';
+import { randomInputView } from './random-input-view.ts';
+import { MAX_OPACITY } from './splat-footprint.ts';
 
 /** Rows a band computes beyond the rows it keeps, on each side that lies inside the picture (header). */
 export function bandMargin(iterations: number): number {
@@ -91,17 +93,12 @@ export function detachedBand(band: ColourBand): ColourBand {
  * colour stage's loops when V8 optimises them (as lift-primer.ts does for the whole lift). Without
  * it, the thread's W rows were optimised before any translucent splat came along, thrown away at the
  * first one and compiled twice more (~0.3 s of compiler time on the 2 cores, traced). The picture:
- * 20x14, interior pixels, depth ties, translucent splats behind their neighbours, both sigma classes.
+ * 20x14, interior pixels, depth ties, translucent splats behind their neighbours, both sigma classes, the
+ * rest at the lift's opacity.
  */
 export function primeColourBands(iterations = 3): void {
-  const width = 20, height = 14, n = width * height;
-  let seed = 12345;
-  const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-  const sortKey = Float32Array.from({ length: n }, (_, i) => (rnd() < 0.3 ? 3 : 2 + 0.01 * Math.floor(i / width) + 0.5 * rnd()));
-  const sigmaClass = Uint8Array.from({ length: n }, () => (rnd() < 0.2 ? 1 : 0));
-  const opacity = Float32Array.from({ length: n }, () => (rnd() < 0.25 ? 0.2 + 0.7 * rnd() : 0.99));
-  const target = Float32Array.from({ length: 3 * n }, () => rnd());
-  bandColours(colourBand({ width, height, sortKey, sigmaClass, sigmas: [0.65, 0.35], opacity }, target, 0, height, { iterations }));
+  const { splats, target } = randomInputView(20, 14, 12345, MAX_OPACITY);
+  bandColours(colourBand(splats, target, 0, splats.height, { iterations }));
 }
 
 /**

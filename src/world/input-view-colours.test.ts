@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { colourStepsKernel, colourStepsModuleBytes } from './colour-steps-simd.ts';
 import { applyWeights, inputViewColours, inputViewWeights, type InputViewSplats } from './input-view-colours.ts';
-import { randomInputView } from './input-view-colours-fixture.ts';
+import { randomInputView } from './random-input-view.ts';
 
 function plainSteps(splats: InputViewSplats, target: Float32Array, iterations: number, maxColour: number): Float32Array {
   const w = inputViewWeights(splats);
