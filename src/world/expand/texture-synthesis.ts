@@ -120,8 +120,13 @@ export class TextureSynthesisCompleter extends DetailCompleter {
   /** `name`: the completer's name; by default the inner one's with '+detail' (detail-completer.ts). */
   constructor(inner: Completer, options: TextureSynthesisOptions = {}, name?: string) {
     super(inner, (view, completed) => synthesiseDetail(view, completed, options), 'texture synthesis', name);
-    this.usesTexture = Math.round(options.sourceCandidates ?? 4) > 0;
+    this.usesTexture = sourceCandidateCount(options) > 0;
   }
+}
+
+/** Random candidates per patch from the view's texture source (the option's default and rounding, in one place). */
+function sourceCandidateCount(options: TextureSynthesisOptions): number {
+  return Math.max(0, Math.round(options.sourceCandidates ?? 4));
 }
 
 /** The inner completion's low-pass colour with detail copied from known patches in the hole; known pixels exactly `view.rgb`. */
@@ -153,7 +158,7 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
   // What sources are copied from (the "canvas", stride SW): the view's own known pixels, and below them,
   // after a row that belongs to neither (no window straddles the two), the texture source when there
   // is one. Without one the canvas IS the view's arrays (the same fill as before the texture source).
-  const sourceCandidates = view.texture ? Math.max(0, Math.round(options.sourceCandidates ?? 4)) : 0;
+  const sourceCandidates = view.texture ? sourceCandidateCount(options) : 0;
   const canvas = sourceCandidates > 0 && view.texture
     ? textureCanvas(view.texture, w, h, mask, skyClass, detail, low, energy, radius, soft ? maxDetail : Infinity, P)
     : { SW: w, SH: h, unknown: mask, detail, low, sky: skyClass, energy, rowOf: null, exemplarRow: null, energyByRow: null, exemplarEnergy: null };
