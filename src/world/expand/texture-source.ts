@@ -14,7 +14,7 @@
  * made once per world and focal length and kept. A photo world's splats are read as the grid they were
  * lifted from (liftedPicture, ~5x cheaper); other first frames are rendered (renderFirstView).
  */
-import { type Intrinsics, type Pose, unprojectPixel } from '../../core/camera.ts';
+import { type Intrinsics, type Pose, projectCameraPoint, unprojectPixel } from '../../core/camera.ts';
 import { apply3 } from '../../core/mat3.ts';
 import { renderSplats } from '../../render/rasterizer.ts';
 import { RENDER_LOW_PASS } from '../input-view-colours.ts';
@@ -81,10 +81,9 @@ export function liftedPicture(world: World, first: MemoryFrame, k: Intrinsics, f
   const colour = new Float32Array(3 * n), sky = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const j = first.splatStart + i;
-    const x = positions[3 * j] - ex, y = positions[3 * j + 1] - ey, z = positions[3 * j + 2] - ez;
-    const cx = R[0] * x + R[1] * y + R[2] * z, cy = R[3] * x + R[4] * y + R[5] * z, depth = -(R[6] * x + R[7] * y + R[8] * z);
+    const camera = apply3(R, [positions[3 * j] - ex, positions[3 * j + 1] - ey, positions[3 * j + 2] - ez]);
+    const { u, v, depth } = projectCameraPoint(g, camera);
     if (!(depth > 0)) return null;
-    const u = g.cx + (g.fx * cx) / depth, v = g.cy - (g.fy * cy) / depth;
     if (Math.floor(u) !== i % g.width || Math.floor(v) !== Math.floor(i / g.width)) return null;
     for (let c = 0; c < 3; c++) colour[3 * i + c] = Math.min(1, Math.max(0, colors[3 * j + c]));
     sky[i] = depth > farLimit ? 1 : 0;
