@@ -19,8 +19,12 @@ export class SplitCompleter implements Completer {
   }
 
   async complete(view: PartialView, signal?: AbortSignal): Promise<CompletedView> {
+    // The geometry completer starts first: a model on its own thread (the CLI's worker-model.ts) then
+    // runs while the colour completer works here, instead of after it (neither writes to the view).
+    const shaping = this.geometry.complete(view, signal);
+    shaping.catch(() => undefined); // awaited below; if the colour fails first, this must not go unhandled
     const coloured = await this.colour.complete(view, signal);
-    const shaped = await this.geometry.complete(view, signal);
+    const shaped = await shaping;
     const n = view.width * view.height;
     if (coloured.rgb.length !== 3 * n || shaped.depth.length !== n) {
       throw new Error(`split completer: expected ${n} pixels from '${this.colour.name}' and '${this.geometry.name}', found ${coloured.rgb.length / 3} and ${shaped.depth.length}`);
