@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { type Intrinsics, Pose, intrinsicsFromFov, verticalFovDegrees } from '../../core/camera.ts';
 import { renderSplats } from '../../render/rasterizer.ts';
+import type { Model } from '../../model/index.ts';
 import type { Completer } from '../../world/expand/completer.ts';
 import type { FrameInput } from '../../world/memory/posed-frame-memory.ts';
 import type { World } from '../../world/world.ts';
@@ -67,10 +68,32 @@ export const exploreCommand: Command = {
     }
 
     const input = positionals[0];
-    const world = await loadWorld(input);
-    const { start, intrinsics } = startView(world, width, height, fov);
-    const prompt = worldPrompt(world);
-    const completer = await openCompleter(completerName === 'auto' ? (prompt === null ? 'hybrid' : 'procedural') : completerName, prompt);
+    // The completion model starts opening first, on its own thread where a core is free
+    // (worker-model.ts), and runs once on a view of this size (its first run is the slow one) while
+    // the world loads and the first expansion's caches are built here. Under --completer auto it is
+    // opened before the world says whether it is wanted (a world made from words does not use it, and
+    // it is released unused): the common case, a photo world, should not wait for it.
+    const early = completerName === 'auto' || completerName === 'hybrid' || completerName === 'model'
+      ? openWarmModel(intrinsicsFromFov(width, height, fov)) : undefined;
+    early?.catch(() => undefined); // its failure is reported where it is awaited (it may never be)
+    let unused = early;
+    let world: World, start: Pose, intrinsics: Intrinsics, completer: { completer: Completer; release: () => Promise<void> };
+    try {
+      world = await loadWorld(input);
+      ({ start, intrinsics } = startView(world, width, height, fov));
+      const prompt = worldPrompt(world);
+      const name = completerName === 'auto' ? (prompt === null ? 'hybrid' : 'procedural') : completerName;
+      if (name === 'procedural') {
+        unused = undefined; // (released once: a second release would wait on a thread that has ended)
+        await releaseUnused(early);
+      }
+      completer = await openCompleter(name, prompt, world, intrinsics, name === 'procedural' ? undefined : early);
+      unused = undefined;
+    } catch (error) {
+      await releaseUnused(unused);
+      throw error;
+    }
+    if (process.env.WORLDSPLAT_TIMINGS === '1') process.stderr.write(`ready to explore at ${performance.now().toFixed(0)} ms since the process started\n`);
     try {
       const poses = poseList ?? cameraPath(pathArg as (typeof PATH_KINDS)[number], start, steps, pathDistance(world));
       const startCount = world.splats.count;
@@ -80,6 +103,9 @@ export const exploreCommand: Command = {
         const seconds = (performance.now() - t0) / 1000;
         const after = result.frame ? coverage(world, poses[s], intrinsics).unknownFraction : result.before.unknownFraction;
         const pct = (f: number) => `${(100 * f).toFixed(1)}%`;
+        if (process.env.WORLDSPLAT_TIMINGS === '1') {
+          process.stderr.write(`step ${s + 1} ms: ${Object.entries(result.timings).map(([stage, ms]) => `${stage} ${ms.toFixed(0)}`).join(', ')}\n`);
+        }
         process.stdout.write(`step ${String(s + 1).padStart(String(poses.length).length)}/${poses.length}  unknown ${pct(result.before.unknownFraction).padStart(6)} -> ${pct(after).padStart(6)}  +${result.added} splats  ${seconds.toFixed(2)} s\n`);
       }
       await saveWorld(output, world);
@@ -123,23 +149,63 @@ function pathDistance(world: World): number {
   return depths.length ? depths[depths.length >> 1] : 3;
 }
 
-async function openCompleter(name: string, prompt: string | null): Promise<{ completer: Completer; release: () => Promise<void> }> {
-  if (name === 'inpaint') return { completer: await texturedInpainter(), release: async () => {} };
-  if (name === 'procedural') {
-    if (prompt === null) throw new Error('--completer procedural: expected a world made from a prompt (generate --prompt), found one without a prompt');
-    const { ProceduralCompleter } = await import('../../world/text/procedural-completer.ts');
-    return { completer: new ProceduralCompleter(), release: async () => {} };
-  }
+/** The completion model (manifest task 'complete'), open and run once on a view of the size of `k`. */
+async function openWarmModel(k: Intrinsics): Promise<Model> {
+  const { ModelThread } = await import('../worker-model.ts');
+  const thread = ModelThread.start();
   const { loadManifest, openModel } = await import('../models.ts');
   const manifest = await loadManifest();
   const entry = manifest.models.find((m) => m.task === 'complete');
-  if (!entry) throw new Error(`--completer ${name}: expected a completion model (task 'complete') in models/manifest.json, found none (train and export it with training/complete)`);
-  const { ModelCompleter } = await import('../../world/expand/model-completer.ts');
-  const model = await openModel(entry.id, manifest, (line) => process.stderr.write(`${line}\n`));
-  if (name === 'model') return { completer: new ModelCompleter(model), release: () => model.release() };
-  // hybrid: SplitCompleter explains why colour and depth come from different completers.
-  const { SplitCompleter } = await import('../../world/expand/split-completer.ts');
-  return { completer: new SplitCompleter(await texturedInpainter(), new ModelCompleter(model)), release: () => model.release() };
+  if (!entry) throw new Error(`--completer: expected a completion model (task 'complete') in models/manifest.json, found none (train and export it with training/complete)`);
+  const [{ ModelCompleter }, { warmUpView }] = await Promise.all([import('../../world/expand/model-completer.ts'), import('../../world/expand/expand-view.ts')]);
+  const model = await openModel(entry.id, manifest, (line) => process.stderr.write(`${line}\n`), undefined, thread);
+  try {
+    // The same computation as every later run (inference is deterministic: the explored world is
+    // byte for byte the same with or without this), done while the main thread has other work.
+    await new ModelCompleter(model).complete(warmUpView(Pose.identity(), k));
+  } catch (error) {
+    await model.release();
+    throw error;
+  }
+  return model;
+}
+
+async function releaseUnused(early: Promise<Model> | undefined): Promise<void> {
+  await early?.then((m) => m.release(), () => undefined);
+}
+
+/**
+ * The completer, with the first expansion's caches built (prepareExpansion) while the model opens
+ * (`early`: openWarmModel's promise, for the completers that use the model).
+ */
+async function openCompleter(
+  name: string, prompt: string | null, world: World, k: Intrinsics, early: Promise<Model> | undefined,
+): Promise<{ completer: Completer; release: () => Promise<void> }> {
+  const { prepareExpansion } = await import('../../world/expand/expand-view.ts');
+  if (name === 'inpaint') {
+    const inpaint = await texturedInpainter();
+    prepareExpansion(world, k, inpaint);
+    return { completer: inpaint, release: async () => {} };
+  }
+  if (name === 'procedural') {
+    if (prompt === null) throw new Error('--completer procedural: expected a world made from a prompt (generate --prompt), found one without a prompt');
+    const { ProceduralCompleter } = await import('../../world/text/procedural-completer.ts');
+    const procedural: Completer = new ProceduralCompleter();
+    prepareExpansion(world, k, procedural);
+    return { completer: procedural, release: async () => {} };
+  }
+  const opening = early ?? openWarmModel(k);
+  const [{ ModelCompleter }, { SplitCompleter }] = await Promise.all([
+    import('../../world/expand/model-completer.ts'),
+    import('../../world/expand/split-completer.ts'),
+  ]);
+  // hybrid: SplitCompleter explains why colour and depth come from different completers. Only its
+  // colour completer reads the texture source, so the caches are built before the model is awaited.
+  const colour = name === 'model' ? null : await texturedInpainter();
+  prepareExpansion(world, k, { usesTexture: colour?.usesTexture === true });
+  const model = await opening;
+  const completer: Completer = colour ? new SplitCompleter(colour, new ModelCompleter(model)) : new ModelCompleter(model);
+  return { completer, release: () => model.release() };
 }
 
 /** The classical fill with texture copied from known patches (texture-synthesis.ts says why and what it costs). */

@@ -153,6 +153,37 @@ export async function expandView(
   };
 }
 
+/**
+ * Builds now what a world's expansions at this view size reuse, cached per world (its first frame):
+ * the texture source (texture-source.ts; for a photo world its one-splat-per-pixel picture, ~0.2 s on
+ * the sample world) for a completer that reads it, and the elevation statistics of the row guide.
+ * Without this the first expansion pays for both. Callers run it while something else is waiting
+ * (explore: while the completion model opens on its thread); it changes no result.
+ */
+export function prepareExpansion(world: World, intrinsics: Intrinsics, completer: { usesTexture?: boolean }, options: Pick<ExpandOptions, 'farLimit' | 'elevationGuide' | 'textureSource'> = {}): void {
+  const first = world.memory.frames[0];
+  if (!first) return;
+  if (options.elevationGuide ?? true) worldRowGuide(world, first.pose, intrinsics);
+  if ((options.textureSource ?? true) && completer.usesTexture) photoTextureSource(world, first.pose, intrinsics, options.farLimit ?? 100);
+}
+
+/**
+ * A partial view of the given size for warming a completer up (its first run is slow: a model's
+ * WebAssembly is compiled by tiers as it runs, its buffers are allocated): the left half known (grey
+ * ground at 3 m), the right half a hole. What a real view of that size costs, with nothing of any world.
+ */
+export function warmUpView(pose: Pose, intrinsics: Intrinsics): PartialView {
+  const { width, height } = intrinsics;
+  const pixels = width * height;
+  const rgb = new Float32Array(3 * pixels), depth = new Float32Array(pixels), mask = new Uint8Array(pixels);
+  for (let i = 0; i < pixels; i++) {
+    if (i % width >= width >> 1) { mask[i] = 1; continue; }
+    rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = 0.5;
+    depth[i] = 3;
+  }
+  return { pose, intrinsics: { ...intrinsics }, width, height, rgb, depth, mask, prompt: null };
+}
+
 // The per-pixel passes are functions of their own (see align.ts: small loops are optimised once).
 
 /**
