@@ -9,11 +9,13 @@
  */
 import { type Intrinsics, Pose, intrinsicsFromFov } from '../core/camera.ts';
 import type { SplatCloud } from '../core/splat-cloud.ts';
-import { type DepthMaps, type Model, relativeInverseToMetric, runDepth } from '../model/index.ts';
+import { type DepthMaps, type Model, type ModelEntry, imageInputOf, relativeInverseToMetric, runDepth } from '../model/index.ts';
+import { planInput } from '../model/preprocess.ts';
 import type { FloatField, RgbImage } from '../core/image.ts';
 import type { ColourBandRunner } from './input-view-colours-bands.ts';
 import { type LiftOptions, liftToSplatsAsync } from './lift.ts';
 import { primeLift } from './lift-primer.ts';
+import { prepareLift } from './lift-prepared.ts';
 import type { FrameInput } from './memory/posed-frame-memory.ts';
 import { bilinearResample } from './resample.ts';
 
@@ -74,6 +76,9 @@ export async function generateFromPhoto(photo: RgbImage, model: Model, options: 
   // lift's loops before it optimises them (lift-primer.ts); once per process.
   depthMaps.catch(() => undefined); // awaited just below
   primeLift(options.lift?.colourIterations ?? GENERATE_COLOUR_ITERATIONS);
+  // Then what the lift computes from the photo alone (lift-prepared.ts), for the grid the depth will
+  // most likely come on; the same splats whatever grid it comes on.
+  const prepared = prepareLift(photo, intrinsics, { maxLongSide: options.lift?.maxLongSide, depthGrid: expectedDepthGrid(model.entry, photo) });
   const maps = await depthMaps;
   const field = (data: Float32Array | undefined): FloatField | undefined => data && { width: maps.width, height: maps.height, data };
   const depth: FloatField = { width: maps.width, height: maps.height, data: maps.depth };
@@ -90,11 +95,25 @@ export async function generateFromPhoto(photo: RgbImage, model: Model, options: 
   // tails of its nearer neighbours, blurred and shifted towards the far side of every slope.
   const splats = await liftToSplatsAsync(
     { image: photo, depth, normals: field(maps.normals), intrinsics, pose },
-    { colourIterations: GENERATE_COLOUR_ITERATIONS, ...options.lift, signal, onProgress: (f, s) => onProgress?.(0.6 + 0.4 * f, `lift: ${s}`) },
+    { colourIterations: GENERATE_COLOUR_ITERATIONS, ...options.lift, prepared, signal, onProgress: (f, s) => onProgress?.(0.6 + 0.4 * f, `lift: ${s}`) },
     options.colourElsewhere,
   );
   onProgress?.(1, 'done');
   return { splats, pose, intrinsics, image: photo, depth, confidence };
+}
+
+/**
+ * The grid runDepth's maps will come on at resolution 'model' (run-depth.ts modelGrid) if the model's
+ * output is as large as its input, as dense depth models' are; undefined where that cannot be told.
+ */
+function expectedDepthGrid(entry: ModelEntry, photo: RgbImage): { width: number; height: number } | undefined {
+  try {
+    const plan = planInput(photo.width, photo.height, imageInputOf(entry).resize);
+    const shrink = Math.min(1, plan.scaleX);
+    return { width: Math.max(1, Math.round(photo.width * shrink)), height: Math.max(1, Math.round(photo.height * shrink)) };
+  } catch {
+    return undefined;
+  }
 }
 
 type MetricMaps = DepthMaps & { kind: 'metric' };

@@ -25,6 +25,12 @@ export interface JointBilateralOptions {
   rangeSigma?: number;
   /** relative depth jump between adjacent low-res samples that counts as a discontinuity; default 0.05 */
   edgeRatio?: number;
+  /**
+   * the guide already averaged over each depth sample's area (areaDownsample(guide, width, height,
+   * 3, depthWidth, depthHeight)): it depends on the photo alone, so generate computes it while the
+   * model runs (lift.ts prepareLift); computed here when absent
+   */
+  lowGuide?: Float32Array;
 }
 
 export function jointBilateralUpsample(
@@ -63,7 +69,10 @@ export function jointBilateralUpsample(
   }
 
   // The photo's colour at each depth sample: the photo averaged over the sample's area.
-  const lowGuide = areaDownsample(guide, width, height, 3, depthWidth, depthHeight);
+  if (options.lowGuide && options.lowGuide.length !== 3 * depthWidth * depthHeight) {
+    throw new Error(`upsample: expected a low-resolution guide of ${3 * depthWidth * depthHeight} values for ${depthWidth}x${depthHeight}, found ${options.lowGuide.length}`);
+  }
+  const lowGuide = options.lowGuide ?? areaDownsample(guide, width, height, 3, depthWidth, depthHeight);
   // Range weight by squared colour distance in 8-bit units (0..3 * 255^2), rounded, as float32:
   // tabulated for the near colours (most taps), computed for the rest. (A table of all 3 * 255^2 + 1
   // distances cost ~20 ms to fill per upsample, and its 780 KB missed the cache at colour edges,

@@ -22,6 +22,7 @@ import { depthEdges, edgeJumpThreshold } from './depth-edges.ts';
 import { type JointBilateralOptions, jointBilateralUpsample } from './joint-bilateral-upsample.ts';
 import { type CompensationOptions, type InputViewSplats, inputViewColours } from './input-view-colours.ts';
 import { type ColourBandRunner, bandRowsReady, inputViewColoursSplit } from './input-view-colours-bands.ts';
+import type { PreparedLift } from './lift-prepared.ts';
 import { areaDownsample, bilinearResample } from './resample.ts';
 import { skyMask } from './sky-mask.ts';
 import { MAX_OPACITY, SIGMA_PER_PIXEL, writeFootprint } from './splat-footprint.ts';
@@ -95,6 +96,11 @@ export interface LiftOptions {
    * The splats come in pixel order, kept pixels only.
    */
   keep?: Uint8Array;
+  /**
+   * what prepareLift (lift-prepared.ts) computed from this lift's photo ahead of time; used only
+   * where it was made for the same image and intrinsics objects and maxLongSide (the same splats either way)
+   */
+  prepared?: PreparedLift;
   signal?: AbortSignal;
   /** fraction 0..1, stage: 'resize', 'upsample', 'analyse', 'splats', 'colours' */
   onProgress?: (fraction: number, stage: string) => void;
@@ -175,7 +181,9 @@ function liftGeometry(input: LiftInput, options: LiftOptions): {
 
   signal?.throwIfAborted();
   onProgress?.(0, 'resize');
-  const { image, intrinsics: k } = shrinkPhoto(input.image, input.intrinsics, maxLongSide);
+  const prepared = options.prepared?.source === input.image && options.prepared.sourceIntrinsics === input.intrinsics &&
+    options.prepared.maxLongSide === maxLongSide ? options.prepared : undefined;
+  const { image, intrinsics: k } = prepared?.working ?? shrinkPhoto(input.image, input.intrinsics, maxLongSide);
   const { width, height } = image;
   const pixels = width * height;
   if (options.keep && options.keep.length !== pixels) {
@@ -187,8 +195,10 @@ function liftGeometry(input: LiftInput, options: LiftOptions): {
   // The same "steeper than edgeAngle" test as depth-edges.ts, at the model's focal length.
   const edgeAngle = options.edgeAngleDegrees ?? 85;
   const modelFocal = 0.5 * ((k.fx * input.depth.width) / width + (k.fy * input.depth.height) / height);
+  const guide = prepared?.lowGuide;
   const depth = jointBilateralUpsample(input.depth.data, input.depth.width, input.depth.height, image.data, width, height, {
     edgeRatio: edgeJumpThreshold(edgeAngle, modelFocal),
+    lowGuide: guide && guide.width === input.depth.width && guide.height === input.depth.height ? guide.data : undefined,
     ...options.upsample,
   });
   const confidence = input.confidence
@@ -212,7 +222,7 @@ function liftGeometry(input: LiftInput, options: LiftOptions): {
   const keep = options.keep && iterations === 0 ? options.keep : null;
   let keptCount = pixels;
   if (keep) { keptCount = 0; for (let i = 0; i < pixels; i++) if (keep[i]) keptCount++; }
-  const cloud = SplatCloud.create(keptCount);
+  const cloud = prepared?.takeCloud(keptCount) ?? SplatCloud.create(keptCount);
   const maps: PixelMaps = { image, intrinsics: k, depth, sky, edges, normals, confidence, pose: input.pose };
   const shape: SplatShape = { sigma, edgeSigma, maxStretch, thinness, skyDistance, fullConfidence };
   const tick = (row: number) => {
