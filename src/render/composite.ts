@@ -11,19 +11,27 @@
  * and a "finished" state per pixel: every pixel still sees exactly the splats that cover it, in the
  * same order, so the result is the same, and it is much faster in JS (no per-tile lists). Only the
  * exact span of the footprint ellipse d^T conic d <= level is visited on each row, finished pixels
- * are skipped in runs, and footprint bands whose 16x16 tiles are all finished are skipped whole.
+ * are skipped in runs (on long spans; a short one checks each pixel), and footprint bands whose
+ * 16x16 tiles are all finished are skipped whole.
+ *
+ * (Tried and dropped, on the sample photo's world, 550k splats of 4-5 px at 512x384: the reference's
+ * own scheme, per-tile lists walked tile by tile so a tile's pixels stay in cache, came out no faster:
+ * binning the splats cost what the cache saved. What is left is mostly the ~5M pixel updates
+ * themselves, ~45 ns each, a chain of dependent floating-point steps that must stay as they are.)
  *
  * (The reference also skips a pixel when the exponent is > 0, which only a non-positive-definite
  * conic can produce; ours is positive definite by construction, so that test is left out.)
  */
 import { expNonPositive } from './exp.ts';
-import type { ProjectedSplats } from './project.ts';
+import { PACKED_STRIDE, P_B, P_CONIC_A, P_CONIC_B, P_CONIC_C, P_DEPTH, P_G, P_LEVEL, P_OPACITY, P_R, P_U, P_V, P_X0, P_X1, P_Y0, P_Y1, type ProjectedSplats } from './project.ts';
 
 const ALPHA_MIN = 1 / 255;
 const ALPHA_MAX = 0.99;
 const T_MIN = 1e-4;
 const TILE_SHIFT = 4;
 const TILE = 1 << TILE_SHIFT;
+/** Row spans shorter than this many pixels are walked pixel by pixel (see the loop). */
+const NARROW = 8;
 
 export interface CompositeResult {
   color: Float32Array;
@@ -65,17 +73,17 @@ export function compositeSplats(
       tileOpen[ty * tilesX + tx] = (Math.min(TILE, width - tx * TILE)) * (Math.min(TILE, height - ty * TILE));
     }
   }
-  const { u, v, conicA, conicB, conicC, opacity, level, depth, rgb, rect } = p;
+  const rec = p.packed;
   const count = p.count;
 
   for (let r = 0; r < count; r++) {
     if (tick !== undefined && (r & 1023) === 1023) tick(r / count);
-    const s = order[r];
-    const mu = u[s], mv = v[s];
-    const a = conicA[s], b = conicB[s], c = conicC[s];
-    const o = opacity[s], lv = level[s], z = depth[s];
-    const cr = rgb[3 * s], cg = rgb[3 * s + 1], cb = rgb[3 * s + 2];
-    const x0 = rect[4 * s], y0 = rect[4 * s + 1], x1 = rect[4 * s + 2], y1 = rect[4 * s + 3];
+    const q = PACKED_STRIDE * order[r];
+    const mu = rec[q + P_U], mv = rec[q + P_V];
+    const a = rec[q + P_CONIC_A], b = rec[q + P_CONIC_B], c = rec[q + P_CONIC_C];
+    const o = rec[q + P_OPACITY], lv = rec[q + P_LEVEL], z = rec[q + P_DEPTH];
+    const cr = rec[q + P_R], cg = rec[q + P_G], cb = rec[q + P_B];
+    const x0 = rec[q + P_X0] | 0, y0 = rec[q + P_Y0] | 0, x1 = rec[q + P_X1] | 0, y1 = rec[q + P_Y1] | 0;
     const halfA = -0.5 * a;
     const invA = 1 / a;
     const detC = a * c - b * b;
@@ -110,9 +118,37 @@ export function compositeSplats(
       if (xs > xe) continue;
       const rowC = -0.5 * c * dy * dy;
       const rowB = -b * dy;
-      // Visit only the pixels of [xs, xe] that are still open, skipping finished runs.
       const rowBase = y * rowStride;
       const pixBase = y * width;
+      if (xe - xs < NARROW) {
+        // A short span (most of a dense world's tiny splats): each pixel's own T says whether it is
+        // finished, cheaper than the skip structure's lookups. The same pixels, in the same order.
+        for (let x = xs; x <= xe; x++) {
+          const idx = 5 * (pixBase + x);
+          const t = acc[idx];
+          if (t < 0) continue;
+          const dx = x + 0.5 - mu;
+          let alpha = o * expNonPositive(rowC + dx * (rowB + halfA * dx));
+          if (alpha > ALPHA_MAX) alpha = ALPHA_MAX;
+          if (alpha >= ALPHA_MIN) {
+            const nextT = t * (1 - alpha);
+            if (nextT < T_MIN) {
+              acc[idx] = -t;
+              next[rowBase + x] = rowBase + x + 1;
+              tileOpen[(y >> TILE_SHIFT) * tilesX + (x >> TILE_SHIFT)]--;
+            } else {
+              const wt = alpha * t;
+              acc[idx + 1] += wt * cr;
+              acc[idx + 2] += wt * cg;
+              acc[idx + 3] += wt * cb;
+              acc[idx + 4] += wt * z;
+              acc[idx] = nextT;
+            }
+          }
+        }
+        continue;
+      }
+      // A long span: visit only its pixels that are still open, skipping finished runs.
       let x = findOpen(next, rowBase + xs) - rowBase;
       while (x <= xe) {
         const idx = 5 * (pixBase + x);
