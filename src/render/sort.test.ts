@@ -12,7 +12,9 @@ test('sortByKey orders non-negative floats like a stable comparison sort', () =>
       const r = rand();
       keys[i] = r < 0.1 ? 0 : r < 0.3 ? Math.floor(rand() * 10) : Math.exp(rand() * 40 - 20);
     }
+    const copy = keys.slice();
     const order = sortByKey(keys);
+    assert.deepEqual(keys, copy, 'the keys are left as they were');
     // Truth: Array.prototype.sort, stable since ES2019.
     const expected = Array.from({ length: n }, (_, i) => i).sort((a, b) => keys[a] - keys[b]);
     assert.deepEqual([...order], expected, `n = ${n}`);

@@ -19,19 +19,24 @@ export function sortByKey(keys: Float32Array, count = keys.length): Uint32Array 
   if (count > keys.length) throw new Error(`sortByKey: expected count <= ${keys.length}, found ${count}`);
   const bits = new Uint32Array(keys.buffer, keys.byteOffset, count);
   let order = new Uint32Array(count);
-  let keysA = new Uint32Array(count);
-  for (let i = 0; i < count; i++) {
-    order[i] = i;
-    keysA[i] = bits[i];
-  }
+  for (let i = 0; i < count; i++) order[i] = i;
   if (count < 2) return order;
+  // The three digits' histograms in one pass over the keys (a pass's histogram does not depend on
+  // the order the earlier passes left).
+  const histograms = new Uint32Array(3 * BUCKETS);
+  for (let i = 0; i < count; i++) {
+    const key = bits[i];
+    histograms[key & MASK]++;
+    histograms[BUCKETS + ((key >>> BITS) & MASK)]++;
+    histograms[2 * BUCKETS + (key >>> (2 * BITS))]++;
+  }
+  let keysA: Uint32Array = bits;
+  let keysB: Uint32Array = new Uint32Array(count);
   let orderB = new Uint32Array(count);
-  let keysB = new Uint32Array(count);
-  const histogram = new Uint32Array(BUCKETS);
+  let fresh = true; // keysA is still the caller's array (never written)
 
-  for (let shift = 0; shift < 32; shift += BITS) {
-    histogram.fill(0);
-    for (let i = 0; i < count; i++) histogram[(keysA[i] >>> shift) & MASK]++;
+  for (let pass = 0, shift = 0; pass < 3; pass++, shift += BITS) {
+    const histogram = histograms.subarray(pass * BUCKETS, (pass + 1) * BUCKETS);
     // All keys share this digit: the pass would not move anything.
     if (histogram[(keysA[0] >>> shift) & MASK] === count) continue;
     let sum = 0;
@@ -46,7 +51,13 @@ export function sortByKey(keys: Float32Array, count = keys.length): Uint32Array 
       keysB[dst] = key;
       orderB[dst] = order[i];
     }
-    const tk = keysA; keysA = keysB; keysB = tk;
+    if (fresh) {
+      keysA = keysB;
+      keysB = new Uint32Array(count);
+      fresh = false;
+    } else {
+      const tk = keysA; keysA = keysB; keysB = tk;
+    }
     const to = order; order = orderB; orderB = to;
   }
   return order;
