@@ -6,6 +6,13 @@
  *   - courtyard: the ray-cast synthetic scene of src/world/expand/synthetic-scene.ts (ground, boxes, sky);
  *   - every held-out view set in bench/data/views/<scene>/ (training/scenes/export_views.py), whose
  *     turn01..turn11, turn00 are the start view turned by 30 degrees a step about the vertical.
+ *   - --photo [photo.jpg] (instead of the scenes): a world made from a real photo (default the sample photo) by
+ *     `worldsplat generate` with the built-in model (655k splats for the sample), explored by `worldsplat explore
+ *     --path turn --steps 12` at 512 x 384 with its default (hybrid) completer, each in a child process as a user
+ *     runs them: the time of every stop's expansion as explore reports it (with its stage times where explore
+ *     prints them: WORLDSPLAT_TIMINGS=1), the first and the worst stop, next to the anchor measured in the same
+ *     run: one renderSplats of that world from its start pose at 512 x 384 (median of 3). Time only, no truth.
+ *     --world w.worldsplat skips the generate step (a world made from the photo already). Goal: every stop < 1 s.
  * Run: node --import tsx bench/expand.bench.ts [--scenes courtyard,nature-22] [--completer hybrid|inpaint|detail|model]
  *   [--detail synthesis|mirror] [--texture-source on|off] [--dump <dir>] (the arrays of each stop, for looking at seams: see dumpStop)
  *   (--texture-source off: expandView's textureSource false, the texture synthesis copies from the view alone,
@@ -29,8 +36,10 @@
  * pairs of the same true contrast (matchedColourSeam; 1 = no seam), since the render has a noise floor
  * the true views lack.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { existsSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Intrinsics, Pose } from '../src/core/camera.ts';
 import type { SplatCloud } from '../src/core/splat-cloud.ts';
@@ -277,6 +286,59 @@ async function dumpStop(prefix: string, arrays: Record<string, Float32Array | Ui
   for (const [name, a] of Object.entries(arrays)) {
     await writeFile(`${prefix}.${name}.${a instanceof Uint8Array ? 'u8' : 'f32'}`, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   }
+}
+
+/**
+ * --photo: the real-photo world's tour (see the header), timed as `explore` reports it. The child
+ * processes run this checkout's bin/worldsplat.mjs, so the same file run in another checkout (a
+ * worktree of an older commit) times that one's code.
+ */
+async function photoTour(photo: string, worldFile: string): Promise<void> {
+  const bin = join(import.meta.dirname, '../bin/worldsplat.mjs');
+  const dir = await mkdtemp(join(tmpdir(), 'bench-expand-photo-'));
+  const cli = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, WORLDSPLAT_TIMINGS: '1' } });
+    if (r.status !== 0) throw new Error(`worldsplat ${args.join(' ')}: expected exit 0, found ${r.status}: ${r.stderr.trim().split('\n').pop()}`);
+    return r;
+  };
+  const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  let file = worldFile;
+  if (!file) {
+    file = join(dir, 'photo.worldsplat');
+    const t = performance.now();
+    cli('generate', photo, '-o', file);
+    console.log(`generate ${photo}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  }
+  const { loadWorld } = await import('../src/cli/files.ts');
+  const { verticalFovDegrees } = await import('../src/core/camera.ts');
+  const world = await loadWorld(file);
+  const first = world.memory.frames[0];
+  if (!first) throw new Error(`${file}: expected a world with a first frame (made by generate), found none`);
+  const k = intrinsicsFromFov(512, 384, verticalFovDegrees(first.intrinsics));
+  const anchorRun = () => { const t = performance.now(); renderSplats(world.splats, first.pose, k); return performance.now() - t; };
+  const anchors = [anchorRun(), anchorRun(), anchorRun()];
+  const anchor = median(anchors);
+  console.log(`\n--- photo world ${file}: ${world.splats.count} splats; anchor renderSplats from the start pose at 512x384: ${f(anchor, 0)} ms (of ${anchors.map((a) => f(a, 0)).join(', ')}); load ${load()}`);
+  const t0 = performance.now();
+  const r = cli('explore', file, '--path', 'turn', '--steps', '12', '--size', '512x384', '-o', join(dir, 'explored.worldsplat'));
+  const wall = performance.now() - t0;
+  const stopMs = [...r.stdout.matchAll(/^step +(\d+)\/\d+ .* ([\d.]+) s$/gm)].map((m) => 1000 * Number(m[2]));
+  const stages = new Map([...r.stderr.matchAll(/^step (\d+) ms: (.*)$/gm)].map((m) => [Number(m[1]), m[2]]));
+  if (stopMs.length !== 12) throw new Error(`explore: expected 12 step lines, found ${stopMs.length}:\n${r.stdout}`);
+  console.log('stop  expand ms  x anchor   stages (ms)');
+  stopMs.forEach((ms, i) => console.log(`${String(i + 1).padStart(4)}  ${f(ms, 0).padStart(9)}  ${f(ms / anchor, 2).padStart(8)}   ${stages.get(i + 1) ?? ''}`));
+  const worst = Math.max(...stopMs), worstAt = stopMs.indexOf(worst) + 1;
+  const ready = /ready to explore at (\d+) ms/.exec(r.stderr);
+  console.log(`photo tour: first stop ${f(stopMs[0], 0)} ms (${f(stopMs[0] / anchor, 2)}x anchor), worst ${f(worst, 0)} ms at stop ${worstAt} (${f(worst / anchor, 2)}x), `
+    + `median ${f(median(stopMs), 0)} ms (${f(median(stopMs) / anchor, 2)}x); stops over 1 s: ${stopMs.filter((ms) => ms >= 1000).length}/12; `
+    + `explore ${f(wall / 1000, 1)} s in all${ready ? ` (first stop began ${ready[1]} ms after the process started)` : ''}; anchor ${f(anchor, 0)} ms; load ${load()}`);
+  await rm(dir, { recursive: true, force: true });
+}
+
+if (process.argv.includes('--photo')) {
+  const next = process.argv[process.argv.indexOf('--photo') + 1];
+  await photoTour(next && !next.startsWith('--') ? next : join(import.meta.dirname, '../public/sample-photo.jpg'), arg('world', ''));
+  process.exit(0);
 }
 
 const available = existsSync(VIEWS) ? readdirSync(VIEWS).filter((d) => existsSync(join(VIEWS, d, 'views.json'))).sort() : [];
