@@ -50,6 +50,14 @@ export class ModelThread {
    */
   readonly sent = new Promise<void>((resolve) => (this.markSent = resolve));
 
+  /**
+   * Whether the thread is running (a core was free for it, and it has not died): the model's session
+   * is then made there, and the main thread waits for it with nothing to do.
+   */
+  get running(): boolean {
+    return this.worker !== undefined && !this.dead;
+  }
+
   /** Starts the thread now (its boot overlaps whatever the caller does next). */
   static start(): ModelThread {
     return new ModelThread();
