@@ -4,7 +4,7 @@
  * exact), and a reservation given up (discard) or one that could not be made leaves no file behind.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -59,4 +59,19 @@ test('a discarded reservation leaves nothing; one in a missing folder fails at s
   assert.equal(await failed.file, undefined);
   await assert.rejects(saveWorld(missing, World.restore(randomCloud(10, 6, 0), []), undefined, failed), /^Error: .*world\.ply: could not write: ENOENT/);
   await failed.discard(); // nothing to do, and no error
+});
+
+test('saveWorld over an existing file replaces it and leaves nothing beside it; a folder there still fails', async () => {
+  const sub = mkdtempSync(join(dir, 'replace-'));
+  const path = join(sub, 'world.ply');
+  const first = randomCloud(2000, 7, 0), second = randomCloud(3000, 8, 0);
+  await saveWorld(path, World.restore(first, []));
+  await saveWorld(path, World.restore(second, []), undefined, reserveOutput(path, writePly(second).length));
+  assert.deepEqual(new Uint8Array(readFileSync(path)), writePly(second));
+  assert.deepEqual(readdirSync(sub), ['world.ply']);
+  const folder = join(sub, 'folder.ply');
+  mkdirSync(folder);
+  await assert.rejects(saveWorld(folder, World.restore(first, [])), /could not write|EISDIR|ENOTEMPTY|EEXIST/);
+  assert.ok(statSync(folder).isDirectory());
+  assert.deepEqual(readdirSync(sub).sort(), ['folder.ply', 'world.ply']);
 });

@@ -4,7 +4,7 @@
  * 5-million-splat file is 1.2 GB); the other formats are read and written whole.
  */
 import { createReadStream } from 'node:fs';
-import { type FileHandle, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { type FileHandle, lstat, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { readBundle } from '../io/bundle/bundle-reader.ts';
 import { writeBundle } from '../io/bundle/bundle-writer.ts';
 import { formatForFileName, readSplatFile, writeSplatFile } from '../io/formats.ts';
@@ -94,13 +94,44 @@ export async function saveWorld(path: string, world: World, onProgress?: Progres
     if ((await file.stat()).size > at) await file.truncate(at); // a reservation larger than the world
     await file.close();
     file = undefined;
-    await rename(partial, path);
+    await replaceFile(partial, path);
   } catch (error) {
     await pending.catch(() => undefined); // a write still running must end before the file is closed
     await file?.close().catch(() => undefined);
     await rm(partial, { force: true }).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * rename(from, to) where `to` may be an existing file. WHY not just that: when a rename replaces a
+ * file, ext4 (its auto_da_alloc) starts writing the new file's blocks to the disk and the rename waits
+ * for it: 87-336 ms for a 162 MB .ply written just before (measured here), against 2-65 ms for moving
+ * the old file aside, renaming and removing the old one. `to` is missing only between the two renames
+ * (the old file is then at the aside name). Anything but a regular file at `to` is left to rename's
+ * own checks (a folder there still fails as it did).
+ */
+async function replaceFile(from: string, to: string): Promise<void> {
+  let aside: string | undefined;
+  try {
+    if ((await lstat(to)).isFile()) aside = `${to}.old-${process.pid}`;
+  } catch {
+    // nothing there
+  }
+  if (aside) {
+    try {
+      await rename(to, aside);
+    } catch {
+      aside = undefined; // replaced by the rename below, as before
+    }
+  }
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if (aside) await rename(aside, to).catch(() => undefined); // the old file back where it was
+    throw error;
+  }
+  if (aside) await rm(aside, { force: true });
 }
 
 /** All of `bytes` at `position` in the file (a write may take fewer bytes than asked). */
