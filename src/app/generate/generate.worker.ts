@@ -13,10 +13,10 @@
 import manifestJson from '../../../models/manifest.json';
 import { BrowserPhotoDecoder } from '../../io/photo/browser-decoder.ts';
 import { BUILTIN_MODEL_ID, MemoryModelCache, type Model, loadModel, parseManifest, resolveModel } from '../../model/index.ts';
-import { Pose, intrinsicsFromFov } from '../../core/camera.ts';
+import { Pose, intrinsicsFromFov, verticalFovDegrees } from '../../core/camera.ts';
 import { type GeneratedView, frameOfView, generateFromPhoto } from '../../world/generate.ts';
 import type { Completer } from '../../world/expand/completer.ts';
-import { expandView, worldPrompt } from '../../world/expand/expand-view.ts';
+import { expandView, prepareExpansion, warmUpView, worldPrompt } from '../../world/expand/expand-view.ts';
 import { ModelCompleter } from '../../world/expand/model-completer.ts';
 import { texturedInpainter } from '../../world/expand/mirror-detail.ts';
 import { SplitCompleter } from '../../world/expand/split-completer.ts';
@@ -87,6 +87,8 @@ async function openShippedModel(id: string, onProgress: (fraction: number, stage
 }
 
 let completionModel: Promise<Completer> | null = null;
+/** The completion model's own completer once open (for its warm-up run), null until then or without one. */
+let modelCompleter: ModelCompleter | null = null;
 
 /**
  * The completer for worlds not made from words: the inpainter's colour with the shipped completion
@@ -94,12 +96,38 @@ let completionModel: Promise<Completer> | null = null;
  */
 function modelOrInpaint(): Promise<Completer> {
   completionModel ??= openShippedModel(COMPLETION_MODEL_ID)
-    .then((m): Completer => new SplitCompleter(inpaint, new ModelCompleter(m)))
+    .then((m): Completer => new SplitCompleter(inpaint, (modelCompleter = new ModelCompleter(m))))
     .catch((error: unknown) => {
       console.warn(`completion model unavailable, using the inpainter: ${error instanceof Error ? error.message : String(error)}`);
       return inpaint;
     });
   return completionModel;
+}
+
+/** Long side of the viewer's expansion views (viewer-app.ts's GROW_LONG_SIDE): the warm-up's size. */
+const WARM_LONG_SIDE = 256;
+let warming: Promise<void> | null = null;
+
+/**
+ * When a world not made from words arrives (generated here, or adopted from a file), the completion
+ * model is opened and run once on a view of the expansions' size (its first inference is the slow
+ * one: WebAssembly compiled by tiers, buffers allocated) and the row guide's statistics are built, so
+ * the first expansion pays for neither. Started after the world's message has been posted, so the
+ * world appears as soon as before; an expansion asked for meanwhile waits for the model, as it would
+ * have at its first expansion anyway (the session runs one inference at a time, in order). Once per
+ * worker for the model; the statistics are per world.
+ */
+function prepareForExpansion(fovDeg: number): void {
+  const w = world;
+  if (!w || worldPrompt(w) !== null) return;
+  const k = intrinsicsFromFov(WARM_LONG_SIDE, Math.round((WARM_LONG_SIDE * 3) / 4), fovDeg);
+  setTimeout(() => {
+    if (world !== w) return;
+    prepareExpansion(w, k, { usesTexture: false }); // the texture source depends on the view's size, still unknown
+    warming ??= modelOrInpaint().then(async () => {
+      await modelCompleter?.complete(warmUpView(Pose.identity(), k));
+    }).catch((error: unknown) => console.warn(`completion model warm-up failed: ${error instanceof Error ? error.message : String(error)}`));
+  }, 0);
 }
 
 self.onmessage = async (event: MessageEvent<ToWorker>) => {
@@ -110,6 +138,8 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
   }
   if (job.type === 'adopt') {
     world = World.restore(cloudFromMessage(job.splats), job.frames.map(frameFromMessage));
+    const first = world.memory.frames[0];
+    if (first) prepareForExpansion(verticalFovDegrees(first.intrinsics));
     return;
   }
   const controller = new AbortController();
@@ -166,6 +196,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     const viewMessage = { fovDeg: job.fovDeg, image: view.image, depth: view.depth, confidence: view.confidence ?? null };
     const more = uniqueBuffers([view.image.data, view.depth.data, view.confidence?.data]).filter((b) => !transfer.includes(b));
     post({ type: 'done', id: job.id, splats, view: viewMessage, timings, prompt, ignored }, [...transfer, ...more]);
+    prepareForExpansion(job.fovDeg);
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     post({ type: 'error', id: job.id, message: controller.signal.aborted ? 'cancelled' : text.split('\n')[0] });
