@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
 import { type Intrinsics, Pose, intrinsicsFromFov, verticalFovDegrees } from '../../core/camera.ts';
 import { renderSplats } from '../../render/rasterizer.ts';
 import type { Model } from '../../model/index.ts';
@@ -69,12 +70,16 @@ export const exploreCommand: Command = {
 
     const input = positionals[0];
     // The completion model starts opening first, on its own thread where a core is free
-    // (worker-model.ts), and runs once on a view of this size (its first run is the slow one) while
-    // the world loads and the first expansion's caches are built here. Under --completer auto it is
-    // opened before the world says whether it is wanted (a world made from words does not use it, and
-    // it is released unused): the common case, a photo world, should not wait for it.
-    const early = completerName === 'auto' || completerName === 'hybrid' || completerName === 'model'
-      ? openWarmModel(intrinsicsFromFov(width, height, fov)) : undefined;
+    // (worker-model.ts), and there runs once on a view of this size (its first run is the slow one)
+    // while the world loads and the first expansion's caches are built here. Under --completer auto it
+    // is opened before the world says whether it is wanted only with that thread (a world made from
+    // words does not use it, and it is released unused, having cost the other core): the common case,
+    // a photo world, should not wait for it. Without the thread (a busy machine) the warm-up run
+    // would be the main thread's time either way, so there is none.
+    const { reasonNotToThread } = await import('../worker-model.ts');
+    const threaded = reasonNotToThread(process.env.WORLDSPLAT_MODEL_THREAD, loadavg()[0], availableParallelism()) === undefined;
+    const early = completerName === 'hybrid' || completerName === 'model' || (completerName === 'auto' && threaded)
+      ? openWarmModel(intrinsicsFromFov(width, height, fov), completerName === 'auto' ? 'hybrid' : completerName, threaded) : undefined;
     early?.catch(() => undefined); // its failure is reported where it is awaited (it may never be)
     let unused = early;
     let world: World, start: Pose, intrinsics: Intrinsics, completer: { completer: Completer; release: () => Promise<void> };
@@ -149,19 +154,23 @@ function pathDistance(world: World): number {
   return depths.length ? depths[depths.length >> 1] : 3;
 }
 
-/** The completion model (manifest task 'complete'), open and run once on a view of the size of `k`. */
-async function openWarmModel(k: Intrinsics): Promise<Model> {
+/**
+ * The completion model (manifest task 'complete'), opened on its own thread where a core is free;
+ * with `warm` run once on a view of the size of `k`. `name`: the completer it is for (messages).
+ */
+async function openWarmModel(k: Intrinsics, name: string, warm: boolean): Promise<Model> {
   const { ModelThread } = await import('../worker-model.ts');
   const thread = ModelThread.start();
   const { loadManifest, openModel } = await import('../models.ts');
   const manifest = await loadManifest();
   const entry = manifest.models.find((m) => m.task === 'complete');
-  if (!entry) throw new Error(`--completer: expected a completion model (task 'complete') in models/manifest.json, found none (train and export it with training/complete)`);
-  const [{ ModelCompleter }, { warmUpView }] = await Promise.all([import('../../world/expand/model-completer.ts'), import('../../world/expand/expand-view.ts')]);
+  if (!entry) throw new Error(`--completer ${name}: expected a completion model (task 'complete') in models/manifest.json, found none (train and export it with training/complete)`);
   const model = await openModel(entry.id, manifest, (line) => process.stderr.write(`${line}\n`), undefined, thread);
+  if (!warm) return model;
   try {
     // The same computation as every later run (inference is deterministic: the explored world is
-    // byte for byte the same with or without this), done while the main thread has other work.
+    // the same, array for array, with or without this), done while the main thread has other work.
+    const [{ ModelCompleter }, { warmUpView }] = await Promise.all([import('../../world/expand/model-completer.ts'), import('../../world/expand/expand-view.ts')]);
     await new ModelCompleter(model).complete(warmUpView(Pose.identity(), k));
   } catch (error) {
     await model.release();
@@ -194,7 +203,7 @@ async function openCompleter(
     prepareExpansion(world, k, procedural);
     return { completer: procedural, release: async () => {} };
   }
-  const opening = early ?? openWarmModel(k);
+  const opening = early ?? openWarmModel(k, name, false);
   const [{ ModelCompleter }, { SplitCompleter }] = await Promise.all([
     import('../../world/expand/model-completer.ts'),
     import('../../world/expand/split-completer.ts'),
