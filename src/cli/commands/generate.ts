@@ -127,6 +127,8 @@ export const generateCommand: Command = {
         // The model's thread, idle once the model has run, takes the top rows of the lift's colour
         // stage (same splats, bit for bit); none where no core was free for the thread.
         colourElsewhere: thread.colourRunner(),
+        // And this thread only waits while the model runs there: it warms the lift up meanwhile.
+        idleWhileDepth: thread.running,
         onProgress: (f, s) => {
           if (s.startsWith('lift') && !liftStarted) {
             liftStarted = true;
