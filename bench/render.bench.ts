@@ -1,6 +1,10 @@
 /**
  * CPU reference rasterizer benchmark: 100,000 random splats filling a 256x256 view.
- * Run: node --import tsx bench/render.bench.ts [--splats N] [--size WxH] [--runs R] [--sh D]
+ * Run: node --import tsx bench/render.bench.ts [--splats N] [--size WxH] [--runs R] [--sh D] [--world w.worldsplat]
+ *
+ * --world: instead of the random cloud, a saved world (e.g. one generated from public/sample-photo.jpg:
+ * 655k splats of 4-5 px, the dense case explore renders at every stop) seen from its first frame's pose
+ * with that frame's field of view (--size default 512x384 then; its SH degree).
  *
  * Prints the median render time (wall clock, and CPU time of this process, which a busy shared machine
  * disturbs less) and, measured in the same run, two anchors so that figures from a noisy or different
@@ -8,7 +12,7 @@
  *   - project: the projection step alone over the same cloud (same data, the cheapest full pass);
  *   - fixed: a fixed computation (4M Math.exp + typed-array adds), independent of the renderer.
  */
-import { Pose, intrinsicsFromFov } from '../src/core/camera.ts';
+import { Pose, intrinsicsFromFov, verticalFovDegrees } from '../src/core/camera.ts';
 import { randomCloud } from '../src/core/random.ts';
 import type { ShDegree } from '../src/core/sh.ts';
 import { projectSplats } from '../src/render/project.ts';
@@ -20,10 +24,9 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
 }
 
-const splats = Number(arg('splats', '100000'));
-const [width, height] = arg('size', '256x256').split('x').map(Number);
+const worldFile = arg('world', '');
+const [width, height] = arg('size', worldFile ? '512x384' : '256x256').split('x').map(Number);
 const runs = Number(arg('runs', '7'));
-const sh = Number(arg('sh', '0')) as ShDegree;
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -59,11 +62,25 @@ function fixedAnchor(): void {
   if (x === 42) console.log('');
 }
 
-// The cloud fills a box of half-size 2 m around the origin; the camera sits 6 m away, 60 degree fov,
-// so the whole image is covered, many layers deep.
-const cloud = randomCloud(splats, 1, sh, 2);
-const pose = Pose.lookAt([0.3, 0.5, 6], [0, 0, 0]);
-const k = intrinsicsFromFov(width, height, 60);
+// The random cloud fills a box of half-size 2 m around the origin; the camera sits 6 m away, 60 degree
+// fov, so the whole image is covered, many layers deep.
+const { cloud, pose, k } = worldFile ? await worldView(worldFile) : {
+  cloud: randomCloud(Number(arg('splats', '100000')), 1, Number(arg('sh', '0')) as ShDegree, 2),
+  pose: Pose.lookAt([0.3, 0.5, 6], [0, 0, 0]),
+  k: intrinsicsFromFov(width, height, 60),
+};
+const splats = cloud.count, sh = cloud.shDegree;
+
+async function worldView(file: string) {
+  const { loadWorld } = await import('../src/cli/files.ts');
+  const world = await loadWorld(file);
+  const first = world.memory.frames[0];
+  return {
+    cloud: world.splats,
+    pose: first ? first.pose : Pose.identity(),
+    k: intrinsicsFromFov(width, height, first ? verticalFovDegrees(first.intrinsics) : 60),
+  };
+}
 
 // Warm up the JIT.
 for (let i = 0; i < 2; i++) renderSplats(cloud, pose, k);
@@ -78,7 +95,7 @@ const result = renderSplats(cloud, pose, k);
 let covered = 0;
 for (const a of result.alpha) if (a > 0.5) covered++;
 
-console.log(`render.bench: ${splats} splats (SH degree ${sh}), ${width}x${height}, median of ${runs} runs, node ${process.version}`);
+console.log(`render.bench: ${worldFile ? `${worldFile}, ` : ''}${splats} splats (SH degree ${sh}), ${width}x${height}, median of ${runs} runs, node ${process.version}`);
 console.log(`  visible after culling      ${projected.count}`);
 console.log(`  pixels with alpha > 0.5    ${((100 * covered) / (width * height)).toFixed(1)} %`);
 console.log(`  render (total)             ${fmt(renderMs)}`);
