@@ -51,12 +51,17 @@ export class ModelThread {
   readonly sent = new Promise<void>((resolve) => (this.markSent = resolve));
 
   /**
-   * Whether the thread is running (a core was free for it, and it has not died): the model's session
-   * is then made there, and the main thread waits for it with nothing to do.
+   * Whether the main thread has time to spare while the model's session is made: the thread is
+   * running (and has not died) and the load average left a core free when it started (not only
+   * because WORLDSPLAT_MODEL_THREAD=1 forced it). Work done in that wait is free only then: measured
+   * at load ~4 with the thread forced, filling the wait (a warmer lift, the output's pages) cost the
+   * thread's session ~0.2-0.6 s.
    */
-  get running(): boolean {
-    return this.worker !== undefined && !this.dead;
+  get mainWaits(): boolean {
+    return this.worker !== undefined && !this.dead && this.coreFree;
   }
+
+  private readonly coreFree = reasonNotToThread(undefined, loadavg()[0], availableParallelism()) === undefined;
 
   /** Starts the thread now (its boot overlaps whatever the caller does next). */
   static start(): ModelThread {

@@ -111,11 +111,10 @@ export const generateCommand: Command = {
     // A .ply's size is known now (a splat per pixel of the lift's working picture): its file is made
     // and filled with zeros on libuv's thread while this one waits for the model, so the write at the
     // end goes over pages the kernel already holds (files.ts reserveOutput). The bytes are the same.
-    // Only where the model is on its thread: the zeros cost ~50-100 ms more CPU in all (the kernel
-    // writes the pages twice), paid back only by the wait; where the session is made here, or the
-    // machine is busy, there is no core to spare for them.
+    // Only where the main thread will wait for the model with a core to spare (worker-model.ts
+    // mainWaits): the zeros cost CPU (the kernel writes the pages twice), paid back only by the wait.
     let reservation: ReservedOutput | undefined;
-    if (thread.running && !isBundlePath(output) && formatForFileName(output) === 'ply') {
+    if (thread.mainWaits && !isBundlePath(output) && formatForFileName(output) === 'ply') {
       const { width, height } = workingSize(photo.width, photo.height, 1024); // the lift's default maxLongSide
       reservation = reserveOutput(output, plyHeader(width * height).length + width * height * PLY_RECORD_BYTES);
     }
@@ -128,7 +127,7 @@ export const generateCommand: Command = {
         // stage (same splats, bit for bit); none where no core was free for the thread.
         colourElsewhere: thread.colourRunner(),
         // And this thread only waits while the model runs there: it warms the lift up meanwhile.
-        idleWhileDepth: thread.running,
+        idleWhileDepth: thread.mainWaits,
         onProgress: (f, s) => {
           if (s.startsWith('lift') && !liftStarted) {
             liftStarted = true;
