@@ -182,7 +182,8 @@ export class ModelThread {
    */
   colourRunner(): ColourBandRunner | undefined {
     if (!this.worker || this.dead) return undefined;
-    this.worker.postMessage({ type: 'colours soon' });
+    // With a core to spare, the thread warms the colour code up on bigger pictures while it waits for the band.
+    this.worker.postMessage({ type: 'colours soon', hot: this.coreFree });
     return async (band: ColourBand) => {
       const id = this.nextId++;
       // The band holds copies of exactly its rows (inputViewColoursSplit: posting a view would copy its
