@@ -318,7 +318,10 @@ async function photoTour(photo: string, worldFile: string): Promise<void> {
   const anchorRun = () => { const t = performance.now(); renderSplats(world.splats, first.pose, k); return performance.now() - t; };
   const anchors = [anchorRun(), anchorRun(), anchorRun()];
   const anchor = median(anchors);
-  console.log(`\n--- photo world ${file}: ${world.splats.count} splats; anchor renderSplats from the start pose at 512x384: ${f(anchor, 0)} ms (of ${anchors.map((a) => f(a, 0)).join(', ')}); load ${load()}`);
+  // The render is code this bench times too (src/render): between checkouts compare against this instead.
+  const fixed = median([fixedAnchor(), fixedAnchor(), fixedAnchor()]);
+  console.log(`\n--- photo world ${file}: ${world.splats.count} splats; anchor renderSplats from the start pose at 512x384: ${f(anchor, 0)} ms (of ${anchors.map((a) => f(a, 0)).join(', ')}); `
+    + `fixed computation (bench/render.bench.ts's, code no checkout changes) ${f(fixed, 0)} ms; load ${load()}`);
   const t0 = performance.now();
   const r = cli('explore', file, '--path', 'turn', '--steps', '12', '--size', '512x384', '-o', join(dir, 'explored.worldsplat'));
   const wall = performance.now() - t0;
@@ -331,8 +334,22 @@ async function photoTour(photo: string, worldFile: string): Promise<void> {
   const ready = /ready to explore at (\d+) ms/.exec(r.stderr);
   console.log(`photo tour: first stop ${f(stopMs[0], 0)} ms (${f(stopMs[0] / anchor, 2)}x anchor), worst ${f(worst, 0)} ms at stop ${worstAt} (${f(worst / anchor, 2)}x), `
     + `median ${f(median(stopMs), 0)} ms (${f(median(stopMs) / anchor, 2)}x); stops over 1 s: ${stopMs.filter((ms) => ms >= 1000).length}/12; `
-    + `explore ${f(wall / 1000, 1)} s in all${ready ? ` (first stop began ${ready[1]} ms after the process started)` : ''}; anchor ${f(anchor, 0)} ms; load ${load()}`);
+    + `explore ${f(wall / 1000, 1)} s in all${ready ? ` (first stop began ${ready[1]} ms after the process started)` : ''}; anchor ${f(anchor, 0)} ms; `
+    + `first / worst / median per fixed computation ${[stopMs[0], worst, median(stopMs)].map((ms) => f(ms / fixed, 1)).join(' / ')}; load ${load()}`);
   await rm(dir, { recursive: true, force: true });
+}
+
+/** 4M Math.exp and typed-array adds (bench/render.bench.ts's fixed anchor): ms. */
+function fixedAnchor(): number {
+  const t = performance.now();
+  const buffer = new Float64Array(4096);
+  let x = 0;
+  for (let i = 0; i < 4_000_000; i++) {
+    buffer[i & 4095] += Math.exp(-(i & 1023) * 1e-3);
+    x += buffer[(i * 7) & 4095];
+  }
+  if (x === 42) console.log('');
+  return performance.now() - t;
 }
 
 if (process.argv.includes('--photo')) {
