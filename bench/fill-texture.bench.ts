@@ -25,7 +25,8 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Intrinsics, Pose } from '../src/core/camera.ts';
+import { type Intrinsics, type Pose, projectCameraPoint, unprojectPixel } from '../src/core/camera.ts';
+import { distanceToKnown } from '../src/world/expand/ring.ts';
 import { decodePng, encodeRgbaPng } from '../src/io/png.ts';
 import type { CompletedView, Completer, PartialView } from '../src/world/expand/completer.ts';
 import { expandView } from '../src/world/expand/expand-view.ts';
@@ -57,7 +58,7 @@ interface Fill { stop: string; partial: PartialView; truth: Truth; plain: Comple
  * A whole tour, expanding with the inpainter alone (`decorator` null) or decorated; every partial view
  * is also completed by the inpainter alone (timed just before, the anchor of the time the decorator adds).
  */
-async function tour(scene: string, decorator: Decorator | null): Promise<{ k: Intrinsics; fills: Fill[] }> {
+async function tour(scene: string, decorator: Decorator | null): Promise<{ k: Intrinsics; fills: Fill[]; startPose: Pose }> {
   const dir = join(VIEWS, scene);
   const set = await openViewSet({ read: async (n) => new Uint8Array(await readFile(join(dir, n))), decodePng });
   const load = async (name: string): Promise<Truth> => {
@@ -98,7 +99,7 @@ async function tour(scene: string, decorator: Decorator | null): Promise<{ k: In
     truth = await load(name);
     await expandView(world, truth.pose, k, recorder, { elevationGuide: guide });
   }
-  return { k, fills };
+  return { k, fills, startPose: start.pose };
 }
 
 function holePsnr(a: Float32Array, b: Float32Array, mask: Uint8Array): number {
@@ -128,6 +129,97 @@ function steps(rgb: Float32Array, mask: Uint8Array, w: number, h: number): { hol
     }
   }
   return { hole: s[0] / n[0], border: s[1] / n[1], known: s[2] / n[2] };
+}
+
+/**
+ * Where a fill's seam comes from (--closure): the hole border's pairs split by what their known pixel
+ * shows, the photo (its ray falls in the start view: the tour turns on the spot) or an earlier fill, and
+ * by band of rows (top, middle, bottom third). Per side, for the fill and for the truth (levels of 255):
+ *   step   mean colour step over the border pairs;
+ *   known  mean step over known-known pairs within `near` px of the border on that side;
+ *   hole   mean step over hole-hole pairs within `near` px of the border beside that side;
+ *   offset mean |low(hole) - low(known)| over the border pairs, low = box mean (radius 3) over the
+ *          pixels of that pair member's kind (a colour offset, not texture).
+ */
+interface SideStats { pairs: number; step: number; known: number; hole: number; offset: number; band: number[]; bandPairs: number[] }
+/** Per pixel of a partial view: 0 known from the photo (its ray falls in the start view), 1 known from earlier fills, 2 hole. */
+function knownSides(view: PartialView, startPose: Pose, k: Intrinsics): Uint8Array {
+  const { width: w, height: h } = k, side = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (view.mask[i]) { side[i] = 2; continue; }
+      const world = view.pose.cameraToWorld(unprojectPixel(k, x + 0.5, y + 0.5, 1));
+      const p = projectCameraPoint(k, startPose.worldToCamera(world));
+      side[i] = p.depth > 0 && p.u >= 0 && p.u < w && p.v >= 0 && p.v < h ? 0 : 1;
+    }
+  }
+  return side;
+}
+
+function seamBreakdown(rgb: Float32Array, fill: Fill, startPose: Pose, k: Intrinsics, near = 4): SideStats[] {
+  const { width: w, height: h } = k, mask = fill.partial.mask;
+  const side = knownSides(fill.partial, startPose, k);
+  const inv = new Uint8Array(w * h);
+  for (let i = 0; i < w * h; i++) inv[i] = mask[i] ? 0 : 1;
+  const dHole = distanceToKnown(mask, w, h, 1), dKnown = distanceToKnown(inv, w, h, 1);
+  // box means over known and over hole pixels (radius 3), by a summed-area table per kind
+  const r = 3, W1 = w + 1;
+  const sats = [0, 1].map((kind) => {
+    const sat = new Float64Array(4 * W1 * (h + 1));
+    for (let y = 0; y < h; y++) {
+      const row = [0, 0, 0, 0];
+      for (let x = 0; x < w; x++) {
+        const i = y * w + x, on = (mask[i] ? 1 : 0) === kind;
+        if (on) { row[0] += rgb[3 * i]; row[1] += rgb[3 * i + 1]; row[2] += rgb[3 * i + 2]; row[3]++; }
+        for (let c = 0; c < 4; c++) sat[4 * ((y + 1) * W1 + x + 1) + c] = sat[4 * (y * W1 + x + 1) + c] + row[c];
+      }
+    }
+    return sat;
+  });
+  const boxMean = (kind: number, x: number, y: number): number[] => {
+    const sat = sats[kind], x0 = Math.max(0, x - r), y0 = Math.max(0, y - r), x1 = Math.min(w, x + r + 1), y1 = Math.min(h, y + r + 1);
+    const v = [0, 1, 2, 3].map((c) => sat[4 * (y1 * W1 + x1) + c] - sat[4 * (y0 * W1 + x1) + c] - sat[4 * (y1 * W1 + x0) + c] + sat[4 * (y0 * W1 + x0) + c]);
+    return [v[0] / v[3], v[1] / v[3], v[2] / v[3]];
+  };
+  const stats: SideStats[] = [0, 1].map(() => ({ pairs: 0, step: 0, known: 0, hole: 0, offset: 0, band: [0, 0, 0], bandPairs: [0, 0, 0] }));
+  const kn = [0, 0], ho = [0, 0];
+  // the side a hole pixel near the border is beside: that of its nearest known pixel along its row or column (first found)
+  const nearSide = (x: number, y: number): number => {
+    for (let d = 1; d <= near + 1; d++) {
+      for (const [u, v] of [[x - d, y], [x + d, y], [x, y - d], [x, y + d]]) if (u >= 0 && u < w && v >= 0 && v < h && side[v * w + u] < 2) return side[v * w + u];
+    }
+    return -1;
+  };
+  const step = (i: number, j: number) => { let c = 0; for (let ch = 0; ch < 3; ch++) c += Math.abs(rgb[3 * i + ch] - rgb[3 * j + ch]); return (c * 255) / 3; };
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      for (const j of [x + 1 < w ? i + 1 : -1, y + 1 < h ? i + w : -1]) {
+        if (j < 0) continue;
+        const a = side[i], b = side[j];
+        if (a < 2 && b < 2) {
+          if (a === b && dKnown[i] <= near) { stats[a].known += step(i, j); kn[a]++; }
+        } else if (a === 2 && b === 2) {
+          if (dHole[i] <= near) { const s = nearSide(i % w, (i / w) | 0); if (s >= 0) { stats[s].hole += step(i, j); ho[s]++; } }
+        } else {
+          const hi = a === 2 ? i : j, ki = a === 2 ? j : i, st = stats[side[ki]];
+          const d = step(i, j);
+          st.pairs++; st.step += d;
+          const lh = boxMean(1, hi % w, (hi / w) | 0), lk = boxMean(0, ki % w, (ki / w) | 0);
+          st.offset += ((Math.abs(lh[0] - lk[0]) + Math.abs(lh[1] - lk[1]) + Math.abs(lh[2] - lk[2])) * 255) / 3;
+          const band = Math.min(2, Math.floor((3 * ((hi / w) | 0)) / h));
+          st.band[band] += d; st.bandPairs[band]++;
+        }
+      }
+    }
+  }
+  for (const s of [0, 1]) {
+    const st = stats[s];
+    st.step /= st.pairs; st.offset /= st.pairs; st.known /= kn[s]; st.hole /= ho[s];
+    for (let b = 0; b < 3; b++) st.band[b] /= st.bandPairs[b];
+  }
+  return stats;
 }
 
 interface Score { psnr: number; texture: number; seam: number }
@@ -161,6 +253,8 @@ const num = (name: string) => (arg(name, '') ? Number(arg(name, '')) : undefined
 const mirrorOptions: MirrorDetailOptions = { radius: num('radius'), maxDetail: num('max-detail'), ramp: num('ramp') };
 const synthOptions: TextureSynthesisOptions = {
   radius: num('radius'), ramp: num('ramp'), maxDetail: num('synth-max-detail'), patch: num('patch'), overlap: num('overlap'),
+  meanFree: arg('mean-free', '') ? arg('mean-free', '') !== '0' : undefined,
+  medianTarget: arg('median-target', '') ? arg('median-target', '') !== '0' : undefined,
   candidates: num('candidates'), lowWeight: num('low-weight'), energyWeight: num('energy-weight'), classPenalty: num('class-penalty'), rowWeight: num('row-weight'), band: num('band'),
 };
 const known: Record<string, Decorator> = {
@@ -178,6 +272,19 @@ const decorators = decoratorNames.map((d) => known[d]);
 const guide = process.argv.includes('--guide');
 const inpaint = new InpaintCompleter(arg('reach', '') ? { guideReach: Number(arg('reach', '')) } : {});
 
+// --closure: where the last two fills' seams come from, per border side (seamBreakdown)
+const closure = process.argv.includes('--closure');
+const closureRows: { scene: string; stop: string; o: SideStats[]; tr: SideStats[]; id: SideStats[]; seam: number[] }[] = [];
+function printBreakdown(label: string, o: SideStats[], tr: SideStats[], id: SideStats[], seam: number[]): void {
+  console.log(`  ${label.padEnd(18)} seam ratio: fill ${f(seam[0])}, truth in the hole beside the world's known pixels ${f(seam[1])}, truth ${f(seam[2])}; border step with the truth in the hole: photo side ${f(id[0].step)}, fill side ${f(id[1].step)}`);
+  for (const s of [0, 1]) {
+    const a = o[s], b = tr[s];
+    if (!(a.pairs > 0)) continue;
+    console.log(`  ${label.padEnd(18)} ${s === 0 ? 'photo' : 'fill '} side ${String(a.pairs).padStart(5)} pairs | step ${f(a.step)} (truth ${f(b.step)})  known ${f(a.known)} (${f(b.known)})  `
+      + `hole ${f(a.hole)} (${f(b.hole)})  offset ${f(a.offset)} (${f(b.offset)})  step by rows top/mid/bottom ${a.band.map((x) => f(x)).join('/')} (${b.band.map((x) => f(x)).join('/')})`);
+  }
+}
+
 /** Per scene and tour (the inpainter's, then one per decorator): scores of the fills, and the inpainter on the same partial views. */
 interface Tour { name: string; scores: Score[]; plainSame: Score[]; truthSeam: number[]; plainMs: number[]; addedMs: number[] }
 const tours: Tour[][] = [];
@@ -192,7 +299,26 @@ for (const scene of scenes) {
       const s = score(fill.decorated ?? fill.plain, fill, w, h);
       r.scores.push(s); r.truthSeam.push(s.truthSeam); r.plainSame.push(score(fill.plain, fill, w, h));
       r.plainMs.push(fill.plainMs); r.addedMs.push(fill.decoratorMs);
-      if (dump && decorator === decorators[decorators.length - 1]) dumpPng(join(dump, `${scene}-${fill.stop}.png`), fill, w, h);
+      if (dump && decorator === decorators[decorators.length - 1]) {
+        dumpPng(join(dump, `${scene}-${fill.stop}.png`), fill, w, h);
+        // what each pixel is: black hole, grey known from the photo, white known from earlier fills
+        const side = knownSides(fill.partial, t.startPose, t.k), rgba = new Uint8Array(4 * w * h);
+        for (let i = 0; i < w * h; i++) { const v = side[i] === 2 ? 0 : side[i] === 0 ? 128 : 255; rgba.fill(v, 4 * i, 4 * i + 3); rgba[4 * i + 3] = 255; }
+        writeFileSync(join(dump, `${scene}-${fill.stop}-sides.png`), encodeRgbaPng(w, h, rgba));
+      }
+    }
+    if (closure && decorator === decorators[decorators.length - 1]) {
+      for (const fill of t.fills.slice(-2)) {
+        const out = (fill.decorated ?? fill.plain).rgb;
+        const o = seamBreakdown(out, fill, t.startPose, t.k), tr = seamBreakdown(fill.truth.rgb, fill, t.startPose, t.k);
+        // the truth in the hole beside the world's own known pixels: the seam no fill can get below
+        const ideal = out.slice();
+        for (let i = 0; i < w * h; i++) if (fill.partial.mask[i]) for (let c = 0; c < 3; c++) ideal[3 * i + c] = fill.truth.rgb[3 * i + c];
+        const id = seamBreakdown(ideal, fill, t.startPose, t.k);
+        const so = steps(out, fill.partial.mask, w, h), si = steps(ideal, fill.partial.mask, w, h), st = steps(fill.truth.rgb, fill.partial.mask, w, h);
+        closureRows.push({ scene, stop: fill.stop, o, tr, id, seam: [so.border / so.known, si.border / si.known, st.border / st.known] });
+        printBreakdown(`${scene} ${fill.stop}`, o, tr, id, [so.border / so.known, si.border / si.known, st.border / st.known]);
+      }
     }
     row.push(r);
   }
@@ -221,3 +347,18 @@ console.log(`  time per fill at 512x384: inpaint ${f(anchor, 0)} ms (anchor)${na
   const added = median(tours.flatMap((row) => row[i + 1].addedMs));
   return `, +${name} adds ${f(added, 0)} ms (${f(added / anchor)}x)`;
 }).join('')} (medians)`);
+if (closure) {
+  console.log('\nclosure breakdown, mean over scenes (fill (truth)), levels of 255:');
+  for (const stop of ['last-but-one', 'last']) {
+    const rows = closureRows.filter((_, i) => (i % 2 === 1) === (stop === 'last'));
+    console.log(`  ${stop.padEnd(13)} seam ratio median: fill ${f(median(rows.map((r) => r.seam[0])))}, truth in the hole ${f(median(rows.map((r) => r.seam[1])))}, truth ${f(median(rows.map((r) => r.seam[2])))}`);
+    for (const sd of [0, 1]) {
+      const pick = (key: 'step' | 'known' | 'hole' | 'offset', truth: boolean) => f(mean(rows.map((r) => (truth ? r.tr : r.o)[sd]).filter((x) => x.pairs > 0).map((x) => x[key])));
+      const pairs = rows.reduce((a, r) => a + r.o[sd].pairs, 0);
+      const band = (b: number, truth: boolean) => f(mean(rows.map((r) => (truth ? r.tr : r.o)[sd]).filter((x) => x.bandPairs[b] > 0).map((x) => x.band[b])));
+      const idStep = f(mean(rows.map((r) => r.id[sd]).filter((x) => x.pairs > 0).map((x) => x.step)));
+      console.log(`  ${stop.padEnd(13)} ${sd === 0 ? 'photo' : 'fill '} side: border step with the truth in the hole ${idStep}`);
+      console.log(`  ${stop.padEnd(13)} ${sd === 0 ? 'photo' : 'fill '} side ${String(pairs).padStart(6)} pairs | step ${pick('step', false)} (${pick('step', true)})  known ${pick('known', false)} (${pick('known', true)})  hole ${pick('hole', false)} (${pick('hole', true)})  offset ${pick('offset', false)} (${pick('offset', true)})  rows ${[0, 1, 2].map((b) => band(b, false)).join('/')} (${[0, 1, 2].map((b) => band(b, true)).join('/')})`);
+    }
+  }
+}

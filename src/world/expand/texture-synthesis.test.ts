@@ -194,3 +194,59 @@ test('a silhouette\'s mixed pixels are not texture: sky filled beside boxes gets
   }
   assert.ok(darkest > -0.01, `the filled sky's darkest pixel is ${darkest.toFixed(3)} below the sky (a copied sliver: about -0.1)`);
 });
+
+test('a row whose known part is mostly plain with a few facade bars: the fill takes the plain majority\'s texture, not the bars\'', () => {
+  // Known: columns 0..95, fine noise of amplitude 0.03 (the majority) except two 12 px wide bands of
+  // 2 px black-and-white bars (a facade: 25% of the known pixels); hole: columns 96..159, all rows.
+  const W = 160, H = 64;
+  const nz = noise(5, W, H);
+  const bars = (x: number) => (x >= 20 && x < 32) || (x >= 60 && x < 72);
+  const f = (x: number, y: number): [number, number, number] => {
+    const v = bars(x) ? ((x >> 1) & 1 ? 0.85 : 0.15) : 0.5 + 0.03 * nz[y * W + x];
+    return [v, v, v];
+  };
+  const view = partialView(W, H, f, (x) => x >= 96);
+  const completed = { rgb: partialView(W, H, () => [0.5, 0.5, 0.5], () => false).rgb, depth: new Float32Array(W * H).fill(5) };
+
+  const plain = (x: number, y: number) => x < 96 && !bars(x) && !bars(x + 1) && y >= 0;
+  const inHole = (x: number) => x >= 104;
+  const majority = meanStep(view.rgb, W, H, 0, 1, 0, plain);
+  for (const medianTarget of [true, false]) {
+    const out = synthesiseDetail(view, completed, { medianTarget, maxDetail: Infinity });
+    const got = meanStep(out, W, H, 0, 1, 0, (x) => inHole(x));
+    // The truth here: the texture of the plain majority (0.03 noise, ~0.02 per step); a bar's step is 0.7.
+    if (medianTarget) assert.ok(got < 2 * majority, `median target: fill step ${got.toFixed(4)}, plain majority ${majority.toFixed(4)}`);
+    else assert.ok(got > 2 * majority, `mean target (the old rule, kept to show this test can fail): fill step ${got.toFixed(4)}, plain majority ${majority.toFixed(4)}`);
+  }
+});
+
+test('blocks lighter and darker than their surroundings are not copied as offsets: each patch of the fill keeps the inner fill\'s mean colour', () => {
+  // Known: a checkerboard of 12 px blocks at 0.5 +- 0.08 (too coarse for the low-pass of radius 4: most
+  // windows' detail has a mean far from 0) with fine noise; the inner fill is flat 0.5.
+  const W = 160, H = 64, B = 12;
+  const nz = noise(7, W, H);
+  const f = (x: number, y: number): [number, number, number] => {
+    const v = 0.5 + (((((x / B) | 0) + ((y / B) | 0)) & 1) ? 0.08 : -0.08) + 0.03 * nz[y * W + x];
+    return [v, v, v];
+  };
+  const view = partialView(W, H, f, (x) => x >= 96);
+  const completed = { rgb: new Float32Array(3 * W * H).fill(0.5), depth: new Float32Array(W * H).fill(5) };
+  // RMS over the fill's 8 x 8 grid cells away from the border of their mean's offset from 0.5.
+  const cellOffsetRms = (rgb: Float32Array) => {
+    let s = 0, n = 0;
+    for (let cy = 0; cy + 8 <= H; cy += 8) {
+      for (let cx = 112; cx + 8 <= W; cx += 8) {
+        let m = 0;
+        for (let y = cy; y < cy + 8; y++) for (let x = cx; x < cx + 8; x++) m += rgb[3 * (y * W + x)] - 0.5;
+        s += (m / 64) ** 2; n++;
+      }
+    }
+    return Math.sqrt(s / n);
+  };
+  const free = cellOffsetRms(synthesiseDetail(view, completed, { radius: 4, patch: 8, maxDetail: Infinity }));
+  const old = cellOffsetRms(synthesiseDetail(view, completed, { radius: 4, patch: 8, maxDetail: Infinity, meanFree: false }));
+  // Known blocks are 0.08 off; a mean-free patch's cell mean is off only where feathered margins and the
+  // class box mean bring some in; the old rule copies the offsets (0.0165 against 0.0058 when written).
+  assert.ok(free < 0.01, `mean-free patches: RMS cell offset ${free.toFixed(4)} (old ${old.toFixed(4)})`);
+  assert.ok(old > 0.012, `patches with their offsets (the old rule, to show this test can fail): RMS cell offset ${old.toFixed(4)} (mean-free ${free.toFixed(4)})`);
+});

@@ -78,6 +78,14 @@ export interface TextureSynthesisOptions {
   energyWeight?: number;
   /** the energy term's target weights each known pixel by its own |detail|^2 (see expectedEnergy); default false */
   texturedTarget?: boolean;
+  /**
+   * the view's own texture target per row and class is the MEDIAN over its known pixels of their P x P
+   * window's mean |detail|^2 (as the texture source's is), not the mean of |detail|^2: a row whose
+   * known part is a facade with windows, or a boat, asks the fill for the texture of its plainer
+   * majority, not for window frames (with the mean, thin strips along a view's bottom were filled with
+   * copied window edges, 1-3 px vertical bars, seen again by the next stops); default true
+   */
+  medianTarget?: boolean;
   /** weight of the row-distance term (see above); default 0.5 */
   rowWeight?: number;
   /** random candidates come from rows within band x height of the patch's row; default 1/6 */
@@ -97,6 +105,14 @@ export interface TextureSynthesisOptions {
    * averaged into a fainter texture; false = the plain weighted mean; default true
    */
   preserveVariance?: boolean;
+  /**
+   * each copied patch's mean detail (per class, over its P x P interior) is taken out before it is
+   * pasted, so a patch brings texture and not a colour offset: a window half over an object has a
+   * mean detail far from 0, and a row of such patches was a row of blocks alternately lighter and
+   * darker than the fill's low-pass colour (the 8 px "barcode" in thin strips along a view's bottom,
+   * seen again as known pixels by the next stop, where the turn closes); default true
+   */
+  meanFree?: boolean;
   /** seed of the search's random generator; default 1 */
   seed?: number;
   /**
@@ -153,7 +169,9 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
   clearClassBorders(detail, skyClass, w, h);
   const energy = new Float32Array(n);
   for (let i = 0; i < n; i++) energy[i] = detail[3 * i] ** 2 + detail[3 * i + 1] ** 2 + detail[3 * i + 2] ** 2;
-  let rowEnergy = expectedEnergy(energy, mask, skyClass, w, h, Math.max(1, band >> 2), options.texturedTarget ?? false);
+  let rowEnergy = (options.medianTarget ?? true) && !options.texturedTarget
+    ? medianEnergy(energy, mask, skyClass, w, h, Math.max(1, band >> 2), P)
+    : expectedEnergy(energy, mask, skyClass, w, h, Math.max(1, band >> 2), options.texturedTarget ?? false);
 
   // What sources are copied from (the "canvas", stride SW): the view's own known pixels, and below them,
   // after a row that belongs to neither (no window straddles the two), the texture source when there
@@ -204,6 +222,9 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
   // Synthesised detail: weighted sums and weights per hole pixel (feathered patch margins).
   const acc = new Float32Array(3 * n), weight = new Float32Array(n), power = new Float32Array(n);
   const source = new Int32Array(gw * gh).fill(-1); // chosen window top-left (y * w + x) per patch
+  const meanFree = options.meanFree ?? true;
+  // per class (0, 4): the mean detail R, G, B and pixel count over a source's interior; 8 ..: zeros
+  const mean = new Float64Array(12);
 
   const W1 = SW + 1;
   /**
@@ -316,6 +337,17 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
 
   /** Feathered copy of the window's detail onto the patch and its margin (hole pixels of the same class only). */
   function paste(tx: number, ty: number, wx: number, wy: number): void {
+    mean.fill(0, 0, 8);
+    if (meanFree) {
+      for (let v = 0; v < P; v++) {
+        for (let u = 0; u < P; u++) {
+          const s = (wy + O + v) * SW + (wx + O + u), k = 4 * sSky[s];
+          if (!(sEnergy[s] > 0)) continue; // pixels that carry no detail (clearClassBorders) keep none
+          mean[k] += sDetail[3 * s]; mean[k + 1] += sDetail[3 * s + 1]; mean[k + 2] += sDetail[3 * s + 2]; mean[k + 3]++;
+        }
+      }
+      for (let k = 0; k < 8; k += 4) if (mean[k + 3] > 0) { mean[k] /= mean[k + 3]; mean[k + 1] /= mean[k + 3]; mean[k + 2] /= mean[k + 3]; }
+    }
     for (let v = -O; v < P + O; v++) {
       const y = ty + v;
       if (y < 0 || y >= h) continue;
@@ -326,8 +358,10 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
         const t = y * w + x, s = (wy + O + v) * SW + (wx + O + u);
         if (!mask[t] || skyClass[t] !== sSky[s]) continue;
         const fw = fy * (u < 0 ? (O + 1 + u) / (O + 1) : u >= P ? (O + P - u) / (O + 1) : 1);
-        acc[3 * t] += fw * sDetail[3 * s]; acc[3 * t + 1] += fw * sDetail[3 * s + 1]; acc[3 * t + 2] += fw * sDetail[3 * s + 2];
-        weight[t] += fw; power[t] += fw * sEnergy[s];
+        const k = sEnergy[s] > 0 ? 4 * sSky[s] : 8; // mean[8 ..] stays 0: a pixel without detail keeps none
+        const r = sDetail[3 * s] - mean[k], g = sDetail[3 * s + 1] - mean[k + 1], b = sDetail[3 * s + 2] - mean[k + 2];
+        acc[3 * t] += fw * r; acc[3 * t + 1] += fw * g; acc[3 * t + 2] += fw * b;
+        weight[t] += fw; power[t] += fw * (meanFree ? r * r + g * g + b * b : sEnergy[s]);
       }
     }
   }
@@ -470,6 +504,56 @@ function expectedEnergy(energy: Float32Array, mask: Uint8Array, classOf: Uint8Ar
       let s = 0, sw = 0, k = 0;
       for (let j = Math.max(0, y - r); j <= Math.min(h - 1, y + r); j++) { s += sum[c * h + j]; sw += weight[c * h + j]; k += count[c * h + j]; }
       out[c * h + y] = k >= w && sw > 0 ? s / sw : fallback; // fewer than a row's worth of pixels is not a statistic
+    }
+  }
+  return out;
+}
+
+/**
+ * Per class and row (index class * h + y): the texture a fill there should carry, from the view's known
+ * pixels, robust to objects. Each known pixel's P x P window (clipped to the picture) gives the mean
+ * |detail|^2 of the window's known pixels (of either class: classes meet only at silhouettes, whose
+ * detail clearClassBorders removed); per row and class the median of those over the row's known
+ * pixels of the class (rows with fewer than a quarter row of it have none); then per row the mean of
+ * the medians of rows y - r .. y + r, weighted by their pixels, where those hold at least a row's
+ * worth, else the class's median over the picture, else the picture's.
+ */
+function medianEnergy(energy: Float32Array, mask: Uint8Array, classOf: Uint8Array, w: number, h: number, r: number, P: number): Float32Array {
+  const W1 = w + 1, sat = summedArea(energy, w, h), known = new Uint8Array(w * h);
+  for (let i = 0; i < w * h; i++) known[i] = mask[i] ? 0 : 1;
+  const count = summedArea(known, w, h), half = P >> 1;
+  const med = new Float64Array(2 * h).fill(NaN), n = new Float64Array(2 * h);
+  const values: number[][] = [[], []], all: number[][] = [[], []];
+  for (let y = 0; y < h; y++) {
+    values[0].length = 0; values[1].length = 0;
+    const y0 = Math.max(0, y - half), y1 = Math.min(h, y0 + P);
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (mask[i]) continue;
+      const x0 = Math.max(0, x - half), x1 = Math.min(w, x0 + P);
+      const box = (t: Float64Array) => t[y1 * W1 + x1] - t[y0 * W1 + x1] - t[y1 * W1 + x0] + t[y0 * W1 + x0];
+      const e = box(sat) / box(count);
+      values[classOf[i]].push(e);
+      if (((x ^ y) & 3) === 0) all[classOf[i]].push(e); // a quarter of the pixels is plenty for a median
+    }
+    for (let k = 0; k < 2; k++) {
+      const v = values[k];
+      n[k * h + y] = v.length;
+      if (v.length < w / 4) continue;
+      v.sort((a, b) => a - b);
+      med[k * h + y] = v[v.length >> 1];
+    }
+  }
+  const classMedian = all.map((v) => (v.length > 0 ? v.sort((a, b) => a - b)[v.length >> 1] : NaN));
+  const both = [...all[0], ...all[1]].sort((a, b) => a - b);
+  const pictureMedian = both.length > 0 ? both[both.length >> 1] : 0;
+  const out = new Float32Array(2 * h);
+  for (let c = 0; c < 2; c++) {
+    const fallback = Number.isFinite(classMedian[c]) ? classMedian[c] : pictureMedian;
+    for (let y = 0; y < h; y++) {
+      let s = 0, sw = 0;
+      for (let j = Math.max(0, y - r); j <= Math.min(h - 1, y + r); j++) if (Number.isFinite(med[c * h + j])) { s += n[c * h + j] * med[c * h + j]; sw += n[c * h + j]; }
+      out[c * h + y] = sw >= w ? s / sw : fallback; // fewer than a row's worth of pixels is not a statistic
     }
   }
   return out;
