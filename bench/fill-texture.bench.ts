@@ -254,7 +254,6 @@ const mirrorOptions: MirrorDetailOptions = { radius: num('radius'), maxDetail: n
 const synthOptions: TextureSynthesisOptions = {
   radius: num('radius'), ramp: num('ramp'), maxDetail: num('synth-max-detail'), patch: num('patch'), overlap: num('overlap'),
   meanFree: arg('mean-free', '') ? arg('mean-free', '') !== '0' : undefined,
-  medianTarget: arg('median-target', '') ? arg('median-target', '') !== '0' : undefined,
   candidates: num('candidates'), lowWeight: num('low-weight'), energyWeight: num('energy-weight'), classPenalty: num('class-penalty'), rowWeight: num('row-weight'), band: num('band'),
 };
 const known: Record<string, Decorator> = {
@@ -332,11 +331,14 @@ const over = (t: number, pick: (xs: Score[]) => Score[] = (xs) => xs) => tours.f
 console.log(`
 all scenes, tours with ${names.join(' | ')} (each expands with its own fills); PSNR mean, the rest median over fills;
 in brackets the inpainter alone on the last tour's partial views`);
+const last = names.length - 1;
 const line = (label: string, pick?: (xs: Score[]) => Score[]) => {
   const col = (key: keyof Score) => names.map((_, t) => f(m(over(t, pick), key))).join(' | ');
-  console.log(`  ${label.padEnd(30)} PSNR ${col('psnr')}  texture ${col('texture')}  seam ${col('seam')}`);
+  // The truth's own seam ratio over the same fills' border pairs (the last tour's): the closing fills'
+  // borders run through busier parts of the picture than the first fills' (median 1.22 against 0.97 over all fills).
+  const truth = median(tours.flatMap((row) => (pick ? pick(row[last].scores) : row[last].scores).map((x) => (x as Score & { truthSeam: number }).truthSeam)));
+  console.log(`  ${label.padEnd(30)} PSNR ${col('psnr')}  texture ${col('texture')}  seam ${col('seam')} (truth ${f(truth)})`);
 };
-const last = names.length - 1;
 line('all fills');
 line('first fill of each tour', (xs) => xs.slice(0, 1));
 line('last two fills (loop closure)', (xs) => xs.slice(-2));

@@ -9,7 +9,8 @@
  *                    (class-box-mean.ts, as mirror-detail.ts does)
  *   detail(known)  = known colour - low, softly limited (m tanh(d / m): an object's edge copied into a
  *                    hole stays a faint ghost, fine texture passes)
- *   fill(hole)     = low + detail of the chosen source patches, feathered where patches overlap
+ *   fill(hole)     = low + detail of the chosen source patches, each less its own mean (meanFree),
+ *                    feathered where patches overlap
  *
  * The hole is cut into P x P patches on a grid, visited from the known part inwards (the order of their
  * distance to the known pixels: each patch is chosen beside pixels already known or synthesised, as in
@@ -78,14 +79,6 @@ export interface TextureSynthesisOptions {
   energyWeight?: number;
   /** the energy term's target weights each known pixel by its own |detail|^2 (see expectedEnergy); default false */
   texturedTarget?: boolean;
-  /**
-   * the view's own texture target per row and class is the MEDIAN over its known pixels of their P x P
-   * window's mean |detail|^2 (as the texture source's is), not the mean of |detail|^2: a row whose
-   * known part is a facade with windows, or a boat, asks the fill for the texture of its plainer
-   * majority, not for window frames (with the mean, thin strips along a view's bottom were filled with
-   * copied window edges, 1-3 px vertical bars, seen again by the next stops); default true
-   */
-  medianTarget?: boolean;
   /** weight of the row-distance term (see above); default 0.5 */
   rowWeight?: number;
   /** random candidates come from rows within band x height of the patch's row; default 1/6 */
@@ -169,9 +162,7 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
   clearClassBorders(detail, skyClass, w, h);
   const energy = new Float32Array(n);
   for (let i = 0; i < n; i++) energy[i] = detail[3 * i] ** 2 + detail[3 * i + 1] ** 2 + detail[3 * i + 2] ** 2;
-  let rowEnergy = (options.medianTarget ?? true) && !options.texturedTarget
-    ? medianEnergy(energy, mask, skyClass, w, h, Math.max(1, band >> 2), P)
-    : expectedEnergy(energy, mask, skyClass, w, h, Math.max(1, band >> 2), options.texturedTarget ?? false);
+  let rowEnergy = expectedEnergy(energy, mask, skyClass, w, h, Math.max(1, band >> 2), options.texturedTarget ?? false);
 
   // What sources are copied from (the "canvas", stride SW): the view's own known pixels, and below them,
   // after a row that belongs to neither (no window straddles the two), the texture source when there
@@ -504,56 +495,6 @@ function expectedEnergy(energy: Float32Array, mask: Uint8Array, classOf: Uint8Ar
       let s = 0, sw = 0, k = 0;
       for (let j = Math.max(0, y - r); j <= Math.min(h - 1, y + r); j++) { s += sum[c * h + j]; sw += weight[c * h + j]; k += count[c * h + j]; }
       out[c * h + y] = k >= w && sw > 0 ? s / sw : fallback; // fewer than a row's worth of pixels is not a statistic
-    }
-  }
-  return out;
-}
-
-/**
- * Per class and row (index class * h + y): the texture a fill there should carry, from the view's known
- * pixels, robust to objects. Each known pixel's P x P window (clipped to the picture) gives the mean
- * |detail|^2 of the window's known pixels (of either class: classes meet only at silhouettes, whose
- * detail clearClassBorders removed); per row and class the median of those over the row's known
- * pixels of the class (rows with fewer than a quarter row of it have none); then per row the mean of
- * the medians of rows y - r .. y + r, weighted by their pixels, where those hold at least a row's
- * worth, else the class's median over the picture, else the picture's.
- */
-function medianEnergy(energy: Float32Array, mask: Uint8Array, classOf: Uint8Array, w: number, h: number, r: number, P: number): Float32Array {
-  const W1 = w + 1, sat = summedArea(energy, w, h), known = new Uint8Array(w * h);
-  for (let i = 0; i < w * h; i++) known[i] = mask[i] ? 0 : 1;
-  const count = summedArea(known, w, h), half = P >> 1;
-  const med = new Float64Array(2 * h).fill(NaN), n = new Float64Array(2 * h);
-  const values: number[][] = [[], []], all: number[][] = [[], []];
-  for (let y = 0; y < h; y++) {
-    values[0].length = 0; values[1].length = 0;
-    const y0 = Math.max(0, y - half), y1 = Math.min(h, y0 + P);
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      if (mask[i]) continue;
-      const x0 = Math.max(0, x - half), x1 = Math.min(w, x0 + P);
-      const box = (t: Float64Array) => t[y1 * W1 + x1] - t[y0 * W1 + x1] - t[y1 * W1 + x0] + t[y0 * W1 + x0];
-      const e = box(sat) / box(count);
-      values[classOf[i]].push(e);
-      if (((x ^ y) & 3) === 0) all[classOf[i]].push(e); // a quarter of the pixels is plenty for a median
-    }
-    for (let k = 0; k < 2; k++) {
-      const v = values[k];
-      n[k * h + y] = v.length;
-      if (v.length < w / 4) continue;
-      v.sort((a, b) => a - b);
-      med[k * h + y] = v[v.length >> 1];
-    }
-  }
-  const classMedian = all.map((v) => (v.length > 0 ? v.sort((a, b) => a - b)[v.length >> 1] : NaN));
-  const both = [...all[0], ...all[1]].sort((a, b) => a - b);
-  const pictureMedian = both.length > 0 ? both[both.length >> 1] : 0;
-  const out = new Float32Array(2 * h);
-  for (let c = 0; c < 2; c++) {
-    const fallback = Number.isFinite(classMedian[c]) ? classMedian[c] : pictureMedian;
-    for (let y = 0; y < h; y++) {
-      let s = 0, sw = 0;
-      for (let j = Math.max(0, y - r); j <= Math.min(h - 1, y + r); j++) if (Number.isFinite(med[c * h + j])) { s += n[c * h + j] * med[c * h + j]; sw += n[c * h + j]; }
-      out[c * h + y] = sw >= w ? s / sw : fallback; // fewer than a row's worth of pixels is not a statistic
     }
   }
   return out;
