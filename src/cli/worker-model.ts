@@ -54,7 +54,7 @@ export class ModelThread {
    * Whether the main thread has time to spare while the model's session is made: the thread is
    * running (and has not died) and the load average left a core free when it started (not only
    * because WORLDSPLAT_MODEL_THREAD=1 forced it). Work done in that wait is free only then: measured
-   * at load ~4 with the thread forced, filling the wait (a warmer lift, the output's pages) cost the
+   * at load ~4 with the thread forced, filling the wait (a warmer lift) cost the
    * thread's session ~0.2-0.6 s.
    */
   get mainWaits(): boolean {

@@ -375,7 +375,7 @@ function rasterizerSortKeys(cloud: SplatCloud, pose: Pose, keys: Float32Array, i
 
 /**
  * The size of the picture a lift works on (shrinkPhoto) for a photo of width x height: one splat per
- * pixel of it, so a caller knows the splat count before the depth exists (generate's output file).
+ * pixel of it, known before the depth exists.
  */
 export function workingSize(width: number, height: number, maxLongSide: number): { width: number; height: number } {
   const long = Math.max(width, height);

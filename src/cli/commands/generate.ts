@@ -3,9 +3,7 @@ import type { SplatCloud } from '../../core/splat-cloud.ts';
 import type { Model } from '../../model/index.ts';
 import type { FrameInput } from '../../world/memory/posed-frame-memory.ts';
 import type { World } from '../../world/world.ts';
-import { formatForFileName } from '../../io/formats.ts';
-import { PLY_RECORD_BYTES, plyHeader } from '../../io/ply-writer.ts';
-import { type ReservedOutput, checkOutputName, isBundlePath, reserveOutput, saveWorld } from '../files.ts';
+import { checkOutputName, isBundlePath, saveWorld } from '../files.ts';
 import { progressBar } from '../progress.ts';
 import { startTimings } from '../timings.ts';
 import { UsageError } from '../errors.ts';
@@ -90,12 +88,11 @@ export const generateCommand: Command = {
     timings.mark('decode');
     const bar = progressBar();
     bar.update(0.05, 'decode');
-    const [{ BUILTIN_MODEL_ID }, { generateFromPhoto, frameOfView }, { World }, { pendingModel }, { workingSize }] = await Promise.all([
+    const [{ BUILTIN_MODEL_ID }, { generateFromPhoto, frameOfView }, { World }, { pendingModel }] = await Promise.all([
       import('../../model/index.ts'),
       import('../../world/generate.ts'),
       import('../../world/world.ts'),
       import('../pending-model.ts'),
-      import('../../world/lift.ts'),
     ]);
     timings.mark('load code');
     const manifest = await manifesting;
@@ -108,16 +105,6 @@ export const generateCommand: Command = {
       : await openModel(id, manifest, warn, (f, s) => bar.update(0.05 + 0.15 * f, s), thread);
     const reference = model.entry.task === 'relative-inverse-depth' ? await openModel(BUILTIN_MODEL_ID, manifest, warn) : undefined;
     timings.mark('model open');
-    // A .ply's size is known now (a splat per pixel of the lift's working picture): its file is made
-    // and filled with zeros on libuv's thread while this one waits for the model, so the write at the
-    // end goes over pages the kernel already holds (files.ts reserveOutput). The bytes are the same.
-    // Only where the main thread will wait for the model with a core to spare (worker-model.ts
-    // mainWaits): the zeros cost CPU (the kernel writes the pages twice), paid back only by the wait.
-    let reservation: ReservedOutput | undefined;
-    if (thread.mainWaits && !isBundlePath(output) && formatForFileName(output) === 'ply') {
-      const { width, height } = workingSize(photo.width, photo.height, 1024); // the lift's default maxLongSide
-      reservation = reserveOutput(output, plyHeader(width * height).length + width * height * PLY_RECORD_BYTES);
-    }
     let liftStarted = false;
     try {
       const view = await generateFromPhoto(photo, model, {
@@ -137,13 +124,12 @@ export const generateCommand: Command = {
         },
       });
       timings.mark('lift');
-      await saveWorld(output, worldOf(view.splats, () => frameOfView(view), World, output), (f, s) => bar.update(0.9 + 0.1 * f, s), reservation);
-      reservation = undefined; // saveWorld's now: written, or closed and removed
+      await saveWorld(output, worldOf(view.splats, () => frameOfView(view), World, output), (f, s) => bar.update(0.9 + 0.1 * f, s));
       timings.mark('write');
       bar.done();
       process.stderr.write(`${output}: ${view.splats.count} splats from a ${photo.width}x${photo.height} photo (model ${model.entry.id})\n`);
     } finally {
-      await Promise.all([model.release(), reference?.release(), reservation?.discard()]);
+      await Promise.all([model.release(), reference?.release()]);
     }
     timings.report();
     if (process.env.WORLDSPLAT_TIMINGS === '1') {
