@@ -373,24 +373,13 @@ function rasterizerSortKeys(cloud: SplatCloud, pose: Pose, keys: Float32Array, i
   }
 }
 
-/**
- * The size of the picture a lift works on (shrinkPhoto) for a photo of width x height: one splat per
- * pixel of it, known before the depth exists.
- */
-export function workingSize(width: number, height: number, maxLongSide: number): { width: number; height: number } {
-  const long = Math.max(width, height);
-  if (long <= maxLongSide) return { width, height };
-  const s = maxLongSide / long;
-  return {
-    width: width >= height ? maxLongSide : Math.max(1, Math.round(width * s)),
-    height: height > width ? maxLongSide : Math.max(1, Math.round(height * s)),
-  };
-}
-
 /** The photo shrunk to the working size (area average) and intrinsics scaled to match. */
 export function shrinkPhoto(image: RgbImage, k: Intrinsics, maxLongSide: number): { image: RgbImage; intrinsics: Intrinsics } {
-  const { width, height } = workingSize(image.width, image.height, maxLongSide);
-  if (width === image.width && height === image.height) return { image, intrinsics: k };
+  const long = Math.max(image.width, image.height);
+  if (long <= maxLongSide) return { image, intrinsics: k };
+  const s = maxLongSide / long;
+  const width = image.width >= image.height ? maxLongSide : Math.max(1, Math.round(image.width * s));
+  const height = image.height > image.width ? maxLongSide : Math.max(1, Math.round(image.height * s));
   const averaged = areaDownsample(image.data, image.width, image.height, 3, width, height);
   const data = new Uint8Array(averaged.length);
   for (let i = 0; i < data.length; i++) data[i] = Math.round(averaged[i]);
