@@ -61,7 +61,7 @@ export class ModelThread {
     return this.worker !== undefined && !this.dead && this.coreFree;
   }
 
-  private readonly coreFree = reasonNotToThread(undefined, loadavg()[0], availableParallelism()) === undefined;
+  private readonly coreFree: boolean;
 
   /** Starts the thread now (its boot overlaps whatever the caller does next). */
   static start(): ModelThread {
@@ -69,7 +69,10 @@ export class ModelThread {
   }
 
   private constructor() {
-    const off = reasonNotToThread(process.env.WORLDSPLAT_MODEL_THREAD, loadavg()[0], availableParallelism());
+    // One reading of the load for both questions: whether to thread, and whether a core is free.
+    const load1 = loadavg()[0], cores = availableParallelism();
+    this.coreFree = reasonNotToThread(undefined, load1, cores) === undefined;
+    const off = reasonNotToThread(process.env.WORLDSPLAT_MODEL_THREAD, load1, cores);
     if (off) {
       this.dead = off;
       return;
