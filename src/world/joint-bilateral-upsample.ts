@@ -28,7 +28,7 @@ export interface JointBilateralOptions {
   /**
    * the guide already averaged over each depth sample's area (areaDownsample(guide, width, height,
    * 3, depthWidth, depthHeight)): it depends on the photo alone, so generate computes it while the
-   * model runs (lift.ts prepareLift); computed here when absent
+   * model runs (lift-prepared.ts prepareLift); computed here when absent
    */
   lowGuide?: Float32Array;
 }
