@@ -30,10 +30,11 @@ export function sortByKey(keys: Float32Array, count = keys.length): Uint32Array 
     histograms[BUCKETS + ((key >>> BITS) & MASK)]++;
     histograms[2 * BUCKETS + (key >>> (2 * BITS))]++;
   }
+  // keysA starts as the caller's array, read and never written: once a pass has moved the keys out
+  // of it, the pass after writes into an array of its own instead.
   let keysA: Uint32Array = bits;
   let keysB: Uint32Array = new Uint32Array(count);
   let orderB = new Uint32Array(count);
-  let fresh = true; // keysA is still the caller's array (never written)
 
   for (let pass = 0, shift = 0; pass < 3; pass++, shift += BITS) {
     const histogram = histograms.subarray(pass * BUCKETS, (pass + 1) * BUCKETS);
@@ -51,13 +52,8 @@ export function sortByKey(keys: Float32Array, count = keys.length): Uint32Array 
       keysB[dst] = key;
       orderB[dst] = order[i];
     }
-    if (fresh) {
-      keysA = keysB;
-      keysB = new Uint32Array(count);
-      fresh = false;
-    } else {
-      const tk = keysA; keysA = keysB; keysB = tk;
-    }
+    const tk = keysA === bits ? new Uint32Array(count) : keysA;
+    keysA = keysB; keysB = tk;
     const to = order; order = orderB; orderB = to;
   }
   return order;
