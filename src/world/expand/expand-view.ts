@@ -113,13 +113,9 @@ export async function expandView(
   signal?.throwIfAborted();
   onProgress?.(0.35, 'complete');
   const prompt = options.prompt !== undefined ? options.prompt : worldPrompt(world);
-  const partial: PartialView = { pose, intrinsics: { ...intrinsics }, width, height, rgb, depth, mask, prompt };
-  const guide = (options.elevationGuide ?? true) ? worldRowGuide(world, pose, intrinsics) : null;
-  if (guide) partial.rowGuide = guide;
-  if ((options.textureSource ?? true) && completer.usesTexture) {
-    const texture = photoTextureSource(world, pose, intrinsics, farLimit, signal);
-    if (texture) partial.texture = texture;
-  }
+  const partial: PartialView = {
+    pose, intrinsics: { ...intrinsics }, width, height, rgb, depth, mask, prompt, ...guides(world, pose, intrinsics, completer, options),
+  };
   const completion = await completer.complete(partial, signal);
   checkCompletion(completion, completer.name, pixels);
   lap('complete');
@@ -162,9 +158,26 @@ export async function expandView(
  */
 export function prepareExpansion(world: World, intrinsics: Intrinsics, completer: { usesTexture?: boolean }, options: Pick<ExpandOptions, 'farLimit' | 'elevationGuide' | 'textureSource'> = {}): void {
   const first = world.memory.frames[0];
-  if (!first) return;
-  if (options.elevationGuide ?? true) worldRowGuide(world, first.pose, intrinsics);
-  if ((options.textureSource ?? true) && completer.usesTexture) photoTextureSource(world, first.pose, intrinsics, options.farLimit ?? 100);
+  if (first) guides(world, first.pose, intrinsics, completer, options);
+}
+
+/**
+ * What the completer is handed besides the view (ExpandOptions elevationGuide, textureSource): the
+ * row guide and, for a completer that reads it, the texture source, each where the world has one.
+ * Both are built from caches per world, which prepareExpansion fills by calling this.
+ */
+function guides(
+  world: World, pose: Pose, k: Intrinsics, completer: { usesTexture?: boolean },
+  options: Pick<ExpandOptions, 'farLimit' | 'elevationGuide' | 'textureSource' | 'signal'>,
+): Pick<PartialView, 'rowGuide' | 'texture'> {
+  const out: Pick<PartialView, 'rowGuide' | 'texture'> = {};
+  const guide = (options.elevationGuide ?? true) ? worldRowGuide(world, pose, k) : null;
+  if (guide) out.rowGuide = guide;
+  if ((options.textureSource ?? true) && completer.usesTexture) {
+    const texture = photoTextureSource(world, pose, k, options.farLimit ?? 100, options.signal);
+    if (texture) out.texture = texture;
+  }
+  return out;
 }
 
 /**
