@@ -13,7 +13,7 @@ import { seededRandom } from '../core/random.ts';
 import { SplatCloud } from '../core/splat-cloud.ts';
 import { compositeSplats } from './composite.ts';
 import { expNonPositive } from './exp.ts';
-import { PACKED_STRIDE, P_B, P_CONIC_A, P_CONIC_B, P_CONIC_C, P_DEPTH, P_G, P_LEVEL, P_OPACITY, P_R, P_U, P_V, P_X0, P_X1, P_Y0, P_Y1, projectSplats } from './project.ts';
+import { PACKED_STRIDE, P_B, P_CONIC_A, P_CONIC_B, P_CONIC_C, P_DEPTH, P_G, P_OPACITY, P_R, P_U, P_V, P_X0, P_X1, P_Y0, P_Y1, projectSplats } from './project.ts';
 import { sortByKey } from './sort.ts';
 
 function plainComposite(p: ReturnType<typeof projectSplats>, order: Uint32Array, width: number, height: number, bg: number[]) {
