@@ -3,7 +3,7 @@
  * (mirror-detail.ts) and decorated with texture synthesis (texture-synthesis.ts), judged against the true
  * views of the held-out view sets (bench/data/views).
  *
- *   node --import tsx bench/fill-texture.bench.ts [--scenes nature-22,street-1] [--decorators mirror,synth] [--guide [--reach 0.25]] [--dump DIR]
+ *   node --import tsx bench/fill-texture.bench.ts [--scenes nature-22,street-1] [--decorators mirror,synth] [--guide [--reach 0.25]] [--dump DIR] [--closure] [--rerender]
  *     [--radius 8] [--ramp 4] (both decorators) [--max-detail 0.1] (mirror)
  *     [--synth-max-detail 0.1] [--patch 8] [--overlap 2] [--candidates 6] [--low-weight 1] [--energy-weight 4] [--class-penalty 1] [--row-weight 0.5] [--band 0.167] (synth)
  *
@@ -19,6 +19,9 @@
  *     the truth's ratio over the same pairs beside it (a border can run along a real edge);
  *   - time: the inpainter alone on each partial view (the anchor), and what the decorator adds to it
  *     (its own work on that completion), interleaved, best of 3 each.
+ * --rerender: per fill, the world rendered right after the expansion from the same pose, in the hole,
+ * against the fill itself: the share of the fill's texture (mean step) the lifted splats keep.
+ * --closure: the last two fills' border pairs split by side (photo or earlier fill; see seamBreakdown).
  * --dump DIR writes, per fill of the last decorator's tour, truth | inpaint | each decorator on that
  * partial view. Colours are compared as stored (sRGB-encoded 0..1).
  */
@@ -35,6 +38,7 @@ import { type MirrorDetailOptions, addMirrorDetail } from '../src/world/expand/m
 import { type TextureSynthesisOptions, synthesiseDetail } from '../src/world/expand/texture-synthesis.ts';
 import { toRgbImage } from '../src/world/expand/synthetic-scene.ts';
 import { liftToSplats } from '../src/world/lift.ts';
+import { renderSplats } from '../src/render/rasterizer.ts';
 import { openViewSet } from '../src/world/views/view-set.ts';
 import { World } from '../src/world/world.ts';
 
@@ -52,7 +56,7 @@ interface Truth { pose: Pose; rgb: Float32Array; depth: Float32Array }
 /** One decorator of the inpainter's completion: its name and its own work on a partial view and that completion. */
 interface Decorator { name: string; add: (view: PartialView, plain: CompletedView) => Float32Array }
 
-interface Fill { stop: string; partial: PartialView; truth: Truth; plain: CompletedView; decorated: CompletedView | null; plainMs: number; decoratorMs: number }
+interface Fill { stop: string; partial: PartialView; truth: Truth; plain: CompletedView; decorated: CompletedView | null; plainMs: number; decoratorMs: number; after?: Float32Array }
 
 /**
  * A whole tour, expanding with the inpainter alone (`decorator` null) or decorated; every partial view
@@ -97,7 +101,14 @@ async function tour(scene: string, decorator: Decorator | null): Promise<{ k: In
   for (const name of [...Array.from({ length: 11 }, (_, i) => `turn${String(i + 1).padStart(2, '0')}`), 'turn00']) {
     stop = name;
     truth = await load(name);
+    const before = fills.length;
     await expandView(world, truth.pose, k, recorder, { elevationGuide: guide });
+    if (rerender && fills.length > before) {
+      // The world seen again from the same pose once the fill is lifted: what later stops get to see of it.
+      const r = renderSplats(world.splats, truth.pose, k), after = new Float32Array(3 * k.width * k.height);
+      for (let i = 0; i < k.width * k.height; i++) for (let c = 0; c < 3; c++) after[3 * i + c] = r.alpha[i] > 0 ? Math.min(1, r.color[3 * i + c] / r.alpha[i]) : 0;
+      fills[fills.length - 1].after = after;
+    }
   }
   return { k, fills, startPose: start.pose };
 }
@@ -271,6 +282,11 @@ const decorators = decoratorNames.map((d) => known[d]);
 const guide = process.argv.includes('--guide');
 const inpaint = new InpaintCompleter(arg('reach', '') ? { guideReach: Number(arg('reach', '')) } : {});
 
+// --rerender: each fill's hole in the render of the world right after its expansion, from the same pose,
+// against the fill itself (how much of the fill's texture the lifted splats keep)
+const rerender = process.argv.includes('--rerender');
+const keptRows: { texture: number; psnr: number; scene: string }[] = [];
+
 // --closure: where the last two fills' seams come from, per border side (seamBreakdown)
 const closure = process.argv.includes('--closure');
 const closureRows: { scene: string; stop: string; o: SideStats[]; tr: SideStats[]; id: SideStats[]; seam: number[] }[] = [];
@@ -304,6 +320,13 @@ for (const scene of scenes) {
         const side = knownSides(fill.partial, t.startPose, t.k), rgba = new Uint8Array(4 * w * h);
         for (let i = 0; i < w * h; i++) { const v = side[i] === 2 ? 0 : side[i] === 0 ? 128 : 255; rgba.fill(v, 4 * i, 4 * i + 3); rgba[4 * i + 3] = 255; }
         writeFileSync(join(dump, `${scene}-${fill.stop}-sides.png`), encodeRgbaPng(w, h, rgba));
+      }
+    }
+    if (rerender && decorator === decorators[decorators.length - 1]) {
+      for (const fill of t.fills) {
+        if (!fill.after) continue;
+        const made = steps((fill.decorated ?? fill.plain).rgb, fill.partial.mask, w, h).hole, seen = steps(fill.after, fill.partial.mask, w, h).hole;
+        keptRows.push({ scene, texture: seen / made, psnr: holePsnr(fill.after, (fill.decorated ?? fill.plain).rgb, fill.partial.mask) });
       }
     }
     if (closure && decorator === decorators[decorators.length - 1]) {
@@ -363,4 +386,12 @@ if (closure) {
       console.log(`  ${stop.padEnd(13)} ${sd === 0 ? 'photo' : 'fill '} side ${String(pairs).padStart(6)} pairs | step ${pick('step', false)} (${pick('step', true)})  known ${pick('known', false)} (${pick('known', true)})  hole ${pick('hole', false)} (${pick('hole', true)})  offset ${pick('offset', false)} (${pick('offset', true)})  rows ${[0, 1, 2].map((b) => band(b, false)).join('/')} (${[0, 1, 2].map((b) => band(b, true)).join('/')})`);
     }
   }
+}
+if (rerender) {
+  console.log(`\nthe world rendered right after each expansion from the same pose, in the hole, against the fill (${decorators[decorators.length - 1].name} tour):`);
+  for (const scene of scenes) {
+    const r = keptRows.filter((x) => x.scene === scene);
+    console.log(`  ${scene.padEnd(10)} texture kept ${f(median(r.map((x) => x.texture)))} (mean step of the render / of the fill), PSNR render vs fill ${f(mean(r.map((x) => x.psnr)))} dB`);
+  }
+  console.log(`  all        texture kept ${f(median(keptRows.map((x) => x.texture)))}, PSNR ${f(mean(keptRows.map((x) => x.psnr)))} dB`);
 }
