@@ -4,23 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Pose, intrinsicsFromFov } from '../core/camera.ts';
-import type { SplatCloud } from '../core/splat-cloud.ts';
-import { planeDepth, rayAt, sampleDepth, sphereDepth, texturedPicture } from './analytic-scenes.ts';
 import { type ColourBand, bandColours } from './input-view-colours-bands.ts';
 import { liftToSplats, liftToSplatsAsync } from './lift.ts';
-
-function scene(width: number, height: number) {
-  const k = intrinsicsFromFov(width, height, 60);
-  const depth = sampleDepth(k, Math.ceil(width / 4), Math.ceil(height / 4), (u, v) => {
-    const r = rayAt(k, u, v);
-    if (v < 0.15 * height) return Infinity;
-    return Math.min(sphereDepth([-0.6, 0, -4], 1.2, r), planeDepth([-0.25, 0.1, Math.sqrt(1 - 0.0725)], 7, r));
-  });
-  return { image: texturedPicture(width, height), depth, intrinsics: k, pose: Pose.lookAt([0, 1.6, 0], [0, 1.5, -1]) };
-}
-
-const bits = (c: SplatCloud) => [c.positions, c.scales, c.rotations, c.opacities, c.colors].map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+import { cloudBytes as bits, sphereBeforeWall as scene } from './lift-test-scene.ts';
 
 test('a lift whose top colour rows are computed elsewhere is the plain lift, bit for bit', async () => {
   for (const [width, height] of [[160, 121], [97, 64]]) {
