@@ -3,7 +3,7 @@
  * (mirror-detail.ts) and decorated with texture synthesis (texture-synthesis.ts), judged against the true
  * views of the held-out view sets (bench/data/views).
  *
- *   node --import tsx bench/fill-texture.bench.ts [--scenes nature-22,street-1] [--decorators mirror,synth] [--guide [--reach 0.25]] [--dump DIR] [--closure] [--rerender]
+ *   node --import tsx bench/fill-texture.bench.ts [--scenes nature-22,street-1] [--decorators mirror,synth] [--guide [--reach 0.25]] [--dump DIR] [--closure] [--rerender] [--mean-free 0]
  *     [--radius 8] [--ramp 4] (both decorators) [--max-detail 0.1] (mirror)
  *     [--synth-max-detail 0.1] [--patch 8] [--overlap 2] [--candidates 6] [--low-weight 1] [--energy-weight 4] [--class-penalty 1] [--row-weight 0.5] [--band 0.167] (synth)
  *
@@ -289,7 +289,7 @@ const keptRows: { texture: number; psnr: number; scene: string }[] = [];
 
 // --closure: where the last two fills' seams come from, per border side (seamBreakdown)
 const closure = process.argv.includes('--closure');
-const closureRows: { scene: string; stop: string; o: SideStats[]; tr: SideStats[]; id: SideStats[]; seam: number[] }[] = [];
+const closureRows: { scene: string; last: boolean; o: SideStats[]; tr: SideStats[]; id: SideStats[]; seam: number[] }[] = [];
 function printBreakdown(label: string, o: SideStats[], tr: SideStats[], id: SideStats[], seam: number[]): void {
   console.log(`  ${label.padEnd(18)} seam ratio: fill ${f(seam[0])}, truth in the hole beside the world's known pixels ${f(seam[1])}, truth ${f(seam[2])}; border step with the truth in the hole: photo side ${f(id[0].step)}, fill side ${f(id[1].step)}`);
   for (const s of [0, 1]) {
@@ -338,8 +338,9 @@ for (const scene of scenes) {
         for (let i = 0; i < w * h; i++) if (fill.partial.mask[i]) for (let c = 0; c < 3; c++) ideal[3 * i + c] = fill.truth.rgb[3 * i + c];
         const id = seamBreakdown(ideal, fill, t.startPose, t.k);
         const so = steps(out, fill.partial.mask, w, h), si = steps(ideal, fill.partial.mask, w, h), st = steps(fill.truth.rgb, fill.partial.mask, w, h);
-        closureRows.push({ scene, stop: fill.stop, o, tr, id, seam: [so.border / so.known, si.border / si.known, st.border / st.known] });
-        printBreakdown(`${scene} ${fill.stop}`, o, tr, id, [so.border / so.known, si.border / si.known, st.border / st.known]);
+        const seam = [so.border / so.known, si.border / si.known, st.border / st.known];
+        closureRows.push({ scene, last: fill === t.fills[t.fills.length - 1], o, tr, id, seam });
+        printBreakdown(`${scene} ${fill.stop}`, o, tr, id, seam);
       }
     }
     row.push(r);
@@ -375,7 +376,7 @@ console.log(`  time per fill at 512x384: inpaint ${f(anchor, 0)} ms (anchor)${na
 if (closure) {
   console.log('\nclosure breakdown, mean over scenes (fill (truth)), levels of 255:');
   for (const stop of ['last-but-one', 'last']) {
-    const rows = closureRows.filter((_, i) => (i % 2 === 1) === (stop === 'last'));
+    const rows = closureRows.filter((r) => r.last === (stop === 'last'));
     console.log(`  ${stop.padEnd(13)} seam ratio median: fill ${f(median(rows.map((r) => r.seam[0])))}, truth in the hole ${f(median(rows.map((r) => r.seam[1])))}, truth ${f(median(rows.map((r) => r.seam[2])))}`);
     for (const sd of [0, 1]) {
       const pick = (key: 'step' | 'known' | 'hole' | 'offset', truth: boolean) => f(mean(rows.map((r) => (truth ? r.tr : r.o)[sd]).filter((x) => x.pairs > 0).map((x) => x[key])));
