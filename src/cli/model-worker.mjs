@@ -17,7 +17,7 @@
  *
  * Messages in:  { type: 'open', bytes, graphOptimizationLevel }   -> { type: 'opened', inputNames, outputNames, inputMetadata, times }
  *               { type: 'run', id, feeds: {name: {data, dims}}, fetches } -> { type: 'ran', id, outputs: {name: {type, data, dims}}, times }
- *               { type: 'colours soon', hot } (load the colour code once a run is done; hot: warm it up more) -> nothing
+ *               { type: 'colours soon' } (load the colour code once a run is done)   -> nothing
  *               { type: 'colours', id, band }                       -> { type: 'coloured', id, data, offset, length, cpu }
  *               { type: 'release' }                                 -> { type: 'released' }
  * Any failure:  { type: 'failed', id?, message } (id names the run or band that failed; none: the open did).
@@ -53,8 +53,6 @@ let session;
 
 /** The colour-band code: wanted (a 'colours soon' came), and a run done (the model no longer waits for this thread). */
 let coloursWanted = false, ranOnce = false;
-/** Whether to warm the colour code up on bigger pictures too ('colours soon' says: where the machine has a core to spare). */
-let primeHot = false;
 /** @type {Promise<typeof import('../world/input-view-colours-bands.ts')> | undefined} */
 let colourCode;
 const loadColourCode = () => {
@@ -67,9 +65,7 @@ const loadColourCode = () => {
     }
     return import(pathToFileURL(entry).href); // where this thread runs TypeScript (under tsx)
   })().then((code) => {
-    // Every branch seen before V8 optimises the loops, and with `hot` the loops optimised
-    // (input-view-colours-bands.ts): the band's CPU here 207-223 ms instead of 243-256 (sample photo).
-    code.primeColourBands(3, primeHot);
+    code.primeColourBands(); // every branch seen before V8 optimises the loops (input-view-colours-bands.ts)
     return code;
   });
   colourCode.catch(() => undefined); // a failure surfaces at the band
@@ -105,7 +101,6 @@ parentPort.on('message', async (message) => {
       if (coloursWanted) loadColourCode();
     } else if (message.type === 'colours soon') {
       coloursWanted = true;
-      primeHot = message.hot === true;
       if (ranOnce) loadColourCode();
     } else if (message.type === 'colours') {
       const { bandColours } = await loadColourCode();

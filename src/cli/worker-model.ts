@@ -50,29 +50,13 @@ export class ModelThread {
    */
   readonly sent = new Promise<void>((resolve) => (this.markSent = resolve));
 
-  /**
-   * Whether the main thread has time to spare while the model's session is made: the thread is
-   * running (and has not died) and the load average left a core free when it started (not only
-   * because WORLDSPLAT_MODEL_THREAD=1 forced it). Work done in that wait is free only then: measured
-   * at load ~4 with the thread forced, filling the wait (a warmer lift) cost the
-   * thread's session ~0.2-0.6 s.
-   */
-  get mainWaits(): boolean {
-    return this.worker !== undefined && !this.dead && this.coreFree;
-  }
-
-  private readonly coreFree: boolean;
-
   /** Starts the thread now (its boot overlaps whatever the caller does next). */
   static start(): ModelThread {
     return new ModelThread();
   }
 
   private constructor() {
-    // One reading of the load for both questions: whether to thread, and whether a core is free.
-    const load1 = loadavg()[0], cores = availableParallelism();
-    this.coreFree = reasonNotToThread(undefined, load1, cores) === undefined;
-    const off = reasonNotToThread(process.env.WORLDSPLAT_MODEL_THREAD, load1, cores);
+    const off = reasonNotToThread(process.env.WORLDSPLAT_MODEL_THREAD, loadavg()[0], availableParallelism());
     if (off) {
       this.dead = off;
       return;
@@ -185,8 +169,7 @@ export class ModelThread {
    */
   colourRunner(): ColourBandRunner | undefined {
     if (!this.worker || this.dead) return undefined;
-    // With a core to spare, the thread warms the colour code up on bigger pictures while it waits for the band.
-    this.worker.postMessage({ type: 'colours soon', hot: this.coreFree });
+    this.worker.postMessage({ type: 'colours soon' });
     return async (band: ColourBand) => {
       const id = this.nextId++;
       // The band holds copies of exactly its rows (inputViewColoursSplit: posting a view would copy its

@@ -14,7 +14,7 @@ import { planInput } from '../model/preprocess.ts';
 import type { FloatField, RgbImage } from '../core/image.ts';
 import type { ColourBandRunner } from './input-view-colours-bands.ts';
 import { type LiftOptions, liftToSplatsAsync } from './lift.ts';
-import { primeLift, primeLiftHot } from './lift-primer.ts';
+import { primeLift } from './lift-primer.ts';
 import { prepareLift } from './lift-prepared.ts';
 import type { FrameInput } from './memory/posed-frame-memory.ts';
 import { bilinearResample } from './resample.ts';
@@ -49,11 +49,6 @@ export interface GenerateOptions {
    * thread does the rest; the same splats, bit for bit (input-view-colours-bands.ts)
    */
   colourElsewhere?: ColourBandRunner;
-  /**
-   * the model runs on another thread and this one would only wait for it: the lift's loops are
-   * optimised meanwhile on a made-up picture (lift-primer.ts primeLiftHot); the same splats either way
-   */
-  idleWhileDepth?: boolean;
   signal?: AbortSignal;
   onProgress?: (fraction: number, stage: string) => void;
 }
@@ -85,7 +80,6 @@ export async function generateFromPhoto(photo: RgbImage, model: Model, options: 
   // Then what the lift computes from the photo alone (lift-prepared.ts), for the grid the depth will
   // most likely come on; the same splats whatever grid it comes on.
   const prepared = prepareLift(photo, intrinsics, { maxLongSide: options.lift?.maxLongSide, depthGrid: expectedDepthGrid(model.entry, photo) });
-  if (options.idleWhileDepth) primeLiftHot(iterations);
   const maps = await depthMaps;
   const field = (data: Float32Array | undefined): FloatField | undefined => data && { width: maps.width, height: maps.height, data };
   const depth: FloatField = { width: maps.width, height: maps.height, data: maps.depth };

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type InputViewSplats, inputViewColours } from './input-view-colours.ts';
-import { bandColours, bandMargin, bandRowsReady, colourBand, inputViewColoursSplit, MIN_SPLIT_ROWS, primeColourBands } from './input-view-colours-bands.ts';
+import { bandColours, bandMargin, bandRowsReady, colourBand, inputViewColoursSplit, MIN_SPLIT_ROWS } from './input-view-colours-bands.ts';
 import { random, randomInputView } from './random-input-view.ts';
 
 /** Index of the first value whose bits differ, or -1. */
@@ -151,12 +151,4 @@ test('a band outside the picture is refused in one line', () => {
   const { splats, target } = randomInputView(10, 10, 1);
   assert.throws(() => colourBand(splats, target, 5, 11, { iterations: 3 }), /^Error: colour band: expected rows 0 <= from < to <= 10, found 5 \.\. 11$/);
   assert.throws(() => colourBand(splats, target, 4, 4, { iterations: 3 }), /found 4 \.\. 4$/);
-});
-
-test('the hot primer (bigger pictures, several times) leaves nothing behind that changes a later band', () => {
-  const { splats, target } = randomInputView(70, 66, 777, 0.97);
-  const band = colourBand(splats, target, 0, 40, { iterations: 3 });
-  const before = bandColours(band).slice();
-  primeColourBands(3, true);
-  assert.deepEqual(bandColours(band), before);
 });

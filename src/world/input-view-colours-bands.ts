@@ -96,14 +96,9 @@ export function detachedBand(band: ColourBand): ColourBand {
  * 20x14, interior pixels, depth ties, translucent splats behind their neighbours, both sigma classes, the
  * rest at the lift's opacity.
  */
-export function primeColourBands(iterations = 3, hot = false): void {
+export function primeColourBands(iterations = 3): void {
   const { splats, target } = randomInputView(20, 14, 12345, MAX_OPACITY);
   bandColours(colourBand(splats, target, 0, splats.height, { iterations }));
-  if (!hot) return;
-  // Then a bigger picture a few times, so that V8 has optimised the loops, not only seen their
-  // branches, when the real band comes (for a thread that would otherwise wait for it).
-  const big = randomInputView(256, 48, 54321, MAX_OPACITY);
-  for (let r = 0; r < 3; r++) bandColours(colourBand(big.splats, big.target, 0, big.splats.height, { iterations }));
 }
 
 /**

@@ -15,7 +15,7 @@
 import { Pose, intrinsicsFromFov } from '../core/camera.ts';
 import { type LiftInput, liftToSplats } from './lift.ts';
 
-let primed = false, primedHot = false;
+let primed = false;
 
 /** Runs the primer lift once per process (later calls do nothing). */
 export function primeLift(colourIterations: number): void {
@@ -24,23 +24,9 @@ export function primeLift(colourIterations: number): void {
   liftToSplats(primerInput(), { colourIterations, onProgress: () => undefined });
 }
 
-/**
- * For a thread that would otherwise wait for the depth (the CLI's main thread while the model runs on
- * its own): after primeLift, the same scene at 128x96 three times, so that V8 has not only seen every
- * branch but has optimised the lift's loops before the real lift runs. Measured in fresh CLI runs on
- * the sample photo (main thread CPU, load ~4): ~120-200 ms here, the lift 508-525 ms instead of
- * 589-595. Not worth it where the thread has no wait to fill. Once per process.
- */
-export function primeLiftHot(colourIterations: number): void {
-  primeLift(colourIterations);
-  if (primedHot) return;
-  primedHot = true;
-  for (let r = 0; r < 3; r++) liftToSplats(primerInput(128), { colourIterations, onProgress: () => undefined });
-}
-
-/** The made-up photo (`width` x 3/4 of it, width a multiple of 16), its depth (half the size) and normals. */
-export function primerInput(width = 16): LiftInput {
-  const height = (width * 3) / 4, dw = width / 2, dh = height / 2;
+/** The made-up photo, its depth (model grid 8x6) and normals. */
+export function primerInput(): LiftInput {
+  const width = 16, height = 12, dw = 8, dh = 6;
   const data = new Uint8Array(3 * width * height);
   for (let i = 0; i < width * height; i++) {
     const x = i % width, y = Math.floor(i / width);

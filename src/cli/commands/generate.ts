@@ -113,8 +113,6 @@ export const generateCommand: Command = {
         // The model's thread, idle once the model has run, takes the top rows of the lift's colour
         // stage (same splats, bit for bit); none where no core was free for the thread.
         colourElsewhere: thread.colourRunner(),
-        // And this thread only waits while the model runs there: it warms the lift up meanwhile.
-        idleWhileDepth: thread.mainWaits,
         onProgress: (f, s) => {
           if (s.startsWith('lift') && !liftStarted) {
             liftStarted = true;
