@@ -130,20 +130,9 @@ export function compositeSplats(
           const dx = x + 0.5 - mu;
           let alpha = o * expNonPositive(rowC + dx * (rowB + halfA * dx));
           if (alpha > ALPHA_MAX) alpha = ALPHA_MAX;
-          if (alpha >= ALPHA_MIN) {
-            const nextT = t * (1 - alpha);
-            if (nextT < T_MIN) {
-              acc[idx] = -t;
-              next[rowBase + x] = rowBase + x + 1;
-              tileOpen[(y >> TILE_SHIFT) * tilesX + (x >> TILE_SHIFT)]--;
-            } else {
-              const wt = alpha * t;
-              acc[idx + 1] += wt * cr;
-              acc[idx + 2] += wt * cg;
-              acc[idx + 3] += wt * cb;
-              acc[idx + 4] += wt * z;
-              acc[idx] = nextT;
-            }
+          if (alpha >= ALPHA_MIN && !blend(acc, idx, t, alpha, cr, cg, cb, z)) {
+            next[rowBase + x] = rowBase + x + 1;
+            tileOpen[(y >> TILE_SHIFT) * tilesX + (x >> TILE_SHIFT)]--;
           }
         }
         continue;
@@ -155,21 +144,9 @@ export function compositeSplats(
         const dx = x + 0.5 - mu;
         let alpha = o * expNonPositive(rowC + dx * (rowB + halfA * dx));
         if (alpha > ALPHA_MAX) alpha = ALPHA_MAX;
-        if (alpha >= ALPHA_MIN) {
-          const t = acc[idx];
-          const nextT = t * (1 - alpha);
-          if (nextT < T_MIN) {
-            acc[idx] = -t;
-            next[rowBase + x] = rowBase + x + 1;
-            tileOpen[(y >> TILE_SHIFT) * tilesX + (x >> TILE_SHIFT)]--;
-          } else {
-            const wt = alpha * t;
-            acc[idx + 1] += wt * cr;
-            acc[idx + 2] += wt * cg;
-            acc[idx + 3] += wt * cb;
-            acc[idx + 4] += wt * z;
-            acc[idx] = nextT;
-          }
+        if (alpha >= ALPHA_MIN && !blend(acc, idx, acc[idx], alpha, cr, cg, cb, z)) {
+          next[rowBase + x] = rowBase + x + 1;
+          tileOpen[(y >> TILE_SHIFT) * tilesX + (x >> TILE_SHIFT)]--;
         }
         x = findOpen(next, rowBase + x + 1) - rowBase;
       }
@@ -190,6 +167,26 @@ export function compositeSplats(
     depthOut[i] = hit > 0 ? acc[5 * i + 4] / hit : 0;
   }
   return { color, alpha: alphaOut, depth: depthOut };
+}
+
+/**
+ * One splat's alpha composited into an open pixel (acc[idx] holds its T > 0, then r, g, b, sum(w z)).
+ * Returns false, adding nothing, when it would take T below T_MIN: the pixel is then finished, its T
+ * kept negated (the caller closes it in the skip structures).
+ */
+function blend(acc: Float64Array, idx: number, t: number, alpha: number, cr: number, cg: number, cb: number, z: number): boolean {
+  const nextT = t * (1 - alpha);
+  if (nextT < T_MIN) {
+    acc[idx] = -t;
+    return false;
+  }
+  const wt = alpha * t;
+  acc[idx + 1] += wt * cr;
+  acc[idx + 2] += wt * cg;
+  acc[idx + 3] += wt * cb;
+  acc[idx + 4] += wt * z;
+  acc[idx] = nextT;
+  return true;
 }
 
 /** First open pixel at or after slot i of its row (the row's sentinel slot is always open). */
