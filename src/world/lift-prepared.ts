@@ -12,7 +12,7 @@
 import type { Intrinsics } from '../core/camera.ts';
 import type { RgbImage } from '../core/image.ts';
 import { SplatCloud } from '../core/splat-cloud.ts';
-import { shrinkPhoto } from './lift.ts';
+import { DEFAULT_MAX_LONG_SIDE, shrinkPhoto } from './lift.ts';
 import { areaDownsample } from './resample.ts';
 
 export interface PreparedLift {
@@ -29,15 +29,15 @@ export interface PreparedLift {
 }
 
 /**
- * Prepares a lift of `image` (with `intrinsics`, its long side shrunk to `maxLongSide`, default 1024
- * as the lift's) whose depth will come on a `depthGrid`-sized grid; a grid guessed wrong only means
+ * Prepares a lift of `image` (with `intrinsics`, its long side shrunk to `maxLongSide`, default the
+ * lift's) whose depth will come on a `depthGrid`-sized grid; a grid guessed wrong only means
  * the lift averages the photo itself. Hand the result to the lift of the same image and intrinsics
  * objects (LiftOptions.prepared): a lift of any other photo ignores it.
  */
 export function prepareLift(
   image: RgbImage, intrinsics: Intrinsics, options: { maxLongSide?: number; depthGrid?: { width: number; height: number } } = {},
 ): PreparedLift {
-  const maxLongSide = options.maxLongSide ?? 1024;
+  const maxLongSide = options.maxLongSide ?? DEFAULT_MAX_LONG_SIDE;
   const working = shrinkPhoto(image, intrinsics, maxLongSide);
   const { width, height } = working.image;
   const grid = options.depthGrid;

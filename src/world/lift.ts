@@ -44,6 +44,9 @@ export interface LiftInput {
   pose: Pose;
 }
 
+/** LiftOptions.maxLongSide's default (lift-prepared.ts must prepare for the same size). */
+export const DEFAULT_MAX_LONG_SIDE = 1024;
+
 export interface LiftOptions {
   /** the photo is shrunk first so its long side is at most this; default 1024 */
   maxLongSide?: number;
@@ -167,7 +170,7 @@ function liftGeometry(input: LiftInput, options: LiftOptions): {
 } {
   checkInput(input);
   const { signal, onProgress } = options;
-  const maxLongSide = options.maxLongSide ?? 1024;
+  const maxLongSide = options.maxLongSide ?? DEFAULT_MAX_LONG_SIDE;
   const sigma = options.sigmaPerPixel ?? SIGMA_PER_PIXEL;
   const edgeSigma = options.edgeSigmaPerPixel ?? 0.35;
   const maxStretch = options.maxStretch ?? 4;
