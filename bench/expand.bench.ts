@@ -56,6 +56,7 @@ import { liftToSplats } from '../src/world/lift.ts';
 import { openViewSet } from '../src/world/views/view-set.ts';
 import { World } from '../src/world/world.ts';
 import { intrinsicsFromFov } from '../src/core/camera.ts';
+import { fixedComputation } from './fixed-anchor.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -339,16 +340,10 @@ async function photoTour(photo: string, worldFile: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
-/** 4M Math.exp and typed-array adds (bench/render.bench.ts's fixed anchor): ms. */
+/** The fixed computation's time (fixed-anchor.ts), ms. */
 function fixedAnchor(): number {
   const t = performance.now();
-  const buffer = new Float64Array(4096);
-  let x = 0;
-  for (let i = 0; i < 4_000_000; i++) {
-    buffer[i & 4095] += Math.exp(-(i & 1023) * 1e-3);
-    x += buffer[(i * 7) & 4095];
-  }
-  if (x === 42) console.log('');
+  fixedComputation();
   return performance.now() - t;
 }
 

@@ -18,6 +18,7 @@ import type { ShDegree } from '../src/core/sh.ts';
 import { projectSplats } from '../src/render/project.ts';
 import { renderSplats } from '../src/render/rasterizer.ts';
 import { sortByKey } from '../src/render/sort.ts';
+import { fixedComputation } from './fixed-anchor.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -52,15 +53,6 @@ function time(fn: () => void, repeat: number): { wall: number; cpu: number } {
 
 const fmt = (t: { wall: number; cpu: number }) => `${t.wall.toFixed(1).padStart(7)} ms wall ${t.cpu.toFixed(1).padStart(7)} ms cpu`;
 
-const fixedBuffer = new Float64Array(4096);
-function fixedAnchor(): void {
-  let x = 0;
-  for (let i = 0; i < 4_000_000; i++) {
-    fixedBuffer[i & 4095] += Math.exp(-(i & 1023) * 1e-3);
-    x += fixedBuffer[(i * 7) & 4095];
-  }
-  if (x === 42) console.log('');
-}
 
 // The random cloud fills a box of half-size 2 m around the origin; the camera sits 6 m away, 60 degree
 // fov, so the whole image is covered, many layers deep.
@@ -84,12 +76,12 @@ async function worldView(file: string) {
 
 // Warm up the JIT.
 for (let i = 0; i < 2; i++) renderSplats(cloud, pose, k);
-fixedAnchor();
+fixedComputation();
 
 const projectMs = time(() => projectSplats(cloud, pose, k, { near: 0.01, lowPass: 0.3, shDegree: sh }), runs);
 const projected = projectSplats(cloud, pose, k, { near: 0.01, lowPass: 0.3, shDegree: sh });
 const sortMs = time(() => sortByKey(projected.depth, projected.count), runs);
-const fixedMs = time(fixedAnchor, runs);
+const fixedMs = time(fixedComputation, runs);
 const renderMs = time(() => renderSplats(cloud, pose, k), runs);
 const result = renderSplats(cloud, pose, k);
 let covered = 0;
