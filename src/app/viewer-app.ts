@@ -15,6 +15,7 @@ import { type ExportFormat, downloadBlob, exportWorld } from './files/export-wor
 import { FileInputs } from './files/file-inputs.ts';
 import { fileKind } from './files/file-kind.ts';
 import { type LoadOptions, fileNameOfUrl, loadWorldFromFile, loadWorldFromUrl } from './files/load-world.ts';
+import { GROW_LONG_SIDE } from './generate/generate-protocol.ts';
 import { type GeneratedWorld, type Growth, PhotoGenerator } from './generate/photo-generator.ts';
 import { ExpansionQueue } from '../world/expand/expansion-queue.ts';
 import { CameraControls } from './input/camera-controls.ts';
@@ -41,8 +42,6 @@ import { DEFAULT_SEED } from '../world/text/text-world.ts';
 const HASH_REST_MS = 400;
 /** The world grows (when growing is on) once the camera has been still this long. */
 const GROW_REST_MS = 300;
-/** Expansion renders and completes at this long side (the worker's CPU work grows with its square). */
-const GROW_LONG_SIDE = 256;
 /** Live stats (FPS, frame time, splats) are written to the panel at most this often. */
 const STATS_INTERVAL_MS = 500;
 /** Photos become one splat per pixel up to this long side (lift's default, issue #4). */

@@ -23,7 +23,7 @@ import { SplitCompleter } from '../../world/expand/split-completer.ts';
 import { ProceduralCompleter } from '../../world/text/procedural-completer.ts';
 import { World } from '../../world/world.ts';
 import { generateFromText } from '../../world/text/text-world.ts';
-import { type ExpandJob, type FromWorker, type ToWorker, cloudFromMessage, cloudToMessage, frameFromMessage, frameToMessage, uniqueBuffers } from './generate-protocol.ts';
+import { type ExpandJob, type FromWorker, GROW_LONG_SIDE, type ToWorker, cloudFromMessage, cloudToMessage, frameFromMessage, frameToMessage, uniqueBuffers } from './generate-protocol.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -104,8 +104,6 @@ function modelOrInpaint(): Promise<Completer> {
   return completionModel;
 }
 
-/** Long side of the viewer's expansion views (viewer-app.ts's GROW_LONG_SIDE): the warm-up's size. */
-const WARM_LONG_SIDE = 256;
 let warming: Promise<void> | null = null;
 
 /**
@@ -120,7 +118,7 @@ let warming: Promise<void> | null = null;
 function prepareForExpansion(fovDeg: number): void {
   const w = world;
   if (!w || worldPrompt(w) !== null) return;
-  const k = intrinsicsFromFov(WARM_LONG_SIDE, Math.round((WARM_LONG_SIDE * 3) / 4), fovDeg);
+  const k = intrinsicsFromFov(GROW_LONG_SIDE, Math.round((GROW_LONG_SIDE * 3) / 4), fovDeg);
   setTimeout(() => {
     if (world !== w) return;
     prepareExpansion(w, k, { usesTexture: false }); // the texture source depends on the view's size, still unknown
