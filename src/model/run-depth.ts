@@ -125,11 +125,18 @@ function modelGrid(modelId: string, outputs: Record<string, TensorData>, plan: I
   if (!first) throw new Error(`${modelId}: expected at least one output, found none`);
   const outW = first.dims[first.dims.length - 1];
   const perImagePixel = (outW / plan.inputWidth) * plan.scaleX; // output pixels per photo pixel
-  const shrink = Math.min(1, perImagePixel);
-  const width = Math.max(1, Math.round(image.width * shrink));
-  const height = Math.max(1, Math.round(image.height * shrink));
+  const { width, height } = modelGridSize(image, perImagePixel);
   const gridPlan: InputPlan = { ...plan, scaleX: (plan.scaleX * image.width) / width, scaleY: (plan.scaleY * image.height) / height };
   return { width, height, plan: gridPlan };
+}
+
+/**
+ * The size of the grid maps come on at resolution 'model' for an image, given the model's output
+ * pixels per image pixel: the image scaled by that, never up.
+ */
+export function modelGridSize(image: { width: number; height: number }, perImagePixel: number): { width: number; height: number } {
+  const shrink = Math.min(1, perImagePixel);
+  return { width: Math.max(1, Math.round(image.width * shrink)), height: Math.max(1, Math.round(image.height * shrink)) };
 }
 
 /**

@@ -11,6 +11,7 @@ import { type Intrinsics, Pose, intrinsicsFromFov } from '../core/camera.ts';
 import type { SplatCloud } from '../core/splat-cloud.ts';
 import { type DepthMaps, type Model, type ModelEntry, imageInputOf, relativeInverseToMetric, runDepth } from '../model/index.ts';
 import { planInput } from '../model/preprocess.ts';
+import { modelGridSize } from '../model/run-depth.ts';
 import type { FloatField, RgbImage } from '../core/image.ts';
 import type { ColourBandRunner } from './input-view-colours-bands.ts';
 import { type LiftOptions, liftToSplatsAsync } from './lift.ts';
@@ -104,14 +105,13 @@ export async function generateFromPhoto(photo: RgbImage, model: Model, options: 
 }
 
 /**
- * The grid runDepth's maps will come on at resolution 'model' (run-depth.ts modelGrid) if the model's
+ * The grid runDepth's maps will come on at resolution 'model' (run-depth.ts modelGridSize) if the model's
  * output is as large as its input, as dense depth models' are; undefined where that cannot be told.
  */
 function expectedDepthGrid(entry: ModelEntry, photo: RgbImage): { width: number; height: number } | undefined {
   try {
     const plan = planInput(photo.width, photo.height, imageInputOf(entry).resize);
-    const shrink = Math.min(1, plan.scaleX);
-    return { width: Math.max(1, Math.round(photo.width * shrink)), height: Math.max(1, Math.round(photo.height * shrink)) };
+    return modelGridSize(photo, plan.scaleX); // an output as large as the input: one output pixel per input pixel
   } catch {
     return undefined;
   }
