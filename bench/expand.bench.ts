@@ -322,7 +322,7 @@ async function photoTour(photo: string, worldFile: string): Promise<void> {
   // The render is code this bench times too (src/render): between checkouts compare against this instead.
   const fixed = median([fixedAnchor(), fixedAnchor(), fixedAnchor()]);
   console.log(`\n--- photo world ${file}: ${world.splats.count} splats; anchor renderSplats from the start pose at 512x384: ${f(anchor, 0)} ms (of ${anchors.map((a) => f(a, 0)).join(', ')}); `
-    + `fixed computation (bench/render.bench.ts's, code no checkout changes) ${f(fixed, 0)} ms; load ${load()}`);
+    + `fixed computation (bench/fixed-anchor.ts, code no checkout changes) ${f(fixed, 0)} ms; load ${load()}`);
   const t0 = performance.now();
   const r = cli('explore', file, '--path', 'turn', '--steps', '12', '--size', '512x384', '-o', join(dir, 'explored.worldsplat'));
   const wall = performance.now() - t0;
