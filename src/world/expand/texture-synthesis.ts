@@ -166,8 +166,7 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
   const low = classBoxMean(out, skyClass, w, h, radius);
   const detail = knownDetail(view.rgb, low, mask, soft ? maxDetail : Infinity);
   clearClassBorders(detail, skyClass, w, h);
-  const energy = new Float32Array(n);
-  for (let i = 0; i < n; i++) energy[i] = detail[3 * i] ** 2 + detail[3 * i + 1] ** 2 + detail[3 * i + 2] ** 2;
+  const energy = detailEnergy(detail);
   let rowEnergy = expectedEnergy(energy, mask, skyClass, w, h, Math.max(1, band >> 2), options.texturedTarget ?? false);
 
   // What sources are copied from (the "canvas", stride SW): the view's own known pixels, and below them,
@@ -187,50 +186,191 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
   // Texture energy per source window interior (a summed-area table of |detail|^2).
   const energySat = summedArea(sEnergy, SW, SH);
   if (canvas.exemplarEnergy) dropObjects(valid, canvas, energySat, S, O, P, options.objectLimit ?? 1.5);
-  // Per window row y, its valid x in xs[rowStart[y] .. rowStart[y + 1]).
-  const rowStart = new Int32Array(SH - S + 2), xs = new Int32Array(SW * (SH - S + 1));
-  const allRows: number[] = [];
-  for (let y = 0, k = 0; y <= SH - S; y++) {
-    rowStart[y] = k;
-    for (let x = 0; x <= SW - S; x++) if (valid[y * SW + x]) xs[k++] = x;
-    rowStart[y + 1] = k;
-    if (k > rowStart[y]) allRows.push(y);
-  }
-  const rowCount = (y: number) => rowStart[y + 1] - rowStart[y];
+  const { rowStart, xs, allRows } = windowRows(valid, SW, SH, S);
   if (allRows.length === 0) return out; // nothing big enough to copy from: the inner fill stays
 
   // Target patches on the grid, from the known part inwards.
   const gw = Math.ceil(w / P), gh = Math.ceil(h / P);
   // Chessboard distance to the known part: the patches' order, the ramp and the mirrored border all read it.
   const dist = distanceToKnown(mask, w, h, 1);
+  const order = patchOrder(mask, dist, w, h, P, gw, gh);
+
+  const search = new PatchSearch({
+    w, h, P, O, S, SW, SH, band, candidates, sourceCandidates, lowWeight, classPenalty, rowWeight, energyWeight,
+    meanFree: options.meanFree ?? true, random, mask, skyClass, detail, low, rowEnergy,
+    sDetail, sLow, sSky, sEnergy, rowOf, exemplarRow, energySat, valid, rowStart, xs, allRows,
+  });
+  search.run(order, gw, gh);
+
+  composeDetail(out, low, search.acc, search.weight, search.power, mask, dist, ramp, options.preserveVariance ?? true);
+  const mirrorBorder = Math.max(0, Math.round(options.mirrorBorder ?? Math.max(1, ramp)));
+  // Next to the known part the synthesised detail fades into the known pixels' own detail mirrored
+  // across the border (as mirror-detail.ts does), so the first hole pixels continue the pixels they
+  // touch: random detail there would be a step right at the border.
+  if (mirrorBorder > 0) mirrorDetailAtBorder(out, completed.rgb, low, detail, mask, skyClass, dist, w, h, ramp, mirrorBorder);
+  return out;
+}
+
+// The passes below are functions of their own, each with its loop, rather than loops of one long
+// function: V8 compiles a small function once and reuses it from the next call on, while a loop in a
+// long function is compiled on the stack (OSR) with the whole function, again for each hot loop and
+// after each deoptimisation (synthesiseDetail was compiled 11 times over a photo world's first three
+// stops, most of their time before it ran optimised). Same arithmetic, same order: same bits.
+
+/** |detail|^2 per pixel (x ** 2 of a float32 value is its exact square, as x * x). */
+function detailEnergy(detail: Float32Array): Float32Array {
+  const n = detail.length / 3, energy = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = detail[3 * i], g = detail[3 * i + 1], b = detail[3 * i + 2];
+    energy[i] = r * r + g * g + b * b;
+  }
+  return energy;
+}
+
+/** Per window row y, its valid x in xs[rowStart[y] .. rowStart[y + 1]); the rows that have any. */
+function windowRows(valid: Uint8Array, SW: number, SH: number, S: number): { rowStart: Int32Array; xs: Int32Array; allRows: number[] } {
+  const rowStart = new Int32Array(SH - S + 2), xs = new Int32Array(SW * (SH - S + 1));
+  const allRows: number[] = [];
+  for (let y = 0, k = 0; y <= SH - S; y++) {
+    rowStart[y] = k;
+    for (let x = 0, at = y * SW; x <= SW - S; x++) if (valid[at + x]) xs[k++] = x;
+    rowStart[y + 1] = k;
+    if (k > rowStart[y]) allRows.push(y);
+  }
+  return { rowStart, xs, allRows };
+}
+
+/** The grid patches (index gy * gw + gx) that hold hole pixels, nearest to the known part first (ties: grid order). */
+function patchOrder(mask: Uint8Array, dist: Float32Array, w: number, h: number, P: number, gw: number, gh: number): number[] {
   const key = new Float32Array(gw * gh).fill(Infinity);
   for (let y = 0; y < h; y++) {
+    const row = ((y / P) | 0) * gw;
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
       if (!mask[i]) continue;
-      const g = ((y / P) | 0) * gw + ((x / P) | 0);
+      const g = row + ((x / P) | 0);
       if (dist[i] < key[g]) key[g] = dist[i];
     }
   }
   const order: number[] = [];
   for (let g = 0; g < gw * gh; g++) if (key[g] < Infinity) order.push(g);
   order.sort((a, b) => key[a] - key[b] || a - b);
+  return order;
+}
 
-  // Synthesised detail: weighted sums and weights per hole pixel (feathered patch margins).
-  const acc = new Float32Array(3 * n), weight = new Float32Array(n), power = new Float32Array(n);
-  const source = new Int32Array(gw * gh).fill(-1); // chosen window top-left (y * w + x) per patch
-  const meanFree = options.meanFree ?? true;
-  // per class (0, 4): the mean detail R, G, B and pixel count over a source's interior; 8 ..: zeros
-  const mean = new Float64Array(12);
+/** What the patch search reads: the view (w x h) and the canvas its sources come from (SW x SH). */
+interface SearchInput {
+  w: number; h: number; P: number; O: number; S: number; SW: number; SH: number; band: number;
+  candidates: number; sourceCandidates: number; lowWeight: number; classPenalty: number; rowWeight: number; energyWeight: number;
+  meanFree: boolean; random: () => number;
+  mask: Uint8Array; skyClass: Uint8Array; detail: Float32Array; low: Float32Array; rowEnergy: Float32Array;
+  sDetail: Float32Array; sLow: Float32Array; sSky: Uint8Array; sEnergy: Float32Array;
+  rowOf: Float32Array | null; exemplarRow: Int32Array | null; energySat: Float64Array; valid: Uint8Array;
+  rowStart: Int32Array; xs: Int32Array; allRows: number[];
+}
 
-  const W1 = SW + 1;
+/**
+ * The patch-by-patch search and paste: each patch's source is chosen, then its detail is added (feathered)
+ * into acc / weight / power before the next patch is costed against it.
+ */
+class PatchSearch {
+  /** Synthesised detail: weighted sums, weights and weighted |detail|^2 per hole pixel (feathered patch margins). */
+  readonly acc: Float32Array;
+  readonly weight: Float32Array;
+  readonly power: Float32Array;
+  /** per class (0, 4): the mean detail R, G, B and pixel count over a source's interior; 8 ..: zeros */
+  private readonly mean = new Float64Array(12);
+  // The patch being chosen and its best source so far.
+  private tx = 0;
+  private ty = 0;
+  private best = Infinity;
+  private bx = -1;
+  private by = -1;
+  private targetRms = 0;
+  private holePixels = 0;
+
+  constructor(private readonly s: SearchInput) {
+    const n = s.w * s.h;
+    this.acc = new Float32Array(3 * n);
+    this.weight = new Float32Array(n);
+    this.power = new Float32Array(n);
+  }
+
+  run(order: number[], gw: number, gh: number): void {
+    const { w, h, P, SW, band, candidates, sourceCandidates, random, mask, skyClass, rowEnergy } = this.s;
+    const source = new Int32Array(gw * gh).fill(-1); // chosen window top-left (y * SW + x) per patch
+    for (const g of order) {
+      const gx = g % gw, gy = (g / gw) | 0;
+      const tx = gx * P, ty = gy * P;
+      this.tx = tx; this.ty = ty; this.best = Infinity; this.bx = -1; this.by = -1;
+      // The RMS detail this patch's hole pixels should carry.
+      let expected = 0, holePixels = 0;
+      for (let y = ty; y < Math.min(h, ty + P); y++) {
+        for (let x = tx; x < Math.min(w, tx + P); x++) {
+          const i = y * w + x;
+          if (mask[i]) { holePixels++; expected += rowEnergy[skyClass[i] * h + y]; }
+        }
+      }
+      this.holePixels = holePixels;
+      this.targetRms = Math.sqrt(expected / holePixels);
+      // Propagation: a neighbour's source shifted by one patch continues the same piece of texture.
+      if (gx > 0 && source[g - 1] >= 0) this.tryWindow((source[g - 1] % SW) + P, ((source[g - 1] / SW) | 0));
+      if (gx + 1 < gw && source[g + 1] >= 0) this.tryWindow((source[g + 1] % SW) - P, ((source[g + 1] / SW) | 0));
+      if (gy > 0 && source[g - gw] >= 0) this.tryWindow(source[g - gw] % SW, ((source[g - gw] / SW) | 0) + P);
+      if (gy + 1 < gh && source[g + gw] >= 0) this.tryWindow(source[g + gw] % SW, ((source[g + gw] / SW) | 0) - P);
+      for (let k = 0; k < candidates; k++) { const r = this.randomWindow(ty); this.tryWindow(r % SW, (r / SW) | 0); }
+      for (let k = 0; k < sourceCandidates; k++) { const r = this.randomSourceWindow(ty); if (r >= 0) this.tryWindow(r % SW, (r / SW) | 0); }
+      if (this.bx < 0) { const r = this.randomWindow(ty); this.bx = r % SW; this.by = (r / SW) | 0; }
+      // Random search round the best, radius halving from an eighth of the band (PatchMatch).
+      for (let r = band >> 3; r >= 1; r >>= 1) {
+        this.tryWindow(this.bx + Math.round((2 * random() - 1) * r), this.by + Math.round((2 * random() - 1) * r));
+      }
+      source[g] = this.by * SW + this.bx;
+      this.paste(tx, ty, this.bx, this.by);
+    }
+  }
+
+  private tryWindow(x: number, y: number): void {
+    const { S, SW, SH, valid } = this.s;
+    if (!(x >= 0 && y >= 0 && x <= SW - S && y <= SH - S && valid[y * SW + x] === 1) || (x === this.bx && y === this.by)) return;
+    const c = this.cost(this.tx, this.ty, x, y, this.best, this.targetRms, this.holePixels);
+    if (c < this.best) { this.best = c; this.bx = x; this.by = y; }
+  }
+
+  /** A random source window in rows near the patch's (window row ty - O), else anywhere. */
+  private randomWindow(ty: number): number {
+    const { h, O, S, SW, band, random, rowStart, xs, allRows } = this.s;
+    for (let tries = 0; tries < 4; tries++) {
+      const y = ty - O + Math.round((2 * random() - 1) * band);
+      if (y < 0 || y > h - S || rowStart[y + 1] - rowStart[y] === 0) continue;
+      return y * SW + xs[rowStart[y] + ((random() * (rowStart[y + 1] - rowStart[y])) | 0)];
+    }
+    const y = allRows[(random() * allRows.length) | 0];
+    return y * SW + xs[rowStart[y] + ((random() * (rowStart[y + 1] - rowStart[y])) | 0)];
+  }
+
+  /** A random window of the texture source in rows at the elevation of the patch's, -1 when none is found. */
+  private randomSourceWindow(ty: number): number {
+    const { h, O, S, SW, SH, band, random, rowStart, xs } = this.s;
+    const centre = this.s.exemplarRow![ty];
+    for (let tries = 0; tries < 4; tries++) {
+      const y = centre - O + Math.round((2 * random() - 1) * band);
+      if (y <= h || y > SH - S || rowStart[y + 1] - rowStart[y] === 0) continue;
+      return y * SW + xs[rowStart[y] + ((random() * (rowStart[y + 1] - rowStart[y])) | 0)];
+    }
+    return -1;
+  }
+
   /**
    * Cost of copying the window at (wx, wy) onto the patch whose interior starts at (tx, ty), over the
    * window's pixels in a checkerboard (half the work; half of a window's pixels still rank candidates
    * well: bench/fill-texture.bench.ts moved by at most 0.01, together with the random search starting at a
    * quarter of the band); stops early past `best`.
    */
-  const cost = (tx: number, ty: number, wx: number, wy: number, best: number, targetRms: number, holePixels: number): number => {
+  private cost(tx: number, ty: number, wx: number, wy: number, best: number, targetRms: number, holePixels: number): number {
+    const { w, h, P, O, SW, rowWeight, energyWeight, lowWeight, classPenalty, rowOf, energySat, mask, skyClass, detail, low, sDetail, sLow, sSky } = this.s;
+    const { acc, weight } = this;
+    const W1 = SW + 1;
     const dy = ((rowOf ? rowOf[wy + O] : wy + O) - ty) / h;
     let c = rowWeight * P * P * dy * dy;
     if (energyWeight > 0) {
@@ -272,68 +412,12 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
       if (c >= best) return c;
     }
     return c;
-  };
-
-  /** A random source window in rows near the patch's (window row ty - O), else anywhere. */
-  const randomWindow = (ty: number): number => {
-    for (let tries = 0; tries < 4; tries++) {
-      const y = ty - O + Math.round((2 * random() - 1) * band);
-      if (y < 0 || y > h - S || rowCount(y) === 0) continue;
-      return y * SW + xs[rowStart[y] + ((random() * rowCount(y)) | 0)];
-    }
-    const y = allRows[(random() * allRows.length) | 0];
-    return y * SW + xs[rowStart[y] + ((random() * rowCount(y)) | 0)];
-  };
-  /** A random window of the texture source in rows at the elevation of the patch's, -1 when none is found. */
-  const randomSourceWindow = (ty: number): number => {
-    const centre = exemplarRow![ty];
-    for (let tries = 0; tries < 4; tries++) {
-      const y = centre - O + Math.round((2 * random() - 1) * band);
-      if (y <= h || y > SH - S || rowCount(y) === 0) continue;
-      return y * SW + xs[rowStart[y] + ((random() * rowCount(y)) | 0)];
-    }
-    return -1;
-  };
-  const isValid = (x: number, y: number) => x >= 0 && y >= 0 && x <= SW - S && y <= SH - S && valid[y * SW + x] === 1;
-
-  // The patch being chosen and its best source so far (one function for every patch, not a closure per patch).
-  let tx = 0, ty = 0, best = Infinity, bx = -1, by = -1, targetRms = 0, holePixels = 0;
-  const tryWindow = (x: number, y: number) => {
-    if (!isValid(x, y) || (x === bx && y === by)) return;
-    const c = cost(tx, ty, x, y, best, targetRms, holePixels);
-    if (c < best) { best = c; bx = x; by = y; }
-  };
-  for (const g of order) {
-    const gx = g % gw, gy = (g / gw) | 0;
-    tx = gx * P; ty = gy * P; best = Infinity; bx = -1; by = -1;
-    // The RMS detail this patch's hole pixels should carry.
-    let expected = 0;
-    holePixels = 0;
-    for (let y = ty; y < Math.min(h, ty + P); y++) {
-      for (let x = tx; x < Math.min(w, tx + P); x++) {
-        const i = y * w + x;
-        if (mask[i]) { holePixels++; expected += rowEnergy[skyClass[i] * h + y]; }
-      }
-    }
-    targetRms = Math.sqrt(expected / holePixels);
-    // Propagation: a neighbour's source shifted by one patch continues the same piece of texture.
-    if (gx > 0 && source[g - 1] >= 0) tryWindow((source[g - 1] % SW) + P, ((source[g - 1] / SW) | 0));
-    if (gx + 1 < gw && source[g + 1] >= 0) tryWindow((source[g + 1] % SW) - P, ((source[g + 1] / SW) | 0));
-    if (gy > 0 && source[g - gw] >= 0) tryWindow(source[g - gw] % SW, ((source[g - gw] / SW) | 0) + P);
-    if (gy + 1 < gh && source[g + gw] >= 0) tryWindow(source[g + gw] % SW, ((source[g + gw] / SW) | 0) - P);
-    for (let k = 0; k < candidates; k++) { const r = randomWindow(ty); tryWindow(r % SW, (r / SW) | 0); }
-    for (let k = 0; k < sourceCandidates; k++) { const r = randomSourceWindow(ty); if (r >= 0) tryWindow(r % SW, (r / SW) | 0); }
-    if (bx < 0) { const r = randomWindow(ty); bx = r % SW; by = (r / SW) | 0; }
-    // Random search round the best, radius halving from an eighth of the band (PatchMatch).
-    for (let r = band >> 3; r >= 1; r >>= 1) {
-      tryWindow(bx + Math.round((2 * random() - 1) * r), by + Math.round((2 * random() - 1) * r));
-    }
-    source[g] = by * SW + bx;
-    paste(tx, ty, bx, by);
   }
 
   /** Feathered copy of the window's detail onto the patch and its margin (hole pixels of the same class only). */
-  function paste(tx: number, ty: number, wx: number, wy: number): void {
+  private paste(tx: number, ty: number, wx: number, wy: number): void {
+    const { w, h, P, O, SW, meanFree, mask, skyClass, sDetail, sSky, sEnergy } = this.s;
+    const { acc, weight, power, mean } = this;
     mean.fill(0, 0, 8);
     if (meanFree) {
       for (let v = 0; v < P; v++) {
@@ -362,16 +446,22 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
       }
     }
   }
+}
 
-  // low + detail in the hole; the inner fill fades into it within `ramp` of the known part.
-  const preserve = options.preserveVariance ?? true;
-  for (let i = 0; i < n; i++) {
+/** low + synthesised detail in the hole (out holds the inner fill there); the inner fill fades into it within `ramp` of the known part. */
+function composeDetail(
+  out: Float32Array, low: Float32Array, acc: Float32Array, weight: Float32Array, power: Float32Array,
+  mask: Uint8Array, dist: Float32Array, ramp: number, preserve: boolean,
+): void {
+  for (let i = 0; i < mask.length; i++) {
     if (!mask[i] || !(weight[i] > 0)) continue;
     const t = ramp > 0 ? Math.min(1, dist[i] / ramp) : 1;
     const k = 3 * i, wi = weight[i];
     let scale = 1 / wi;
     if (preserve) {
-      const mean2 = (acc[k] ** 2 + acc[k + 1] ** 2 + acc[k + 2] ** 2) / (wi * wi), rms2 = power[i] / wi;
+      // (acc ** 2 of a float32 value is its exact square, as acc * acc.)
+      const a0 = acc[k], a1 = acc[k + 1], a2 = acc[k + 2];
+      const mean2 = (a0 * a0 + a1 * a1 + a2 * a2) / (wi * wi), rms2 = power[i] / wi;
       if (mean2 > 0) scale *= Math.min(2, Math.sqrt(rms2 / mean2));
     }
     for (let c = 0; c < 3; c++) {
@@ -379,29 +469,29 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
       out[j] = v < 0 ? 0 : v > 1 ? 1 : v;
     }
   }
-  const mirrorBorder = Math.max(0, Math.round(options.mirrorBorder ?? Math.max(1, ramp)));
-  if (mirrorBorder > 0) {
-    // Next to the known part the synthesised detail fades into the known pixels' own detail mirrored
-    // across the border (as mirror-detail.ts does), so the first hole pixels continue the pixels they
-    // touch: random detail there would be a step right at the border.
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        const i = y * w + x;
-        if (!mask[i] || dist[i] > mirrorBorder) continue;
-        const s = mirrorSource(mask, w, h, x, y, mirrorBorder);
-        if (s < 0 || skyClass[s] !== skyClass[i]) continue;
-        const a = 1 - (dist[i] - 1) / mirrorBorder, t = ramp > 0 ? Math.min(1, dist[i] / ramp) : 1;
-        for (let c = 0; c < 3; c++) {
-          // out[j] holds the synthesised value (or the inner fill where none came); the mirrored one
-          // fades from the inner fill by the same ramp.
-          const j = 3 * i + c, mirrored = completed.rgb[j] + t * (low[j] + detail[3 * s + c] - completed.rgb[j]);
-          const v = out[j] + a * (mirrored - out[j]);
-          out[j] = v < 0 ? 0 : v > 1 ? 1 : v;
-        }
+}
+
+/** Within `mirrorBorder` of the known part, the synthesised detail in `out` fades into the known detail mirrored across the border. */
+function mirrorDetailAtBorder(
+  out: Float32Array, inner: Float32Array, low: Float32Array, detail: Float32Array, mask: Uint8Array, skyClass: Uint8Array,
+  dist: Float32Array, w: number, h: number, ramp: number, mirrorBorder: number,
+): void {
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (!mask[i] || dist[i] > mirrorBorder) continue;
+      const s = mirrorSource(mask, w, h, x, y, mirrorBorder);
+      if (s < 0 || skyClass[s] !== skyClass[i]) continue;
+      const a = 1 - (dist[i] - 1) / mirrorBorder, t = ramp > 0 ? Math.min(1, dist[i] / ramp) : 1;
+      for (let c = 0; c < 3; c++) {
+        // out[j] holds the synthesised value (or the inner fill where none came); the mirrored one
+        // fades from the inner fill by the same ramp.
+        const j = 3 * i + c, mirrored = inner[j] + t * (low[j] + detail[3 * s + c] - inner[j]);
+        const v = out[j] + a * (mirrored - out[j]);
+        out[j] = v < 0 ? 0 : v > 1 ? 1 : v;
       }
     }
   }
-  return out;
 }
 
 /**
