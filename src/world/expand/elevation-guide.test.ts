@@ -117,3 +117,84 @@ test('direction guide: where the original view did not look, the guide blends it
   const ahead = rowGuide(stats, Pose.lookAt([0, 0, 0], [Math.sin(-0.35), 0, -Math.cos(-0.35)]), k)!;
   for (let c = 0; c < 3; c++) assert.ok(Math.abs(ahead[4 * (H / 2) + c] - left[c]) < 0.005, `20 degrees left, channel ${c}: ${ahead[4 * (H / 2) + c]}`);
 });
+
+/** The ground's colour at `deg` degrees below the horizon in shoreFrame: linear in elevation (water near the horizon, grey further down). */
+const groundOf = (deg: number): [number, number, number] => [0.25 - deg / 200, 0.4 + deg / 150, 0.55 + deg / 100];
+/** A boat's planks: orange, every third row dark (objects are the high-contrast parts of a picture; a flat-coloured inside is not one by itself). */
+const plank = (y: number): [number, number, number] => (y % 3 === 0 ? [0.45, 0.2, 0.05] : [0.9, 0.45, 0.1]);
+
+/**
+ * A stored level frame looking down -Z: sky above the horizon, below it ground of groundOf(elevation)
+ * with a faint checker (+-2 levels, texture that is not an object), and orange "boats" with dark planks over
+ * columns x0 .. x1 - 1 between the elevations `from` and `to` (degrees, negative below the horizon).
+ */
+function shoreFrame(boats: { x0: number; x1: number; from: number; to: number }[]): MemoryFrame {
+  const rgb = new Uint8Array(3 * W * H), depth = new Float32Array(W * H);
+  for (let y = 0, i = 0; y < H; y++) {
+    for (let x = 0; x < W; x++, i++) {
+      const dx = (x + 0.5 - k.cx) / k.fx, dy = -(y + 0.5 - k.cy) / k.fy;
+      const deg = (Math.atan2(dy, Math.hypot(dx, 1)) * 180) / Math.PI;
+      const boat = boats.some((b) => x >= b.x0 && x < b.x1 && deg >= b.from && deg <= b.to);
+      const colour: [number, number, number] = deg > 0 ? [0.4, 0.6, 0.9] : boat ? plank(y) : groundOf(deg);
+      colour.forEach((v, c) => { rgb[3 * i + c] = Math.max(0, Math.min(255, Math.round(255 * v) + (deg > 0 || boat ? 0 : (x + y) % 2 ? 2 : -2))); });
+      depth[i] = deg > 0 ? 0 : 10;
+    }
+  }
+  return { id: 0, pose: Pose.identity(), intrinsics: k, width: W, height: H, rgb, depth, confidence: new Uint8Array(W * H).fill(255), splatStart: 0, splatCount: 0, prompt: null, timestamp: 0 };
+}
+
+/** Largest colour error of the guide at azimuth `azimuth` (degrees, + = right) over the rows whose elevation is within [from, to], against truth(deg). */
+function worstGuideError(frame: MemoryFrame, azimuth: number, from: number, to: number, truth: (deg: number) => number[]): number {
+  const rad = (azimuth * Math.PI) / 180;
+  const guide = rowGuide(elevationStats([frame]), Pose.lookAt([0, 0, 0], [Math.sin(rad), 0, -Math.cos(rad)]), k)!;
+  let worst = 0, rows = 0;
+  for (let y = 0; y < H; y++) {
+    const deg = (Math.atan(-(y + 0.5 - k.cy) / k.fy) * 180) / Math.PI;
+    if (deg < from || deg > to) continue;
+    rows++;
+    const t = truth(deg);
+    for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(guide[4 * y + c] - t[c]));
+  }
+  assert.ok(rows > 5, `rows between ${from} and ${to} degrees: ${rows}`);
+  return worst;
+}
+
+test('direction guide: a small bright object at the photo\'s edge below the horizon does not colour the unseen arc (the ground round it does)', () => {
+  // A boat 4 px wide at the left edge (about a fifth of the 15 degrees the edge's colour is taken over), 10 to 3 degrees down.
+  const frame = shoreFrame([{ x0: 0, x1: 4, from: -10, to: -3 }]);
+  // Right behind (the two edges blended) and just beyond the left edge (its colour alone).
+  for (const azimuth of [180, 300]) {
+    const worst = worstGuideError(frame, azimuth, -9.5, -3.5, groundOf);
+    // Bins are 1 degree (the ground changes 0.01 per degree) and colours 8-bit; the boat in the mean was 0.06 off at 180 degrees.
+    assert.ok(worst < 0.015, `azimuth ${azimuth}: worst colour error ${worst.toFixed(4)}`);
+  }
+});
+
+test('direction guide: where the photo\'s edge is all object over some elevations below the horizon, the guide takes the ground above and below it', () => {
+  // A boat covering the left edge's whole 15 degrees (30 px at the horizon), 12 to 4 degrees down.
+  const frame = shoreFrame([{ x0: 0, x1: 30, from: -12, to: -4 }]);
+  // The ground is linear in elevation, so interpolating across the boat's elevations gives it back.
+  const worst = worstGuideError(frame, 300, -11.5, -4.5, groundOf);
+  assert.ok(worst < 0.015, `worst colour error ${worst.toFixed(4)}`);
+});
+
+test('direction guide: at and above the horizon everything at the edge counts (hills and trees along the horizon are what a turn continues)', () => {
+  // A bright band at the left edge from 1 to 6 degrees up (surface, not sky): the guide beyond that edge is the edge's mean, band included.
+  const frame = shoreFrame([]);
+  const k0 = frame.rgb, depth = frame.depth;
+  const band: [number, number, number] = [0.2, 0.5, 0.1];
+  for (let y = 0, i = 0; y < H; y++) {
+    for (let x = 0; x < W; x++, i++) {
+      const deg = (Math.atan2(-(y + 0.5 - k.cy) / k.fy, Math.hypot((x + 0.5 - k.cx) / k.fx, 1)) * 180) / Math.PI;
+      if (deg < 1 || deg > 6 || x >= 5) continue;
+      band.forEach((v, c) => { k0[3 * i + c] = Math.round(255 * v); });
+      depth[i] = 10;
+    }
+  }
+  const rad = (-60 * Math.PI) / 180;
+  const guide = rowGuide(elevationStats([frame]), Pose.lookAt([0, 0, 0], [Math.sin(rad), 0, -Math.cos(rad)]), k)!;
+  const y = Math.round(k.cy - k.fy * Math.tan((3.5 * Math.PI) / 180) - 0.5);
+  // 5 px of the edge's ~30 are the band: its green pulls the sky-blue mean's red down and green... measurably off the sky.
+  const sky = [0.4, 0.6, 0.9];
+  assert.ok(Math.abs(guide[4 * y + 2] - sky[2]) > 0.05, `row ${y}: blue ${guide[4 * y + 2]} is the sky's alone: the band was left out`);
+});

@@ -19,6 +19,18 @@
  * colours are the mean over the last EDGE_BINS bins of that elevation the view saw, not the last
  * bin alone, so one boat at the edge does not colour the whole turn.
  *
+ * Why objects are left out of the edges' colours below the horizon: the sample photo's edges below the
+ * horizon are boats (its left edge from -17 to -3 degrees, its right edge from -6 to -1), and their
+ * mean coloured the whole turn with a brown band at their elevations (docs/grow, band-330). Below the
+ * horizon the ground is what continues round a turn and whatever stands on it is in front of it, so
+ * an edge's colour there is the mean of its background pixels only: surface pixels whose local detail
+ * energy is at most OBJECT_LIMIT x the frame's median below the horizon (texture-source.ts's rule for
+ * the boats: objects are the high-contrast parts of the picture). Where an edge is mostly object at an
+ * elevation (less than MIN_BACKGROUND of its pixels are background), its colour there is interpolated
+ * in elevation between the nearest elevations where it is not: what an object hides is what is seen
+ * above and below it. At and above the horizon every pixel counts as before: the far shore, the
+ * hills and trees along the horizon are high-contrast too, and they are what the turn should continue.
+ *
  * Which frame is original: the world's first (id order). Every world starts as one view (a photo or a
  * prompt: cli generate, the viewer's worker) and everything after it was appended by expansions; frames
  * carry no origin flag, and none is needed while that holds, so the bundle format is unchanged.
@@ -34,6 +46,12 @@ const BINS = 180;
 export const AZIMUTH_BINS = 72;
 /** Bins (of AZIMUTH_BINS) at each end of the seen arc whose mean is that edge's colour: 15 degrees. */
 const EDGE_BINS = 3;
+/** Below the horizon, surface pixels whose local detail energy exceeds this multiple of the frame's median there are objects (texture-source.ts's objectLimit). */
+const OBJECT_LIMIT = 1.5;
+/** Detail energy (sum over R, G, B of squared 0..1 differences) at or below which nothing is an object: 2 levels of 255 per channel (a flat picture's median is 0). */
+const ENERGY_FLOOR = 3 * (2 / 255) ** 2;
+/** An edge whose background pixels are fewer than this share of its pixels at an elevation takes its colour there from the elevations above and below. */
+const MIN_BACKGROUND = 0.5;
 
 export interface ElevationStats {
   /**
@@ -65,59 +83,159 @@ function direction(pose: Pose, k: Intrinsics, u: number, v: number): { elevation
 export function elevationStats(frames: readonly MemoryFrame[]): ElevationStats {
   const cells = AZIMUTH_BINS * BINS;
   const sums = new Float64Array(4 * cells), cellCount = new Float64Array(cells), count = new Float64Array(BINS);
+  // The same over background pixels only (colour; not objects, see the header), for the edges' colours.
+  const background = new Float64Array(3 * cells), backgroundCount = new Float64Array(cells);
   for (const frame of frames) {
     const k = storedIntrinsics(frame);
+    const pixels = frame.width * frame.height;
+    const cellOf = new Int32Array(pixels), below = new Uint8Array(pixels);
     for (let y = 0, i = 0; y < frame.height; y++) {
       for (let x = 0; x < frame.width; x++, i++) {
         const d = direction(frame.pose, k, x + 0.5, y + 0.5);
-        const b = binOf(d.elevation), cell = Math.floor(d.azimuth) * BINS + b;
-        sums[4 * cell] += frame.rgb[3 * i] / 255; sums[4 * cell + 1] += frame.rgb[3 * i + 1] / 255; sums[4 * cell + 2] += frame.rgb[3 * i + 2] / 255;
-        sums[4 * cell + 3] += frame.depth[i] > 0 ? 0 : 1;
-        cellCount[cell]++;
-        count[b]++;
+        cellOf[i] = Math.floor(d.azimuth) * BINS + binOf(d.elevation);
+        below[i] = d.elevation < 0 ? 1 : 0;
       }
+    }
+    const object = objectPixels(frame, below);
+    for (let i = 0; i < pixels; i++) {
+      const cell = cellOf[i], r = frame.rgb[3 * i] / 255, g = frame.rgb[3 * i + 1] / 255, b = frame.rgb[3 * i + 2] / 255;
+      sums[4 * cell] += r; sums[4 * cell + 1] += g; sums[4 * cell + 2] += b;
+      sums[4 * cell + 3] += frame.depth[i] > 0 ? 0 : 1;
+      cellCount[cell]++;
+      count[cell % BINS]++;
+      if (object[i]) continue;
+      background[3 * cell] += r; background[3 * cell + 1] += g; background[3 * cell + 2] += b;
+      backgroundCount[cell]++;
     }
   }
   const values = new Float32Array(4 * cells);
-  for (let b = 0; b < BINS; b++) if (count[b] > 0) fillAzimuths(sums, cellCount, b, values);
+  fillAzimuths({ sums, cellCount, background, backgroundCount }, count, values);
   return { values, count };
 }
 
 /**
- * values at elevation bin b for every azimuth: seen bins their mean; each run of unseen bins the blend,
- * linear in the angle, of the means of the EDGE_BINS seen bins on either side of it (going round).
+ * 1 at the pixels of a stored frame that are objects (see the header): surface pixels `below` the
+ * horizon whose detail energy, |colour - the 3 x 3 mean of its class (sky or surface)|^2 averaged over
+ * the 5 x 5 pixels round it (the horizon where ground meets sky is an edge between classes, not an object),
+ * exceeds OBJECT_LIMIT x the median of that over the surface pixels below the horizon (and ENERGY_FLOOR).
+ * The 5 x 5 mean (about 2.5 degrees at 128 px) also takes in an object's smoother inside next to its edges.
  */
-function fillAzimuths(sums: Float64Array, cellCount: Float64Array, b: number, values: Float32Array): void {
-  const seen = (a: number) => cellCount[(((a % AZIMUTH_BINS) + AZIMUTH_BINS) % AZIMUTH_BINS) * BINS + b] > 0;
-  const cell = (a: number) => (((a % AZIMUTH_BINS) + AZIMUTH_BINS) % AZIMUTH_BINS) * BINS + b;
-  let first = -1;
-  for (let a = 0; a < AZIMUTH_BINS; a++) {
-    if (!seen(a)) continue;
-    if (first < 0) first = a;
-    for (let c = 0; c < 4; c++) values[4 * cell(a) + c] = sums[4 * cell(a) + c] / cellCount[cell(a)];
-  }
-  if (first < 0) return;
-  /** Mean over up to EDGE_BINS seen bins from `a` stepping by `step` (weighted by their pixels). */
-  const edge = (a: number, step: number): number[] => {
-    const s = [0, 0, 0, 0];
-    let n = 0;
-    for (let j = 0; j < EDGE_BINS && seen(a + j * step); j++) {
-      const o = cell(a + j * step);
-      for (let c = 0; c < 4; c++) s[c] += sums[4 * o + c];
-      n += cellCount[o];
+function objectPixels(frame: MemoryFrame, below: Uint8Array): Uint8Array {
+  const { width: w, height: h, rgb, depth } = frame;
+  const detail = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x, sky = !(depth[i] > 0);
+      const s = [0, 0, 0];
+      let n = 0;
+      for (let v = Math.max(0, y - 1); v <= Math.min(h - 1, y + 1); v++) {
+        for (let u = Math.max(0, x - 1); u <= Math.min(w - 1, x + 1); u++) {
+          const j = v * w + u;
+          if (!(depth[j] > 0) !== sky) continue;
+          for (let c = 0; c < 3; c++) s[c] += rgb[3 * j + c];
+          n++;
+        }
+      }
+      let e = 0;
+      for (let c = 0; c < 3; c++) e += ((rgb[3 * i + c] - s[c] / n) / 255) ** 2;
+      detail[i] = e;
     }
-    return s.map((v) => v / n);
+  }
+  const energy = new Float32Array(w * h), ground: number[] = [];
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let s = 0, n = 0;
+      for (let v = Math.max(0, y - 2); v <= Math.min(h - 1, y + 2); v++) for (let u = Math.max(0, x - 2); u <= Math.min(w - 1, x + 2); u++, n++) s += detail[v * w + u];
+      const i = y * w + x;
+      energy[i] = s / n;
+      if (below[i] && depth[i] > 0) ground.push(energy[i]);
+    }
+  }
+  const object = new Uint8Array(w * h);
+  if (ground.length === 0) return object;
+  ground.sort((a, b) => a - b);
+  const limit = Math.max(ENERGY_FLOOR, OBJECT_LIMIT * ground[ground.length >> 1]);
+  for (let i = 0; i < w * h; i++) if (below[i] && depth[i] > 0 && energy[i] > limit) object[i] = 1;
+  return object;
+}
+
+interface CellSums { sums: Float64Array; cellCount: Float64Array; background: Float64Array; backgroundCount: Float64Array }
+/** An edge's colour at one elevation: the mean of all its pixels (R, G, B, sky share) and of its background pixels, and their share. */
+interface Edge { all: number[]; background: number[]; share: number }
+
+/**
+ * values for every elevation bin seen and every azimuth: seen bins their mean; each run of unseen bins
+ * the blend, linear in the angle, of the colours of the two edges of the seen arc on either side of it
+ * (going round): the background mean of EDGE_BINS seen bins, or where those are mostly object, the
+ * colour interpolated in elevation along that edge (see the header). The sky share is always that of
+ * all the edge's pixels.
+ */
+function fillAzimuths(s: CellSums, count: Float64Array, values: Float32Array): void {
+  const wrap = (a: number) => ((a % AZIMUTH_BINS) + AZIMUTH_BINS) % AZIMUTH_BINS;
+  const seen = (a: number, b: number) => s.cellCount[wrap(a) * BINS + b] > 0;
+  /** The edge from seen bin `a` inward by `step` at elevation b. */
+  const edge = (a: number, step: number, b: number): Edge => {
+    const all = [0, 0, 0, 0], background = [0, 0, 0];
+    let n = 0, m = 0;
+    for (let j = 0; j < EDGE_BINS && seen(a + j * step, b); j++) {
+      const o = wrap(a + j * step) * BINS + b;
+      for (let c = 0; c < 4; c++) all[c] += s.sums[4 * o + c];
+      for (let c = 0; c < 3; c++) background[c] += s.background[3 * o + c];
+      n += s.cellCount[o]; m += s.backgroundCount[o];
+    }
+    return { all: all.map((v) => v / n), background: background.map((v) => (m > 0 ? v / m : NaN)), share: m / n };
   };
-  // Walk once round from the first seen bin: each unseen run lies between the seen bins `from` and `to`.
-  for (let a = first + 1; a <= first + AZIMUTH_BINS; a++) {
-    if (seen(a) || !seen(a - 1)) continue;
-    const from = a - 1;
-    let to = a;
-    while (!seen(to)) to++;
-    const left = edge(from, -1), right = edge(to, 1);
-    for (let g = a; g < to; g++) {
-      const t = (g - from) / (to - from);
-      for (let c = 0; c < 4; c++) values[4 * cell(g) + c] = left[c] + t * (right[c] - left[c]);
+  // Per elevation: its seen bins' means and its unseen runs (between the seen bins `from` and `to`).
+  const runs: { b: number; from: number; to: number; left: Edge; right: Edge }[][] = [];
+  for (let b = 0; b < BINS; b++) {
+    runs.push([]);
+    if (count[b] === 0) continue;
+    let first = -1;
+    for (let a = 0; a < AZIMUTH_BINS; a++) {
+      if (!seen(a, b)) continue;
+      if (first < 0) first = a;
+      const o = a * BINS + b;
+      for (let c = 0; c < 4; c++) values[4 * o + c] = s.sums[4 * o + c] / s.cellCount[o];
+    }
+    // Walk once round from the first seen bin.
+    for (let a = first + 1; a <= first + AZIMUTH_BINS; a++) {
+      if (seen(a, b) || !seen(a - 1, b)) continue;
+      let to = a;
+      while (!seen(to, b)) to++;
+      runs[b].push({ b, from: a - 1, to, left: edge(a - 1, -1, b), right: edge(to, 1, b) });
+    }
+  }
+  // Edges that are mostly object take their colour from the elevations above and below, along the same
+  // edge: where each elevation has one unseen run (the seen arc of one view is one piece of each row
+  // of directions), its two edges are that view's two sides.
+  const single = runs.filter((r) => r.length === 1).map((r) => r[0]);
+  const colourOf = (side: 'left' | 'right') => {
+    const usable = single.filter((r) => r[side].share >= MIN_BACKGROUND);
+    const out = new Map<number, number[]>();
+    for (const r of single) {
+      const e = r[side];
+      if (e.share >= MIN_BACKGROUND) { out.set(r.b, e.background); continue; }
+      // The nearest usable elevations below and above (bins are in order), else the mean of all the edge's pixels.
+      let lo: (typeof usable)[number] | undefined, hi: (typeof usable)[number] | undefined;
+      for (const u of usable) { if (u.b < r.b) lo = u; else if (!hi) hi = u; }
+      if (!lo && !hi) { out.set(r.b, e.all.slice(0, 3)); continue; }
+      const t = lo && hi ? (r.b - lo.b) / (hi.b - lo.b) : lo ? 0 : 1;
+      const a = (lo ?? hi)![side].background, z = (hi ?? lo)![side].background;
+      out.set(r.b, a.map((v, c) => v + t * (z[c] - v)));
+    }
+    return out;
+  };
+  const left = colourOf('left'), right = colourOf('right');
+  for (const row of runs) {
+    for (const r of row) {
+      // Elevations with several unseen runs: each edge's background mean if it has enough, else all its pixels'.
+      const plain = (e: Edge) => (e.share >= MIN_BACKGROUND ? e.background : e.all.slice(0, 3));
+      const l = [...(row.length === 1 ? left.get(r.b)! : plain(r.left)), r.left.all[3]];
+      const g = [...(row.length === 1 ? right.get(r.b)! : plain(r.right)), r.right.all[3]];
+      for (let a = r.from + 1; a < r.to; a++) {
+        const t = (a - r.from) / (r.to - r.from), o = wrap(a) * BINS + r.b;
+        for (let c = 0; c < 4; c++) values[4 * o + c] = l[c] + t * (g[c] - l[c]);
+      }
     }
   }
 }
