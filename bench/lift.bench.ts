@@ -7,7 +7,7 @@
  * lifts (goal: at most ~0.3x), and, measured in the same run, the anchor: one plain pass over the same arrays (unproject every
  * pixel at its depth and copy its colour into a SplatCloud's columns): the least any lift must do.
  * Then the 3-step lift as `worldsplat generate` runs it where a core is free: the top half of the
- * colour rows on a second thread (the CLI's model thread, src/cli/worker-model.ts), against the same
+ * colour rows on a second thread (the CLI's colour thread, src/cli/colour-thread.ts), against the same
  * lift on this thread alone (wall and this thread's CPU, medians; and whether the splats are the same bits).
  * Also the Node photo decode of a 12000x9000 JPEG to the working size, the step before the model.
  */
@@ -21,7 +21,7 @@ import type { Vec3 } from '../src/core/vec3.ts';
 import { NodePhotoDecoder } from '../src/io/photo/node-decoder.ts';
 import { planeDepth, rayAt, sampleDepth, sphereDepth, texturedPicture } from '../src/world/analytic-scenes.ts';
 import { threadCpuMs } from '../src/cli/timings.ts';
-import { ModelThread } from '../src/cli/worker-model.ts';
+import { ColourThread } from '../src/cli/colour-thread.ts';
 import { type LiftOptions, liftToSplats, liftToSplatsAsync } from '../src/world/lift.ts';
 
 const runsArg = process.argv.indexOf('--runs');
@@ -101,10 +101,9 @@ console.log(`  anchor, one plain unproject + copy pass over the same arrays: ${b
 
 // Two threads, as `worldsplat generate` lifts where a core is free, against one (same run, alternating).
 {
-  process.env.WORLDSPLAT_MODEL_THREAD = '1'; // the thread whatever the load (the CLI checks for a free core)
-  const thread = ModelThread.start();
-  const runner = thread.colourRunner();
-  if (!runner) throw new Error('lift bench: expected the model thread to start, found none');
+  const thread = ColourThread.start();
+  const runner = thread.runner();
+  if (!runner) throw new Error('lift bench: expected the colour thread to start, found none');
   const options = { colourIterations: 3 };
   const bits = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
   const one = liftToSplats(input, options);
@@ -121,7 +120,7 @@ console.log(`  anchor, one plain unproject + copy pass over the same arrays: ${b
       cpus[kind].push(threadCpuMs() - c0);
     }
   }
-  await thread.release();
+  await thread.close();
   const [w1, w2, c1, c2] = [median(walls.one), median(walls.two), median(cpus.one), median(cpus.two)];
   console.log(`  3-step lift, top colour rows on a second thread: ${w2.toFixed(0)} ms wall, ${c2.toFixed(0)} ms of this thread's CPU; ` +
     `anchor, the same lift on this thread alone: ${w1.toFixed(0)} ms wall, ${c1.toFixed(0)} ms CPU (wall ${(w2 / w1).toFixed(2)}x, CPU ${(c2 / c1).toFixed(2)}x); ` +

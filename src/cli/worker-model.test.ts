@@ -86,36 +86,3 @@ test('WORLDSPLAT_MODEL_THREAD=0 opens the model in-process, and it still runs', 
   const out = await model.run(feeds(3));
   assert.deepEqual(out.log_depth.dims, [1, 1, 48, 64]);
 });
-
-test('a colour band computed on the model\'s thread is the band computed here, bit for bit, before and after a run', async () => {
-  const { colourBand, bandColours } = await import('../world/input-view-colours-bands.ts');
-  const { entry, bytes } = fixtureModel('builtin');
-  const thread = ModelThread.start();
-  const model = await thread.load(entry, bytes);
-  opened.push(model);
-  const runner = thread.colourRunner();
-  assert.ok(runner, 'the thread is running, so it offers a runner');
-  const rand = seededRandom(5);
-  const width = 41, height = 70, n = width * height;
-  const splats = {
-    width, height, sigmas: [0.65, 0.35],
-    sortKey: Float32Array.from({ length: n }, (_, i) => 2 + 0.01 * Math.floor(i / width) + 0.5 * rand()),
-    sigmaClass: Uint8Array.from({ length: n }, () => (rand() < 0.2 ? 1 : 0)),
-    opacity: Float32Array.from({ length: n }, () => (rand() < 0.25 ? 0.3 + 0.6 * rand() : 1)),
-  };
-  const target = Float32Array.from({ length: 3 * n }, () => rand());
-  for (const [from, to] of [[0, 35], [20, 70]]) {
-    const band = colourBand(splats, target, from, to, { iterations: 3 });
-    const there = await runner(band);
-    const here = bandColours(band);
-    assert.deepEqual(new Uint8Array(there.buffer, there.byteOffset, there.byteLength), new Uint8Array(here.buffer, here.byteOffset, here.byteLength), `rows ${from}..${to}`);
-    if (from === 0) await model.run(feeds(4)); // the second band after the model has run
-  }
-  assert.match(thread.bandLine() ?? '', /^model thread: colour band of 50 rows \(with margins 62\), sent \d+, answered \d+ \(ms since the process started\)(; its CPU: \d+ ms)?$/);
-  // The caller's arrays were copied, not moved away.
-  assert.equal(target.length, 3 * n);
-  await model.release();
-  // A released thread offers no runner; a band sent to it fails (the caller then computes it itself).
-  assert.equal(thread.colourRunner(), undefined);
-  await assert.rejects(runner(colourBand(splats, target, 0, 35, { iterations: 3 })), /^Error: model thread: /);
-});

@@ -22,12 +22,10 @@ import { Worker } from 'node:worker_threads';
 // Types only at the top: the thread is started before onnxruntime (which session.ts imports) loads here.
 import type { Model, ModelEntry, TensorData } from '../model/index.ts';
 import type { SessionSignature } from '../model/session.ts';
-import type { ColourBand, ColourBandRunner } from '../world/input-view-colours-bands.ts';
 
 type Reply =
   | ({ type: 'opened'; times: { ready: number; received: number; opened: number; openedCpu: number } } & SessionSignature)
   | { type: 'ran'; id: number; outputs: Record<string, { type: string; data: Float32Array; dims: number[] }>; times: { ran: number; cpu: number } }
-  | { type: 'coloured'; id: number; data: ArrayBuffer; offset: number; length: number; cpu: number }
   | { type: 'released' }
   | { type: 'failed'; id?: number; message: string };
 
@@ -37,8 +35,6 @@ export class ModelThread {
   private readonly startedAt = performance.now();
   private times: Extract<Reply, { type: 'opened' }>['times'] | undefined;
   private firstRun: Extract<Reply, { type: 'ran' }>['times'] | undefined;
-  /** the last colour band: its rows, when it was sent and answered (performance.now()), the thread's CPU ms for it */
-  private band: { rows: number; of: number; sent: number; answered: number; cpu: number } | undefined;
   private dead: string | undefined;
   private waiting = new Map<string, { resolve(r: Reply): void; reject(e: Error): void }>();
 
@@ -70,7 +66,7 @@ export class ModelThread {
     // An idle thread must not keep the process alive (a command that fails early never opens a model).
     this.worker.unref();
     this.worker.on('message', (reply: Reply) => {
-      const key = reply.type === 'ran' || reply.type === 'coloured' || (reply.type === 'failed' && reply.id !== undefined) ? `run ${reply.id}` : reply.type === 'released' ? 'release' : 'open';
+      const key = reply.type === 'ran' || (reply.type === 'failed' && reply.id !== undefined) ? `run ${reply.id}` : reply.type === 'released' ? 'release' : 'open';
       const waiter = this.waiting.get(key);
       this.settle(key);
       waiter?.resolve(reply);
@@ -134,17 +130,6 @@ export class ModelThread {
       `${run ? `, first inference done ${since(run.ran)}` : ''} (ms since the process started)${cpu}`;
   }
 
-  /**
-   * For WORLDSPLAT_TIMINGS=1: the colour band the thread computed (rows, when it was sent and
-   * answered in ms since the process started, the thread's CPU time for it); undefined if none was.
-   */
-  bandLine(): string | undefined {
-    const b = this.band;
-    if (!b) return undefined;
-    const cpu = Number.isFinite(b.cpu) ? `; its CPU: ${b.cpu.toFixed(0)} ms` : '';
-    return `model thread: colour band of ${b.rows} rows (with margins ${b.of}), sent ${b.sent.toFixed(0)}, answered ${b.answered.toFixed(0)} (ms since the process started)${cpu}`;
-  }
-
   async run(entry: ModelEntry, feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
     const id = this.nextId++;
     const plain: Record<string, TensorData> = {};
@@ -161,29 +146,9 @@ export class ModelThread {
     return out;
   }
 
-  /**
-   * A runner for the top rows of the lift's colour stage (input-view-colours-bands.ts) on this thread,
-   * which is idle once its model has run; undefined where the thread is not running (no core free, or
-   * turned off: the main thread then does all the rows, as it would with no second core). Asking for
-   * it tells the thread to load the colour code after its first inference.
-   */
-  colourRunner(): ColourBandRunner | undefined {
-    if (!this.worker || this.dead) return undefined;
-    this.worker.postMessage({ type: 'colours soon' });
-    return async (band: ColourBand) => {
-      const id = this.nextId++;
-      // The band holds copies of exactly its rows (inputViewColoursSplit: posting a view would copy its
-      // whole buffer), posted as copies again rather than moved: moving (detaching) an ArrayBuffer in a
-      // thread throws away every function V8 had optimised there on the promise that none would ever
-      // be detached (all of the lift's and the writer's: measured ~60 ms of the write's CPU); 8 MB
-      // copied costs ~3 ms.
-      const sent = performance.now();
-      const reply = await this.request(`run ${id}`, { type: 'colours', id, band });
-      if (reply.type === 'failed') throw new Error(reply.message);
-      if (reply.type !== 'coloured') throw new Error(`model thread: expected 'coloured', found '${reply.type}'`);
-      this.band = { rows: band.rows, of: band.splats.height, sent, answered: performance.now(), cpu: reply.cpu };
-      return new Float32Array(reply.data, reply.offset, reply.length);
-    };
+  /** Why the thread is not running (turned off, no core free, failed to start, died), or undefined while it runs. */
+  get notRunning(): string | undefined {
+    return this.worker ? this.dead : (this.dead ?? 'not started');
   }
 
   /** Releases the session and ends the thread. */

@@ -112,13 +112,15 @@ export type ColourBandRunner = (band: ColourBand) => Promise<Float32Array>;
 export const MIN_SPLIT_ROWS = 64;
 
 /**
- * The share of the rows inputViewColoursSplit sends elsewhere by default: half. The CLI's second
- * thread computes a row slower than the main thread (0.71 against 0.49 ms of CPU per row of the
- * 1024x640 sample photo, traced; its code is compiled mid-band, the main thread's was warmed by
- * lift-primer.ts), but it starts earlier: the main thread first places the rest of the splats
- * (lift.ts, ~0.28 ms per row). By these figures half the rows end both threads within ~15 ms.
+ * The share of the rows inputViewColoursSplit sends elsewhere by default. The main thread first
+ * places the splats below the top band (lift.ts, ~0.27 ms of CPU per row of the 1024x768 bench photo)
+ * and then computes its own rows (~0.55 ms per row); the CLI's colour thread, primed before the band
+ * comes and with no detached buffer (colour-worker.mjs), computes a row in ~0.57 ms. Both threads
+ * finish together near 0.587 of the rows to the other thread (traced with 0.5: main thread 100 + 228 ms,
+ * colour thread 227 ms; with 0.58: 93 + 188 against 249 ms). (The model's thread, which computed the
+ * band before, took 0.71 ms per row, so half suited it.)
  */
-export const ELSEWHERE_SHARE = 0.5;
+export const ELSEWHERE_SHARE = 0.58;
 
 /** Where the picture is cut: the top band keeps rows 0 .. split - 1; 0 where it is not split. */
 function splitRow(height: number, iterations: number, share: number): number {

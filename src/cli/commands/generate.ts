@@ -86,6 +86,10 @@ export const generateCommand: Command = {
       throw error;
     }
     timings.mark('decode');
+    // The thread for the lift's colour band boots now, on the core this thread leaves idle while it
+    // waits for the model's depth (colour-thread.ts); none where the model has no thread either.
+    const { ColourThread } = await import('../colour-thread.ts');
+    const colourThread = ColourThread.start(thread.notRunning);
     const bar = progressBar();
     bar.update(0.05, 'decode');
     const [{ BUILTIN_MODEL_ID }, { generateFromPhoto, frameOfView }, { World }, { pendingModel }] = await Promise.all([
@@ -110,9 +114,8 @@ export const generateCommand: Command = {
       const view = await generateFromPhoto(photo, model, {
         verticalFovDegrees: fov,
         metricReference: reference,
-        // The model's thread, idle once the model has run, takes the top rows of the lift's colour
-        // stage (same splats, bit for bit); none where no core was free for the thread.
-        colourElsewhere: thread.colourRunner(),
+        // The colour thread takes the top rows of the lift's colour stage (same splats, bit for bit).
+        colourElsewhere: colourThread.runner(),
         onProgress: (f, s) => {
           if (s.startsWith('lift') && !liftStarted) {
             liftStarted = true;
@@ -127,11 +130,11 @@ export const generateCommand: Command = {
       bar.done();
       process.stderr.write(`${output}: ${view.splats.count} splats from a ${photo.width}x${photo.height} photo (model ${model.entry.id})\n`);
     } finally {
-      await Promise.all([model.release(), reference?.release()]);
+      await Promise.all([model.release(), reference?.release(), colourThread.close()]);
     }
     timings.report();
     if (process.env.WORLDSPLAT_TIMINGS === '1') {
-      for (const line of [thread.timesLine(), thread.bandLine()]) if (line) process.stderr.write(`${line}\n`);
+      for (const line of [thread.timesLine(), colourThread.timesLine()]) if (line) process.stderr.write(`${line}\n`);
     }
   },
 };
