@@ -88,16 +88,16 @@ function fresh(nodeArgs: string[], env: Record<string, string> = {}): Run {
   // The model thread's moments (ms since the process started), when it ran: "thread ready" etc.
   const thread = /model thread: started (\d+), ready (\d+), model received (\d+), session open (\d+)/.exec(r.stderr);
   if (thread) ['started', 'ready', 'received', 'open'].forEach((k, i) => (phases[`thread ${k} @`] = Number(thread[i + 1])));
-  // The top colour band the thread computed (src/world/input-view-colours-bands.ts): sent, answered, its CPU.
-  const band = /colour band of \d+ rows \(with margins \d+\), sent (\d+), answered (\d+) \(ms since the process started\)(?:; its CPU: (\d+) ms)?/.exec(r.stderr);
+  // The top colour band the colour thread computed (src/cli/colour-thread.ts): sent, answered, its CPU.
+  const band = /colour thread: .*band of \d+ rows \(with margins \d+\), sent (\d+), answered (\d+) \(ms since the process started\)(?:; its CPU: (\d+) ms)?/.exec(r.stderr);
   if (band) Object.assign(phases, { 'band sent @': Number(band[1]), 'band answered @': Number(band[2]), 'band CPU': Number(band[3] ?? NaN) });
   const mainCpu = Number(/main thread CPU: .*; total (\d+) ms/.exec(r.stderr)?.[1] ?? NaN);
   return { wall: Number(t[1]) * 1000, cpu: (Number(t[3]) + Number(t[4])) * 1000, mainCpu, rssMb: Number(t[2]) / 1024, phases };
 }
 
 // ---- the bundles up to date; the model open here for the in-process anchor --------------------
-// A whole generate, not --help: the model's thread loads the colour-band code as a bundle of its own
-// (src/cli/model-worker.mjs), which only a generate brings up to date.
+// A whole generate, not --help: the colour thread loads the colour-band code as a bundle of its own
+// (src/cli/colour-worker.mjs), which only a generate brings up to date.
 const warmup = fresh(cli('warmup.ply'), { WORLDSPLAT_MODEL_THREAD: '1' });
 console.log(`bundle check (a worldsplat generate): ${warmup.wall.toFixed(0)} ms wall (includes the rebuilds if a source had changed)`);
 rmSync(join(work, 'warmup.ply'), { force: true });
