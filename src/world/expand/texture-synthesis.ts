@@ -712,36 +712,48 @@ function prepareSource(t: NonNullable<PartialView['texture']>, w: number, h: num
       const i = y * tw + x, s = (top + y) * SW + x;
       unknown[s] = tMask[i]; sky[s] = tSky[i];
       for (let c = 0; c < 3; c++) { sDetail[3 * s + c] = tDetail[3 * i + c]; sLow[3 * s + c] = tLow[3 * i + c]; }
-      tEnergy[i] = tMask[i] ? 0 : tDetail[3 * i] ** 2 + tDetail[3 * i + 1] ** 2 + tDetail[3 * i + 2] ** 2;
+      const r = tDetail[3 * i], g = tDetail[3 * i + 1], b = tDetail[3 * i + 2]; // (squares of float32 values: exact, as ** 2)
+      tEnergy[i] = tMask[i] ? 0 : r * r + g * g + b * b;
       sEnergy[s] = tEnergy[i];
     }
   }
-  // Per row and class, the median P x P window energy round that row's pixels of the class.
+  const { rowEnergy, classEnergy } = medianEnergies(tEnergy, tMask, tSky, tw, th, P);
+  return { radius, maxDetail, P, w, h, SW, SH, unknown, sky, detail: sDetail, low: sLow, energy: sEnergy, rowEnergy, classEnergy };
+}
+/**
+ * Per texture-source row and class (index class * th + row), the median P x P window energy round that
+ * row's pixels of the class (NaN with fewer than a quarter of the row), and per class the median over a
+ * quarter of all its pixels. Sorted as typed arrays: the same values in the same order as a sort of
+ * numbers by a - b (no NaN nor -0 can occur: sums of non-negative values), without a comparator call
+ * per comparison (those sorts were most of this function's time).
+ */
+function medianEnergies(tEnergy: Float32Array, tMask: Uint8Array, tSky: Uint8Array, tw: number, th: number, P: number): { rowEnergy: Float32Array; classEnergy: Float32Array } {
   const sat = summedArea(tEnergy, tw, th), W1 = tw + 1, half = P >> 1;
   const rowEnergy = new Float32Array(2 * th).fill(NaN);
-  const values: number[][] = [[], []], all: number[][] = [[], []];
+  const values = [new Float64Array(tw), new Float64Array(tw)], all = [new Float64Array(tw * th), new Float64Array(tw * th)];
+  const count = new Int32Array(2), allCount = new Int32Array(2);
   for (let y = 0; y < th; y++) {
-    values[0].length = 0; values[1].length = 0;
+    count[0] = 0; count[1] = 0;
     const y0 = Math.max(0, y - half), y1 = Math.min(th, y0 + P);
     for (let x = 0; x < tw; x++) {
       const i = y * tw + x;
       if (tMask[i]) continue;
       const x0 = Math.max(0, x - half), x1 = Math.min(tw, x0 + P);
       const e = (sat[y1 * W1 + x1] - sat[y0 * W1 + x1] - sat[y1 * W1 + x0] + sat[y0 * W1 + x0]) / ((x1 - x0) * (y1 - y0));
-      values[tSky[i]].push(e);
-      if (((x ^ y) & 3) === 0) all[tSky[i]].push(e); // a quarter of the pixels is plenty for a median
+      const k = tSky[i];
+      values[k][count[k]++] = e;
+      if (((x ^ y) & 3) === 0) all[k][allCount[k]++] = e; // a quarter of the pixels is plenty for a median
     }
     for (let k = 0; k < 2; k++) {
-      const v = values[k];
-      if (v.length < tw / 4) continue; // too little of this class in the row to be a statistic
-      v.sort((a, b) => a - b);
-      rowEnergy[k * th + y] = v[v.length >> 1];
+      if (count[k] < tw / 4) continue; // too little of this class in the row to be a statistic
+      rowEnergy[k * th + y] = values[k].subarray(0, count[k]).sort()[count[k] >> 1];
     }
   }
   const classEnergy = new Float32Array(2).fill(NaN);
-  for (let k = 0; k < 2; k++) if (all[k].length > 0) classEnergy[k] = all[k].sort((a, b) => a - b)[all[k].length >> 1];
-  return { radius, maxDetail, P, w, h, SW, SH, unknown, sky, detail: sDetail, low: sLow, energy: sEnergy, rowEnergy, classEnergy };
+  for (let k = 0; k < 2; k++) if (allCount[k] > 0) classEnergy[k] = all[k].subarray(0, allCount[k]).sort()[allCount[k] >> 1];
+  return { rowEnergy, classEnergy };
 }
+
 /**
  * Per class and row, the larger of the texture source's energy (where it has one) and the view's own:
  * where a turn closes the view's known pixels are smooth earlier fills and the photo's rows say how
