@@ -11,7 +11,10 @@
  *   nice node --import tsx docs/grow/make-pictures.ts /tmp/x.worldsplat [out-folder, default docs/grow]
  *
  * seam-330.png is the left 320 px of the 330-degree view at full size (where the last fill meets the
- * photo's left edge), no texture source then default. Pictures are written as 256-colour PNGs (ImageMagick
+ * photo's left edge), no texture source then default; band-330.png the band below the horizon there
+ * (default world, rows 130-300 and columns 0-240, 2x). A before/after of a change: run this at both
+ * commits into two folders and `convert before/band-330.png after/band-330.png -bordercolor white
+ * -border 2x0 +append band-330-before-after.png`. Pictures are written as 256-colour PNGs (ImageMagick
  * `convert`) to keep the folder small.
  */
 import { execFileSync } from 'node:child_process';
@@ -75,6 +78,9 @@ function sheet(name: string, stops: number[]): void {
     // The loop closure at full size: the left 320 px of the 330-degree view, no texture source then default.
     const crop = (x: number) => ['(', raw, '-crop', `320x${H}+${x}+${H}`, '+repage', ')'];
     execFileSync('convert', [...crop(0), ...crop(W), '+append', '+dither', '-colors', '256', join(outDir, 'seam-330.png')]);
+    // The band below the horizon beside the photo's left edge, default world, 2x: rows 130-300, columns 0-240
+    // of the 330-degree view (band-330-before-after.png is this picture at two commits, side by side).
+    execFileSync('convert', [raw, '-crop', `240x170+${W}+${H + 130}`, '+repage', '-scale', '200%', '+dither', '-colors', '256', join(outDir, 'band-330.png')]);
   }
   console.log(`${join(outDir, `${name}.png`)}: stops ${stops.map((s) => `${30 * (s + 1)} deg`).join(', ')} (${labels})`);
 }
