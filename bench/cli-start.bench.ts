@@ -86,8 +86,8 @@ function fresh(nodeArgs: string[], env: Record<string, string> = {}): Run {
     if (m) phases[m[1]] = Number(m[2]);
   }
   // The model thread's moments (ms since the process started), when it ran: "thread ready" etc.
-  const thread = /model thread: started (\d+), ready (\d+), model received (\d+), session open (\d+)/.exec(r.stderr);
-  if (thread) ['started', 'ready', 'received', 'open'].forEach((k, i) => (phases[`thread ${k} @`] = Number(thread[i + 1])));
+  const thread = /model thread: started (\d+), ready (\d+), onnxruntime warmed up (\d+), model received (\d+), session open (\d+)/.exec(r.stderr);
+  if (thread) ['started', 'ready', 'warmed up', 'received', 'open'].forEach((k, i) => (phases[`thread ${k} @`] = Number(thread[i + 1])));
   // The top colour band the colour thread computed (src/cli/colour-thread.ts): sent, answered, its CPU.
   const band = /colour thread: .*band of \d+ rows \(with margins \d+\), sent (\d+), answered (\d+) \(ms since the process started\)(?:; its CPU: (\d+) ms)?/.exec(r.stderr);
   if (band) Object.assign(phases, { 'band sent @': Number(band[1]), 'band answered @': Number(band[2]), 'band CPU': Number(band[3] ?? NaN) });

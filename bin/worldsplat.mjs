@@ -5,7 +5,11 @@
 // and later runs start from that bundle for as long as no source file changes. Where the bundle
 // cannot be made, or with WORLDSPLAT_TSX=1, tsx compiles the sources on the fly as before.
 import { fileURLToPath } from 'node:url';
-import { bundledEntry } from '../src/cli/bundle-cache.mjs';
+import { startEarlyModelWorker } from '../src/cli/early-model-worker.mjs';
+
+// A generate from a photo starts its model's thread now, before the CLI's code loads (early-model-worker.mjs).
+startEarlyModelWorker(process.argv.slice(2));
+const { bundledEntry } = await import('../src/cli/bundle-cache.mjs');
 
 const entry = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const cacheDir = fileURLToPath(new URL('../node_modules/.cache/worldsplat/cli', import.meta.url));

@@ -19,17 +19,34 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { at, cpu } from './thread-clock.mjs';
+import { raiseWasmTieringBudget } from './wasm-tiering.mjs';
 
-/** Wall-clock moments (epoch ms) and this thread's CPU, for WORLDSPLAT_TIMINGS=1: when it was ready, got the model, had a session. */
-const times = { ready: at(), received: 0, opened: 0, openedCpu: NaN };
+const WARM_UP_MODEL = warmUpModel();
+
+/** Wall-clock moments (epoch ms) and this thread's CPU, for WORLDSPLAT_TIMINGS=1: when it was ready, had onnxruntime warmed up, got the model, had a session. */
+const times = { ready: at(), warmed: 0, received: 0, opened: 0, openedCpu: NaN };
 
 /**
- * onnxruntime-web's JavaScript is loaded as soon as the thread runs, not when the model arrives: the
- * main thread reads and checks the model's 5.7 MB first (~0.1 s in which this thread had nothing to
- * do). Loading it runs none of its WebAssembly, which starts with the first session (after the main
- * thread has set V8's WebAssembly flags, wasm-tiering.ts).
+ * onnxruntime-web is loaded and warmed up as soon as the thread runs, not when the model arrives.
+ * Most of a first session's ~0.5 s is onnxruntime starting itself (compiling and instantiating its
+ * 14 MB of WebAssembly, registering its kernels), whatever the model; a second session of the depth
+ * model opens in ~0.07 s. So the thread opens a one-node model made here (WARM_UP_MODEL) at once,
+ * while the main thread is still loading its code, reading and checking the model's 5.7 MB and
+ * decoding the photo, and the real session then opens on a started runtime. V8's WebAssembly flags
+ * are set first (wasm-tiering.mjs: they apply to modules compiled after them). If the warm-up fails,
+ * the real session is made as before and any failure surfaces there.
  */
-const loading = import('onnxruntime-web');
+const loading = import('onnxruntime-web').then(async (ort) => {
+  raiseWasmTieringBudget();
+  try {
+    const warm = await ort.InferenceSession.create(WARM_UP_MODEL, { executionProviders: ['wasm'] });
+    await warm.release();
+  } catch {
+    // the real session says what is wrong, if anything is
+  }
+  times.warmed = at();
+  return ort;
+});
 loading.catch(() => undefined); // a failure surfaces where the session is made
 /** @type {import('onnxruntime-web')} */
 let ort;
@@ -70,3 +87,34 @@ parentPort.on('message', async (message) => {
     parentPort.postMessage({ type: 'failed', id: message.id, message: error instanceof Error ? error.message : String(error) });
   }
 });
+
+/**
+ * The smallest useful ONNX model, y = Relu(x) for one float (65 bytes of protobuf, written out
+ * here rather than shipped as a file): ModelProto { ir_version 7, graph { node Relu x -> y,
+ * name "warm-up", input x and output y as float tensors of shape [1] }, opset_import { version 13 } }.
+ */
+function warmUpModel() {
+  const text = new TextEncoder();
+  /** @param {number} n */
+  const varint = (n) => {
+    const out = [];
+    for (; n > 127; n >>>= 7) out.push((n & 127) | 128);
+    out.push(n);
+    return out;
+  };
+  /** @param {number} no @param {number[]} bytes (a length-delimited field) */
+  const field = (no, bytes) => [...varint((no << 3) | 2), ...varint(bytes.length), ...bytes];
+  /** @param {number} no @param {number} n (a varint field) */
+  const int = (no, n) => [...varint(no << 3), ...varint(n)];
+  /** @param {number} no @param {string} s */
+  const str = (no, s) => field(no, [...text.encode(s)]);
+  // TypeProto { tensor_type { elem_type FLOAT (1), shape { dim { dim_value 1 } } } }
+  const floatOfOne = field(2, field(1, [...int(1, 1), ...field(2, field(1, int(1, 1)))]));
+  const graph = [
+    ...field(1, [...str(1, 'x'), ...str(2, 'y'), ...str(4, 'Relu')]),
+    ...str(2, 'warm-up'),
+    ...field(11, [...str(1, 'x'), ...floatOfOne]),
+    ...field(12, [...str(1, 'y'), ...floatOfOne]),
+  ];
+  return Uint8Array.from([...int(1, 7), ...field(7, graph), ...field(8, int(2, 13))]);
+}

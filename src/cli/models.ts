@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { type Manifest, type Model, PRETRAINED_MODELS, loadModel, mergeManifests, parseManifest, resolveModel } from '../model/index.ts';
 import { FolderModelCache } from '../model/node/folder-cache.ts';
 import type { ProgressCallback } from './progress.ts';
-import { raiseWasmTieringBudget } from './wasm-tiering.ts';
+import { raiseWasmTieringBudget } from './wasm-tiering.mjs';
 import type { ModelThread } from './worker-model.ts';
 
 export const MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
@@ -49,6 +49,6 @@ export async function openModel(
     onProgress,
   });
   if (resolved.warning) warn(resolved.warning);
-  raiseWasmTieringBudget(); // before onnxruntime-web instantiates its WebAssembly (see wasm-tiering.ts)
+  raiseWasmTieringBudget(); // before onnxruntime-web instantiates its WebAssembly (see wasm-tiering.mjs)
   return thread ? thread.load(resolved.entry, resolved.bytes) : loadModel(resolved.entry, resolved.bytes);
 }

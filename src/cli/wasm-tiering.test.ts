@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
-const MODULE = pathToFileURL(join(import.meta.dirname, 'wasm-tiering.ts')).href;
+const MODULE = pathToFileURL(join(import.meta.dirname, 'wasm-tiering.mjs')).href;
 
 function stderrOf(code: string): string {
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8' });

@@ -8,6 +8,7 @@ import { after, test } from 'node:test';
 import { seededRandom } from '../core/random.ts';
 import { fixtureModel } from '../model/fixtures/fixtures.ts';
 import { type Model, type TensorData, loadModel } from '../model/session.ts';
+import { startEarlyModelWorker, takeEarlyModelWorker } from './early-model-worker.mjs';
 import { ModelThread, reasonNotToThread } from './worker-model.ts';
 
 // The thread whatever the machine's load (by default it is used only where a core is free).
@@ -36,7 +37,7 @@ test('on its thread the model gives the in-process model\'s outputs, bit for bit
   assert.equal(there.executionProvider, 'wasm');
   assert.deepEqual(there.skippedProviders, []);
   const cpu = process.platform === 'linux' ? '; its CPU: \\d+ ms to the session' : '';
-  assert.match(thread.timesLine() ?? '', new RegExp(`^model thread: started \\d+, ready \\d+, model received \\d+, session open \\d+ \\(ms since the process started\\)${cpu}$`));
+  assert.match(thread.timesLine() ?? '', new RegExp(`^model thread: started \\d+, ready \\d+, onnxruntime warmed up \\d+, model received \\d+, session open \\d+ \\(ms since the process started\\)${cpu}$`));
   // Two runs queued at once, as a caller may: each answer goes to its own call.
   const [a, b] = await Promise.all([there.run(feeds(1)), there.run(feeds(2, 32, 32))]);
   for (const [got, seed, w, h] of [[a, 1, 64, 48], [b, 2, 32, 32]] as const) {
@@ -85,4 +86,26 @@ test('WORLDSPLAT_MODEL_THREAD=0 opens the model in-process, and it still runs', 
   assert.equal(thread.timesLine(), undefined); // no session was made on a thread
   const out = await model.run(feeds(3));
   assert.deepEqual(out.log_depth.dims, [1, 1, 48, 64]);
+});
+
+test('bin/worldsplat.mjs starts the thread early only for a generate from a photo, and ModelThread takes that thread over', async () => {
+  for (const args of [['inspect', 'world.ply'], ['generate', '--prompt', 'a lake'], ['generate', '--prompt=a lake', '-o', 'x.ply'], []]) {
+    startEarlyModelWorker(args);
+    assert.equal(takeEarlyModelWorker(), undefined, args.join(' '));
+  }
+  process.env.WORLDSPLAT_MODEL_THREAD = '0';
+  startEarlyModelWorker(['generate', 'photo.jpg']);
+  assert.equal(takeEarlyModelWorker(), undefined, 'turned off');
+  process.env.WORLDSPLAT_MODEL_THREAD = '1';
+  const before = performance.now();
+  startEarlyModelWorker(['generate', 'photo.jpg', '-o', 'x.ply']);
+  // ModelThread takes it (its line dates the thread from the early start), and only once.
+  const thread = ModelThread.start();
+  assert.equal(takeEarlyModelWorker(), undefined, 'taken over');
+  const { entry, bytes } = fixtureModel('builtin');
+  const model = await thread.load(entry, bytes);
+  opened.push(model);
+  const started = Number(/^model thread: started (\d+),/.exec(thread.timesLine() ?? '')?.[1]);
+  assert.ok(Math.abs(started - before) <= 1 + (performance.now() - before), `started ${started} near ${before.toFixed(0)}`);
+  assert.deepEqual((await model.run(feeds(6))).log_depth.dims, [1, 1, 48, 64]);
 });

@@ -19,12 +19,16 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { takeEarlyModelWorker } from './early-model-worker.mjs';
+import { reasonNotToThread } from './thread-policy.mjs';
 // Types only at the top: the thread is started before onnxruntime (which session.ts imports) loads here.
 import type { Model, ModelEntry, TensorData } from '../model/index.ts';
 import type { SessionSignature } from '../model/session.ts';
 
+export { reasonNotToThread };
+
 type Reply =
-  | ({ type: 'opened'; times: { ready: number; received: number; opened: number; openedCpu: number } } & SessionSignature)
+  | ({ type: 'opened'; times: { ready: number; warmed: number; received: number; opened: number; openedCpu: number } } & SessionSignature)
   | { type: 'ran'; id: number; outputs: Record<string, { type: string; data: Float32Array; dims: number[] }>; times: { ran: number; cpu: number } }
   | { type: 'released' }
   | { type: 'failed'; id?: number; message: string };
@@ -32,7 +36,7 @@ type Reply =
 /** One worker thread that will hold one model's session. */
 export class ModelThread {
   private readonly worker: Worker | undefined;
-  private readonly startedAt = performance.now();
+  private readonly startedAt: number;
   private times: Extract<Reply, { type: 'opened' }>['times'] | undefined;
   private firstRun: Extract<Reply, { type: 'ran' }>['times'] | undefined;
   private dead: string | undefined;
@@ -52,16 +56,22 @@ export class ModelThread {
   }
 
   private constructor() {
-    const off = reasonNotToThread(process.env.WORLDSPLAT_MODEL_THREAD, loadavg()[0], availableParallelism());
-    if (off) {
-      this.dead = off;
-      return;
-    }
-    try {
-      this.worker = new Worker(new URL('./model-worker.mjs', import.meta.url));
-    } catch (error) {
-      this.dead = (error as Error).message;
-      return;
+    // The thread bin/worldsplat.mjs started before this code loaded, if it did and it still runs.
+    const early = takeEarlyModelWorker();
+    this.startedAt = early && !early.died ? early.startedAt : performance.now();
+    if (early && !early.died) this.worker = early.worker;
+    else {
+      const off = reasonNotToThread(process.env.WORLDSPLAT_MODEL_THREAD, loadavg()[0], availableParallelism());
+      if (off) {
+        this.dead = off;
+        return;
+      }
+      try {
+        this.worker = new Worker(new URL('./model-worker.mjs', import.meta.url));
+      } catch (error) {
+        this.dead = (error as Error).message;
+        return;
+      }
     }
     // An idle thread must not keep the process alive (a command that fails early never opens a model).
     this.worker.unref();
@@ -122,11 +132,11 @@ export class ModelThread {
   timesLine(): string | undefined {
     if (!this.times) return undefined;
     const since = (epochMs: number) => (epochMs - performance.timeOrigin).toFixed(0);
-    const { ready, received, opened, openedCpu } = this.times;
+    const { ready, warmed, received, opened, openedCpu } = this.times;
     const run = this.firstRun;
     // The thread's own CPU time: on a busy machine the moments above stretch with the load, these hardly do.
     const cpu = Number.isFinite(openedCpu) ? `; its CPU: ${openedCpu.toFixed(0)} ms to the session${run ? `, ${run.cpu.toFixed(0)} to the first inference` : ''}` : '';
-    return `model thread: started ${this.startedAt.toFixed(0)}, ready ${since(ready)}, model received ${since(received)}, session open ${since(opened)}` +
+    return `model thread: started ${this.startedAt.toFixed(0)}, ready ${since(ready)}, onnxruntime warmed up ${since(warmed)}, model received ${since(received)}, session open ${since(opened)}` +
       `${run ? `, first inference done ${since(run.ran)}` : ''} (ms since the process started)${cpu}`;
   }
 
@@ -176,18 +186,6 @@ export class ModelThread {
     this.waiting.delete(key);
     if (this.waiting.size === 0) this.worker?.unref();
   }
-}
-
-/**
- * Why the model should open in-process rather than on a thread, or undefined to use the thread:
- * `setting` is WORLDSPLAT_MODEL_THREAD ('1' forces the thread, '0' forbids it); otherwise the thread
- * is used where the 1-minute load average leaves a core free.
- */
-export function reasonNotToThread(setting: string | undefined, load1: number, cores: number): string | undefined {
-  if (setting === '1') return undefined;
-  if (setting === '0') return 'turned off by WORLDSPLAT_MODEL_THREAD=0';
-  if (cores < 2 || load1 > cores - 1) return `no core free (load average ${load1.toFixed(2)} on ${cores} cores)`;
-  return undefined;
 }
 
 class ThreadModel implements Model {

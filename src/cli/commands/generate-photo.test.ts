@@ -42,7 +42,7 @@ test('a photo becomes a .ply with one splat per pixel; WORLDSPLAT_TIMINGS=1 adds
   assert.equal(timed.code, 0, timed.stderr);
   assert.match(timed.stderr, /^timings: start \d+ ms, decode \d+, load code \d+, model open \d+, depth \d+, lift \d+, write \d+; total \d+ ms since the process started$/m);
   // the thread's CPU times only where the OS reports a thread's CPU time (Linux schedstat)
-  assert.match(timed.stderr, /^model thread: started \d+, ready \d+, model received \d+, session open \d+, first inference done \d+ \(ms since the process started\)(; its CPU: \d+ ms to the session, \d+ to the first inference)?$/m);
+  assert.match(timed.stderr, /^model thread: started \d+, ready \d+, onnxruntime warmed up \d+, model received \d+, session open \d+, first inference done \d+ \(ms since the process started\)(; its CPU: \d+ ms to the session, \d+ to the first inference)?$/m);
 
   // The model on its own thread (forced above; by default only where a core is free) and in-process
   // write the same bytes.

@@ -23,6 +23,9 @@
  * Node only: browsers keep their own heuristics (and cache compiled WebAssembly). The flags are read
  * when a module is compiled, so this must run before onnxruntime-web creates its first session (on any
  * thread: V8's flags are the process's). A flag given on the command line is left as it is.
+ *
+ * Plain JavaScript: the model's thread (model-worker.mjs) sets the flags itself before it warms
+ * onnxruntime up, which may be before the main thread has loaded any TypeScript.
  */
 import { setFlagsFromString } from 'node:v8';
 
@@ -30,7 +33,8 @@ export const CLI_WASM_TIERING_BUDGET = 180_000_000;
 
 let applied = false;
 
-export function raiseWasmTieringBudget(budget = CLI_WASM_TIERING_BUDGET): void {
+/** @param {number} [budget] */
+export function raiseWasmTieringBudget(budget = CLI_WASM_TIERING_BUDGET) {
   if (applied) return;
   applied = true;
   if (!process.execArgv.some((a) => /^--wasm[-_]tiering[-_]budget/.test(a))) setFlagsFromString(`--wasm-tiering-budget=${budget}`);
