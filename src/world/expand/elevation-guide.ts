@@ -115,46 +115,47 @@ export function elevationStats(frames: readonly MemoryFrame[]): ElevationStats {
 
 /**
  * 1 at the pixels of a stored frame that are objects (see the header): surface pixels `below` the
- * horizon whose detail energy, |colour - the 3 x 3 mean of its class (sky or surface)|^2 averaged over
- * the 5 x 5 pixels round it (the horizon where ground meets sky is an edge between classes, not an object),
- * exceeds OBJECT_LIMIT x the median of that over the surface pixels below the horizon (and ENERGY_FLOOR).
- * The 5 x 5 mean (about 2.5 degrees at 128 px) also takes in an object's smoother inside next to its edges.
+ * horizon whose detail energy, |colour - the 3 x 3 mean of the surface pixels round it|^2 averaged over
+ * the 5 x 5 pixels round it (sky pixels carry none: the horizon where ground meets sky is an edge between
+ * classes, not an object), exceeds OBJECT_LIMIT x the median of that over the surface pixels below the
+ * horizon (and ENERGY_FLOOR). The 5 x 5 mean (about 2.5 degrees at 128 px) also takes in an object's
+ * smoother inside next to its edges.
  */
 function objectPixels(frame: MemoryFrame, below: Uint8Array): Uint8Array {
   const { width: w, height: h, rgb, depth } = frame;
   const detail = new Float32Array(w * h);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      const i = y * w + x, sky = !(depth[i] > 0);
-      const s = [0, 0, 0];
-      let n = 0;
+      const i = y * w + x;
+      if (!(depth[i] > 0)) continue;
+      let r = 0, g = 0, b = 0, n = 0;
       for (let v = Math.max(0, y - 1); v <= Math.min(h - 1, y + 1); v++) {
         for (let u = Math.max(0, x - 1); u <= Math.min(w - 1, x + 1); u++) {
           const j = v * w + u;
-          if (!(depth[j] > 0) !== sky) continue;
-          for (let c = 0; c < 3; c++) s[c] += rgb[3 * j + c];
+          if (!(depth[j] > 0)) continue;
+          r += rgb[3 * j]; g += rgb[3 * j + 1]; b += rgb[3 * j + 2];
           n++;
         }
       }
-      let e = 0;
-      for (let c = 0; c < 3; c++) e += ((rgb[3 * i + c] - s[c] / n) / 255) ** 2;
-      detail[i] = e;
+      detail[i] = ((rgb[3 * i] - r / n) ** 2 + (rgb[3 * i + 1] - g / n) ** 2 + (rgb[3 * i + 2] - b / n) ** 2) / (255 * 255);
     }
   }
+  // Only the ground's pixels (below the horizon, surface) need their window's energy.
   const energy = new Float32Array(w * h), ground: number[] = [];
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (!below[i] || !(depth[i] > 0)) continue;
       let s = 0, n = 0;
       for (let v = Math.max(0, y - 2); v <= Math.min(h - 1, y + 2); v++) for (let u = Math.max(0, x - 2); u <= Math.min(w - 1, x + 2); u++, n++) s += detail[v * w + u];
-      const i = y * w + x;
       energy[i] = s / n;
-      if (below[i] && depth[i] > 0) ground.push(energy[i]);
+      ground.push(energy[i]);
     }
   }
   const object = new Uint8Array(w * h);
   if (ground.length === 0) return object;
-  ground.sort((a, b) => a - b);
-  const limit = Math.max(ENERGY_FLOOR, OBJECT_LIMIT * ground[ground.length >> 1]);
+  const sorted = Float64Array.from(ground).sort();
+  const limit = Math.max(ENERGY_FLOOR, OBJECT_LIMIT * sorted[sorted.length >> 1]);
   for (let i = 0; i < w * h; i++) if (below[i] && depth[i] > 0 && energy[i] > limit) object[i] = 1;
   return object;
 }
