@@ -192,6 +192,7 @@ async function openCompleter(
   if (name === 'inpaint') {
     const inpaint = await texturedInpainter();
     prepareExpansion(world, k, inpaint);
+    await warmUp(inpaint);
     return { completer: inpaint, release: async () => {} };
   }
   if (name === 'procedural') {
@@ -210,9 +211,15 @@ async function openCompleter(
   // colour completer reads the texture source, so the caches are built before the model is awaited.
   const colour = name === 'model' ? null : await texturedInpainter();
   prepareExpansion(world, k, { usesTexture: colour?.usesTexture === true });
+  if (colour) await warmUp(colour);
   const model = await opening;
   const completer: Completer = colour ? new SplitCompleter(colour, new ModelCompleter(model)) : new ModelCompleter(model);
   return { completer, release: () => model.release() };
+}
+
+/** Compiles the textured fill's code before the first stop (texture-warm-up.ts says why and what it saves). */
+async function warmUp(colour: Completer): Promise<void> {
+  await (await import('../../world/expand/texture-warm-up.ts')).warmUpTexturedFill(colour);
 }
 
 /** The classical fill with texture copied from known patches (texture-synthesis.ts says why and what it costs). */
