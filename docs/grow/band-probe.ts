@@ -97,9 +97,9 @@ const STRIP = 6;
 const at = (x: number, y: number, c: number) => view.rgb[3 * (y * W + x) + c];
 const known = (x: number, y: number) => x >= 0 && x < W && !view.mask[y * W + x];
 console.log(`\nthe photo's edge in the view before this stop's fill (${STRIP} px strips), levels of 255:`);
-console.log('rows    | step across | in photo | in fill | offset fill - photo (R G B)');
+console.log(`rows    | step across | in photo | in fill | offset fill - photo (R G B) | texture over ${BAND} px: fill / photo`);
 for (let y0 = 150; y0 < H; y0 += 24) {
-  let across = 0, photo = 0, fill = 0, n = 0;
+  let across = 0, photo = 0, fill = 0, n = 0, wideFill = 0, widePhoto = 0;
   const off = [0, 0, 0];
   for (let y = y0; y < Math.min(H, y0 + 24); y++) {
     const e = edge[y];
@@ -107,9 +107,31 @@ for (let y0 = 150; y0 < H; y0 += 24) {
     const step = (a: number, b: number) => (Math.abs(at(a, y, 0) - at(b, y, 0)) + Math.abs(at(a, y, 1) - at(b, y, 1)) + Math.abs(at(a, y, 2) - at(b, y, 2))) / 3;
     across += step(e - 1, e); photo += step(e, e + 1); fill += step(e - 2, e - 1);
     for (let c = 0; c < 3; c++) for (let j = 1; j <= STRIP; j++) off[c] += (at(e - j, y, c) - at(e + j - 1, y, c)) / STRIP;
+    // Texture: the mean step between neighbours along the row, BAND px either side (known pixels only).
+    for (let j = 1; j < BAND; j++) {
+      if (known(e - j - 1, y)) wideFill += step(e - j - 1, e - j) / (BAND - 1);
+      if (known(e + j, y)) widePhoto += step(e + j - 1, e + j) / (BAND - 1);
+    }
     n++;
   }
   if (n === 0) continue;
   const l = (v: number) => (255 * v / n).toFixed(1).padStart(5);
-  console.log(`${y0}-${y0 + 23} | ${l(across)}       | ${l(photo)}    | ${l(fill)}   | ${off.map(l).join(' ')}`);
+  console.log(`${y0}-${y0 + 23} | ${l(across)}       | ${l(photo)}    | ${l(fill)}   | ${off.map(l).join(' ')}          | ${(wideFill / widePhoto).toFixed(2)}`);
+}
+
+// The same texture comparison for this stop's completed view (the default completer's output, before it is
+// lifted): how much of the photo's texture the fill carries beside the edge before the splats soften it.
+console.log(`\nthis stop's default fill beside the photo's edge: texture over ${BAND} px, fill / photo`);
+const filled = fills[0].rgb;
+const fat = (x: number, y: number, c: number) => filled[3 * (y * W + x) + c];
+const fstep = (a: number, b: number, y: number) => (Math.abs(fat(a, y, 0) - fat(b, y, 0)) + Math.abs(fat(a, y, 1) - fat(b, y, 1)) + Math.abs(fat(a, y, 2) - fat(b, y, 2))) / 3;
+for (let y0 = 150; y0 < H; y0 += 24) {
+  let f = 0, p = 0, n = 0;
+  for (let y = y0; y < Math.min(H, y0 + 24); y++) {
+    const e = edge[y];
+    if (e < BAND + 1 || e + BAND >= W) continue;
+    for (let j = 1; j < BAND; j++) { f += fstep(e - j - 1, e - j, y); p += fstep(e + j - 1, e + j, y); }
+    n++;
+  }
+  if (n > 0) console.log(`${y0}-${y0 + 23} | ${(f / p).toFixed(2)}`);
 }
