@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { checkPartialView } from './completer.ts';
 import { InpaintCompleter } from './inpaint-completer.ts';
 import { texturedInpainter } from './mirror-detail.ts';
+import { texturePrepared } from './texture-synthesis.ts';
 import { textureWarmUpView, warmUpTexturedFill } from './texture-warm-up.ts';
 
 test('the warm-up view is a valid partial view with sky and surface on both sides of a hole, a row guide and a texture source of all three kinds', () => {
@@ -37,4 +38,16 @@ test('a fill after the warm-up is, bit for bit, the fill of a completer that was
   let textured = 0, hole = 0;
   for (let i = 0; i < v.width * v.height; i++) if (v.mask[i]) { hole++; if (Math.abs(after.rgb[3 * i] - smooth.rgb[3 * i]) > 0.01) textured++; }
   assert.ok(textured > hole / 4, `${textured} of ${hole} hole pixels textured`);
+});
+
+test('with the texture source handed over, the warm-up splits it for fills of that size, and the fill is the one without', async () => {
+  const plain = await texturedInpainter().complete(textureWarmUpView(128, 96));
+  const view = textureWarmUpView(128, 96), texture = view.texture!;
+  const warmed = texturedInpainter();
+  assert.equal(texturePrepared(texture, 128, 96), false);
+  await warmUpTexturedFill(warmed, { source: texture, width: 128, height: 96 });
+  assert.equal(texturePrepared(texture, 128, 96), true);
+  assert.equal(texturePrepared(texture, 256, 192), false); // another size is split with other settings
+  const after = await warmed.complete(view);
+  assert.deepEqual(after.rgb, plain.rgb);
 });

@@ -13,7 +13,8 @@
  */
 import { Pose, intrinsicsFromFov } from '../../core/camera.ts';
 import { seededRandom } from '../../core/random.ts';
-import type { Completer, PartialView } from './completer.ts';
+import type { Completer, PartialView, TextureSource } from './completer.ts';
+import { TextureSynthesisCompleter } from './texture-synthesis.ts';
 
 /** Size and count of the warm-up fills: 10 at 48 x 36 paid best of 64x48 x6, 96x72 x4, 64x48 x10 and 128x96 x3 (same measure). */
 const WARM_WIDTH = 48, WARM_HEIGHT = 36, WARM_RUNS = 10;
@@ -59,7 +60,14 @@ export function textureWarmUpView(width = WARM_WIDTH, height = WARM_HEIGHT): Par
 
 const SKY = [0.5, 0.65, 0.9] as const, GROUND = [0.35, 0.45, 0.25] as const;
 
-/** Runs `completer` on the warm-up view WARM_RUNS times (a fresh view each time, as expansion hands it one). */
-export async function warmUpTexturedFill(completer: Completer, signal?: AbortSignal): Promise<void> {
+/**
+ * Runs `completer` on the warm-up view WARM_RUNS times (a fresh view each time, as expansion hands it one);
+ * with `texture` (the texture source the world's expansions at width x height will be handed) a texture
+ * synthesis also splits that source now, which the first expansion would otherwise do.
+ */
+export async function warmUpTexturedFill(
+  completer: Completer, texture?: { source: TextureSource; width: number; height: number }, signal?: AbortSignal,
+): Promise<void> {
   for (let r = 0; r < WARM_RUNS; r++) await completer.complete(textureWarmUpView(), signal);
+  if (texture && completer instanceof TextureSynthesisCompleter) completer.prepareTexture(texture.source, texture.width, texture.height);
 }
