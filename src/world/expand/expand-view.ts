@@ -154,11 +154,12 @@ export async function expandView(
  * the texture source (texture-source.ts; for a photo world its one-splat-per-pixel picture, ~0.2 s on
  * the sample world) for a completer that reads it, and the elevation statistics of the row guide.
  * Without this the first expansion pays for both. Callers run it while something else is waiting
- * (explore: while the completion model opens on its thread); it changes no result.
+ * (explore: while the completion model opens on its thread); it changes no result. Returns what it built
+ * (what the first stop's completer will be handed), so a completer can be prepared for it too.
  */
-export function prepareExpansion(world: World, intrinsics: Intrinsics, completer: { usesTexture?: boolean }, options: Pick<ExpandOptions, 'farLimit' | 'elevationGuide' | 'textureSource'> = {}): void {
+export function prepareExpansion(world: World, intrinsics: Intrinsics, completer: { usesTexture?: boolean }, options: Pick<ExpandOptions, 'farLimit' | 'elevationGuide' | 'textureSource'> = {}): Pick<PartialView, 'rowGuide' | 'texture'> {
   const first = world.memory.frames[0];
-  if (first) guides(world, first.pose, intrinsics, completer, options);
+  return first ? guides(world, first.pose, intrinsics, completer, options) : {};
 }
 
 /**
