@@ -186,8 +186,9 @@ function fillAzimuths(s: CellSums, count: Float64Array, values: Float32Array): v
     }
     return { all: all.map((v) => v / n), background: background.map((v) => (m > 0 ? v / m : NaN)), share: m / n };
   };
-  // Per elevation: its seen bins' means and its unseen runs (between the seen bins `from` and `to`).
-  const runs: { b: number; from: number; to: number; left: Edge; right: Edge }[][] = [];
+  // Per elevation: its seen bins' means and its unseen runs (between the seen bins `from` and `to`; a
+  // photo's run goes from its right edge, +azimuth, round to its left edge).
+  const runs: { b: number; from: number; to: number; atFrom: Edge; atTo: Edge }[][] = [];
   for (let b = 0; b < BINS; b++) {
     runs.push([]);
     if (count[b] === 0) continue;
@@ -203,14 +204,14 @@ function fillAzimuths(s: CellSums, count: Float64Array, values: Float32Array): v
       if (seen(a, b) || !seen(a - 1, b)) continue;
       let to = a;
       while (!seen(to, b)) to++;
-      runs[b].push({ b, from: a - 1, to, left: edge(a - 1, -1, b), right: edge(to, 1, b) });
+      runs[b].push({ b, from: a - 1, to, atFrom: edge(a - 1, -1, b), atTo: edge(to, 1, b) });
     }
   }
   // Edges that are mostly object take their colour from the elevations above and below, along the same
   // edge: where each elevation has one unseen run (the seen arc of one view is one piece of each row
   // of directions), its two edges are that view's two sides.
   const single = runs.filter((r) => r.length === 1).map((r) => r[0]);
-  const colourOf = (side: 'left' | 'right') => {
+  const colourOf = (side: 'atFrom' | 'atTo') => {
     const usable = single.filter((r) => r[side].share >= MIN_BACKGROUND);
     const out = new Map<number, number[]>();
     for (const r of single) {
@@ -226,13 +227,13 @@ function fillAzimuths(s: CellSums, count: Float64Array, values: Float32Array): v
     }
     return out;
   };
-  const left = colourOf('left'), right = colourOf('right');
+  const fromColours = colourOf('atFrom'), toColours = colourOf('atTo');
   for (const row of runs) {
     for (const r of row) {
       // Elevations with several unseen runs: each edge's background mean if it has enough, else all its pixels'.
       const plain = (e: Edge) => (e.share >= MIN_BACKGROUND ? e.background : e.all.slice(0, 3));
-      const l = [...(row.length === 1 ? left.get(r.b)! : plain(r.left)), r.left.all[3]];
-      const g = [...(row.length === 1 ? right.get(r.b)! : plain(r.right)), r.right.all[3]];
+      const l = [...(row.length === 1 ? fromColours.get(r.b)! : plain(r.atFrom)), r.atFrom.all[3]];
+      const g = [...(row.length === 1 ? toColours.get(r.b)! : plain(r.atTo)), r.atTo.all[3]];
       for (let a = r.from + 1; a < r.to; a++) {
         const t = (a - r.from) / (r.to - r.from), o = wrap(a) * BINS + r.b;
         for (let c = 0; c < 4; c++) values[4 * o + c] = l[c] + t * (g[c] - l[c]);
