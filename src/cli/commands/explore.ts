@@ -3,7 +3,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { type Intrinsics, Pose, intrinsicsFromFov, verticalFovDegrees } from '../../core/camera.ts';
 import { renderSplats } from '../../render/rasterizer.ts';
 import type { Model } from '../../model/index.ts';
-import type { Completer } from '../../world/expand/completer.ts';
+import type { Completer, TextureSource } from '../../world/expand/completer.ts';
 import type { FrameInput } from '../../world/memory/posed-frame-memory.ts';
 import type { World } from '../../world/world.ts';
 import { checkOutputName, loadWorld, saveWorld } from '../files.ts';
@@ -191,8 +191,7 @@ async function openCompleter(
   const { prepareExpansion } = await import('../../world/expand/expand-view.ts');
   if (name === 'inpaint') {
     const inpaint = await texturedInpainter();
-    prepareExpansion(world, k, inpaint);
-    await warmUp(inpaint);
+    await warmUp(inpaint, k, prepareExpansion(world, k, inpaint).texture);
     return { completer: inpaint, release: async () => {} };
   }
   if (name === 'procedural') {
@@ -210,16 +209,20 @@ async function openCompleter(
   // hybrid: SplitCompleter explains why colour and depth come from different completers. Only its
   // colour completer reads the texture source, so the caches are built before the model is awaited.
   const colour = name === 'model' ? null : await texturedInpainter();
-  prepareExpansion(world, k, { usesTexture: colour?.usesTexture === true });
-  if (colour) await warmUp(colour);
+  const prepared = prepareExpansion(world, k, { usesTexture: colour?.usesTexture === true });
+  if (colour) await warmUp(colour, k, prepared.texture);
   const model = await opening;
   const completer: Completer = colour ? new SplitCompleter(colour, new ModelCompleter(model)) : new ModelCompleter(model);
   return { completer, release: () => model.release() };
 }
 
-/** Compiles the textured fill's code before the first stop (texture-warm-up.ts says why and what it saves). */
-async function warmUp(colour: Completer): Promise<void> {
-  await (await import('../../world/expand/texture-warm-up.ts')).warmUpTexturedFill(colour);
+/**
+ * Compiles the textured fill's code before the first stop and splits the texture source the first stop
+ * will hand it (texture-warm-up.ts says why and what it saves).
+ */
+async function warmUp(colour: Completer, k: Intrinsics, texture: TextureSource | undefined): Promise<void> {
+  const { warmUpTexturedFill } = await import('../../world/expand/texture-warm-up.ts');
+  await warmUpTexturedFill(colour, texture && { source: texture, width: k.width, height: k.height });
 }
 
 /** The classical fill with texture copied from known patches (texture-synthesis.ts says why and what it costs). */
