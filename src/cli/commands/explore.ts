@@ -217,12 +217,12 @@ async function openCompleter(
 }
 
 /**
- * Compiles the textured fill's code before the first stop and splits the texture source the first stop
- * will hand it (texture-warm-up.ts says why and what it saves).
+ * Compiles the expansion's code (with this colour completer) before the first stop and splits the texture
+ * source the first stop will hand the colour fill (expansion-warm-up.ts says why and what it saves).
  */
 async function warmUp(colour: Completer, k: Intrinsics, texture: TextureSource | undefined): Promise<void> {
-  const { warmUpTexturedFill } = await import('../../world/expand/texture-warm-up.ts');
-  await warmUpTexturedFill(colour, texture && { source: texture, width: k.width, height: k.height });
+  const { warmUpExpansion } = await import('../../world/expand/expansion-warm-up.ts');
+  await warmUpExpansion(colour, texture && { source: texture, width: k.width, height: k.height });
 }
 
 /** The classical fill with texture copied from known patches (texture-synthesis.ts says why and what it costs). */
