@@ -175,10 +175,20 @@ function prolong(coarse: Level, fine: Level, channels: number): void {
         weight += w;
       }
     }
+    const o = i * channels;
+    if (m === 4) {
+      // All four corners in the domain (most pixels): the same sum, written out.
+      const w0 = weights[0], w1 = weights[1], w2 = weights[2], w3 = weights[3], a0 = at[0], a1 = at[1], a2 = at[2], a3 = at[3];
+      for (let c = 0; c < channels; c++) {
+        const sum = 0 + w0 * coarseValues[a0 + c] + w1 * coarseValues[a1 + c] + w2 * coarseValues[a2 + c] + w3 * coarseValues[a3 + c];
+        fineValues[o + c] = weight > 0 ? sum / weight : 0;
+      }
+      continue;
+    }
     for (let c = 0; c < channels; c++) {
       let sum = 0;
       for (let q = 0; q < m; q++) sum += weights[q] * coarseValues[at[q] + c];
-      fineValues[i * channels + c] = weight > 0 ? sum / weight : 0;
+      fineValues[o + c] = weight > 0 ? sum / weight : 0;
     }
   }
 }
@@ -190,9 +200,11 @@ function relax(level: Level, channels: number, screening: number, sweeps: number
   // Which neighbours are in the domain and the denominator, once per level rather than once per sweep
   // (bits: 1 left, 2 right, 4 up, 8 down).
   const sides = new Uint8Array(free.length), denominators = new Float64Array(free.length);
-  for (let k = 0; k < free.length; k++) {
+  // (free is in row-major order: the row start is carried along instead of a division per pixel.)
+  for (let k = 0, rowStart = 0; k < free.length; k++) {
     const i = free[k];
-    const x = i % width;
+    while (i >= rowStart + width) rowStart += width;
+    const x = i - rowStart;
     const left = x > 0 && state[i - 1] !== OUTSIDE, right = x + 1 < width && state[i + 1] !== OUTSIDE;
     const up = i >= width && state[i - width] !== OUTSIDE, down = i + width < last && state[i + width] !== OUTSIDE;
     sides[k] = (left ? 1 : 0) | (right ? 2 : 0) | (up ? 4 : 0) | (down ? 8 : 0);
