@@ -11,6 +11,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { ColourBand, ColourBandRunner } from '../world/input-view-colours-bands.ts';
+import { ThreadReplies } from './thread-replies.ts';
 
 type Reply =
   | { type: 'ready'; at: number; cpu: number }
@@ -24,7 +25,7 @@ export class ColourThread {
   private ready: { at: number; cpu: number } | undefined;
   /** the last band: its rows, when it was sent and answered (performance.now()), the thread's CPU ms for it */
   private band: { rows: number; of: number; sent: number; answered: number; cpu: number } | undefined;
-  private readonly waiting = new Map<number, { resolve(r: Reply): void; reject(e: Error): void }>();
+  private readonly replies: ThreadReplies<number, Reply> | undefined;
   private nextId = 0;
 
   /** Starts the thread now; `off` (a reason, from reasonNotToThread) starts none. */
@@ -44,15 +45,14 @@ export class ColourThread {
       return;
     }
     this.worker.unref(); // an idle thread must not keep the process alive
+    const replies = (this.replies = new ThreadReplies<number, Reply>(this.worker));
     this.worker.on('message', (reply: Reply) => {
       if (reply.type === 'ready') {
         this.ready = { at: reply.at, cpu: reply.cpu };
         return;
       }
       if (reply.id === undefined) return this.die(reply.type === 'failed' ? reply.message : 'an answer without an id');
-      const waiter = this.waiting.get(reply.id);
-      this.settle(reply.id);
-      waiter?.resolve(reply);
+      replies.answer(reply.id, reply);
     });
     this.worker.on('error', (error) => this.die(error.message));
     this.worker.on('exit', (code) => this.die(`exited with code ${code}`));
@@ -98,25 +98,12 @@ export class ColourThread {
   }
 
   private request(id: number, message: object): Promise<Reply> {
-    if (this.dead) return Promise.reject(new Error(`colour thread: ${this.dead}`));
-    const worker = this.worker!;
-    return new Promise<Reply>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      worker.ref(); // an answer is awaited: keep the process alive for it
-      worker.postMessage(message);
-    });
-  }
-
-  private settle(id: number): void {
-    this.waiting.delete(id);
-    if (this.waiting.size === 0) this.worker?.unref();
+    if (this.dead || !this.replies) return Promise.reject(new Error(`colour thread: ${this.dead}`));
+    return this.replies.request(id, message);
   }
 
   private die(why: string): void {
     this.dead ??= why;
-    for (const [id, waiter] of [...this.waiting]) {
-      this.settle(id);
-      waiter.reject(new Error(`colour thread: ${why}`));
-    }
+    this.replies?.failAll(new Error(`colour thread: ${why}`));
   }
 }

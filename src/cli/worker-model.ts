@@ -20,6 +20,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { takeEarlyModelWorker } from './early-model-worker.mjs';
+import { ThreadReplies } from './thread-replies.ts';
 import { reasonNotToThread } from './thread-policy.mjs';
 // Types only at the top: the thread is started before onnxruntime (which session.ts imports) loads here.
 import type { Model, ModelEntry, TensorData } from '../model/index.ts';
@@ -40,7 +41,7 @@ export class ModelThread {
   private times: Extract<Reply, { type: 'opened' }>['times'] | undefined;
   private firstRun: Extract<Reply, { type: 'ran' }>['times'] | undefined;
   private dead: string | undefined;
-  private waiting = new Map<string, { resolve(r: Reply): void; reject(e: Error): void }>();
+  private readonly replies: ThreadReplies<string, Reply> | undefined;
 
   private markSent!: () => void;
   /**
@@ -75,18 +76,14 @@ export class ModelThread {
     }
     // An idle thread must not keep the process alive (a command that fails early never opens a model).
     this.worker.unref();
+    const replies = (this.replies = new ThreadReplies<string, Reply>(this.worker));
     this.worker.on('message', (reply: Reply) => {
       const key = reply.type === 'ran' || (reply.type === 'failed' && reply.id !== undefined) ? `run ${reply.id}` : reply.type === 'released' ? 'release' : 'open';
-      const waiter = this.waiting.get(key);
-      this.settle(key);
-      waiter?.resolve(reply);
+      replies.answer(key, reply);
     });
     const die = (why: string) => {
       this.dead ??= why;
-      for (const [key, waiter] of [...this.waiting]) {
-        this.settle(key);
-        waiter.reject(new Error(`model thread: ${why}`));
-      }
+      replies.failAll(new Error(`model thread: ${why}`));
     };
     this.worker.on('error', (error) => die(error.message));
     this.worker.on('exit', (code) => die(`exited with code ${code}`));
@@ -173,18 +170,8 @@ export class ModelThread {
   }
 
   private request(key: string, message: object): Promise<Reply> {
-    if (this.dead) return Promise.reject(new Error(`model thread: ${this.dead}`));
-    const worker = this.worker!;
-    return new Promise<Reply>((resolve, reject) => {
-      this.waiting.set(key, { resolve, reject });
-      worker.ref(); // an answer is awaited: keep the process alive for it
-      worker.postMessage(message);
-    });
-  }
-
-  private settle(key: string): void {
-    this.waiting.delete(key);
-    if (this.waiting.size === 0) this.worker?.unref();
+    if (this.dead || !this.replies) return Promise.reject(new Error(`model thread: ${this.dead}`));
+    return this.replies.request(key, message);
   }
 }
 

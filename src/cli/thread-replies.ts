@@ -1,0 +1,41 @@
+import type { Worker } from 'node:worker_threads';
+
+/**
+ * The answers awaited from one worker thread, by key (the CLI's model and colour threads). The thread
+ * is referenced, keeping the process alive, only while an answer is awaited: an idle thread must not
+ * hold a command that has finished (or failed early) open.
+ */
+export class ThreadReplies<K, R> {
+  private readonly waiting = new Map<K, { resolve(r: R): void; reject(e: Error): void }>();
+
+  constructor(private readonly worker: Worker) {}
+
+  /** Posts `message` and resolves with the answer `answer(key, ...)` hands in. */
+  request(key: K, message: object): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.waiting.set(key, { resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage(message);
+    });
+  }
+
+  /** Hands `reply` to whoever awaits `key` (nobody: it is dropped). */
+  answer(key: K, reply: R): void {
+    const waiter = this.waiting.get(key);
+    this.forget(key);
+    waiter?.resolve(reply);
+  }
+
+  /** Fails every answer still awaited (the thread died or was closed). */
+  failAll(error: Error): void {
+    for (const [key, waiter] of [...this.waiting]) {
+      this.forget(key);
+      waiter.reject(error);
+    }
+  }
+
+  private forget(key: K): void {
+    this.waiting.delete(key);
+    if (this.waiting.size === 0) this.worker.unref();
+  }
+}
