@@ -549,14 +549,21 @@ function knownDetail(rgb: Float32Array, low: Float32Array, mask: Uint8Array, m: 
  * horizon of bench/expand's courtyard (its boxes' edges), inside the known region at later stops.
  */
 function clearClassBorders(detail: Float32Array, classOf: Uint8Array, w: number, h: number): void {
+  // A pixel's 8-neighbourhood (with itself) holds another class exactly when its 3 x 3 block is not
+  // uniform: its smallest and largest class differ. Both by separable 3-wide min / max passes.
+  const lo = new Uint8Array(w * h), hi = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x, c = classOf[i];
-      let border = false;
-      for (let v = Math.max(0, y - 1); v <= Math.min(h - 1, y + 1) && !border; v++) {
-        for (let u = Math.max(0, x - 1); u <= Math.min(w - 1, x + 1); u++) if (classOf[v * w + u] !== c) { border = true; break; }
-      }
-      if (border) { detail[3 * i] = 0; detail[3 * i + 1] = 0; detail[3 * i + 2] = 0; }
+    for (let x = 0, i = y * w; x < w; x++, i++) {
+      const a = classOf[i], l = x > 0 ? classOf[i - 1] : a, r = x + 1 < w ? classOf[i + 1] : a;
+      lo[i] = a < l ? (a < r ? a : r) : (l < r ? l : r);
+      hi[i] = a > l ? (a > r ? a : r) : (l > r ? l : r);
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    const up = y > 0 ? -w : 0, down = y + 1 < h ? w : 0;
+    for (let x = 0, i = y * w; x < w; x++, i++) {
+      const mn = Math.min(lo[i], lo[i + up], lo[i + down]), mx = Math.max(hi[i], hi[i + up], hi[i + down]);
+      if (mn !== mx) { detail[3 * i] = 0; detail[3 * i + 1] = 0; detail[3 * i + 2] = 0; }
     }
   }
 }
@@ -573,7 +580,7 @@ function softSign(x: number): number {
 }
 
 /** Summed-area table ((w + 1) x (h + 1), a zero row and column first) of one value per pixel. */
-function summedArea(v: Float32Array | Uint8Array, w: number, h: number): Float64Array {
+function summedArea(v: Float32Array, w: number, h: number): Float64Array {
   const W1 = w + 1, sat = new Float64Array(W1 * (h + 1));
   for (let y = 0; y < h; y++) {
     let row = 0;
@@ -616,9 +623,13 @@ function expectedEnergy(energy: Float32Array, mask: Uint8Array, classOf: Uint8Ar
 
 /** 1 at (x, y) (index y * w + x) where the S x S window with that top-left corner is entirely known. */
 function knownWindows(mask: Uint8Array, w: number, h: number, S: number): Uint8Array {
-  // Hole pixels per window by a summed-area table of the mask (its sums of small integers are exact in
-  // a Float64Array; any non-zero mask value is a hole, and only a sum of 0 is read).
-  const W1 = w + 1, sat = summedArea(mask, w, h);
+  // Hole pixels per window by a summed-area table of the mask (integer sums, exact; any non-zero mask
+  // value is a hole, and only a sum of 0 is read).
+  const W1 = w + 1, sat = new Int32Array(W1 * (h + 1));
+  for (let y = 0; y < h; y++) {
+    let row = 0;
+    for (let x = 0; x < w; x++) { row += mask[y * w + x]; sat[(y + 1) * W1 + x + 1] = sat[y * W1 + x + 1] + row; }
+  }
   const valid = new Uint8Array(w * h);
   for (let y = 0; y + S <= h; y++) {
     for (let x = 0; x + S <= w; x++) {
