@@ -1,6 +1,7 @@
 /**
  * liftToSplatsAsync with the top rows of its colour stage computed elsewhere gives liftToSplats's
- * splats, every column bit for bit (sky, a sphere before a tilted wall: depth edges, both sigma classes).
+ * splats, every column bit for bit (sky, a sphere before a tilted wall: depth edges, both sigma classes;
+ * with and without a confidence map).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -9,8 +10,11 @@ import { liftToSplats, liftToSplatsAsync } from './lift.ts';
 import { cloudBytes as bits, sphereBeforeWall as scene } from './lift-test-scene.ts';
 
 test('a lift whose top colour rows are computed elsewhere is the plain lift, bit for bit', async () => {
-  for (const [width, height] of [[160, 121], [97, 64]]) {
-    const input = scene(width, height);
+  for (const [width, height, withConfidence] of [[160, 121, false], [97, 64, false], [96, 80, true]] as const) {
+    const base = scene(width, height);
+    // Low confidence fades opacities (and so the colour stage's weights) in a band across the picture.
+    const confidence = { width: base.depth.width, height: base.depth.height, data: Float32Array.from({ length: base.depth.data.length }, (_, i) => (i % 7) / 8) };
+    const input = withConfidence ? { ...base, confidence } : base;
     const plain = liftToSplats(input, { colourIterations: 3 });
     let bands = 0;
     const elsewhere = (band: ColourBand) => {
