@@ -76,8 +76,7 @@ export async function generateFromPhoto(photo: RgbImage, model: Model, options: 
   // While the model runs (on its own thread in the CLI), a tiny lift shows V8 every branch of the
   // lift's loops before it optimises them (lift-primer.ts); once per process.
   depthMaps.catch(() => undefined); // awaited just below
-  const iterations = options.lift?.colourIterations ?? GENERATE_COLOUR_ITERATIONS;
-  primeLift(iterations);
+  primeLift(options.lift?.colourIterations ?? GENERATE_COLOUR_ITERATIONS);
   // Then what the lift computes from the photo alone (lift-prepared.ts), for the grid the depth will
   // most likely come on; the same splats whatever grid it comes on.
   const prepared = prepareLift(photo, intrinsics, { maxLongSide: options.lift?.maxLongSide, depthGrid: expectedDepthGrid(model.entry, photo) });

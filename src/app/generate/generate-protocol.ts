@@ -32,15 +32,15 @@ export interface TextJob {
 }
 
 /**
- * Grow the worker's world where a camera at this pose sees nothing (src/world/expand expandView),
- * rendering and completing at width x height with the given vertical field of view.
- */
-/**
  * Long side of the views the viewer asks the worker to expand (the worker's CPU work grows with its
  * square); the worker warms its completer up at this size.
  */
 export const GROW_LONG_SIDE = 256;
 
+/**
+ * Grow the worker's world where a camera at this pose sees nothing (src/world/expand expandView),
+ * rendering and completing at width x height with the given vertical field of view.
+ */
 export interface ExpandJob {
   type: 'expand';
   id: number;
