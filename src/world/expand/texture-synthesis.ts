@@ -148,8 +148,11 @@ export class TextureSynthesisCompleter extends DetailCompleter {
   }
 }
 
-/** The settings the texture source's split depends on (synthesiseDetail reads the same). */
-function sourceSettings(w: number, options: TextureSynthesisOptions): { radius: number; P: number; maxDetail: number } {
+/** What the texture source's split depends on: low-pass radius, patch side, detail limit (Infinity: none). */
+interface SourceSettings { radius: number; P: number; maxDetail: number }
+
+/** The settings for fills of width w (synthesiseDetail reads the same, so a prepared split is the one a fill finds). */
+function sourceSettings(w: number, options: TextureSynthesisOptions): SourceSettings {
   const maxDetail = options.maxDetail ?? 0.1;
   return {
     radius: Math.max(1, Math.round(options.radius ?? w / 64)),
@@ -167,14 +170,14 @@ function sourceCandidateCount(options: TextureSynthesisOptions): number {
 export function synthesiseDetail(view: PartialView, completed: CompletedView, options: TextureSynthesisOptions = {}): Float32Array {
   const { width: w, height: h, mask } = view;
   const n = w * h;
-  const { radius, P } = sourceSettings(w, options);
+  const settings = sourceSettings(w, options);
+  const { radius, P, maxDetail } = settings;
   const O = Math.max(1, Math.round(options.overlap ?? P / 4));
   const S = P + 2 * O; // a source window's side
   const candidates = Math.max(0, Math.round(options.candidates ?? 4));
   const energyWeight = options.energyWeight ?? 4;
   const lowWeight = options.lowWeight ?? 1, classPenalty = options.classPenalty ?? 1, rowWeight = options.rowWeight ?? 0.5;
   const band = Math.max(1, Math.round((options.band ?? 1 / 6) * h));
-  const maxDetail = options.maxDetail ?? 0.1, soft = Number.isFinite(maxDetail);
   const ramp = Math.max(0, options.ramp ?? Math.round(radius / 2));
   const random = seededRandom(options.seed ?? 1);
 
@@ -182,7 +185,7 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
   if (holes === 0 || holes === n || w < S || h < S) return out;
 
   const low = classBoxMean(out, skyClass, w, h, radius);
-  const detail = knownDetail(view.rgb, low, mask, soft ? maxDetail : Infinity);
+  const detail = knownDetail(view.rgb, low, mask, maxDetail);
   clearClassBorders(detail, skyClass, w, h);
   const energy = detailEnergy(detail);
   let rowEnergy = expectedEnergy(energy, mask, skyClass, w, h, Math.max(1, band >> 2), options.texturedTarget ?? false);
@@ -192,7 +195,7 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
   // is one. Without one the canvas IS the view's arrays (the same fill as before the texture source).
   const sourceCandidates = view.texture ? sourceCandidateCount(options) : 0;
   const canvas = sourceCandidates > 0 && view.texture
-    ? textureCanvas(view.texture, w, h, mask, skyClass, detail, low, energy, radius, soft ? maxDetail : Infinity, P)
+    ? textureCanvas(view.texture, w, h, mask, skyClass, detail, low, energy, settings)
     : { SW: w, SH: h, unknown: mask, detail, low, sky: skyClass, energy, rowOf: null, exemplarRow: null, energyByRow: null, exemplarEnergy: null };
   const { SW, SH, unknown: sUnknown, detail: sDetail, low: sLow, sky: sSky, energy: sEnergy, rowOf, exemplarRow } = canvas;
   // The fill should carry the photo's texture per row where the photo has that class there: the view's
@@ -357,24 +360,29 @@ class PatchSearch {
 
   /** A random source window in rows near the patch's (window row ty - O), else anywhere. */
   private randomWindow(ty: number): number {
-    const { h, O, S, SW, band, random, rowStart, xs, allRows } = this.s;
+    const { h, O, S, band, random, rowStart, allRows } = this.s;
     for (let tries = 0; tries < 4; tries++) {
       const y = ty - O + Math.round((2 * random() - 1) * band);
       if (y < 0 || y > h - S || rowStart[y + 1] - rowStart[y] === 0) continue;
-      return y * SW + xs[rowStart[y] + ((random() * (rowStart[y + 1] - rowStart[y])) | 0)];
+      return this.windowInRow(y);
     }
-    const y = allRows[(random() * allRows.length) | 0];
+    return this.windowInRow(allRows[(random() * allRows.length) | 0]);
+  }
+
+  /** A random valid window (y * SW + x) of window row y, which has some. */
+  private windowInRow(y: number): number {
+    const { SW, random, rowStart, xs } = this.s;
     return y * SW + xs[rowStart[y] + ((random() * (rowStart[y + 1] - rowStart[y])) | 0)];
   }
 
   /** A random window of the texture source in rows at the elevation of the patch's, -1 when none is found. */
   private randomSourceWindow(ty: number): number {
-    const { h, O, S, SW, SH, band, random, rowStart, xs } = this.s;
+    const { h, O, S, SH, band, random, rowStart } = this.s;
     const centre = this.s.exemplarRow![ty];
     for (let tries = 0; tries < 4; tries++) {
       const y = centre - O + Math.round((2 * random() - 1) * band);
       if (y <= h || y > SH - S || rowStart[y + 1] - rowStart[y] === 0) continue;
-      return y * SW + xs[rowStart[y] + ((random() * (rowStart[y + 1] - rowStart[y])) | 0)];
+      return this.windowInRow(y);
     }
     return -1;
   }
@@ -665,10 +673,10 @@ const prepared = new WeakMap<Float32Array, PreparedSource>();
  */
 function textureCanvas(
   t: NonNullable<PartialView['texture']>, w: number, h: number, mask: Uint8Array, skyClass: Uint8Array,
-  detail: Float32Array, low: Float32Array, energy: Float32Array, radius: number, maxDetail: number, P: number,
+  detail: Float32Array, low: Float32Array, energy: Float32Array, settings: SourceSettings,
 ) {
   const tw = t.width, th = t.height, top = h + 1;
-  const c = preparedSource(t, w, h, { radius, P, maxDetail });
+  const c = preparedSource(t, w, h, settings);
   const { SW, SH, unknown, sky, detail: sDetail, low: sLow, energy: sEnergy } = c;
   // The view's rows (a cached canvas is overwritten: this function runs to its end before another call).
   unknown.fill(1, 0, h * SW);
@@ -702,18 +710,18 @@ function textureCanvas(
 
 /** Whether fills of width x height views with these options find `t` already split (prepareTexture; for tests). */
 export function texturePrepared(t: TextureSource, width: number, height: number, options: TextureSynthesisOptions = {}): boolean {
-  const c = prepared.get(t.rgb), { radius, P, maxDetail } = sourceSettings(width, options);
-  return c !== undefined && isFor(c, t, width, height, radius, P, maxDetail);
+  const c = prepared.get(t.rgb);
+  return c !== undefined && isFor(c, t, width, height, sourceSettings(width, options));
 }
 
-const isFor = (c: PreparedSource, t: TextureSource, w: number, h: number, radius: number, P: number, maxDetail: number) =>
+const isFor = (c: PreparedSource, t: TextureSource, w: number, h: number, { radius, P, maxDetail }: SourceSettings) =>
   c.radius === radius && c.maxDetail === maxDetail && c.P === P && c.w === w && c.h === h && c.SW === Math.max(w, t.width);
 
 /** The cached split of the texture source for these settings, made now if there is none. */
-function preparedSource(t: TextureSource, w: number, h: number, { radius, P, maxDetail }: { radius: number; P: number; maxDetail: number }): PreparedSource {
+function preparedSource(t: TextureSource, w: number, h: number, settings: SourceSettings): PreparedSource {
   let c = prepared.get(t.rgb);
-  if (!c || !isFor(c, t, w, h, radius, P, maxDetail)) {
-    c = prepareSource(t, w, h, radius, maxDetail, P);
+  if (!c || !isFor(c, t, w, h, settings)) {
+    c = prepareSource(t, w, h, settings.radius, settings.maxDetail, settings.P);
     prepared.set(t.rgb, c);
   }
   return c;
@@ -764,6 +772,7 @@ function prepareSource(t: NonNullable<PartialView['texture']>, w: number, h: num
   const { rowEnergy, classEnergy } = medianEnergies(tEnergy, tMask, tSky, tw, th, P);
   return { radius, maxDetail, P, w, h, SW, SH, unknown, sky, detail: sDetail, low: sLow, energy: sEnergy, rowEnergy, classEnergy };
 }
+
 /**
  * Per texture-source row and class (index class * th + row), the median P x P window energy round that
  * row's pixels of the class (NaN with fewer than a quarter of the row), and per class the median over a
