@@ -220,25 +220,28 @@ function relax(level: Level, channels: number, screening: number, sweeps: number
 /**
  * One Gauss-Seidel / SOR sweep over the free pixels (k order): x += omega (sum of in-domain neighbours /
  * denominator - x), the neighbours added left, right, up, down, starting from 0. sweep4 and sweep1 are
- * the same sweep for the inpainter's 4 (colour + sky) and 1 (inverse depth) channels, unrolled, with the
- * pixels whose four neighbours are all in the domain (most) on a path without the per-side tests: the same
- * additions in the same order (0 + left + right + up + down), so the same bits (a 240 x 384 colour solve:
- * 53-57 -> 43-45 ms).
+ * the same sweep for the inpainter's 4 (colour + sky) and 1 (inverse depth) channels, with the pixels
+ * whose four neighbours are all in the domain (most) unrolled, on a path without the per-side tests; the
+ * others take relaxPixel, as here. The same additions in the same order (0 + left + right + up + down),
+ * so the same bits (a 240 x 384 colour solve: 53-57 -> 43-45 ms).
  */
 function sweep(values: Float32Array, free: Int32Array, sides: Uint8Array, denominators: Float64Array, row: number, channels: number, omega: number): void {
   for (let k = 0; k < free.length; k++) {
-    const denominator = denominators[k];
-    if (denominator === 0) continue; // an isolated pixel with no pull: keeps its start value
-    const f = sides[k];
-    const o = free[k] * channels;
-    for (let c = 0; c < channels; c++) {
-      let sum = 0;
-      if (f & 1) sum += values[o - channels + c];
-      if (f & 2) sum += values[o + channels + c];
-      if (f & 4) sum += values[o - row + c];
-      if (f & 8) sum += values[o + row + c];
-      values[o + c] += omega * (sum / denominator - values[o + c]);
-    }
+    const d = denominators[k];
+    if (d === 0) continue; // an isolated pixel with no pull: keeps its start value
+    relaxPixel(values, free[k] * channels, sides[k], d, row, channels, omega);
+  }
+}
+
+/** One free pixel's step (values from index o, `channels` of them): its in-domain neighbours (sides: 1 left, 2 right, 4 up, 8 down) over d. */
+function relaxPixel(values: Float32Array, o: number, f: number, d: number, row: number, channels: number, omega: number): void {
+  for (let c = 0; c < channels; c++) {
+    let sum = 0;
+    if (f & 1) sum += values[o - channels + c];
+    if (f & 2) sum += values[o + channels + c];
+    if (f & 4) sum += values[o - row + c];
+    if (f & 8) sum += values[o + row + c];
+    values[o + c] += omega * (sum / d - values[o + c]);
   }
 }
 
@@ -247,26 +250,19 @@ function sweep4(values: Float32Array, free: Int32Array, sides: Uint8Array, denom
     const d = denominators[k];
     if (d === 0) continue;
     const f = sides[k], o = free[k] * 4;
-    if (f === 15) {
-      const l = o - 4, r = o + 4, u = o - row, b = o + row;
-      let v = values[o];
-      values[o] = v + omega * ((0 + values[l] + values[r] + values[u] + values[b]) / d - v);
-      v = values[o + 1];
-      values[o + 1] = v + omega * ((0 + values[l + 1] + values[r + 1] + values[u + 1] + values[b + 1]) / d - v);
-      v = values[o + 2];
-      values[o + 2] = v + omega * ((0 + values[l + 2] + values[r + 2] + values[u + 2] + values[b + 2]) / d - v);
-      v = values[o + 3];
-      values[o + 3] = v + omega * ((0 + values[l + 3] + values[r + 3] + values[u + 3] + values[b + 3]) / d - v);
+    if (f !== 15) {
+      relaxPixel(values, o, f, d, row, 4, omega);
       continue;
     }
-    for (let c = 0; c < 4; c++) {
-      let sum = 0;
-      if (f & 1) sum += values[o - 4 + c];
-      if (f & 2) sum += values[o + 4 + c];
-      if (f & 4) sum += values[o - row + c];
-      if (f & 8) sum += values[o + row + c];
-      values[o + c] += omega * (sum / d - values[o + c]);
-    }
+    const l = o - 4, r = o + 4, u = o - row, b = o + row;
+    let v = values[o];
+    values[o] = v + omega * ((0 + values[l] + values[r] + values[u] + values[b]) / d - v);
+    v = values[o + 1];
+    values[o + 1] = v + omega * ((0 + values[l + 1] + values[r + 1] + values[u + 1] + values[b + 1]) / d - v);
+    v = values[o + 2];
+    values[o + 2] = v + omega * ((0 + values[l + 2] + values[r + 2] + values[u + 2] + values[b + 2]) / d - v);
+    v = values[o + 3];
+    values[o + 3] = v + omega * ((0 + values[l + 3] + values[r + 3] + values[u + 3] + values[b + 3]) / d - v);
   }
 }
 
@@ -275,16 +271,11 @@ function sweep1(values: Float32Array, free: Int32Array, sides: Uint8Array, denom
     const d = denominators[k];
     if (d === 0) continue;
     const f = sides[k], o = free[k];
-    const v = values[o];
-    if (f === 15) {
-      values[o] = v + omega * ((0 + values[o - 1] + values[o + 1] + values[o - row] + values[o + row]) / d - v);
+    if (f !== 15) {
+      relaxPixel(values, o, f, d, row, 1, omega);
       continue;
     }
-    let sum = 0;
-    if (f & 1) sum += values[o - 1];
-    if (f & 2) sum += values[o + 1];
-    if (f & 4) sum += values[o - row];
-    if (f & 8) sum += values[o + row];
-    values[o] = v + omega * (sum / d - v);
+    const v = values[o];
+    values[o] = v + omega * ((0 + values[o - 1] + values[o + 1] + values[o - row] + values[o + row]) / d - v);
   }
 }
