@@ -9,9 +9,9 @@
  * for bit. A thread that fails or dies costs nothing but time: inputViewColoursSplit computes a band
  * that did not come back itself.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ColourBand, ColourBandRunner } from '../world/input-view-colours-bands.ts';
-import { ThreadReplies } from './thread-replies.ts';
+import { ThreadReplies, startWorker } from './thread-replies.ts';
 
 type Reply =
   | { type: 'ready'; at: number; cpu: number }
@@ -34,19 +34,14 @@ export class ColourThread {
   }
 
   private constructor(off: string | undefined) {
-    if (off) {
-      this.dead = off;
+    const started = startWorker(new URL('./colour-worker.mjs', import.meta.url), off);
+    if (typeof started === 'string') {
+      this.dead = started;
       return;
     }
-    try {
-      this.worker = new Worker(new URL('./colour-worker.mjs', import.meta.url));
-    } catch (error) {
-      this.dead = (error as Error).message;
-      return;
-    }
-    this.worker.unref(); // an idle thread must not keep the process alive
-    const replies = (this.replies = new ThreadReplies<number, Reply>(this.worker));
-    this.worker.on('message', (reply: Reply) => {
+    this.worker = started;
+    const replies = (this.replies = new ThreadReplies<number, Reply>(started, (why) => this.die(why)));
+    started.on('message', (reply: Reply) => {
       if (reply.type === 'ready') {
         this.ready = { at: reply.at, cpu: reply.cpu };
         return;
@@ -54,8 +49,6 @@ export class ColourThread {
       if (reply.id === undefined) return this.die(reply.type === 'failed' ? reply.message : 'an answer without an id');
       replies.answer(reply.id, reply);
     });
-    this.worker.on('error', (error) => this.die(error.message));
-    this.worker.on('exit', (code) => this.die(`exited with code ${code}`));
   }
 
   /**

@@ -1,14 +1,32 @@
-import type { Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * A worker thread started from `url`, or why there is none: `off` (a reason not to start one, such as
+ * reasonNotToThread's) or the error starting it.
+ */
+export function startWorker(url: URL, off: string | undefined): Worker | string {
+  if (off) return off;
+  try {
+    return new Worker(url);
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
 
 /**
  * The answers awaited from one worker thread, by key (the CLI's model and colour threads). The thread
  * is referenced, keeping the process alive, only while an answer is awaited: an idle thread must not
- * hold a command that has finished (or failed early) open.
+ * hold a command that has finished (or failed early) open. `onDeath` hears why the thread ended (an
+ * error, or its exit); failing the answers still awaited is the caller's (failAll), with its own words.
  */
 export class ThreadReplies<K, R> {
   private readonly waiting = new Map<K, { resolve(r: R): void; reject(e: Error): void }>();
 
-  constructor(private readonly worker: Worker) {}
+  constructor(private readonly worker: Worker, onDeath: (why: string) => void) {
+    worker.unref();
+    worker.on('error', (error) => onDeath(error.message));
+    worker.on('exit', (code) => onDeath(`exited with code ${code}`));
+  }
 
   /** Posts `message` and resolves with the answer `answer(key, ...)` hands in. */
   request(key: K, message: object): Promise<R> {

@@ -18,9 +18,9 @@
  * opens in-process there. WORLDSPLAT_MODEL_THREAD=1 or 0 forces either way.
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { takeEarlyModelWorker } from './early-model-worker.mjs';
-import { ThreadReplies } from './thread-replies.ts';
+import { ThreadReplies, startWorker } from './thread-replies.ts';
 import { reasonNotToThread } from './thread-policy.mjs';
 // Types only at the top: the thread is started before onnxruntime (which session.ts imports) loads here.
 import type { Model, ModelEntry, TensorData } from '../model/index.ts';
@@ -60,33 +60,22 @@ export class ModelThread {
     // The thread bin/worldsplat.mjs started before this code loaded, if it did and it still runs.
     const early = takeEarlyModelWorker();
     this.startedAt = early && !early.died ? early.startedAt : performance.now();
-    if (early && !early.died) this.worker = early.worker;
-    else {
-      const off = reasonNotToThread(process.env.WORLDSPLAT_MODEL_THREAD, loadavg()[0], availableParallelism());
-      if (off) {
-        this.dead = off;
-        return;
-      }
-      try {
-        this.worker = new Worker(new URL('./model-worker.mjs', import.meta.url));
-      } catch (error) {
-        this.dead = (error as Error).message;
-        return;
-      }
+    const started = early && !early.died ? early.worker
+      : startWorker(new URL('./model-worker.mjs', import.meta.url), reasonNotToThread(process.env.WORLDSPLAT_MODEL_THREAD, loadavg()[0], availableParallelism()));
+    if (typeof started === 'string') {
+      this.dead = started;
+      return;
     }
-    // An idle thread must not keep the process alive (a command that fails early never opens a model).
-    this.worker.unref();
-    const replies = (this.replies = new ThreadReplies<string, Reply>(this.worker));
-    this.worker.on('message', (reply: Reply) => {
+    this.worker = started;
+    // (unreferenced while idle: a command that fails early never opens a model)
+    const replies = (this.replies = new ThreadReplies<string, Reply>(started, (why) => {
+      this.dead ??= why;
+      replies.failAll(new Error(`model thread: ${why}`));
+    }));
+    started.on('message', (reply: Reply) => {
       const key = reply.type === 'ran' || (reply.type === 'failed' && reply.id !== undefined) ? `run ${reply.id}` : reply.type === 'released' ? 'release' : 'open';
       replies.answer(key, reply);
     });
-    const die = (why: string) => {
-      this.dead ??= why;
-      replies.failAll(new Error(`model thread: ${why}`));
-    };
-    this.worker.on('error', (error) => die(error.message));
-    this.worker.on('exit', (code) => die(`exited with code ${code}`));
   }
 
   /** The model on this thread; in-process where the thread is not running. */
