@@ -144,7 +144,7 @@ export class ModelThread {
 
   /** Why the thread is not running (turned off, no core free, failed to start, died), or undefined while it runs. */
   get notRunning(): string | undefined {
-    return this.worker ? this.dead : (this.dead ?? 'not started');
+    return this.dead; // (set whenever there is no worker: the constructor says why)
   }
 
   /** Releases the session and ends the thread. */
