@@ -16,6 +16,7 @@
  */
 import type { Intrinsics, Pose } from '../../core/camera.ts';
 import type { FloatField, RgbImage } from '../../core/image.ts';
+import type { SplatCloud } from '../../core/splat-cloud.ts';
 import { type RenderResult, renderSplats } from '../../render/rasterizer.ts';
 import { type Coverage, type CoverageOptions, HOLE_POORLY_SEEN, coverageFromRender } from '../coverage/coverage.ts';
 import { type LiftOptions, liftToSplats } from '../lift.ts';
@@ -60,6 +61,12 @@ export interface ExpandOptions {
    */
   textureSource?: boolean;
   align?: Omit<AlignOptions, 'signal'>;
+  /**
+   * renders the world at the view (colour, alpha, depth at the view's size); default renderSplats on
+   * this thread. A caller with more cores can hand in one that shares the work, provided it gives the
+   * same pixels (the hole mask and everything after it are computed from them)
+   */
+  render?: (splats: SplatCloud, pose: Pose, intrinsics: Intrinsics, signal?: AbortSignal) => RenderResult | Promise<RenderResult>;
   lift?: Omit<LiftOptions, 'keep' | 'signal' | 'onProgress' | 'maxLongSide'>;
   signal?: AbortSignal;
   /** fraction 0..1 and stage: 'render', 'coverage', 'complete', 'align', 'lift', 'append' */
@@ -96,7 +103,12 @@ export async function expandView(
 
   signal?.throwIfAborted();
   onProgress?.(0, 'render');
-  const render = renderSplats(world.splats, pose, intrinsics, { signal });
+  const render = options.render
+    ? await options.render(world.splats, pose, intrinsics, signal)
+    : renderSplats(world.splats, pose, intrinsics, { signal });
+  if (!(render.width === width && render.height === height && render.color.length === 3 * pixels && render.alpha.length === pixels && render.depth.length === pixels)) {
+    throw new Error(`expand: expected a ${width}x${height} render of the world, found ${render.width}x${render.height} with ${render.alpha.length} alpha values`);
+  }
   lap('render');
 
   onProgress?.(0.25, 'coverage');
