@@ -32,3 +32,27 @@ test('an expansion after the warm-up (tiny world, fills, texture split) is the e
   }
   assert.deepEqual(warmed.memory.frames[1].depth, plain.memory.frames[1].depth);
 });
+
+test('with a pause, the warm-up awaits it before every step, stops at the first pause after an abort, and then the texture is not split', async () => {
+  const k = intrinsicsFromFov(96, 72, 60), eye: Vec3 = [0, 1.6, 0];
+  const world = worldFromView(courtyardScene(), yawPose(eye, 0), k);
+  const colour = texturedInpainter();
+  const texture = prepareExpansion(world, k, colour).texture!;
+  const split = { source: texture, width: k.width, height: k.height };
+  let pauses = 0;
+  await warmUpExpansion(colour, split, undefined, async () => void pauses++);
+  // the world's build, each of 4 tiny expansions before it starts and before its completion, 10 fills, the split
+  assert.equal(pauses, 1 + 4 * 2 + 10 + 1);
+
+  const other = texturedInpainter(), stop = new AbortController();
+  const source = prepareExpansion(worldFromView(courtyardScene(), yawPose(eye, 0), k), k, other).texture!;
+  let later = 0;
+  const run = warmUpExpansion(other, { source, width: k.width, height: k.height }, stop.signal, async () => {
+    if (stop.signal.aborted) later++;
+    // a job arrives while the first tiny expansion renders (pause 3 is the one before its completion)
+    if (++pauses === 1 + 4 * 2 + 10 + 1 + 3) stop.abort();
+  });
+  await assert.rejects(run, { name: 'AbortError' });
+  assert.equal(later, 0, 'no step ran after the abort');
+  assert.equal(texturePrepared(source, k.width, k.height), false);
+});

@@ -25,12 +25,22 @@ const WARM_WIDTH = 48, WARM_HEIGHT = 36, WARM_STOPS = 4;
  * Expands a tiny synthetic world WARM_STOPS times with `colour` (the completer whose colour fill the tour
  * will use; a completion model is better warmed on its own view size, as explore does), then warms the
  * colour fill up and splits `texture` (texture-warm-up.ts).
+ * `pause`, where given, is awaited before each expansion and each fill: a caller on a thread that also
+ * serves requests (the viewer's worker) lets them in there, and aborts `signal` to stop the warm-up.
  */
 export async function warmUpExpansion(
-  colour: Completer, texture?: { source: TextureSource; width: number; height: number }, signal?: AbortSignal,
+  colour: Completer, texture?: { source: TextureSource; width: number; height: number }, signal?: AbortSignal, pause?: () => Promise<void>,
 ): Promise<void> {
+  if (pause) await pause();
   const k = intrinsicsFromFov(WARM_WIDTH, WARM_HEIGHT, 60), eye: Vec3 = [0, 1.6, 0];
   const world = worldFromView(courtyardScene(), yawPose(eye, 0), k);
-  for (let s = 1; s <= WARM_STOPS; s++) await expandView(world, yawPose(eye, 30 * s), k, colour, { signal });
-  await warmUpTexturedFill(colour, texture, signal);
+  // A cold tiny expansion takes 0.5-1 s, about half of it before the completer runs: one more pause there.
+  const paced: Completer = pause
+    ? { name: colour.name, usesTexture: colour.usesTexture, complete: async (view, s) => { await pause(); return colour.complete(view, s); } }
+    : colour;
+  for (let s = 1; s <= WARM_STOPS; s++) {
+    if (pause) await pause();
+    await expandView(world, yawPose(eye, 30 * s), k, paced, { signal });
+  }
+  await warmUpTexturedFill(colour, texture, signal, pause);
 }

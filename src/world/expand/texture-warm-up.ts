@@ -65,10 +65,17 @@ const SKY = [0.5, 0.65, 0.9] as const, GROUND = [0.35, 0.45, 0.25] as const;
  * Runs `completer` on the warm-up view WARM_RUNS times (a fresh view each time, as expansion hands it one);
  * with `texture` (the texture source the world's expansions at width x height will be handed) a texture
  * synthesis also splits that source now, which the first expansion would otherwise do.
+ * `pause`, where given, is awaited before each fill and before the split (expansion-warm-up.ts says why).
  */
 export async function warmUpTexturedFill(
-  completer: Completer, texture?: { source: TextureSource; width: number; height: number }, signal?: AbortSignal,
+  completer: Completer, texture?: { source: TextureSource; width: number; height: number }, signal?: AbortSignal, pause?: () => Promise<void>,
 ): Promise<void> {
-  for (let r = 0; r < WARM_RUNS; r++) await completer.complete(textureWarmUpView(), signal);
-  if (texture && completer instanceof TextureSynthesisCompleter) completer.prepareTexture(texture.source, texture.width, texture.height);
+  for (let r = 0; r < WARM_RUNS; r++) {
+    if (pause) await pause();
+    await completer.complete(textureWarmUpView(), signal);
+  }
+  if (!texture || !(completer instanceof TextureSynthesisCompleter)) return;
+  if (pause) await pause();
+  signal?.throwIfAborted();
+  completer.prepareTexture(texture.source, texture.width, texture.height);
 }
