@@ -42,6 +42,8 @@ export interface CompositeResult {
 /**
  * Composites the splats of `p` in the order `order` (front to back) over `background`.
  * `tick(fraction)` is called every 1024 splats (progress, cancellation) and may throw to abort.
+ * `rows` [start, end): only those rows of the picture are composited and returned (band-render.ts;
+ * `p` must have been projected for them, so no footprint leaves them); default every row.
  */
 export function compositeSplats(
   p: ProjectedSplats,
@@ -50,7 +52,15 @@ export function compositeSplats(
   height: number,
   background: readonly [number, number, number],
   tick?: (fraction: number) => void,
+  rows: readonly [number, number] = [0, height],
 ): CompositeResult {
+  // Pixel and tile indices count rows from rowStart; dy is taken from the picture's own row number, so
+  // a band's pixels get the same arithmetic as in the whole picture.
+  const [rowStart, rowEnd] = rows;
+  if (!(Number.isInteger(rowStart) && Number.isInteger(rowEnd) && rowStart >= 0 && rowStart < rowEnd && rowEnd <= height)) {
+    throw new Error(`composite: expected rows [start, end) within 0..${height}, found [${rowStart}, ${rowEnd})`);
+  }
+  height = rowEnd - rowStart; // from here on, the band's height
   // acc holds T, r, g, b, sum(w z) per pixel; T < 0 marks a finished pixel (its transmittance is -T:
   // the splat that would have taken it below 1e-4 was not added).
   const pixels = width * height;
@@ -90,9 +100,10 @@ export function compositeSplats(
     const aLevel = a * lv;
     const tx0 = x0 >> TILE_SHIFT, tx1 = x1 >> TILE_SHIFT;
     for (let y = y0; y <= y1; y++) {
-      if (y === y0 || (y & (TILE - 1)) === 0) {
+      const yb = y - rowStart;
+      if (y === y0 || (yb & (TILE - 1)) === 0) {
         // Entering a band of tiles: skip it whole if every tile it shares with the footprint is finished.
-        const tileRow = (y >> TILE_SHIFT) * tilesX;
+        const tileRow = (yb >> TILE_SHIFT) * tilesX;
         let open = false;
         for (let tx = tx0; tx <= tx1; tx++) {
           if (tileOpen[tileRow + tx] !== 0) {
@@ -101,7 +112,7 @@ export function compositeSplats(
           }
         }
         if (!open) {
-          y |= TILE - 1;
+          y = (yb | (TILE - 1)) + rowStart;
           continue;
         }
       }
@@ -118,8 +129,8 @@ export function compositeSplats(
       if (xs > xe) continue;
       const rowC = -0.5 * c * dy * dy;
       const rowB = -b * dy;
-      const rowBase = y * rowStride;
-      const pixBase = y * width;
+      const rowBase = yb * rowStride;
+      const pixBase = yb * width;
       if (xe - xs < NARROW) {
         // A short span (most of a dense world's tiny splats): each pixel's own T says whether it is
         // finished, cheaper than the skip structure's lookups. The same pixels, in the same order.
@@ -132,7 +143,7 @@ export function compositeSplats(
           if (alpha > ALPHA_MAX) alpha = ALPHA_MAX;
           if (alpha >= ALPHA_MIN && !blend(acc, idx, t, alpha, cr, cg, cb, z)) {
             next[rowBase + x] = rowBase + x + 1;
-            tileOpen[(y >> TILE_SHIFT) * tilesX + (x >> TILE_SHIFT)]--;
+            tileOpen[(yb >> TILE_SHIFT) * tilesX + (x >> TILE_SHIFT)]--;
           }
         }
         continue;
@@ -146,7 +157,7 @@ export function compositeSplats(
         if (alpha > ALPHA_MAX) alpha = ALPHA_MAX;
         if (alpha >= ALPHA_MIN && !blend(acc, idx, acc[idx], alpha, cr, cg, cb, z)) {
           next[rowBase + x] = rowBase + x + 1;
-          tileOpen[(y >> TILE_SHIFT) * tilesX + (x >> TILE_SHIFT)]--;
+          tileOpen[(yb >> TILE_SHIFT) * tilesX + (x >> TILE_SHIFT)]--;
         }
         x = findOpen(next, rowBase + x + 1) - rowBase;
       }

@@ -55,6 +55,13 @@ export interface ProjectOptions {
   near: number;
   lowPass: number;
   shDegree: number;
+  /**
+   * image rows [start, end) to project for (a band of the picture, band-render.ts): splats whose
+   * footprint misses them are culled, and x0..y1 are clipped to them; default every row. The splats
+   * kept are those the whole picture keeps that touch the band, in the same order with the same
+   * records but for the clipped rows.
+   */
+  rows?: readonly [number, number];
 }
 
 const ALPHA_MIN = 1 / 255;
@@ -77,6 +84,10 @@ export function projectSplats(
   const n = cloud.count;
   const { width, height, fx, fy, cx, cy } = k;
   const { near, lowPass } = options;
+  const [rowStart, rowEnd] = options.rows ?? [0, height];
+  if (!(Number.isInteger(rowStart) && Number.isInteger(rowEnd) && rowStart >= 0 && rowStart < rowEnd && rowEnd <= height)) {
+    throw new Error(`project: expected rows [start, end) within 0..${height}, found [${rowStart}, ${rowEnd})`);
+  }
   const positions = cloud.positions, scales = cloud.scales, rotations = cloud.rotations;
   const opacities = cloud.opacities, colors = cloud.colors;
   const shStride = cloud.shCoefficients * 3;
@@ -135,7 +146,7 @@ export function projectSplats(
     const sMax = Math.max(Math.abs(s0), Math.abs(s1), Math.abs(s2));
     const hxMax = Math.sqrt(level * ((j00 * j00 + j02 * j02) * sMax * sMax + lowPass)) * BOUND_SLACK + 1e-9;
     const hyMax = Math.sqrt(level * ((j11 * j11 + j12 * j12) * sMax * sMax + lowPass)) * BOUND_SLACK + 1e-9;
-    if (mu + hxMax - 0.5 < 0 || mu - hxMax - 0.5 > width - 1 || mv + hyMax - 0.5 < 0 || mv - hyMax - 0.5 > height - 1) continue;
+    if (mu + hxMax - 0.5 < 0 || mu - hxMax - 0.5 > width - 1 || mv + hyMax - 0.5 < rowStart || mv - hyMax - 0.5 > rowEnd - 1) continue;
 
     // Rotation of the splat (local-to-world), from its quaternion (normalised here, as 3DGS does).
     let qw = rotations[4 * i], qx = rotations[4 * i + 1], qy = rotations[4 * i + 2], qz = rotations[4 * i + 3];
@@ -172,9 +183,9 @@ export function projectSplats(
     let x0 = Math.ceil(mu - hx - 0.5), x1 = Math.floor(mu + hx - 0.5);
     let y0 = Math.ceil(mv - hy - 0.5), y1 = Math.floor(mv + hy - 0.5);
     if (x0 < 0) x0 = 0;
-    if (y0 < 0) y0 = 0;
+    if (y0 < rowStart) y0 = rowStart;
     if (x1 > width - 1) x1 = width - 1;
-    if (y1 > height - 1) y1 = height - 1;
+    if (y1 > rowEnd - 1) y1 = rowEnd - 1;
     if (!(x0 <= x1 && y0 <= y1)) continue; // misses the image (or not finite)
 
     // Colour: base + sum_k basis_k(dir) sh_k, dir from the eye to the splat in world axes, clamped at 0.

@@ -14,7 +14,7 @@
  */
 import type { Intrinsics, Pose } from '../core/camera.ts';
 import type { SplatCloud } from '../core/splat-cloud.ts';
-import { compositeSplats } from './composite.ts';
+import { type CompositeResult, compositeSplats } from './composite.ts';
 import { projectSplats } from './project.ts';
 import { sortByKey } from './sort.ts';
 
@@ -48,6 +48,15 @@ const SORT_SHARE = 0.05;
 
 export function renderSplats(cloud: SplatCloud, pose: Pose, intrinsics: Intrinsics, options: RenderOptions = {}): RenderResult {
   const { width, height } = checkIntrinsics(intrinsics);
+  return { width, height, ...renderRows(cloud, pose, intrinsics, [0, height], options) };
+}
+
+/**
+ * Rows [start, end) of renderSplats' picture, the same bits (band-render.ts): only the splats that
+ * touch them are projected, sorted (a stable sort of a subset keeps their order) and composited.
+ */
+export function renderRows(cloud: SplatCloud, pose: Pose, intrinsics: Intrinsics, rows: readonly [number, number], options: RenderOptions = {}): CompositeResult {
+  const { width, height } = checkIntrinsics(intrinsics);
   const background = options.background ?? [0, 0, 0];
   if (!(background.length === 3 && background.every(Number.isFinite))) {
     throw new Error(`render: expected background as three finite numbers, found (${background.join(', ')})`);
@@ -70,7 +79,7 @@ export function renderSplats(cloud: SplatCloud, pose: Pose, intrinsics: Intrinsi
         onProgress?.((PROJECT_SHARE * done) / n, 'project');
       }
     : undefined;
-  const p = projectSplats(cloud, pose, intrinsics, { near, lowPass, shDegree }, tickProject);
+  const p = projectSplats(cloud, pose, intrinsics, { near, lowPass, shDegree, rows }, tickProject);
 
   // Stage 2: sort front to back.
   signal?.throwIfAborted();
@@ -87,9 +96,9 @@ export function renderSplats(cloud: SplatCloud, pose: Pose, intrinsics: Intrinsi
         onProgress?.(PROJECT_SHARE + SORT_SHARE + rasterShare * fraction, 'rasterize');
       }
     : undefined;
-  const { color, alpha, depth } = compositeSplats(p, order, width, height, background, tickRaster);
+  const result = compositeSplats(p, order, width, height, background, tickRaster, rows);
   onProgress?.(1, 'rasterize');
-  return { width, height, color, alpha, depth };
+  return result;
 }
 
 /** 8-bit RGBA of a render (for PNG): colour clamped to 0..1, scaled by 255 and rounded; alpha 255. */
