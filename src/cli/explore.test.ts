@@ -18,7 +18,10 @@ const dir = mkdtempSync(join(tmpdir(), 'worldsplat-explore-'));
 const bundle = join(dir, 'court.worldsplat'), ply = join(dir, 'court.ply');
 
 function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, 'explore', ...args], { encoding: 'utf8' });
+  return runWith({}, ...args);
+}
+function runWith(env: Record<string, string>, ...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, 'explore', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const stepLine = /^step +(\d+)\/(\d+) +unknown +([\d.]+)% -> +([\d.]+)% +\+(\d+) splats +[\d.]+ s$/;
@@ -88,4 +91,23 @@ test('explore: bad paths, sizes and missing completers are one line and write no
     expectOne([bundle, '--path', 'turn', '--completer', 'model', '-o', out], /^worldsplat explore: --completer model: expected a completion model \(task 'complete'\) in models\/manifest.json, found none/);
   }
   assert.throws(() => statSync(out), 'nothing written');
+});
+
+test('explore: the world grown with the render thread is the one grown without it, array for array', () => {
+  const grown = (thread: string) => {
+    const out = join(dir, `thread-${thread}.worldsplat`);
+    const r = runWith({ WORLDSPLAT_RENDER_THREAD: thread, WORLDSPLAT_TIMINGS: '1' }, bundle, '--path', 'orbit', '--steps', '5', '--size', '96x72', '-o', out);
+    assert.equal(r.code, 0, r.stderr);
+    // With the thread, every stop's picture was shared (explore prints where it was cut); without, none.
+    assert.equal((r.stderr.match(/^render thread: rows 0-\d+ here/gm) ?? []).length, thread === '1' ? 5 : 0, r.stderr);
+    return readBundle(new Uint8Array(readFileSync(out)));
+  };
+  const one = grown('0'), two = grown('1');
+  assert.ok(one.splats.count > 0 && one.frames.length === two.frames.length && one.frames.length > 2, `${one.frames.length} frames`);
+  for (const key of ['positions', 'scales', 'rotations', 'opacities', 'colors'] as const) {
+    assert.ok(Buffer.from(one.splats[key].buffer, one.splats[key].byteOffset, one.splats[key].byteLength).equals(Buffer.from(two.splats[key].buffer, two.splats[key].byteOffset, two.splats[key].byteLength)), key);
+  }
+  // (every field of every frame but when it was made)
+  const untimed = (frames: typeof one.frames) => frames.map(({ timestamp: _, ...rest }) => rest);
+  assert.deepEqual(untimed(two.frames), untimed(one.frames));
 });

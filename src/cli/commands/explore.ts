@@ -82,30 +82,41 @@ export const exploreCommand: Command = {
       ? openWarmModel(intrinsicsFromFov(width, height, fov), completerName === 'auto' ? 'hybrid' : completerName, threaded) : undefined;
     early?.catch(() => undefined); // its failure is reported where it is awaited (it may never be)
     let unused = early; // until a completer holds it
+    // Renders each stop's view with a second thread where a core is free (render-thread.ts): started
+    // now so it boots while the world loads, and handed the world's splats as soon as they are here.
+    const { RenderThread } = await import('../render-thread.ts');
+    const renderThread = RenderThread.start(
+      reasonNotToThread(process.env.WORLDSPLAT_RENDER_THREAD, loadavg()[0], availableParallelism()),
+      (line) => process.stderr.write(`${line}\n`),
+    );
     let world: World, start: Pose, intrinsics: Intrinsics, completer: { completer: Completer; release: () => Promise<void> };
     try {
       world = await loadWorld(input);
+      renderThread.sync(world.splats);
       ({ start, intrinsics } = startView(world, width, height, fov));
       const prompt = worldPrompt(world);
       const name = completerName === 'auto' ? (prompt === null ? 'hybrid' : 'procedural') : completerName;
       completer = await openCompleter(name, prompt, world, intrinsics, name === 'procedural' ? undefined : early);
       if (name !== 'procedural') unused = undefined;
     } catch (error) {
-      await releaseUnused(unused);
+      await Promise.all([releaseUnused(unused), renderThread.close()]);
       throw error;
     }
     if (process.env.WORLDSPLAT_TIMINGS === '1') process.stderr.write(`ready to explore at ${performance.now().toFixed(0)} ms since the process started\n`);
     try {
       const poses = poseList ?? cameraPath(pathArg as (typeof PATH_KINDS)[number], start, steps, pathDistance(world));
       const startCount = world.splats.count;
+      const render = renderThread.running ? { render: renderThread.render.bind(renderThread) } : {};
       for (let s = 0; s < poses.length; s++) {
         const t0 = performance.now();
-        const result = await expandView(world, poses[s], intrinsics, completer.completer);
+        const result = await expandView(world, poses[s], intrinsics, completer.completer, render);
         const seconds = (performance.now() - t0) / 1000;
         const after = result.frame ? coverage(world, poses[s], intrinsics).unknownFraction : result.before.unknownFraction;
         const pct = (f: number) => `${(100 * f).toFixed(1)}%`;
         if (process.env.WORLDSPLAT_TIMINGS === '1') {
           process.stderr.write(`step ${s + 1} ms: ${Object.entries(result.timings).map(([stage, ms]) => `${stage} ${ms.toFixed(0)}`).join(', ')}\n`);
+          const shared = renderThread.timesLine();
+          if (shared) process.stderr.write(`${shared}\n`);
         }
         process.stdout.write(`step ${String(s + 1).padStart(String(poses.length).length)}/${poses.length}  unknown ${pct(result.before.unknownFraction).padStart(6)} -> ${pct(after).padStart(6)}  +${result.added} splats  ${seconds.toFixed(2)} s\n`);
       }
@@ -114,7 +125,7 @@ export const exploreCommand: Command = {
     } finally {
       // (The unused model is awaited here rather than before the tour: it is still opening and warming
       // up on its thread, which the tour's start waited for, 1.3-1.8 s on a 2-core machine.)
-      await Promise.all([completer.release(), releaseUnused(unused)]);
+      await Promise.all([completer.release(), releaseUnused(unused), renderThread.close()]);
     }
   },
 };

@@ -1,0 +1,197 @@
+/**
+ * `worldsplat explore`'s render of the world on two threads (render-worker.mjs is the other end):
+ * the main thread renders the top band of rows and this thread the rest, the same picture bit for
+ * bit (band-render.ts says why), so an expansion's render takes about half its time. On the sample
+ * photo's world (655k splats, 512x384) the render was ~0.45 s of a first stop's ~1.2 s.
+ *
+ * The thread keeps its own copy of the world's splats: the whole cloud is posted once (a copy, ~37 MB
+ * for 655k splats), then only the splats appended since (the world only grows: World.append; splats
+ * already in it never change). Copies both ways, never a transfer: detaching a buffer in a thread
+ * slows its typed-array code for good in Node 20 (colour-worker.mjs), and the main thread is the
+ * hot one.
+ *
+ * Only where a core is free (the model's rule, thread-policy.mjs; WORLDSPLAT_RENDER_THREAD=1 or 0
+ * forces either way): on a busy machine both halves wait for the same cores. A thread that cannot
+ * start, fails or dies costs a one-line warning and time, never a wrong picture: the main thread
+ * renders the whole picture itself from then on.
+ */
+import type { Worker } from 'node:worker_threads';
+import type { Intrinsics, Pose } from '../core/camera.ts';
+import type { SplatCloud } from '../core/splat-cloud.ts';
+import { joinBands, splitRow } from '../render/band-render.ts';
+import { type RenderResult, renderRows, renderSplats } from '../render/rasterizer.ts';
+import type { AppendMessage, BandMessage } from './render-copy.ts';
+import { ThreadReplies, startWorker } from './thread-replies.ts';
+
+type Reply =
+  | { type: 'ready'; at: number; cpu: number }
+  | { type: 'rendered'; id: number; color: Float32Array; alpha: Float32Array; depth: Float32Array; cpu: number; ms: number }
+  | { type: 'failed'; id?: number; message: string };
+
+/**
+ * Share of the estimated work (splatRow) the main thread keeps: it also posts the new splats, cuts
+ * and joins the picture, and waits for the answer.
+ */
+const MAIN_SHARE = 0.5;
+
+export class RenderThread {
+  private readonly worker: Worker | undefined;
+  private readonly replies: ThreadReplies<number, Reply> | undefined;
+  private dead: string | undefined;
+  private warned = false;
+  private closed = false;
+  /** the cloud the thread holds a copy of, and how many of its splats it has been sent */
+  private cloud: SplatCloud | undefined;
+  private sent = 0;
+  private nextId = 0;
+  /** set to a band's id when it is no longer wanted (read by the thread while it renders) */
+  private readonly cancel = new Int32Array(new SharedArrayBuffer(4)).fill(-1);
+  /** the last picture: where it was cut, each band's ms (for WORLDSPLAT_TIMINGS=1) */
+  private last: { cut: number; height: number; mainMs: number; threadMs: number; waitMs: number } | undefined;
+
+  /**
+   * Starts the thread now; `off` (a reason, from reasonNotToThread) starts none. `warn` hears, once,
+   * why the thread stopped being used (one line).
+   */
+  static start(off: string | undefined, warn: (line: string) => void): RenderThread {
+    return new RenderThread(off, warn);
+  }
+
+  private constructor(off: string | undefined, private readonly warn: (line: string) => void) {
+    const started = startWorker(new URL('./render-worker.mjs', import.meta.url), off);
+    if (typeof started === 'string') {
+      this.dead = started;
+      return;
+    }
+    this.worker = started;
+    const replies = (this.replies = new ThreadReplies<number, Reply>(started, (why) => this.die(why)));
+    started.on('message', (reply: Reply) => {
+      if (reply.type === 'ready') return;
+      if (reply.id === undefined) return this.die(reply.type === 'failed' ? reply.message : 'an answer without an id');
+      replies.answer(reply.id, reply);
+    });
+  }
+
+  /** Whether pictures are rendered on two threads (false: not started, or stopped). */
+  get running(): boolean {
+    return this.dead === undefined;
+  }
+
+  /**
+   * Hands the thread the splats of `cloud` it does not hold yet (all of them for a cloud it has not
+   * seen). render does it too; calling it early moves the first copy off the first picture's time.
+   */
+  sync(cloud: SplatCloud): void {
+    if (this.dead || !this.worker) return;
+    if (cloud !== this.cloud) {
+      this.cloud = cloud;
+      this.sent = 0;
+    }
+    if (cloud.count === this.sent && this.sent > 0) return;
+    const from = this.sent, to = cloud.count;
+    // postMessage copies a view's whole buffer: a column that is all of its buffer goes as it is (one
+    // copy), any other is cut out first.
+    const slice = (column: Float32Array, per: number) =>
+      from === 0 && column.length === per * to && column.byteOffset === 0 && column.byteLength === column.buffer.byteLength ? column : column.slice(per * from, per * to);
+    const sh = cloud.sh;
+    const message: AppendMessage = {
+      type: 'append',
+      start: from,
+      shDegree: cloud.shDegree,
+      columns: {
+        positions: slice(cloud.positions, 3), scales: slice(cloud.scales, 3), rotations: slice(cloud.rotations, 4),
+        opacities: slice(cloud.opacities, 1), colors: slice(cloud.colors, 3), sh: sh ? slice(sh, 3 * cloud.shCoefficients) : null,
+      },
+    };
+    this.worker.postMessage(message);
+    this.sent = to;
+  }
+
+  /**
+   * renderSplats(splats, pose, intrinsics, { signal }), bit for bit, on two threads where the thread
+   * runs (ExpandOptions.render). An abort rejects with the signal's reason, as renderSplats throws it.
+   */
+  async render(splats: SplatCloud, pose: Pose, intrinsics: Intrinsics, signal?: AbortSignal): Promise<RenderResult> {
+    signal?.throwIfAborted();
+    const { width, height } = intrinsics;
+    if (this.dead !== undefined && this.worker && !this.closed) this.stop(this.dead); // it died since the last picture: say so, once
+    if (this.dead !== undefined || !this.replies || height < 2) return renderSplats(splats, pose, intrinsics, { signal });
+    this.sync(splats);
+    const cut = splitRow(splats, pose, intrinsics, MAIN_SHARE);
+    const id = this.nextId++;
+    const band: BandMessage = { type: 'render', id, count: splats.count, pose, intrinsics, rows: [cut, height], cancel: this.cancel };
+    const answer = this.replies.request(id, band);
+    answer.catch(() => undefined); // awaited below, unless this thread's own band throws first
+    const t0 = performance.now();
+    let top;
+    try {
+      top = renderRows(splats, pose, intrinsics, [0, cut], { signal });
+    } catch (error) {
+      Atomics.store(this.cancel, 0, id);
+      throw error;
+    }
+    const t1 = performance.now();
+    let reply: Reply;
+    try {
+      reply = await whenAnswered(answer, signal);
+    } catch (error) {
+      if (signal?.aborted) {
+        Atomics.store(this.cancel, 0, id);
+        throw signal.reason;
+      }
+      this.stop((error as Error).message);
+      return renderSplats(splats, pose, intrinsics, { signal });
+    }
+    if (reply.type !== 'rendered') {
+      this.stop(reply.type === 'failed' ? reply.message : `expected a rendered band, found '${reply.type}'`);
+      return renderSplats(splats, pose, intrinsics, { signal });
+    }
+    this.last = { cut, height, mainMs: t1 - t0, threadMs: reply.ms, waitMs: performance.now() - t1 };
+    return { width, height, ...joinBands(width, height, [top, reply]) };
+  }
+
+  /** For WORLDSPLAT_TIMINGS=1: the last picture's cut and bands, once; undefined if it was not shared. */
+  timesLine(): string | undefined {
+    const b = this.last;
+    this.last = undefined;
+    if (!b) return undefined;
+    return `render thread: rows 0-${b.cut - 1} here ${b.mainMs.toFixed(0)} ms, ${b.cut}-${b.height - 1} there ${b.threadMs.toFixed(0)} ms, waited ${b.waitMs.toFixed(0)} ms`;
+  }
+
+  /** Ends the thread (a band still out fails; renders after this are the main thread's). */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (!this.worker || this.dead) return;
+    this.die('closed');
+    await this.worker.terminate();
+  }
+
+  /** Stops using the thread for a reason worth a warning (it failed or died while in use). */
+  private stop(why: string): void {
+    this.die(why);
+    if (!this.warned) {
+      this.warned = true;
+      this.warn(`${why.startsWith('render thread') ? why : `render thread: ${why}`}; rendering on one thread from here on`);
+    }
+    void this.worker?.terminate();
+  }
+
+  private die(why: string): void {
+    this.dead ??= why;
+    this.cloud = undefined;
+    this.replies?.failAll(new Error(`render thread: ${why}`));
+  }
+}
+
+/** The thread's answer, or the signal's abort, whichever comes first. */
+function whenAnswered<T>(answer: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return answer;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    answer.then(
+      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
+      (error) => { signal.removeEventListener('abort', onAbort); reject(error); },
+    );
+  });
+}
