@@ -178,6 +178,24 @@ test('direction guide: where the photo\'s edge is all object over some elevation
   assert.ok(worst < 0.015, `worst colour error ${worst.toFixed(4)}`);
 });
 
+test('direction guide: a smooth-sided object (one flat colour, no texture) at the photo\'s edge below the horizon is found by its colour', () => {
+  // A plain red hull over the right edge's last 12 px (of the ~30 the edge's colour is taken over), 8 to 2 degrees down:
+  // detail energy sees only its outline, so without the colour rule its inside counts as ground.
+  const frame = shoreFrame([]);
+  const hull: [number, number, number] = [0.45, 0.18, 0.12];
+  for (let y = 0, i = 0; y < H; y++) {
+    for (let x = 0; x < W; x++, i++) {
+      const deg = (Math.atan2(-(y + 0.5 - k.cy) / k.fy, Math.hypot((x + 0.5 - k.cx) / k.fx, 1)) * 180) / Math.PI;
+      if (deg > -2 || deg < -8 || x < W - 12) continue;
+      hull.forEach((v, c) => { frame.rgb[3 * i + c] = Math.round(255 * v); });
+    }
+  }
+  // Just beyond the right edge the guide is that edge's colour alone.
+  const worst = worstGuideError(frame, 60, -7.5, -2.5, groundOf);
+  // Without the colour rule: 0.20 off (red up, blue down).
+  assert.ok(worst < 0.015, `worst colour error ${worst.toFixed(4)}`);
+});
+
 test('direction guide: at and above the horizon everything at the edge counts (hills and trees along the horizon are what a turn continues)', () => {
   // A bright band at the left edge from 1 to 6 degrees up (surface, not sky): the guide beyond that edge is the edge's mean, band included.
   const frame = shoreFrame([]);

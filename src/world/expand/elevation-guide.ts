@@ -50,6 +50,12 @@ const EDGE_BINS = 3;
 const OBJECT_LIMIT = 1.5;
 /** Detail energy (sum over R, G, B of squared 0..1 differences) at or below which nothing is an object: 2 levels of 255 per channel (a flat picture's median is 0). */
 const ENERGY_FLOOR = 3 * (2 / 255) ** 2;
+/** Below the horizon, surface pixels whose chromaticity is further than this multiple of the ground's median distance from its median chromaticity are objects (markColourOutliers). */
+const CHROMA_LIMIT = 4;
+/** ... and at least this far (r, g over r + g + b; grey is (1/3, 1/3), the sample's red hulls ~0.12-0.2 from its blue-grey gravel). */
+const CHROMA_FLOOR = 0.05;
+/** Pixels whose R + G + B (0..255 each) is below this keep their class: one level of noise moves their chromaticity by ~0.03. */
+const DARK_SUM = 30;
 /** An edge whose background pixels are fewer than this share of its pixels at an elevation takes its colour there from the elevations above and below. */
 const MIN_BACKGROUND = 0.5;
 
@@ -121,7 +127,7 @@ export function elevationStats(frames: readonly MemoryFrame[]): ElevationStats {
  * horizon (and ENERGY_FLOOR). The 5 x 5 mean (about 2.5 degrees at 128 px) also takes in an object's
  * smoother inside next to its edges.
  */
-function objectPixels(frame: MemoryFrame, below: Uint8Array): Uint8Array {
+export function objectPixels(frame: MemoryFrame, below: Uint8Array): Uint8Array {
   const { width: w, height: h, rgb, depth } = frame;
   const detail = new Float32Array(w * h);
   for (let y = 0; y < h; y++) {
@@ -157,7 +163,39 @@ function objectPixels(frame: MemoryFrame, below: Uint8Array): Uint8Array {
   const sorted = Float64Array.from(ground).sort();
   const limit = Math.max(ENERGY_FLOOR, OBJECT_LIMIT * sorted[sorted.length >> 1]);
   for (let i = 0; i < w * h; i++) if (below[i] && depth[i] > 0 && energy[i] > limit) object[i] = 1;
+  markColourOutliers(frame, below, object);
   return object;
+}
+
+/**
+ * Marks as objects too the ground pixels whose chromaticity (r, g over r + g + b) lies further from the
+ * ground's median chromaticity than CHROMA_LIMIT x the ground's median distance from it (and CHROMA_FLOOR);
+ * the median is taken over the ground pixels not already objects. Why: detail energy finds an object's
+ * outline and its busy parts, not a smooth painted side; the sample photo's right edge below the horizon
+ * is red hulls with plain sides, counted as ground, and they coloured a turn's fills round to 180 degrees
+ * with a red-brown band. What is left as ground is the colour most of the ground has, which is what
+ * a turn should continue. Pixels darker than DARK_SUM keep their class: their chromaticity is noise.
+ */
+function markColourOutliers(frame: MemoryFrame, below: Uint8Array, object: Uint8Array): void {
+  const { width: w, height: h, rgb, depth } = frame;
+  const n = w * h;
+  const cr = new Float32Array(n), cg = new Float32Array(n), lit = new Uint8Array(n);
+  const rs: number[] = [], gs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!below[i] || !(depth[i] > 0)) continue;
+    const sum = rgb[3 * i] + rgb[3 * i + 1] + rgb[3 * i + 2];
+    if (sum < DARK_SUM) continue;
+    lit[i] = 1;
+    cr[i] = rgb[3 * i] / sum; cg[i] = rgb[3 * i + 1] / sum;
+    if (!object[i]) { rs.push(cr[i]); gs.push(cg[i]); }
+  }
+  if (rs.length === 0) return;
+  const median = (values: number[]) => { const v = Float64Array.from(values).sort(); return v[v.length >> 1]; };
+  const mr = median(rs), mg = median(gs);
+  const distances: number[] = [];
+  for (let i = 0; i < n; i++) if (lit[i] && !object[i]) distances.push(Math.hypot(cr[i] - mr, cg[i] - mg));
+  const limit = Math.max(CHROMA_FLOOR, CHROMA_LIMIT * median(distances));
+  for (let i = 0; i < n; i++) if (lit[i] && Math.hypot(cr[i] - mr, cg[i] - mg) > limit) object[i] = 1;
 }
 
 interface CellSums { sums: Float64Array; cellCount: Float64Array; background: Float64Array; backgroundCount: Float64Array }
