@@ -127,7 +127,7 @@ export function elevationStats(frames: readonly MemoryFrame[]): ElevationStats {
  * horizon (and ENERGY_FLOOR). The 5 x 5 mean (about 2.5 degrees at 128 px) also takes in an object's
  * smoother inside next to its edges.
  */
-export function objectPixels(frame: MemoryFrame, below: Uint8Array): Uint8Array {
+function objectPixels(frame: MemoryFrame, below: Uint8Array): Uint8Array {
   const { width: w, height: h, rgb, depth } = frame;
   const detail = new Float32Array(w * h);
   for (let y = 0; y < h; y++) {
