@@ -18,8 +18,12 @@ import type { Intrinsics, Pose } from '../core/camera.ts';
 import type { SplatCloud } from '../core/splat-cloud.ts';
 import type { CompositeResult } from './composite.ts';
 
-/** Every SAMPLE_STRIDE-th splat is counted by splitRow (the estimate needs shares, not counts). */
-const SAMPLE_STRIDE = 8;
+/**
+ * splitRow counts about this many splats, evenly spaced in the cloud (it needs shares, not counts):
+ * it runs once per picture, cold at the first, where a pass over every 8th of the sample world's
+ * 655k splats took ~80 ms against ~3 ms warm.
+ */
+const SAMPLES = 16384;
 /** Work of an empty row, as sampled splats: the composite's per-pixel setup and output. */
 const ROW_BASE = 2;
 
@@ -35,7 +39,8 @@ export function splitRow(cloud: SplatCloud, pose: Pose, k: Intrinsics, share: nu
   const w = pose.cameraFromWorld;
   const ex = pose.position[0], ey = pose.position[1], ez = pose.position[2];
   const positions = cloud.positions;
-  for (let i = 0; i < cloud.count; i += SAMPLE_STRIDE) {
+  const stride = Math.max(1, Math.floor(cloud.count / SAMPLES));
+  for (let i = 0; i < cloud.count; i += stride) {
     const px = positions[3 * i] - ex, py = positions[3 * i + 1] - ey, pz = positions[3 * i + 2] - ez;
     const d = -(w[6] * px + w[7] * py + w[8] * pz);
     if (!(d > near)) continue;
