@@ -15,11 +15,13 @@ import { BrowserPhotoDecoder } from '../../io/photo/browser-decoder.ts';
 import { BUILTIN_MODEL_ID, MemoryModelCache, type Model, loadModel, parseManifest, resolveModel } from '../../model/index.ts';
 import { Pose, intrinsicsFromFov, verticalFovDegrees } from '../../core/camera.ts';
 import { type GeneratedView, frameOfView, generateFromPhoto } from '../../world/generate.ts';
-import type { Completer } from '../../world/expand/completer.ts';
+import type { Completer, TextureSource } from '../../world/expand/completer.ts';
 import { expandView, prepareExpansion, warmUpView, worldPrompt } from '../../world/expand/expand-view.ts';
+import { warmUpExpansion } from '../../world/expand/expansion-warm-up.ts';
 import { ModelCompleter } from '../../world/expand/model-completer.ts';
 import { texturedInpainter } from '../../world/expand/mirror-detail.ts';
 import { SplitCompleter } from '../../world/expand/split-completer.ts';
+import { TextureSynthesisCompleter } from '../../world/expand/texture-synthesis.ts';
 import { ProceduralCompleter } from '../../world/text/procedural-completer.ts';
 import { World } from '../../world/world.ts';
 import { generateFromText } from '../../world/text/text-world.ts';
@@ -107,29 +109,78 @@ function modelOrInpaint(): Promise<Completer> {
 let warming: Promise<void> | null = null;
 
 /**
+ * The size of the views the page asks to expand: its last expansion's, else GROW_LONG_SIDE at 4:3 (what
+ * the viewer asks for on a 4:3 canvas). The texture source and its split are built for this size ahead;
+ * a page that then asks for another size builds them at its first expansion, as it would have anyway.
+ */
+let growSize = { width: GROW_LONG_SIDE, height: Math.round((GROW_LONG_SIDE * 3) / 4) };
+
+/** Set once the expansion's code has been warmed up (V8 keeps it compiled for the worker's life). */
+let expansionWarm = false;
+/** Stops the running warm-up: every job that arrives aborts it (the warm-up never runs beside a job). */
+let warmUpStop: AbortController | null = null;
+
+/**
+ * A task boundary: the warm-up awaits one before each of its steps, so a job posted meanwhile runs its
+ * onmessage (which aborts the warm-up) before the next step instead of after the whole warm-up.
+ */
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
  * When a world not made from words arrives (generated here, or adopted from a file), the completion
  * model is opened and run once on a view of the expansions' size (its first inference is the slow
- * one: WebAssembly compiled by tiers, buffers allocated) and the row guide's statistics are built, so
- * the first expansion pays for neither. Started after the world's message has been posted, so the
- * world appears as soon as before; an expansion asked for meanwhile waits for the model, as it would
- * have at its first expansion anyway (the session runs one inference at a time, in order). Once per
- * worker for the model; the statistics are per world.
+ * one: WebAssembly compiled by tiers, buffers allocated) and the row guide's statistics and the photo's
+ * texture source are built, so the first expansion pays for none of them. Started after the world's
+ * message has been posted, so the world appears as soon as before; an expansion asked for meanwhile
+ * waits for the model, as it would have at its first expansion anyway (the session runs one inference
+ * at a time, in order). Once per worker for the model; the statistics and texture source are per world.
+ * Then, once the model is warm, the expansion's own code is warmed up (warmUpExpansion: a tiny synthetic
+ * world expanded with the colour fill, the fill run on small views, this world's texture split for
+ * growSize; issue #5: otherwise the first expansions run V8's unoptimised code). It yields: one step per
+ * task (20 steps; the longest, a cold tiny expansion's half, took 0.3-0.6 s in Node at load 1-5), and any
+ * job that arrives stops it before its next step, so an expansion asked for meanwhile waits at most for
+ * the step in progress. A warm-up so stopped is not taken up again (the expansion that stopped it runs
+ * the same code). Once per worker; for later worlds only the split (it is per world).
  */
 function prepareForExpansion(fovDeg: number): void {
   const w = world;
   if (!w || worldPrompt(w) !== null) return;
-  const k = intrinsicsFromFov(GROW_LONG_SIDE, Math.round((GROW_LONG_SIDE * 3) / 4), fovDeg);
+  const size = growSize;
+  const k = intrinsicsFromFov(size.width, size.height, fovDeg);
+  const stop = new AbortController();
+  warmUpStop = stop;
   setTimeout(() => {
     if (world !== w) return;
-    prepareExpansion(w, k, { usesTexture: false }); // the texture source depends on the view's size, still unknown
+    const texture = prepareExpansion(w, k, inpaint).texture;
     warming ??= modelOrInpaint().then(async () => {
       await modelCompleter?.complete(warmUpView(Pose.identity(), k));
     }).catch((error: unknown) => console.warn(`completion model warm-up failed: ${error instanceof Error ? error.message : String(error)}`));
+    const split = texture && { source: texture, width: k.width, height: k.height };
+    // After the model's warm-up: a first expansion asked for while the model opens waits for the model
+    // alone, as before, not also for warm-up steps run between the opening's own steps.
+    const warmUp = warming.then(() => {
+      stop.signal.throwIfAborted();
+      return expansionWarm
+        ? nextTask().then(() => warmUpSplit(split, stop.signal))
+        : warmUpExpansion(inpaint, split, stop.signal, nextTask).then(() => void (expansionWarm = true));
+    });
+    warmUp.catch((error: unknown) => {
+      if (!stop.signal.aborted) console.warn(`expansion warm-up failed: ${error instanceof Error ? error.message : String(error)}`);
+    }).finally(() => {
+      if (warmUpStop === stop) warmUpStop = null;
+    });
   }, 0);
+}
+
+/** The texture split alone, for a later world once the code is warm (warmUpTexturedFill's last step). */
+function warmUpSplit(split: { source: TextureSource; width: number; height: number } | undefined, signal: AbortSignal): void {
+  signal.throwIfAborted();
+  if (split && inpaint instanceof TextureSynthesisCompleter) inpaint.prepareTexture(split.source, split.width, split.height);
 }
 
 self.onmessage = async (event: MessageEvent<ToWorker>) => {
   const job = event.data;
+  if (job.type !== 'cancel') warmUpStop?.abort();
   if (job.type === 'cancel') {
     running.get(job.id)?.abort();
     return;
@@ -158,6 +209,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
       t = now;
     };
     if (job.type === 'expand') {
+      growSize = { width: job.width, height: job.height };
       await expand(job, controller.signal, progress, timings);
       return;
     }
