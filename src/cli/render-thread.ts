@@ -22,6 +22,7 @@ import { joinBands, splitRow } from '../render/band-render.ts';
 import { type RenderResult, renderRows, renderSplats } from '../render/rasterizer.ts';
 import type { AppendMessage, BandMessage } from './render-copy.ts';
 import { ThreadReplies, startWorker } from './thread-replies.ts';
+import { threadCpuMs } from './timings.ts';
 
 type Reply =
   | { type: 'ready'; at: number; cpu: number }
@@ -29,10 +30,16 @@ type Reply =
   | { type: 'failed'; id?: number; message: string };
 
 /**
- * Share of the estimated work (splatRow) the main thread keeps: it also posts the new splats, cuts
- * and joins the picture, and waits for the answer.
+ * Share of the estimated work (splitRow) the main thread takes at the first picture. The thread is
+ * slower per band: the same rows of the sample world's first stop, rendered by one thread after the
+ * other (not competing), cost it 213-360 ms of CPU against the main thread's 188-291 (cause not found:
+ * not a detached buffer, not the cancel check), so the main thread starts with a little more.
  */
-const MAIN_SHARE = 0.5;
+const FIRST_MAIN_SHARE = 0.55;
+/** Bounds of the share, which each picture moves halfway to the one that would have balanced it. */
+const MIN_SHARE = 0.3, MAX_SHARE = 0.75;
+/** Bands faster than this (ms) say too little about the threads' speeds to move the share. */
+const MIN_BAND_MS = 20;
 
 export class RenderThread {
   private readonly worker: Worker | undefined;
@@ -44,10 +51,11 @@ export class RenderThread {
   private cloud: SplatCloud | undefined;
   private sent = 0;
   private nextId = 0;
+  private share = FIRST_MAIN_SHARE;
   /** set to a band's id when it is no longer wanted (read by the thread while it renders) */
   private readonly cancel = new Int32Array(new SharedArrayBuffer(4)).fill(-1);
   /** the last picture: where it was cut, each band's ms (for WORLDSPLAT_TIMINGS=1) */
-  private last: { cut: number; height: number; mainMs: number; threadMs: number; waitMs: number } | undefined;
+  private last: { cut: number; height: number; mainMs: number; mainCpu: number; threadMs: number; threadCpu: number; waitMs: number } | undefined;
 
   /**
    * Starts the thread now; `off` (a reason, from reasonNotToThread) starts none. `warn` hears, once,
@@ -117,12 +125,13 @@ export class RenderThread {
     if (this.dead !== undefined && this.worker && !this.closed) this.stop(this.dead); // it died since the last picture: say so, once
     if (this.dead !== undefined || !this.replies || height < 2) return renderSplats(splats, pose, intrinsics, { signal });
     this.sync(splats);
-    const cut = splitRow(splats, pose, intrinsics, MAIN_SHARE);
+    const share = this.share;
+    const cut = splitRow(splats, pose, intrinsics, share);
     const id = this.nextId++;
     const band: BandMessage = { type: 'render', id, count: splats.count, pose, intrinsics, rows: [cut, height], cancel: this.cancel };
     const answer = this.replies.request(id, band);
     answer.catch(() => undefined); // awaited below, unless this thread's own band throws first
-    const t0 = performance.now();
+    const t0 = performance.now(), cpu0 = threadCpuMs();
     let top;
     try {
       top = renderRows(splats, pose, intrinsics, [0, cut], { signal });
@@ -130,7 +139,7 @@ export class RenderThread {
       Atomics.store(this.cancel, 0, id);
       throw error;
     }
-    const t1 = performance.now();
+    const t1 = performance.now(), mainCpu = threadCpuMs() - cpu0;
     let reply: Reply;
     try {
       reply = await whenAnswered(answer, signal);
@@ -146,8 +155,20 @@ export class RenderThread {
       this.stop(reply.type === 'failed' ? reply.message : `expected a rendered band, found '${reply.type}'`);
       return renderSplats(splats, pose, intrinsics, { signal });
     }
-    this.last = { cut, height, mainMs: t1 - t0, threadMs: reply.ms, waitMs: performance.now() - t1 };
+    this.last = { cut, height, mainMs: t1 - t0, mainCpu, threadMs: reply.ms, threadCpu: reply.cpu, waitMs: performance.now() - t1 };
+    this.rebalance(share, t1 - t0, reply.ms);
     return { width, height, ...joinBands(width, height, [top, reply]) };
+  }
+
+  /**
+   * Moves the main thread's share halfway to the one at which the last picture's bands, taken
+   * `mainMs` and `threadMs` at `share`, would have ended together (time per unit of estimated work).
+   */
+  private rebalance(share: number, mainMs: number, threadMs: number): void {
+    if (!(mainMs > MIN_BAND_MS && threadMs > MIN_BAND_MS)) return;
+    const perMain = mainMs / share, perThread = threadMs / (1 - share);
+    const balanced = perThread / (perMain + perThread);
+    this.share = Math.min(MAX_SHARE, Math.max(MIN_SHARE, (this.share + balanced) / 2));
   }
 
   /** For WORLDSPLAT_TIMINGS=1: the last picture's cut and bands, once; undefined if it was not shared. */
@@ -155,7 +176,8 @@ export class RenderThread {
     const b = this.last;
     this.last = undefined;
     if (!b) return undefined;
-    return `render thread: rows 0-${b.cut - 1} here ${b.mainMs.toFixed(0)} ms, ${b.cut}-${b.height - 1} there ${b.threadMs.toFixed(0)} ms, waited ${b.waitMs.toFixed(0)} ms`;
+    const cpu = (ms: number) => (Number.isFinite(ms) ? ` (CPU ${ms.toFixed(0)})` : '');
+    return `render thread: rows 0-${b.cut - 1} here ${b.mainMs.toFixed(0)} ms${cpu(b.mainCpu)}, ${b.cut}-${b.height - 1} there ${b.threadMs.toFixed(0)} ms${cpu(b.threadCpu)}, waited ${b.waitMs.toFixed(0)} ms`;
   }
 
   /** Ends the thread (a band still out fails; renders after this are the main thread's). */
