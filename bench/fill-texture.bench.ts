@@ -3,7 +3,7 @@
  * (mirror-detail.ts) and decorated with texture synthesis (texture-synthesis.ts), judged against the true
  * views of the held-out view sets (bench/data/views).
  *
- *   node --import tsx bench/fill-texture.bench.ts [--scenes nature-22,street-1] [--decorators mirror,synth] [--guide [--reach 0.25]] [--dump DIR] [--closure] [--rerender] [--mean-free 0]
+ *   node --import tsx bench/fill-texture.bench.ts [--scenes nature-22,street-1] [--decorators mirror,synth] [--guide [--reach 0.25]] [--dump DIR] [--closure] [--rerender] [--mean-free 0] [--lift-colours 0]
  *     [--radius 8] [--ramp 4] (both decorators) [--max-detail 0.1] (mirror)
  *     [--synth-max-detail 0.1] [--patch 8] [--overlap 2] [--candidates 6] [--low-weight 1] [--energy-weight 4] [--class-penalty 1] [--row-weight 0.5] [--band 0.167] (synth)
  *
@@ -22,6 +22,8 @@
  * --rerender: per fill, the world rendered right after the expansion from the same pose, in the hole,
  * against the fill itself: the share of the fill's texture (mean step) the lifted splats keep.
  * --closure: the last two fills' border pairs split by side (photo or earlier fill; see seamBreakdown).
+ * --lift-colours N: the colour steps of each expansion's lift (ExpandOptions.lift.colourIterations; 0 =
+ * the fill's colours lifted as they are); default expandView's. Each tour's lift stage time is printed.
  * --dump DIR writes, per fill of the last decorator's tour, truth | inpaint | each decorator on that
  * partial view. Colours are compared as stored (sRGB-encoded 0..1).
  */
@@ -56,7 +58,7 @@ interface Truth { pose: Pose; rgb: Float32Array; depth: Float32Array }
 /** One decorator of the inpainter's completion: its name and its own work on a partial view and that completion. */
 interface Decorator { name: string; add: (view: PartialView, plain: CompletedView) => Float32Array }
 
-interface Fill { stop: string; partial: PartialView; truth: Truth; plain: CompletedView; decorated: CompletedView | null; plainMs: number; decoratorMs: number; after?: Float32Array }
+interface Fill { stop: string; partial: PartialView; truth: Truth; plain: CompletedView; decorated: CompletedView | null; plainMs: number; decoratorMs: number; after?: Float32Array; liftMs?: number }
 
 /**
  * A whole tour, expanding with the inpainter alone (`decorator` null) or decorated; every partial view
@@ -102,7 +104,8 @@ async function tour(scene: string, decorator: Decorator | null): Promise<{ k: In
     stop = name;
     truth = await load(name);
     const before = fills.length;
-    await expandView(world, truth.pose, k, recorder, { elevationGuide: guide });
+    const expansion = await expandView(world, truth.pose, k, recorder, { elevationGuide: guide, ...(liftColours !== undefined && { lift: { colourIterations: liftColours } }) });
+    if (fills.length > before) fills[fills.length - 1].liftMs = expansion.timings.lift;
     if (rerender && fills.length > before) {
       // The world seen again from the same pose once the fill is lifted: what later stops get to see of it.
       const r = renderSplats(world.splats, truth.pose, k), after = new Float32Array(3 * k.width * k.height);
@@ -285,7 +288,22 @@ const inpaint = new InpaintCompleter(arg('reach', '') ? { guideReach: Number(arg
 // --rerender: each fill's hole in the render of the world right after its expansion, from the same pose,
 // against the fill itself (how much of the fill's texture the lifted splats keep)
 const rerender = process.argv.includes('--rerender');
-const keptRows: { texture: number; psnr: number; scene: string }[] = [];
+const liftColours = num('lift-colours');
+const liftMs: number[] = [];
+const keptRows: { texture: number; psnr: number; scene: string; holeBorder: number; knownBorder: number }[] = [];
+
+/**
+ * PSNR of the render after the expansion against the fill over the hole pixels within 2 px of the
+ * border (a halo or seam of the lift), and over the known pixels within 2 px of the hole against what
+ * the world showed there before (the new splats' tails spilling over the old).
+ */
+function borderPsnr(after: Float32Array, fill: Float32Array, mask: Uint8Array, w: number, h: number): { hole: number; known: number } {
+  const inv = Uint8Array.from(mask, (m) => 1 - m);
+  const dHole = distanceToKnown(mask, w, h, 1), dKnown = distanceToKnown(inv, w, h, 1);
+  const hole = new Uint8Array(mask.length), known = new Uint8Array(mask.length);
+  for (let i = 0; i < mask.length; i++) { if (mask[i] && dHole[i] <= 2) hole[i] = 1; if (!mask[i] && dKnown[i] <= 2) known[i] = 1; }
+  return { hole: holePsnr(after, fill, hole), known: holePsnr(after, fill, known) };
+}
 
 // --closure: where the last two fills' seams come from, per border side (seamBreakdown)
 const closure = process.argv.includes('--closure');
@@ -314,6 +332,7 @@ for (const scene of scenes) {
       const s = score(fill.decorated ?? fill.plain, fill, w, h);
       r.scores.push(s); r.truthSeam.push(s.truthSeam); r.plainSame.push(score(fill.plain, fill, w, h));
       r.plainMs.push(fill.plainMs); r.addedMs.push(fill.decoratorMs);
+      if (fill.liftMs !== undefined) liftMs.push(fill.liftMs);
       if (dump && decorator === decorators[decorators.length - 1]) {
         dumpPng(join(dump, `${scene}-${fill.stop}.png`), fill, w, h);
         // what each pixel is: black hole, grey known from the photo, white known from earlier fills
@@ -326,7 +345,11 @@ for (const scene of scenes) {
       for (const fill of t.fills) {
         if (!fill.after) continue;
         const made = steps((fill.decorated ?? fill.plain).rgb, fill.partial.mask, w, h).hole, seen = steps(fill.after, fill.partial.mask, w, h).hole;
-        keptRows.push({ scene, texture: seen / made, psnr: holePsnr(fill.after, (fill.decorated ?? fill.plain).rgb, fill.partial.mask) });
+        // the fill as lifted: the completion in the hole, the world's render (the partial view) elsewhere
+        const lifted = (fill.decorated ?? fill.plain).rgb.slice();
+        for (let i = 0; i < w * h; i++) if (!fill.partial.mask[i]) for (let c = 0; c < 3; c++) lifted[3 * i + c] = fill.partial.rgb[3 * i + c];
+        const border = borderPsnr(fill.after, lifted, fill.partial.mask, w, h);
+        keptRows.push({ scene, texture: seen / made, psnr: holePsnr(fill.after, (fill.decorated ?? fill.plain).rgb, fill.partial.mask), holeBorder: border.hole, knownBorder: border.known });
       }
     }
     if (closure && decorator === decorators[decorators.length - 1]) {
@@ -373,6 +396,7 @@ console.log(`  time per fill at 512x384: inpaint ${f(anchor, 0)} ms (anchor)${na
   const added = median(tours.flatMap((row) => row[i + 1].addedMs));
   return `, +${name} adds ${f(added, 0)} ms (${f(added / anchor)}x)`;
 }).join('')} (medians)`);
+console.log(`  lift stage per expansion (all tours): median ${f(median(liftMs), 0)} ms, max ${f(Math.max(...liftMs), 0)} ms (colour steps ${liftColours ?? 'expandView default'})`);
 if (closure) {
   console.log('\nclosure breakdown, mean over scenes (fill (truth)), levels of 255:');
   for (const stop of ['last-but-one', 'last']) {
@@ -392,7 +416,8 @@ if (rerender) {
   console.log(`\nthe world rendered right after each expansion from the same pose, in the hole, against the fill (${decorators[decorators.length - 1].name} tour):`);
   for (const scene of scenes) {
     const r = keptRows.filter((x) => x.scene === scene);
-    console.log(`  ${scene.padEnd(10)} texture kept ${f(median(r.map((x) => x.texture)))} (mean step of the render / of the fill), PSNR render vs fill ${f(mean(r.map((x) => x.psnr)))} dB`);
+    console.log(`  ${scene.padEnd(10)} texture kept ${f(median(r.map((x) => x.texture)))} (mean step of the render / of the fill), PSNR render vs fill ${f(mean(r.map((x) => x.psnr)))} dB, `
+      + `within 2 px of the border: hole side ${f(mean(r.map((x) => x.holeBorder)))} dB, known side (against the render before) ${f(mean(r.map((x) => x.knownBorder)))} dB`);
   }
-  console.log(`  all        texture kept ${f(median(keptRows.map((x) => x.texture)))}, PSNR ${f(mean(keptRows.map((x) => x.psnr)))} dB`);
+  console.log(`  all        texture kept ${f(median(keptRows.map((x) => x.texture)))}, PSNR ${f(mean(keptRows.map((x) => x.psnr)))} dB, border hole side ${f(mean(keptRows.map((x) => x.holeBorder)))} dB, known side ${f(mean(keptRows.map((x) => x.knownBorder)))} dB`);
 }

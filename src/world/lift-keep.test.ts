@@ -33,3 +33,23 @@ test('lift with keep = the whole lift\'s splats at the kept pixels, byte for byt
   // A keep of the wrong size is refused with one line.
   assert.throws(() => liftToSplats({ image, depth, intrinsics: K, pose }, { keep: new Uint8Array(5) }), /^Error: lift: expected keep as one value per pixel of the 96x72 working picture, found 5$/);
 });
+
+test('lift with keep and colour steps = the whole lift with those steps at the kept pixels, byte for byte (the colours solved over every pixel)', () => {
+  const W = 64, H = 48, K = intrinsicsFromFov(W, H, 60);
+  const random = seededRandom(9);
+  const image = paint(W, H, () => [random(), random(), random()]);
+  const depth = sampleDepth(K, W, H, (u, v) => (v < 0.15 * H ? 0 : u < 0.4 * W ? 2 : 3 + (2 * v) / H));
+  const pose = new Pose([0.1, 1.6, 0.4], quatFromAxisAngle([0, 1, 0], -0.3));
+  const keep = Uint8Array.from({ length: W * H }, (_, i) => ((i % W) > 40 || random() < 0.1 ? 1 : 0));
+  const whole = liftToSplats({ image, depth, intrinsics: K, pose }, { colourIterations: 3 });
+  const kept = liftToSplats({ image, depth, intrinsics: K, pose }, { keep, colourIterations: 3 });
+  const pixels = [...keep.keys()].filter((i) => keep[i]);
+  const expected = whole.subset(pixels);
+  assert.equal(kept.count, pixels.length);
+  for (const column of ['positions', 'scales', 'rotations', 'opacities', 'colors'] as const) {
+    assert.deepEqual(new Uint8Array(kept[column].buffer, kept[column].byteOffset, kept[column].byteLength), new Uint8Array(expected[column].buffer, expected[column].byteOffset, expected[column].byteLength), column);
+  }
+  // The steps did move the kept colours (so the comparison above is of solved colours).
+  const plain = liftToSplats({ image, depth, intrinsics: K, pose }, { keep });
+  assert.notDeepEqual(kept.colors, plain.colors);
+});

@@ -80,7 +80,7 @@ export interface LiftOptions {
   /**
    * gradient steps that adjust the colours so the photo's own view renders the photo rather than a
    * blurred copy moved towards the far side of every slope (see input-view-colours.ts); default 0:
-   * colour = the pixel's (expansion lifts hole pixels only and leaves it off). generate.ts uses 3
+   * colour = the pixel's. With `keep`, see there. generate.ts uses 3
    * (GENERATE_COLOUR_ITERATIONS; 3 steps take the sizes of input-view-colours.ts THREE_STEPS).
    * Measured (input-view-shift.test.ts, a plane leaning back 45 degrees): the photo's own view from
    * 31.9 dB moved (0.27, -0.77) px to 40.0 dB moved 0.1 px; views orbited 5 and 20 degrees and a
@@ -96,7 +96,15 @@ export interface LiftOptions {
    * per pixel of the working-size photo (after shrinking), non-zero = make its splat; default every
    * pixel. Expansion lifts only the holes of a view this way: depth edges and normals are still
    * found on the whole picture, so the kept pixels join their neighbours as an unmasked lift would.
-   * The splats come in pixel order, kept pixels only.
+   * The splats come in pixel order, kept pixels only. With colourIterations every pixel's splat is
+   * made and the colours of all are solved together, then the kept ones are kept: expansion's pixels
+   * not kept show the world's old splats, and their splats stand for them in the colour stage, with
+   * colours solved so that they render the world there (an estimate of the old splats' own colours,
+   * which stay as they are). Holding them fixed at the render's colours instead was measured worse:
+   * the stand-ins then render a blurred copy of the world's render, and the new splats beside them
+   * work against that (expand-lift-colours.test.ts: the known pixels within 2 px of a strip hole 47.5
+   * -> 45.8 dB against the render before; fill-texture --rerender on nature-22 and room-4: 2 px
+   * border 43.1 -> 42.3 dB on the hole side, 55.6 -> 54.9 dB on the known side, the rest alike).
    */
   keep?: Uint8Array;
   /**
@@ -264,13 +272,27 @@ function liftGeometry(input: LiftInput, options: LiftOptions): {
   return { cloud, height, place, prepareColours, startColours, finish };
 }
 
+/**
+ * The kept pixels' splats, in pixel order: cloud.subset's values, copied value by value (subset's
+ * four subarrays per splat took ~100 ms for the 100k splats of a hole's window).
+ */
 function keptSplats(cloud: SplatCloud, keep: Uint8Array): SplatCloud {
   let n = 0;
   for (let i = 0; i < keep.length; i++) if (keep[i]) n++;
   if (n === keep.length) return cloud;
-  const indices = new Uint32Array(n);
-  for (let i = 0, j = 0; i < keep.length; i++) if (keep[i]) indices[j++] = i;
-  return cloud.subset(indices);
+  const out = SplatCloud.create(n);
+  const { positions: p, scales: s, rotations: r, opacities: o, colors: c } = cloud;
+  const { positions: P, scales: S, rotations: R, opacities: O, colors: C } = out;
+  for (let i = 0, j = 0; i < keep.length; i++) {
+    if (!keep[i]) continue;
+    P[3 * j] = p[3 * i]; P[3 * j + 1] = p[3 * i + 1]; P[3 * j + 2] = p[3 * i + 2];
+    S[3 * j] = s[3 * i]; S[3 * j + 1] = s[3 * i + 1]; S[3 * j + 2] = s[3 * i + 2];
+    R[4 * j] = r[4 * i]; R[4 * j + 1] = r[4 * i + 1]; R[4 * j + 2] = r[4 * i + 2]; R[4 * j + 3] = r[4 * i + 3];
+    O[j] = o[i];
+    C[3 * j] = c[3 * i]; C[3 * j + 1] = c[3 * i + 1]; C[3 * j + 2] = c[3 * i + 2];
+    j++;
+  }
+  return out;
 }
 
 /** Per-pixel maps at the working size, everything placeSplats needs. */
