@@ -94,6 +94,7 @@ export const exploreCommand: Command = {
       world = await loadWorld(input);
       renderThread.sync(world.splats);
       ({ start, intrinsics } = startView(world, width, height, fov));
+      renderThread.warm(world.splats, start, intrinsics);
       const prompt = worldPrompt(world);
       const name = completerName === 'auto' ? (prompt === null ? 'hybrid' : 'procedural') : completerName;
       completer = await openCompleter(name, prompt, world, intrinsics, name === 'procedural' ? undefined : early);
