@@ -31,11 +31,11 @@ type Reply =
 
 /**
  * Share of the estimated work (splitRow) the main thread takes at the first picture. The thread is
- * slower per band: the same rows of the sample world's first stop, rendered by one thread after the
- * other (not competing), cost it 213-360 ms of CPU against the main thread's 188-291 (cause not found:
- * not a detached buffer, not the cancel check), so the main thread starts with a little more.
+ * slower on the same work, for a cause not found (not a detached buffer, not the cancel check): on the
+ * sample turn at 0.55 (load 0.7-1.1) its band took 443-467 ms against the main thread's 316-384 at
+ * the first stop and 316-336 against 147-210 at the second, the balance there being 0.60-0.72.
  */
-const FIRST_MAIN_SHARE = 0.55;
+const FIRST_MAIN_SHARE = 0.62;
 /** Bounds of the share, which each picture moves halfway to the one that would have balanced it. */
 const MIN_SHARE = 0.3, MAX_SHARE = 0.75;
 /** Bands faster than this (ms) say too little about the threads' speeds to move the share. */
@@ -52,8 +52,6 @@ export class RenderThread {
   private sent = 0;
   private nextId = 0;
   private share = FIRST_MAIN_SHARE;
-  /** pictures shared so far */
-  private pictures = 0;
   /** set to a band's id when it is no longer wanted (read by the thread while it renders) */
   private readonly cancel = new Int32Array(new SharedArrayBuffer(4)).fill(-1);
   /** the last picture: where it was cut, each band's ms (for WORLDSPLAT_TIMINGS=1) */
@@ -180,9 +178,7 @@ export class RenderThread {
    * `mainMs` and `threadMs` at `share`, would have ended together (time per unit of estimated work).
    */
   private rebalance(share: number, mainMs: number, threadMs: number): void {
-    // The first picture says how cold each thread's code was, not how fast it runs (the sample turn's
-    // first stop: the main thread's band 365-434 ms, the next stop's 228-257 with more rows).
-    if (this.pictures++ === 0 || !(mainMs > MIN_BAND_MS && threadMs > MIN_BAND_MS)) return;
+    if (!(mainMs > MIN_BAND_MS && threadMs > MIN_BAND_MS)) return;
     const perMain = mainMs / share, perThread = threadMs / (1 - share);
     const balanced = perThread / (perMain + perThread);
     this.share = Math.min(MAX_SHARE, Math.max(MIN_SHARE, (this.share + balanced) / 2));
