@@ -12,7 +12,7 @@ import numpy as np
 from . import worlds
 from .render import SEAM, photo_sky_colour, render
 from .camera import pose_matrix
-from .sky_photos import HOLD_OUT, SKY_PHOTOS
+from .sky_photos import HOLD_OUT, SKY_PHOTOS, photo_name
 from .textures import TextureBank, bank_key
 
 
@@ -124,11 +124,17 @@ class Scenes(unittest.TestCase):
 
     def test_a_cache_with_another_key_is_rebuilt(self):
         d = tempfile.mkdtemp(prefix='worldsplat-skycache-')
-        for name, extra in [('old.npz', {}), ('other.npz', {'key': np.array('0123')}), ('same.npz', {'key': np.array(bank_key())})]:
+        key = np.array(bank_key())
+        all_skies = np.array([photo_name(p[0]) for p in SKY_PHOTOS], dtype=str)
+        for name, extra in [('old.npz', {}), ('other.npz', {'key': np.array('0123')}), ('same.npz', {'key': key, 'sky_names': all_skies}),
+                            ('photoless.npz', {'key': key, 'sky_names': np.array([], dtype=str)})]:
             np.savez(os.path.join(d, name), textures=np.zeros((1, 4, 4, 3), np.uint8), kinds=np.array(['noise']), **extra)
         self.assertFalse(TextureBank._cache_is_current(os.path.join(d, 'old.npz')))  # format 1: no key
         self.assertFalse(TextureBank._cache_is_current(os.path.join(d, 'other.npz')))
         self.assertTrue(TextureBank._cache_is_current(os.path.join(d, 'same.npz')))
+        # Built where the wallpaper packages were missing (a fresh machine before setup-system.sh): rebuilt
+        # now that the photos are here (this test's other cases already need them: setUp's bank).
+        self.assertFalse(TextureBank._cache_is_current(os.path.join(d, 'photoless.npz')))
 
 
 if __name__ == '__main__':

@@ -258,8 +258,14 @@ class TextureBank:
     def _cache_is_current(path):
         if not os.path.exists(path):
             return False
+        from .sky_photos import SKY_PHOTOS
         with np.load(path) as z:
-            return 'key' in z.files and str(z['key']) == bank_key()
+            if not ('key' in z.files and str(z['key']) == bank_key()):
+                return False
+            # A cache built where the wallpaper packages were missing has no photos (no photo textures,
+            # no skies): rebuild it once they are here. A machine without them (the GPU machine) keeps
+            # the complete cache it was given.
+            return len(z['sky_names']) == len(SKY_PHOTOS) or not any(os.path.exists(p[0]) for p in SKY_PHOTOS)
 
     @classmethod
     def load(cls, path=CACHE):
