@@ -45,6 +45,24 @@ export async function bundledEntry(entry, cacheDir) {
   }
 }
 
+/**
+ * A worker thread's TypeScript code (colour-worker.mjs, render-worker.mjs): the cached bundle of
+ * `entryUrl`, since plain Node runs no TypeScript, or the module itself where the thread runs under
+ * tsx (WORLDSPLAT_TSX=1) or no bundle could be built. `cacheName` is the bundle's own folder under
+ * node_modules/.cache/worldsplat (one cache slot per entry).
+ *
+ * @param {URL} entryUrl
+ * @param {string} cacheName
+ */
+export async function importThreadCode(entryUrl, cacheName) {
+  const entry = fileURLToPath(entryUrl);
+  if (process.env.WORLDSPLAT_TSX !== '1') {
+    const bundle = await bundledEntry(entry, fileURLToPath(new URL(`../../node_modules/.cache/worldsplat/${cacheName}`, import.meta.url)));
+    if (bundle) return import(bundle.url);
+  }
+  return import(pathToFileURL(entry).href);
+}
+
 function readCurrent(cacheDir, entry) {
   try {
     const c = JSON.parse(readFileSync(join(cacheDir, 'current.json'), 'utf8'));

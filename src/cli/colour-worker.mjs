@@ -19,19 +19,12 @@
  * Any failure:  { type: 'failed', id, message }
  * Out, unasked: { type: 'ready', at, cpu } once the code is loaded and primed (or { type: 'failed' } if it cannot be).
  */
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parentPort } from 'node:worker_threads';
 import { at, cpu } from './thread-clock.mjs';
 
 const loading = (async () => {
-  const entry = fileURLToPath(new URL('../world/input-view-colours-bands.ts', import.meta.url));
-  let code;
-  if (process.env.WORLDSPLAT_TSX !== '1') {
-    const { bundledEntry } = await import('./bundle-cache.mjs');
-    const bundle = await bundledEntry(entry, fileURLToPath(new URL('../../node_modules/.cache/worldsplat/colour-bands', import.meta.url)));
-    if (bundle) code = await import(bundle.url);
-  }
-  code ??= await import(pathToFileURL(entry).href); // where this thread runs TypeScript (under tsx)
+  const { importThreadCode } = await import('./bundle-cache.mjs');
+  const code = await importThreadCode(new URL('../world/input-view-colours-bands.ts', import.meta.url), 'colour-bands');
   code.primeColourBands(); // every branch seen before V8 optimises the loops (input-view-colours-bands.ts)
   return code;
 })();

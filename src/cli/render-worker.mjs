@@ -11,19 +11,12 @@
  * Any failure:  { type: 'failed', id?, message }
  * Out, unasked: { type: 'ready', at, cpu } once the code is loaded and primed (or { type: 'failed' }).
  */
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parentPort } from 'node:worker_threads';
 import { at, cpu } from './thread-clock.mjs';
 
 const loading = (async () => {
-  const entry = fileURLToPath(new URL('./render-copy.ts', import.meta.url));
-  let code;
-  if (process.env.WORLDSPLAT_TSX !== '1') {
-    const { bundledEntry } = await import('./bundle-cache.mjs');
-    const bundle = await bundledEntry(entry, fileURLToPath(new URL('../../node_modules/.cache/worldsplat/render-band', import.meta.url)));
-    if (bundle) code = await import(bundle.url);
-  }
-  code ??= await import(pathToFileURL(entry).href); // where this thread runs TypeScript (under tsx)
+  const { importThreadCode } = await import('./bundle-cache.mjs');
+  const code = await importThreadCode(new URL('./render-copy.ts', import.meta.url), 'render-band');
   code.primeRenderCopy();
   return { code, copy: new code.RenderCopy() };
 })();

@@ -274,7 +274,8 @@ function liftGeometry(input: LiftInput, options: LiftOptions): {
 
 /**
  * The kept pixels' splats, in pixel order: cloud.subset's values, copied value by value (subset's
- * four subarrays per splat took ~100 ms for the 100k splats of a hole's window).
+ * four subarrays per splat took ~100 ms for the 100k splats of a hole's window). The columns copied are
+ * all a lift's cloud has: it is made at SH degree 0 (SplatCloud.create in liftGeometry).
  */
 function keptSplats(cloud: SplatCloud, keep: Uint8Array): SplatCloud {
   let n = 0;
