@@ -11,7 +11,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { ColourBand, ColourBandRunner } from '../world/input-view-colours-bands.ts';
-import { ThreadReplies, startWorker } from './thread-replies.ts';
+import { type ThreadReplies, startBandThread } from './thread-replies.ts';
 
 type Reply =
   | { type: 'ready'; at: number; cpu: number }
@@ -34,21 +34,15 @@ export class ColourThread {
   }
 
   private constructor(off: string | undefined) {
-    const started = startWorker(new URL('./colour-worker.mjs', import.meta.url), off);
+    const started = startBandThread<Reply>(new URL('./colour-worker.mjs', import.meta.url), off, (why) => this.die(why), (ready) => {
+      this.ready = ready;
+    });
     if (typeof started === 'string') {
       this.dead = started;
       return;
     }
-    this.worker = started;
-    const replies = (this.replies = new ThreadReplies<number, Reply>(started, (why) => this.die(why)));
-    started.on('message', (reply: Reply) => {
-      if (reply.type === 'ready') {
-        this.ready = { at: reply.at, cpu: reply.cpu };
-        return;
-      }
-      if (reply.id === undefined) return this.die(reply.type === 'failed' ? reply.message : 'an answer without an id');
-      replies.answer(reply.id, reply);
-    });
+    this.worker = started.worker;
+    this.replies = started.replies;
   }
 
   /**

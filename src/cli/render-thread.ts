@@ -21,7 +21,7 @@ import type { SplatCloud } from '../core/splat-cloud.ts';
 import { joinBands, splitRow } from '../render/band-render.ts';
 import { type RenderResult, renderRows, renderSplats } from '../render/rasterizer.ts';
 import type { AppendMessage, BandMessage } from './render-copy.ts';
-import { ThreadReplies, startWorker } from './thread-replies.ts';
+import { type ThreadReplies, startBandThread } from './thread-replies.ts';
 import { threadCpuMs } from './timings.ts';
 
 type Reply =
@@ -66,18 +66,13 @@ export class RenderThread {
   }
 
   private constructor(off: string | undefined, private readonly warn: (line: string) => void) {
-    const started = startWorker(new URL('./render-worker.mjs', import.meta.url), off);
+    const started = startBandThread<Reply>(new URL('./render-worker.mjs', import.meta.url), off, (why) => this.die(why));
     if (typeof started === 'string') {
       this.dead = started;
       return;
     }
-    this.worker = started;
-    const replies = (this.replies = new ThreadReplies<number, Reply>(started, (why) => this.die(why)));
-    started.on('message', (reply: Reply) => {
-      if (reply.type === 'ready') return;
-      if (reply.id === undefined) return this.die(reply.type === 'failed' ? reply.message : 'an answer without an id');
-      replies.answer(reply.id, reply);
-    });
+    this.worker = started.worker;
+    this.replies = started.replies;
   }
 
   /** Whether pictures are rendered on two threads (false: not started, or stopped). */

@@ -57,3 +57,26 @@ export class ThreadReplies<K, R> {
     if (this.waiting.size === 0) this.worker.unref();
   }
 }
+
+/** What a band thread (colour-worker.mjs, render-worker.mjs) sends besides its answers; `R` includes these. */
+type BandThreadNotice = { type: 'ready'; at: number; cpu: number } | { type: 'failed'; id?: number; message: string };
+
+/**
+ * A band thread started from `url` with its messages routed, or why there is none (startWorker): its
+ * `ready` goes to `onReady`, an answer (or a failure) with an id to whoever awaits that id, and a
+ * message without one (the thread failed outside any request) to `onDeath`, as the thread's death does.
+ */
+export function startBandThread<R extends { type: string; id?: number }>(
+  url: URL, off: string | undefined, onDeath: (why: string) => void, onReady?: (ready: { at: number; cpu: number }) => void,
+): { worker: Worker; replies: ThreadReplies<number, R> } | string {
+  const worker = startWorker(url, off);
+  if (typeof worker === 'string') return worker;
+  const replies = new ThreadReplies<number, R>(worker, onDeath);
+  worker.on('message', (reply: R) => {
+    const notice = reply as unknown as BandThreadNotice;
+    if (notice.type === 'ready') return onReady?.({ at: notice.at, cpu: notice.cpu });
+    if (reply.id === undefined) return onDeath(notice.type === 'failed' ? notice.message : 'an answer without an id');
+    replies.answer(reply.id, reply);
+  });
+  return { worker, replies };
+}
