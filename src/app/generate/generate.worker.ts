@@ -15,13 +15,13 @@ import { BrowserPhotoDecoder } from '../../io/photo/browser-decoder.ts';
 import { BUILTIN_MODEL_ID, MemoryModelCache, type Model, loadModel, parseManifest, resolveModel } from '../../model/index.ts';
 import { Pose, intrinsicsFromFov, verticalFovDegrees } from '../../core/camera.ts';
 import { type GeneratedView, frameOfView, generateFromPhoto } from '../../world/generate.ts';
-import type { Completer, TextureSource } from '../../world/expand/completer.ts';
+import type { Completer } from '../../world/expand/completer.ts';
 import { expandView, prepareExpansion, warmUpView, worldPrompt } from '../../world/expand/expand-view.ts';
 import { warmUpExpansion } from '../../world/expand/expansion-warm-up.ts';
 import { ModelCompleter } from '../../world/expand/model-completer.ts';
 import { texturedInpainter } from '../../world/expand/mirror-detail.ts';
 import { SplitCompleter } from '../../world/expand/split-completer.ts';
-import { TextureSynthesisCompleter } from '../../world/expand/texture-synthesis.ts';
+import { splitTextureAhead } from '../../world/expand/texture-warm-up.ts';
 import { ProceduralCompleter } from '../../world/text/procedural-completer.ts';
 import { World } from '../../world/world.ts';
 import { generateFromText } from '../../world/text/text-world.ts';
@@ -161,7 +161,7 @@ function prepareForExpansion(fovDeg: number): void {
     const warmUp = warming.then(() => {
       stop.signal.throwIfAborted();
       return expansionWarm
-        ? nextTask().then(() => warmUpSplit(split, stop.signal))
+        ? nextTask().then(() => splitTextureAhead(inpaint, split, stop.signal))
         : warmUpExpansion(inpaint, split, stop.signal, nextTask).then(() => void (expansionWarm = true));
     });
     warmUp.catch((error: unknown) => {
@@ -170,12 +170,6 @@ function prepareForExpansion(fovDeg: number): void {
       if (warmUpStop === stop) warmUpStop = null;
     });
   }, 0);
-}
-
-/** The texture split alone, for a later world once the code is warm (warmUpTexturedFill's last step). */
-function warmUpSplit(split: { source: TextureSource; width: number; height: number } | undefined, signal: AbortSignal): void {
-  signal.throwIfAborted();
-  if (split && inpaint instanceof TextureSynthesisCompleter) inpaint.prepareTexture(split.source, split.width, split.height);
 }
 
 self.onmessage = async (event: MessageEvent<ToWorker>) => {

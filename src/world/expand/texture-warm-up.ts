@@ -76,6 +76,15 @@ export async function warmUpTexturedFill(
   }
   if (!texture || !(completer instanceof TextureSynthesisCompleter)) return;
   if (pause) await pause();
+  splitTextureAhead(completer, texture, signal);
+}
+
+/**
+ * The texture split of a world's first expansion made ahead (TextureSynthesisCompleter.prepareTexture),
+ * where `completer` makes one and there is a texture source: warmUpTexturedFill's last step, and all a
+ * later world needs once the code is warm (the viewer's worker).
+ */
+export function splitTextureAhead(completer: Completer, texture: { source: TextureSource; width: number; height: number } | undefined, signal?: AbortSignal): void {
   signal?.throwIfAborted();
-  completer.prepareTexture(texture.source, texture.width, texture.height);
+  if (texture && completer instanceof TextureSynthesisCompleter) completer.prepareTexture(texture.source, texture.width, texture.height);
 }
