@@ -15,6 +15,7 @@ COMPLETION=${COMPLETION:-1}  # 0: the depth model alone
 BATCH=${BATCH:-64}
 LR=${LR:-1e-3}
 SKY_SWAP=${SKY_SWAP:-0.3}  # share of images with sky whose sky becomes a photographed one (sky_swap.py)
+KEEP_REAL=${KEEP_REAL:-0.5 2}  # one depth run per weight of the pull towards the start network on real photos (keep_real.py); 0: none
 POOL_WAIT=${POOL_WAIT:-120}  # seconds of scene generation before the completion model loads its pairs
 mkdir -p "$OUT"
 cd "$(dirname "$0")"
@@ -25,7 +26,7 @@ start=$(date +%s)
 say() { echo "[$(( $(date +%s) - start ))s] $*" | tee -a "$OUT/session.log"; }
 
 mkdir -p data/train data/val runs
-cp "$CARRY/textures.npz" data/ && cp "$CARRY"/val/*.npz data/val/ && cp "$CARRY"/seed/*.npz data/train/
+cp "$CARRY/textures.npz" data/ && { [ ! -f "$CARRY/real_photos.npz" ] || cp "$CARRY/real_photos.npz" data/; } && cp "$CARRY"/val/*.npz data/val/ && cp "$CARRY"/seed/*.npz data/train/
 say "$(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>&1)"
 say "$($PY -c 'import torch, numpy; print("torch", torch.__version__, "numpy", numpy.__version__, "cuda", torch.cuda.is_available())' 2>&1)"
 
@@ -36,10 +37,13 @@ done
 say "started $GENERATORS generators"
 
 depth_s=$(awk "BEGIN { print int($MINUTES * 60) }")
-timeout $((depth_s + 60)) $PY train.py --device "$DEVICE" --amp --batch "$BATCH" --lr "$LR" --sky-swap "$SKY_SWAP" --warmup 200 --pool 120000 \
-  --init "$CARRY/depth-init.pt" --run runs/gpu --minutes "$MINUTES" --generate no --ckpt-minutes 1 --threads 2 \
-  >"$OUT/depth.log" 2>&1 &
-depth=$!
+depth=
+for keep in $KEEP_REAL; do  # the runs share the GPU and the pool of scenes the generators write
+  timeout $((depth_s + 60)) $PY train.py --device "$DEVICE" --amp --batch "$BATCH" --lr "$LR" --sky-swap "$SKY_SWAP" --warmup 200 --pool 120000 \
+    --init "$CARRY/depth-init.pt" --keep-real "$keep" --run "runs/gpu-keep$keep" --minutes "$MINUTES" --generate no --ckpt-minutes 1 --threads 2 \
+    >"$OUT/depth-keep$keep.log" 2>&1 &
+  depth="$depth $!"
+done
 
 # The completion model loads its pairs once, so it starts after the generators have made a pool.
 comp=
@@ -53,7 +57,7 @@ timeout $((depth_s - 60)) $PY complete/train.py --device "$DEVICE" --workers 3 -
 comp=$!
 fi
 
-wait $depth; say "depth training exited $?"
+for p in $depth; do wait $p; say "depth training $p exited $?"; done
 [ -n "$comp" ] && { wait $comp; say "completion training exited $?"; }
 kill $(jobs -p) 2>/dev/null
 say "training shards at the end: $(ls data/train/*.npz | wc -l)"
@@ -62,7 +66,8 @@ say "training shards at the end: $(ls data/train/*.npz | wc -l)"
 $PY - "$OUT" <<'PYEOF'
 import os, sys, torch
 out = sys.argv[1]
-for run, name in (('runs/gpu', 'depth'), ('runs/complete-gpu', 'complete')):
+runs = [(os.path.join('runs', r), 'depth-' + r[4:]) for r in sorted(os.listdir('runs')) if r.startswith('gpu-keep')]
+for run, name in runs + [('runs/complete-gpu', 'complete')]:
     for which in ('best', 'last'):
         p = os.path.join(run, which + '.pt')
         if os.path.exists(p):

@@ -17,6 +17,7 @@ Losses (non-sky pixels unless stated; r = predicted log depth - true log depth):
   normal      1 - cos(predicted, true normal)
   confidence  BCE(confidence, exp(-|r| / 0.1)), r detached: confidence = expected accuracy
   sky         BCE(sky, sky mask) on all pixels; plus a weak pull of sky depth towards SKY_DEPTH
+  keep_real   (--keep-real W) on crops of real photos, the log-depth and sky of the --init network (keep_real.py)
 Optimiser: AdamW, linear warm-up then cosine decay over the time budget, gradient-norm clipping;
 a non-finite loss or gradient skips the step and halves the learning rate (recovering slowly).
 Checkpoints (runs/<name>/last.pt, best.pt by validation metric AbsRel) every --ckpt-minutes,
@@ -126,6 +127,9 @@ def main(argv=None):
     ap.add_argument('--sky-procedural', type=float, default=0.0, help='share of the swapped skies made procedurally (sky_procedural.py) instead of taken from a photo')
     ap.add_argument('--extra', default=None, help='a second shard folder (e.g. far-field scenes, scenes.generate --far-share)')
     ap.add_argument('--extra-share', type=float, default=0.0, help='share of batches drawn from --extra (once it holds 256 images; its pool keeps the newest --pool / 2)')
+    ap.add_argument('--keep-real', type=float, default=0.0, help='weight of the pull towards the --init network on real photos (keep_real.py); 0: off')
+    ap.add_argument('--keep-real-photos', default=os.path.join(HERE, 'data', 'real_photos.npz'), help='the anchor photos (keep_real.py makes them)')
+    ap.add_argument('--keep-real-batch', type=int, default=16, help='real-photo crops per step')
     ap.add_argument('--fov-dropout', type=float, default=0.2, help='fraction of images given the default FoV instead of the true one')
     ap.add_argument('--ckpt-minutes', type=float, default=3.0)
     ap.add_argument('--keep-all', action='store_true', help='also keep every checkpoint\'s weights as step-<n>.pt (to compare candidates on real photos)')
@@ -167,6 +171,12 @@ def main(argv=None):
     elif a.init:
         model.load_state_dict(torch.load(a.init, map_location=dev, weights_only=False)['model'])
         print(f'initialised from {a.init}', flush=True)
+    anchor = None
+    if a.keep_real > 0:
+        if not a.init:
+            raise SystemExit(f'--keep-real: expected --init (the network to keep on real photos), found none')
+        from keep_real import RealAnchor
+        anchor = RealAnchor(model, a.keep_real_photos, dev)
     log = open(os.path.join(a.run, 'log.jsonl'), 'a')
 
     def emit(rec):
@@ -234,6 +244,9 @@ def main(argv=None):
             out = model(image, fov)
         out = tuple(o.float() for o in out)
         loss, parts = losses(out, depth, normal)
+        if anchor is not None:
+            keep, parts['keep_depth'], parts['keep_sky'] = anchor.loss(model, rng, a.keep_real_batch, max(crops), amp)
+            loss = loss + a.keep_real * keep
         opt.zero_grad(set_to_none=True)
         if not torch.isfinite(loss):
             state['lr_scale'] *= 0.5
