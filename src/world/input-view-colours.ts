@@ -90,6 +90,13 @@ export interface InputViewSplats {
   /** screen std (px) of each class, before the low-pass */
   sigmas: readonly number[];
   opacity: Float32Array;
+  /**
+   * per pixel, non-zero = its row of W is built (default every pixel); a pixel outside has an empty
+   * row: it adds nothing to any gradient, and its splat, which no pixel then sees unless a neighbour's
+   * row holds it, keeps its colour where no row does. Expansion's lift (lift.ts) solves only the
+   * pixels the kept splats' colours depend on; an absent splat there has opacity 0, seen by no row.
+   */
+  solve?: Uint8Array;
 }
 
 export interface CompensationOptions {
@@ -120,6 +127,9 @@ export function inputViewColours(splats: InputViewSplats, target: Float32Array, 
   const width = splats.width | 0, height = splats.height | 0;
   if (target.length !== 3 * width * height) {
     throw new Error(`colours: expected ${3 * width * height} target values for ${width}x${height}, found ${target.length}`);
+  }
+  if (splats.solve && splats.solve.length !== width * height) {
+    throw new Error(`colours: expected solve as one value per pixel of ${width}x${height}, found ${splats.solve.length}`);
   }
   const out = options.out;
   if (out && out.length !== target.length) throw new Error(`colours: expected room for ${target.length} values in out, found ${out.length}`);
@@ -326,7 +336,7 @@ function weightScratch(
   const falloff = new Float64Array(sigmas.length * K); // [class * K + offset]
   sigmas.forEach((s, c) => OFFSETS.forEach(([i, j], o) => { falloff[c * K + o] = Math.exp(-(i * i + j * j) / (2 * (s * s + RENDER_LOW_PASS))); }));
   return {
-    width, height, sortKey, sigmaClass, opacity, falloff,
+    width, height, sortKey, sigmaClass, opacity, falloff, solve: splats.solve ?? null,
     delta: Int32Array.from(OFFSETS, ([i, j]) => j * width + i), // offset -> pixel index step
     rowBegin: new Int32Array(height), start: arrays?.start ?? new Int32Array(pixels + 1), ringRows,
     // Whole: about 7 entries per pixel on photos (front neighbours + own), grown if needed.
@@ -354,7 +364,7 @@ function buildRow(rows: RowScratch, y: number): void {
 /** What rowWeights reads and writes; `splat` and `weight` have room for K entries per pixel of a row. */
 interface RowScratch {
   width: number; height: number;
-  sortKey: Float32Array; sigmaClass: Uint8Array; opacity: Float32Array;
+  sortKey: Float32Array; sigmaClass: Uint8Array; opacity: Float32Array; solve: Uint8Array | null;
   falloff: Float64Array; delta: Int32Array;
   rowBegin: Int32Array; start: Int32Array; ringRows: number; splat: Int32Array; weight: Float32Array; columnSum: Float32Array;
   alphas: Float64Array; keys: Float64Array; index: Int32Array;
@@ -371,10 +381,11 @@ interface RowScratch {
  * smaller index and a strict comparison gives the stable sort's order.
  */
 function rowWeights(rows: RowScratch, y: number): void {
-  const { width, height, sortKey, sigmaClass, opacity, falloff, delta, start, splat, weight, columnSum, alphas, keys, index } = rows;
+  const { width, height, sortKey, sigmaClass, opacity, solve, falloff, delta, start, splat, weight, columnSum, alphas, keys, index } = rows;
   let used = rows.used, maxRow = rows.maxRow;
   for (let x = 0; x < width; x++) {
     const p = y * width + x;
+    if (solve !== null && solve[p] === 0) { start[p + 1] = used; continue; }
     const dp = sortKey[p];
     // Neighbours in front of p's own splat, insertion-sorted by (depth, index) as the stable sort.
     let n = 0, behind = 0;

@@ -53,3 +53,23 @@ test('lift with keep and colour steps = the whole lift with those steps at the k
   const plain = liftToSplats({ image, depth, intrinsics: K, pose }, { keep });
   assert.notDeepEqual(kept.colors, plain.colors);
 });
+
+test('lift with keep and colour steps solves only around the kept pixels: a compact hole\'s colours are the whole lift\'s, byte for byte, for 3 and 4 steps', () => {
+  // A disc and a lone pixel far from it (a window that is most of the picture, as at expansion): the
+  // colour stage solves their neighbourhoods only (colour-reach.ts), which a reach one step short breaks.
+  const W = 120, H = 90, K = intrinsicsFromFov(W, H, 60);
+  const random = seededRandom(17);
+  const image = paint(W, H, () => [random(), random(), random()]);
+  const depth = sampleDepth(K, W, H, (u, v) => (v < 0.1 * H ? 0 : u < 0.3 * W ? 2 : 3 + (2 * v) / H + u / W));
+  const confidence = { width: W, height: H, data: Float32Array.from({ length: W * H }, () => 0.2 + random()) };
+  const pose = new Pose([0.1, 1.6, 0.4], quatFromAxisAngle([0, 1, 0], 0.5));
+  const keep = Uint8Array.from({ length: W * H }, (_, i) => ((i % W - 70) ** 2 + (Math.floor(i / W) - 40) ** 2 < 15 ** 2 || i === 80 * W + 10 ? 1 : 0));
+  const pixels = [...keep.keys()].filter((i) => keep[i]);
+  for (const colourIterations of [3, 4]) {
+    const expected = liftToSplats({ image, depth, confidence, intrinsics: K, pose }, { colourIterations }).subset(pixels);
+    const kept = liftToSplats({ image, depth, confidence, intrinsics: K, pose }, { keep, colourIterations });
+    for (const column of ['positions', 'scales', 'rotations', 'opacities', 'colors'] as const) {
+      assert.deepEqual(new Uint8Array(kept[column].buffer, kept[column].byteOffset, kept[column].byteLength), new Uint8Array(expected[column].buffer, expected[column].byteOffset, expected[column].byteLength), `${column}, ${colourIterations} steps`);
+    }
+  }
+});

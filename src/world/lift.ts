@@ -22,6 +22,7 @@ import { depthEdges, edgeJumpThreshold } from './depth-edges.ts';
 import { type JointBilateralOptions, jointBilateralUpsample } from './joint-bilateral-upsample.ts';
 import { type CompensationOptions, type InputViewSplats, inputViewColours } from './input-view-colours.ts';
 import { type ColourBandRunner, bandRowsReady, inputViewColoursSplit } from './input-view-colours-bands.ts';
+import { colourReach } from './colour-reach.ts';
 import type { PreparedLift } from './lift-prepared.ts';
 import { areaDownsample, bilinearResample } from './resample.ts';
 import { skyMask } from './sky-mask.ts';
@@ -96,9 +97,10 @@ export interface LiftOptions {
    * per pixel of the working-size photo (after shrinking), non-zero = make its splat; default every
    * pixel. Expansion lifts only the holes of a view this way: depth edges and normals are still
    * found on the whole picture, so the kept pixels join their neighbours as an unmasked lift would.
-   * The splats come in pixel order, kept pixels only. With colourIterations every pixel's splat is
-   * made and the colours of all are solved together, then the kept ones are kept: expansion's pixels
-   * not kept show the world's old splats, and their splats stand for them in the colour stage, with
+   * The splats come in pixel order, kept pixels only. With colourIterations their colours are those of
+   * solving every pixel's splat together and keeping the kept ones, bit for bit; only the pixels within
+   * the steps' reach of a kept one are made and solved (colour-reach.ts, keptColourWork). Expansion's
+   * pixels not kept show the world's old splats, and their splats stand for them in the colour stage, with
    * colours solved so that they render the world there (an estimate of the old splats' own colours,
    * which stay as they are). Holding them fixed at the render's colours instead was measured worse:
    * the stand-ins then render a blurred copy of the world's render, and the new splats beside them
@@ -123,7 +125,7 @@ export function liftToSplats(input: LiftInput, options: LiftOptions = {}): Splat
   const colours = lifted.startColours();
   if (colours) {
     colours.prepare(0, lifted.height);
-    inputViewColours(colours.splats, lifted.cloud.colors, colours.options);
+    inputViewColours(colours.splats, colours.target, colours.options);
   }
   return lifted.finish();
 }
@@ -132,11 +134,11 @@ export function liftToSplats(input: LiftInput, options: LiftOptions = {}): Splat
  * liftToSplats with the top rows of its colour stage computed by `elsewhere` (another thread, see
  * input-view-colours-bands.ts) while this thread computes the rest: the same splats, bit for bit.
  * The top band goes as soon as its rows (and margin) are placed, so the other thread starts on it
- * while this one places the rest. Without `elsewhere`, or for a lift without colour steps, it is
- * liftToSplats.
+ * while this one places the rest. Without `elsewhere`, for a lift without colour steps, or with
+ * `keep` (whose colour stage solves only around the kept pixels, in one part), it is liftToSplats.
  */
 export async function liftToSplatsAsync(input: LiftInput, options: LiftOptions = {}, elsewhere?: ColourBandRunner): Promise<SplatCloud> {
-  if (!elsewhere || !((options.colourIterations ?? 0) > 0)) return liftToSplats(input, options);
+  if (!elsewhere || !((options.colourIterations ?? 0) > 0) || options.keep) return liftToSplats(input, options);
   const lifted = liftGeometry(input, options);
   const { height } = lifted;
   // The rows the top band reads (all of them where the picture is not split).
@@ -144,7 +146,7 @@ export async function liftToSplatsAsync(input: LiftInput, options: LiftOptions =
   lifted.place(0, ready);
   const colours = lifted.prepareColours();
   colours.prepare(0, ready);
-  await inputViewColoursSplit(colours.splats, lifted.cloud.colors, colours.options, elsewhere, {
+  await inputViewColoursSplit(colours.splats, colours.target, colours.options, elsewhere, {
     meanwhile: () => {
       lifted.place(ready, height);
       colours.prepare(ready, height);
@@ -157,9 +159,13 @@ export async function liftToSplatsAsync(input: LiftInput, options: LiftOptions =
 /** What the colour stage of a lift reads, filled row by row (prepare) as the splats are placed. */
 interface ColourWork {
   splats: InputViewSplats;
+  /** the photo's colours, 3 per pixel (the cloud's own colours where every pixel has its splat) */
+  target: Float32Array;
   options: CompensationOptions & { out: Float32Array };
   /** fills the sort keys and sigma classes of rows from .. to - 1 (their splats placed) */
   prepare(from: number, to: number): void;
+  /** after the steps: moves the solved colours into the cloud where `out` is not the cloud's own */
+  finish?(): void;
 }
 
 /**
@@ -228,9 +234,9 @@ function liftGeometry(input: LiftInput, options: LiftOptions): {
   signal?.throwIfAborted();
   onProgress?.(0.5, 'splats');
   const iterations = options.colourIterations ?? 0;
-  // Kept pixels only are made into splats (the same splats a whole lift then keptSplats would give),
-  // unless the colour adjustment needs every pixel's splat.
-  const keep = options.keep && iterations === 0 ? options.keep : null;
+  // Kept pixels only are made into splats (the same splats a whole lift then a subset would give); the
+  // colour stage makes the stand-ins it needs besides them (keptColourWork).
+  const keep = options.keep ?? null;
   let keptCount = pixels;
   if (keep) { keptCount = 0; for (let i = 0; i < pixels; i++) if (keep[i]) keptCount++; }
   const cloud = prepared?.takeCloud(keptCount) ?? SplatCloud.create(keptCount);
@@ -240,17 +246,22 @@ function liftGeometry(input: LiftInput, options: LiftOptions): {
     signal?.throwIfAborted();
     onProgress?.(0.5 + (0.45 * row) / height, 'splats');
   };
-  // With keep, all rows at once (placeSplats counts the kept splats as it goes); keep is only set
-  // without colour steps, and only the colour stage places rows in parts.
+  // With keep, all rows at once (placeSplats counts the kept splats as it goes): only the colour stage
+  // of a lift without keep places rows in parts (liftToSplatsAsync).
   const place = (from: number, to: number) => placeSplats(cloud, maps, shape, tick, keep, from, to);
   let colours: ColourWork | null = null;
   const prepareColours = (): ColourWork => {
     if (colours) return colours;
+    if (keep) {
+      colours = keptColourWork(cloud, maps, shape, keep, { iterations, maxColour: options.maxColour }, () => signal?.throwIfAborted());
+      return colours;
+    }
     const sigmaClass = new Uint8Array(pixels), sortKey = new Float32Array(pixels);
     // The splats' colours are the photo's so far (placeSplats: byte / 255), i.e. the target: they are
     // read as the target and overwritten with the adjusted colours.
     colours = {
       splats: { width, height, sortKey, sigmaClass, sigmas: [sigma, edgeSigma], opacity: cloud.opacities },
+      target: cloud.colors,
       options: { iterations, maxColour: options.maxColour, out: cloud.colors },
       prepare: (from, to) => {
         for (let i = from * width; i < to * width; i++) sigmaClass[i] = edges[i] !== 0 && !sky[i] ? 1 : 0;
@@ -267,33 +278,64 @@ function liftGeometry(input: LiftInput, options: LiftOptions): {
   };
   const finish = () => {
     onProgress?.(1, iterations > 0 ? 'colours' : 'splats');
-    return options.keep && !keep ? keptSplats(cloud, options.keep) : cloud;
+    colours?.finish?.();
+    return cloud;
   };
   return { cloud, height, place, prepareColours, startColours, finish };
 }
 
 /**
- * The kept pixels' splats, in pixel order: cloud.subset's values, copied value by value (subset's
- * four subarrays per splat took ~100 ms for the 100k splats of a hole's window). The columns copied are
- * all a lift's cloud has: it is made at SH degree 0 (SplatCloud.create in liftGeometry).
+ * The colour stage of a lift with keep: the kept pixels' splats (`cloud`, in pixel order) and, for the
+ * pixels their solved colours depend on (colour-reach.ts), stand-ins: the splats a whole lift makes
+ * there, placed alike (placeSplats), read for their depth and opacity and dropped after the solve.
+ * Pixels beyond that reach are absent (opacity 0, no row of W): the kept colours are those of solving
+ * every pixel's splat, bit for bit (lift-keep.test.ts), at the cost of the kept pixels' neighbourhood
+ * rather than of the whole picture.
  */
-function keptSplats(cloud: SplatCloud, keep: Uint8Array): SplatCloud {
-  let n = 0;
-  for (let i = 0; i < keep.length; i++) if (keep[i]) n++;
-  if (n === keep.length) return cloud;
-  const out = SplatCloud.create(n);
-  const { positions: p, scales: s, rotations: r, opacities: o, colors: c } = cloud;
-  const { positions: P, scales: S, rotations: R, opacities: O, colors: C } = out;
-  for (let i = 0, j = 0; i < keep.length; i++) {
-    if (!keep[i]) continue;
-    P[3 * j] = p[3 * i]; P[3 * j + 1] = p[3 * i + 1]; P[3 * j + 2] = p[3 * i + 2];
-    S[3 * j] = s[3 * i]; S[3 * j + 1] = s[3 * i + 1]; S[3 * j + 2] = s[3 * i + 2];
-    R[4 * j] = r[4 * i]; R[4 * j + 1] = r[4 * i + 1]; R[4 * j + 2] = r[4 * i + 2]; R[4 * j + 3] = r[4 * i + 3];
-    O[j] = o[i];
-    C[3 * j] = c[3 * i]; C[3 * j + 1] = c[3 * i + 1]; C[3 * j + 2] = c[3 * i + 2];
-    j++;
+function keptColourWork(
+  cloud: SplatCloud, maps: PixelMaps, shape: SplatShape, keep: Uint8Array, steps: { iterations: number; maxColour?: number },
+  checkAbort: () => void,
+): ColourWork {
+  const { width, height, data: photo } = maps.image;
+  const pixels = width * height;
+  const solve = colourReach(keep, width, height, steps.iterations);
+  const around = new Uint8Array(pixels);
+  let standIns = 0;
+  for (let p = 0; p < pixels; p++) if (solve[p] && !keep[p]) { around[p] = 1; standIns++; }
+  const stand = SplatCloud.create(standIns);
+  placeSplats(stand, maps, shape, checkAbort, around, 0, height);
+  const sortKey = new Float32Array(pixels), sigmaClass = new Uint8Array(pixels), opacity = new Float32Array(pixels);
+  const target = new Float32Array(3 * pixels);
+  const { edges, sky } = maps;
+  // As rasterizerSortKeys: float64 from the float32 positions, stored as float32.
+  const w = maps.pose.cameraFromWorld, [ex, ey, ez] = maps.pose.position;
+  const read = (from: SplatCloud, i: number, p: number) => {
+    const q = from.positions;
+    sortKey[p] = -w[6] * (q[3 * i] - ex) - w[7] * (q[3 * i + 1] - ey) - w[8] * (q[3 * i + 2] - ez);
+    opacity[p] = from.opacities[i];
+  };
+  for (let p = 0, j = 0, s = 0; p < pixels; p++) {
+    if (!solve[p]) continue;
+    if (keep[p]) read(cloud, j++, p); else read(stand, s++, p);
+    sigmaClass[p] = edges[p] !== 0 && !sky[p] ? 1 : 0;
+    // The colours before the steps: the photo's, as placeSplats gives them (byte / 255).
+    target[3 * p] = photo[3 * p] / 255; target[3 * p + 1] = photo[3 * p + 1] / 255; target[3 * p + 2] = photo[3 * p + 2] / 255;
   }
-  return out;
+  const out = new Float32Array(3 * pixels);
+  return {
+    splats: { width, height, sortKey, sigmaClass, sigmas: [shape.sigma, shape.edgeSigma], opacity, solve },
+    target,
+    options: { iterations: steps.iterations, maxColour: steps.maxColour, out },
+    prepare: () => {},
+    finish: () => {
+      const c = cloud.colors;
+      for (let p = 0, j = 0; p < pixels; p++) {
+        if (!keep[p]) continue;
+        c[3 * j] = out[3 * p]; c[3 * j + 1] = out[3 * p + 1]; c[3 * j + 2] = out[3 * p + 2];
+        j++;
+      }
+    },
+  };
 }
 
 /** Per-pixel maps at the working size, everything placeSplats needs. */
