@@ -91,10 +91,10 @@ export interface InputViewSplats {
   sigmas: readonly number[];
   opacity: Float32Array;
   /**
-   * per pixel, non-zero = its row of W is built (default every pixel); a pixel outside has an empty
-   * row: it adds nothing to any gradient, and its splat, which no pixel then sees unless a neighbour's
-   * row holds it, keeps its colour where no row does. Expansion's lift (lift.ts) solves only the
-   * pixels the kept splats' colours depend on; an absent splat there has opacity 0, seen by no row.
+   * per pixel, non-zero = its row of W is built and its splat stepped (default every pixel); a pixel
+   * outside adds nothing to any gradient, and its splat keeps its colour (the target's), though the
+   * rows of its neighbours see it as its opacity says. Expansion's lift (lift.ts) solves only the
+   * pixels the kept splats' colours depend on, and gives the splats beyond them opacity 0.
    */
   solve?: Uint8Array;
 }
@@ -149,9 +149,10 @@ export function inputViewColours(splats: InputViewSplats, target: Float32Array, 
     width, target, colours, gradient: new Float32Array(colours.length), maxColour, step: STEP,
     rowBegin: rows.rowBegin, start: rows.start, splat: rows.splat, weight: rows.weight, columnSum: rows.columnSum,
   };
+  const solve = splats.solve ?? null;
   fusedPass(rows, iterations, (_, y) => residualRow(state, y), (k, from, to) => {
     state.step = sizes[k];
-    takeSteps(state, from * width, to * width);
+    eachRun(solve, from * width, to * width, (q, qEnd) => takeSteps(state, q, qEnd));
   });
   if (!out) return colours;
   out.set(colours);
@@ -175,7 +176,11 @@ function fusedSimd(splats: InputViewSplats, target: Float32Array, iterations: nu
   const { kernel } = made;
   const buffer = made.memory.buffer;
   const c4 = new Float32Array(buffer, colourAt, 4 * pixels), t4 = new Float32Array(buffer, targetAt, 4 * pixels);
+  // Pixels outside `solve` are never read by the kernel (eachRun), so their part of the memory is
+  // never touched: a fresh memory's pages cost their first touch.
+  const solve = splats.solve ?? null;
   for (let p = 0; p < pixels; p++) {
+    if (solve !== null && solve[p] === 0) continue;
     c4[4 * p] = t4[4 * p] = target[3 * p];
     c4[4 * p + 1] = t4[4 * p + 1] = target[3 * p + 1];
     c4[4 * p + 2] = t4[4 * p + 2] = target[3 * p + 2];
@@ -189,16 +194,35 @@ function fusedSimd(splats: InputViewSplats, target: Float32Array, iterations: nu
   const sizes = stepSizes(iterations);
   fusedPass(
     rows, iterations,
-    (_, y) => kernel.residuals(y * width, (y + 1) * width, rows.rowBegin[y], startAt, splatAt, weightAt, targetAt, colourAt, gradientAt),
-    (k, from, to) => kernel.takeSteps(from * width, to * width, columnSumAt, colourAt, gradientAt, sizes[k], maxColour),
+    // A run's entries begin where its row's do, or where the pixel before it (same row) ends.
+    (_, y) => eachRun(solve, y * width, (y + 1) * width, (p, pEnd) => kernel.residuals(
+      p, pEnd, p === y * width ? rows.rowBegin[y] : rows.start[p], startAt, splatAt, weightAt, targetAt, colourAt, gradientAt,
+    )),
+    (k, from, to) => eachRun(solve, from * width, to * width, (q, qEnd) => kernel.takeSteps(q, qEnd, columnSumAt, colourAt, gradientAt, sizes[k], maxColour)),
   );
   const colours = out ?? new Float32Array(3 * pixels);
   for (let p = 0; p < pixels; p++) {
+    if (solve !== null && solve[p] === 0) {
+      if (colours !== target) { colours[3 * p] = target[3 * p]; colours[3 * p + 1] = target[3 * p + 1]; colours[3 * p + 2] = target[3 * p + 2]; }
+      continue;
+    }
     colours[3 * p] = c4[4 * p];
     colours[3 * p + 1] = c4[4 * p + 1];
     colours[3 * p + 2] = c4[4 * p + 2];
   }
   return colours;
+}
+
+/** fn(a, b) for each run a .. b - 1 of consecutive pixels from .. to - 1 inside `solve` (all of them without it). */
+function eachRun(solve: Uint8Array | null, from: number, to: number, fn: (a: number, b: number) => void): void {
+  if (solve === null) { fn(from, to); return; }
+  for (let a = from; a < to;) {
+    while (a < to && solve[a] === 0) a++;
+    let b = a;
+    while (b < to && solve[b] !== 0) b++;
+    if (b > a) fn(a, b);
+    a = b;
+  }
 }
 
 /**

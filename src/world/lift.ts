@@ -321,7 +321,8 @@ function keptColourWork(
     // The colours before the steps: the photo's, as placeSplats gives them (byte / 255).
     target[3 * p] = photo[3 * p] / 255; target[3 * p + 1] = photo[3 * p + 1] / 255; target[3 * p + 2] = photo[3 * p + 2] / 255;
   }
-  const out = new Float32Array(3 * pixels);
+  // The colours solved in place (inputViewColours reads the target before it writes).
+  const out = target;
   return {
     splats: { width, height, sortKey, sigmaClass, sigmas: [shape.sigma, shape.edgeSigma], opacity, solve },
     target,
