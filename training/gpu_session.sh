@@ -1,6 +1,6 @@
 #!/bin/bash
 # One lent-GPU session (about 8 minutes): fresh procedural scenes are rendered on the CPU cores while the
-# depth model and the completion model train on the GPU from the shipped weights. What it needs arrives
+# depth model (one run per KEEP_REAL weight) and the completion model train on the GPU from the shipped weights. What it needs arrives
 # in $CARRY (made by training/gpu_carry.sh); what it produces goes to $OUT (checkpoints and logs, which
 # training/export.py and `complete/train.py --eval-only` turn into models/ on any machine).
 #
@@ -15,7 +15,8 @@ COMPLETION=${COMPLETION:-1}  # 0: the depth model alone
 BATCH=${BATCH:-64}
 LR=${LR:-1e-3}
 SKY_SWAP=${SKY_SWAP:-0.3}  # share of images with sky whose sky becomes a photographed one (sky_swap.py)
-KEEP_REAL=${KEEP_REAL:-0.5 2}  # one depth run per weight of the pull towards the start network on real photos (keep_real.py); 0: none
+KEEP_REAL=${KEEP_REAL:-0.5 2}
+TEACHER=${TEACHER:-}  # a checkpoint in $CARRY to keep on real photos instead of depth-init.pt (a run continued)  # one depth run per weight of the pull towards the start network on real photos (keep_real.py); 0: none
 POOL_WAIT=${POOL_WAIT:-120}  # seconds of scene generation before the completion model loads its pairs
 mkdir -p "$OUT"
 cd "$(dirname "$0")"
@@ -40,7 +41,7 @@ depth_s=$(awk "BEGIN { print int($MINUTES * 60) }")
 depth=
 for keep in $KEEP_REAL; do  # the runs share the GPU and the pool of scenes the generators write
   timeout $((depth_s + 60)) $PY train.py --device "$DEVICE" --amp --batch "$BATCH" --lr "$LR" --sky-swap "$SKY_SWAP" --warmup 200 --pool 120000 \
-    --init "$CARRY/depth-init.pt" --keep-real "$keep" --run "runs/gpu-keep$keep" --minutes "$MINUTES" --generate no --ckpt-minutes 1 --threads 2 \
+    --init "$CARRY/depth-init.pt" --keep-real "$keep" ${TEACHER:+--keep-real-teacher "$CARRY/$TEACHER"} --run "runs/gpu-keep$keep" --minutes "$MINUTES" --generate no --ckpt-minutes 1 --threads 2 \
     >"$OUT/depth-keep$keep.log" 2>&1 &
   depth="$depth $!"
 done

@@ -129,6 +129,7 @@ def main(argv=None):
     ap.add_argument('--extra-share', type=float, default=0.0, help='share of batches drawn from --extra (once it holds 256 images; its pool keeps the newest --pool / 2)')
     ap.add_argument('--keep-real', type=float, default=0.0, help='weight of the pull towards the --init network on real photos (keep_real.py); 0: off')
     ap.add_argument('--keep-real-photos', default=os.path.join(HERE, 'data', 'real_photos.npz'), help='the anchor photos (keep_real.py makes them)')
+    ap.add_argument('--keep-real-teacher', default=None, help='the network to keep on real photos (default: --init)')
     ap.add_argument('--keep-real-batch', type=int, default=16, help='real-photo crops per step')
     ap.add_argument('--fov-dropout', type=float, default=0.2, help='fraction of images given the default FoV instead of the true one')
     ap.add_argument('--ckpt-minutes', type=float, default=3.0)
@@ -176,7 +177,11 @@ def main(argv=None):
         if not a.init:
             raise SystemExit(f'--keep-real: expected --init (the network to keep on real photos), found none')
         from keep_real import RealAnchor
-        anchor = RealAnchor(model, a.keep_real_photos, dev)
+        teacher = model
+        if a.keep_real_teacher:
+            teacher = DepthNet().to(dev)
+            teacher.load_state_dict(torch.load(a.keep_real_teacher, map_location=dev, weights_only=False)['model'])
+        anchor = RealAnchor(teacher, a.keep_real_photos, dev)
     log = open(os.path.join(a.run, 'log.jsonl'), 'a')
 
     def emit(rec):
