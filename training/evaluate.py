@@ -20,7 +20,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dataset import load_shards, to_tensors  # noqa: E402
 from metrics import depth_metrics  # noqa: E402
-from model import DEFAULT_FOV, DepthNet  # noqa: E402
+from model import DEFAULT_FOV, load_net  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -31,8 +31,7 @@ def shards(root):
 
 def load_model(path, device='cpu'):
     ck = torch.load(path, map_location=device, weights_only=False)
-    m = DepthNet().to(device)
-    m.load_state_dict(ck['model'])
+    m = load_net(ck['model']).to(device)
     m.eval()
     return m, ck.get('state', {})
 

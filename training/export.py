@@ -29,7 +29,7 @@ import torch
 from onnx import helper, numpy_helper, TensorProto
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import DEFAULT_FOV, MEAN, STD, DepthNet, count_params  # noqa: E402
+from model import DEFAULT_FOV, MEAN, STD, count_params, load_net  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -206,9 +206,7 @@ def main(argv=None):
     if not os.path.exists(a.ckpt):
         raise SystemExit(f'export: expected a checkpoint at {a.ckpt}, found none (train first: npm run train)')
     ck = torch.load(a.ckpt, map_location='cpu', weights_only=False)
-    net = DepthNet()
-    net.load_state_dict(ck['model'])
-    net.eval()
+    net = load_net(ck['model']).eval()
     os.makedirs(a.models, exist_ok=True)
     path = os.path.join(a.models, ONNX_NAME)
     tmp = path + '.tmp'

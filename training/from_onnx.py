@@ -39,8 +39,22 @@ def onnx_weights(path):
     for init in model.graph.initializer:
         name = init.name[:-5] if init.name.endswith('_fp16') else init.name
         weights[name] = numpy_helper.to_array(init).astype(np.float32)
+    # the exporter shares equal initialisers (an untrained network's zero biases) through Identity nodes
+    for n in model.graph.node:
+        if n.op_type == 'Identity' and n.input[0] in weights:
+            weights[n.output[0]] = weights[n.input[0]]
     convs = [(n.input[1], n.input[2] if len(n.input) > 2 else None) for n in model.graph.node if n.op_type == 'Conv']
     return weights, convs
+
+
+def widths_in(weights, convs, onnx_path):
+    """DepthNet's widths from the ONNX weights' shapes: the head's input, the skip convolutions of the first
+    two down blocks (the 4th and 7th Conv nodes), the fuse layer's output and the context layer."""
+    try:
+        return (int(weights['net.head.1.weight'].shape[1]), int(weights[convs[3][0]].shape[0]), int(weights[convs[6][0]].shape[0]),
+                int(weights['net.fuse.weight'].shape[0]), int(weights['net.context.0.weight'].shape[0]))
+    except (KeyError, IndexError):
+        raise ValueError(f'{onnx_path}: expected the depth network (net.head, net.fuse, net.context weights), found {len(convs)} Conv nodes without them') from None
 
 
 def convs_in_order(net):
@@ -138,7 +152,7 @@ def calibration_batch(shards, n=64, seed=0):
 
 
 def rebuild(onnx_path, images, fov):
-    net = DepthNet()
+    net = DepthNet(widths_in(*onnx_weights(onnx_path), onnx_path))
     convs = load_folded(net, onnx_path)
     calibrate(net, convs, images, fov)
     return net

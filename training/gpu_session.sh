@@ -16,6 +16,7 @@ BATCH=${BATCH:-64}
 LR=${LR:-1e-3}
 SKY_SWAP=${SKY_SWAP:-0.3}  # share of images with sky whose sky becomes a photographed one (sky_swap.py)
 KEEP_REAL=${KEEP_REAL:-0.5 2}
+WIDTHS=${WIDTHS:-}  # e.g. 32,64,128,208,288: a network of this size trained from scratch (no --init, no pull to real photos)
 TEACHER=${TEACHER:-}  # a checkpoint in $CARRY to keep on real photos instead of depth-init.pt (a run continued)  # one depth run per weight of the pull towards the start network on real photos (keep_real.py); 0: none
 POOL_WAIT=${POOL_WAIT:-120}  # seconds of scene generation before the completion model loads its pairs
 mkdir -p "$OUT"
@@ -41,7 +42,7 @@ depth_s=$(awk "BEGIN { print int($MINUTES * 60) }")
 depth=
 for keep in $KEEP_REAL; do  # the runs share the GPU and the pool of scenes the generators write
   timeout $((depth_s + 60)) $PY train.py --device "$DEVICE" --amp --batch "$BATCH" --lr "$LR" --sky-swap "$SKY_SWAP" --warmup 200 --pool 120000 \
-    --init "$CARRY/depth-init.pt" --keep-real "$keep" ${TEACHER:+--keep-real-teacher "$CARRY/$TEACHER"} --run "runs/gpu-keep$keep" --minutes "$MINUTES" --generate no --ckpt-minutes 1 --threads 2 \
+    $(if [ -n "$WIDTHS" ]; then echo --widths "$WIDTHS"; else echo --init "$CARRY/depth-init.pt" --keep-real "$keep" ${TEACHER:+--keep-real-teacher "$CARRY/$TEACHER"}; fi) --run "runs/gpu-keep$keep" --minutes "$MINUTES" --generate no --ckpt-minutes 1 --threads 2 \
     >"$OUT/depth-keep$keep.log" 2>&1 &
   depth="$depth $!"
 done

@@ -108,6 +108,19 @@ class DepthNet(nn.Module):
         return log_depth, confidence, normal, sky
 
 
+def widths_of(state):
+    """The widths a DepthNet state dict was made with, read from its weights' shapes, so a checkpoint of
+    a wider network (train.py --widths) loads wherever one of the shipped size does."""
+    return tuple(int(state[k].shape[0]) for k in ('stem.0.0.weight', 'down.0.a.0.weight', 'down.1.a.0.weight',
+                                                  'down.2.a.0.weight', 'deep.0.a.0.weight'))
+
+
+def load_net(state):
+    net = DepthNet(widths_of(state))
+    net.load_state_dict(state)
+    return net
+
+
 def count_params(m):
     return sum(p.numel() for p in m.parameters())
 

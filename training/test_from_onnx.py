@@ -73,15 +73,24 @@ class FromOnnx(unittest.TestCase):
         self.rebuilt.eval()
         self.assertLess((eval_out - train_out).abs().mean().item(), 0.01)
 
-    def test_a_different_network_is_refused(self):
-        from model import WIDTHS
+    def test_a_wider_or_narrower_network_rebuilds_at_its_own_size(self):
+        from model import WIDTHS, widths_of
         narrow = DepthNet(tuple(w // 2 for w in WIDTHS)).eval()
         path = os.path.join(self.dir, 'narrow.onnx')
         to_onnx(narrow, path)
         finish_graph(path, fov_input=True)
-        with self.assertRaisesRegex(ValueError, 'expected .* found'):
-            rebuild(path, *self.calibration)
+        rebuilt = rebuild(path, *self.calibration).eval()
+        self.assertEqual(widths_of(rebuilt.state_dict()), tuple(w // 2 for w in WIDTHS))
+        x, fov = images(4, 3)
+        with torch.no_grad():
+            self.assertLess((narrow(x, fov)[0] - rebuilt(x, fov)[0]).abs().max().item(), 0.02)
 
+    def test_another_network_is_refused(self):
+        path = os.path.join(self.dir, 'other.onnx')
+        other = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.ReLU(), torch.nn.Conv2d(8, 1, 3)).eval()
+        torch.onnx.export(other, torch.rand(1, 3, 16, 16), path, opset_version=17)
+        with self.assertRaisesRegex(ValueError, 'expected the depth network .* found 2 Conv nodes'):
+            rebuild(path, *self.calibration)
 
 if __name__ == '__main__':
     unittest.main()

@@ -39,7 +39,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dataset import ShardPool, batch, fixed_set  # noqa: E402
 from metrics import depth_metrics  # noqa: E402
-from model import DEFAULT_FOV, DepthNet, count_params  # noqa: E402
+from model import DEFAULT_FOV, WIDTHS, DepthNet, count_params, load_net, widths_of  # noqa: E402
 from sky_swap import load_skies  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -134,6 +134,7 @@ def main(argv=None):
     ap.add_argument('--fov-dropout', type=float, default=0.2, help='fraction of images given the default FoV instead of the true one')
     ap.add_argument('--ckpt-minutes', type=float, default=3.0)
     ap.add_argument('--keep-all', action='store_true', help='also keep every checkpoint\'s weights as step-<n>.pt (to compare candidates on real photos)')
+    ap.add_argument('--widths', default=None, help='channels at strides 2, 4, 8, 16 and the bottleneck, e.g. 32,64,128,208,288 (default: model.WIDTHS; --init and --resume take their checkpoint\'s)')
     ap.add_argument('--device', default='cpu')
     ap.add_argument('--threads', type=int, default=1, help='torch CPU threads (1 while sharing the machine)')
     ap.add_argument('--amp', action='store_true', help='bfloat16 autocast on CUDA (about twice the images/s)')
@@ -159,7 +160,15 @@ def main(argv=None):
     dev = torch.device(a.device)
     amp = a.amp and dev.type == 'cuda'
 
-    model = DepthNet().to(dev)
+    widths = tuple(int(w) for w in a.widths.split(',')) if a.widths else WIDTHS
+    resume_from = os.path.join(a.run, 'last.pt')
+    start = resume_from if a.resume and os.path.exists(resume_from) else a.init
+    if start:  # the checkpoint decides the network's size
+        found = widths_of(torch.load(start, map_location='cpu', weights_only=False)['model'])
+        if a.widths and found != widths:
+            raise SystemExit(f'--widths: expected those of {start} ({",".join(map(str, found))}), found {a.widths}')
+        widths = found
+    model = DepthNet(widths).to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=a.wd)
     state = dict(step=0, images=0, elapsed=0.0, best=float('inf'), lr_scale=1.0)
     last = os.path.join(a.run, 'last.pt')
@@ -179,8 +188,7 @@ def main(argv=None):
         from keep_real import RealAnchor
         teacher = model
         if a.keep_real_teacher:
-            teacher = DepthNet().to(dev)
-            teacher.load_state_dict(torch.load(a.keep_real_teacher, map_location=dev, weights_only=False)['model'])
+            teacher = load_net(torch.load(a.keep_real_teacher, map_location=dev, weights_only=False)['model']).to(dev)
         anchor = RealAnchor(teacher, a.keep_real_photos, dev)
     log = open(os.path.join(a.run, 'log.jsonl'), 'a')
 
