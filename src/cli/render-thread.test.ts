@@ -56,6 +56,40 @@ test('two threads render renderSplats\' picture bit for bit: random clouds, pose
   }
 });
 
+test('a band rendered ahead serves only its own picture: taken there bit for bit, dropped for another view, size or a grown cloud', async () => {
+  const warnings: string[] = [];
+  const thread = RenderThread.start(undefined, (line) => warnings.push(line));
+  try {
+    const cloud = randomCloud(41, 2500, 1);
+    const pose = Pose.lookAt([0.1, 0, 0.2], [-0.4, 0.2, -3]), other = Pose.lookAt([0.1, 0, 0.2], [-0.4, 0.25, -3]);
+    const k = intrinsicsFromFov(57, 41, 60);
+    const rendered = async (c: typeof cloud, p: Pose, kk: typeof k, what: string) => {
+      assertSame(await thread.render(c, p, kk), renderSplats(c, p, kk), what);
+      return thread.timesLine() ?? '';
+    };
+    thread.ahead(cloud, pose, k);
+    assert.match(await rendered(cloud, pose, k, 'its own picture'), /there \(ahead\)/);
+    assert.doesNotMatch(await rendered(cloud, pose, k, 'the same picture again'), /ahead/, 'taken once');
+    thread.ahead(cloud, pose, k);
+    assert.doesNotMatch(await rendered(cloud, other, k, 'another view'), /ahead/);
+    thread.ahead(cloud, pose, k);
+    assert.doesNotMatch(await rendered(cloud, pose, intrinsicsFromFov(57, 41, 61), 'another focal length'), /ahead/);
+    // The world grew after the band was asked for: the same view must show the new splats too.
+    thread.ahead(cloud, pose, k);
+    cloud.append(randomCloud(42, 400, 1));
+    assert.doesNotMatch(await rendered(cloud, pose, k, 'the grown cloud'), /ahead/);
+    const copy = randomCloud(41, 2500, 1);
+    thread.ahead(copy, pose, k);
+    assert.doesNotMatch(await rendered(randomCloud(41, 2500, 1), pose, k, 'another cloud of the same count'), /ahead/);
+    thread.ahead(cloud, pose, k);
+    assert.match(await rendered(cloud, pose, k, 'after the dropped ones'), /there \(ahead\)/);
+    assert.deepEqual(warnings, []);
+    assert.ok(thread.running);
+  } finally {
+    await thread.close();
+  }
+});
+
 test('a thread whose copy is out of step, or that died, warns once and the main thread renders the right picture', async () => {
   const warnings: string[] = [];
   const thread = RenderThread.start(undefined, (line) => warnings.push(line));

@@ -30,16 +30,40 @@ type Reply =
   | { type: 'failed'; id?: number; message: string };
 
 /**
- * Share of the estimated work (splitRow) the main thread takes at the first picture. The thread is
- * slower on the same work, for a cause not found (not a detached buffer, not the cancel check): on the
- * sample turn at 0.55 (load 0.7-1.1) its band took 443-467 ms against the main thread's 316-384 at
- * the first stop and 316-336 against 147-210 at the second, the balance there being 0.60-0.72.
+ * Share of the estimated work (splitRow) the main thread takes at a picture with nothing measured yet.
+ * The thread is not slower on the same work: the sample photo's world, a stop's band rendered by the
+ * same code on one thread after the other, repeated (load 0.9-2.9), cost the thread 131 ms of CPU
+ * against the main thread's 135 (stop 4) and 206 against 217 (stop 1), medians of 9-27; what made
+ * its bands look ~1.4x slower in a tour was its cold code at the first bands (1.5-2x for 2-3
+ * renders), wall times on a shared machine, and V8's own background threads (compilation, GC: 200
+ * ms of CPU during the first stop's render, 115 during the second's, ~40 later) taking the cores.
+ * One slow band is left: the thread's first after the world's first append costs 1.3-1.7x its own
+ * repeat (V8 compiles projectSplats and compositeSplats again during it; a prime with appends,
+ * wide, faint and off-image splats and messages shaped as posted did not change that).
  */
-const FIRST_MAIN_SHARE = 0.62;
+const FIRST_MAIN_SHARE = 0.5;
+/**
+ * Share the main thread keeps of a picture whose band the thread renders ahead (RenderThread.ahead),
+ * while the tour has not started. Not less: on 2 cores that wait is shared with the model's and the
+ * expansion's warm-ups, and at 0.2 (the thread's band ~0.5 s of CPU) the tour started later by about
+ * what the first stop saved.
+ */
+const AHEAD_MAIN_SHARE = 0.5;
 /** Bounds of the share, which each picture moves halfway to the one that would have balanced it. */
 const MIN_SHARE = 0.3, MAX_SHARE = 0.75;
 /** Bands faster than this (ms) say too little about the threads' speeds to move the share. */
 const MIN_BAND_MS = 20;
+
+/** A band asked for before its picture (ahead): what it was asked for, to know that picture when it comes. */
+interface EarlyBand {
+  cloud: SplatCloud;
+  count: number;
+  view: number[];
+  share: number;
+  cut: number;
+  id: number;
+  answer: Promise<Reply>;
+}
 
 export class RenderThread {
   private readonly worker: Worker | undefined;
@@ -52,10 +76,14 @@ export class RenderThread {
   private sent = 0;
   private nextId = 0;
   private share = FIRST_MAIN_SHARE;
+  /** the band rendered ahead (ahead), until a picture takes or drops it */
+  private early: EarlyBand | undefined;
+  /** id of the last band taken from ahead (timesLine says so) */
+  private aheadId = -1;
   /** set to a band's id when it is no longer wanted (read by the thread while it renders) */
   private readonly cancel = new Int32Array(new SharedArrayBuffer(4)).fill(-1);
   /** the last picture: where it was cut, each band's ms (for WORLDSPLAT_TIMINGS=1) */
-  private last: { cut: number; height: number; mainMs: number; mainCpu: number; threadMs: number; threadCpu: number; waitMs: number } | undefined;
+  private last: { cut: number; height: number; mainMs: number; mainCpu: number; threadMs: number; threadCpu: number; waitMs: number; ahead: boolean } | undefined;
 
   /**
    * Starts the thread now; `off` (a reason, from reasonNotToThread) starts none. `warn` hears, once,
@@ -111,16 +139,22 @@ export class RenderThread {
   }
 
   /**
-   * Has the thread render its band of `pose` once, unasked for (the answer is dropped): its first
-   * real band then runs code already optimised on this world, not just on the small cloud it primes
-   * itself with. For the wait before a tour, on the core the main thread leaves idle.
+   * Has the thread render its band of the picture renderSplats(splats, pose, intrinsics) now, before
+   * it is asked for: the band for the tour's first stop, during the wait before the tour, on the core
+   * the main thread leaves idle while the model opens. The render of that picture then only renders
+   * the main thread's band (AHEAD_MAIN_SHARE of the work) and takes the thread's, the same bits (the
+   * splats it was rendered from are checked to be the picture's); any other picture drops it.
    */
-  warm(splats: SplatCloud, pose: Pose, intrinsics: Intrinsics): void {
-    if (this.dead || !this.worker || intrinsics.height < 2) return;
+  ahead(splats: SplatCloud, pose: Pose, intrinsics: Intrinsics): void {
+    if (this.dead !== undefined || !this.replies || intrinsics.height < 2) return;
+    this.dropEarly();
     this.sync(splats);
-    const cut = splitRow(splats, pose, intrinsics, this.share);
-    const band: BandMessage = { type: 'render', id: -1, count: splats.count, pose, intrinsics, rows: [cut, intrinsics.height], cancel: this.cancel };
-    this.worker.postMessage(band);
+    const cut = splitRow(splats, pose, intrinsics, AHEAD_MAIN_SHARE);
+    const id = this.nextId++;
+    const band: BandMessage = { type: 'render', id, count: splats.count, pose, intrinsics, rows: [cut, intrinsics.height], cancel: this.cancel };
+    const answer = this.replies.request(id, band);
+    answer.catch(() => undefined); // awaited by the picture it is for, or dropped
+    this.early = { cloud: splats, count: splats.count, view: viewKey(pose, intrinsics), share: AHEAD_MAIN_SHARE, cut, id, answer };
   }
 
   /**
@@ -132,13 +166,15 @@ export class RenderThread {
     const { width, height } = intrinsics;
     if (this.dead !== undefined && this.worker && !this.closed) this.stop(this.dead); // it died since the last picture: say so, once
     if (this.dead !== undefined || !this.replies || height < 2) return renderSplats(splats, pose, intrinsics, { signal });
-    this.sync(splats);
-    const share = this.share;
-    const cut = splitRow(splats, pose, intrinsics, share);
-    const id = this.nextId++;
-    const band: BandMessage = { type: 'render', id, count: splats.count, pose, intrinsics, rows: [cut, height], cancel: this.cancel };
-    const answer = this.replies.request(id, band);
-    answer.catch(() => undefined); // awaited below, unless this thread's own band throws first
+    let { share, cut, id, answer } = this.takeEarly(splats, pose, intrinsics) ?? { share: this.share, cut: 0, id: -1, answer: undefined };
+    if (!answer) {
+      this.sync(splats);
+      cut = splitRow(splats, pose, intrinsics, share);
+      id = this.nextId++;
+      const band: BandMessage = { type: 'render', id, count: splats.count, pose, intrinsics, rows: [cut, height], cancel: this.cancel };
+      answer = this.replies.request(id, band);
+      answer.catch(() => undefined); // awaited below, unless this thread's own band throws first
+    }
     const t0 = performance.now(), cpu0 = threadCpuMs();
     let top;
     try {
@@ -163,9 +199,32 @@ export class RenderThread {
       this.stop(reply.type === 'failed' ? reply.message : `expected a rendered band, found '${reply.type}'`);
       return renderSplats(splats, pose, intrinsics, { signal });
     }
-    this.last = { cut, height, mainMs: t1 - t0, mainCpu, threadMs: reply.ms, threadCpu: reply.cpu, waitMs: performance.now() - t1 };
-    this.rebalance(share, t1 - t0, reply.ms);
+    const ahead = id === this.aheadId;
+    this.last = { cut, height, mainMs: t1 - t0, mainCpu, threadMs: reply.ms, threadCpu: reply.cpu, waitMs: performance.now() - t1, ahead };
+    // Not from a band rendered ahead: it ran before the tour, cold and beside the other warm-ups, so
+    // it says nothing of the threads' speeds in the tour (with the main thread at 0.05 of that picture
+    // it moved the share to 0.39, and the thread's next band took twice the main thread's CPU).
+    if (!ahead) this.rebalance(share, cost(t1 - t0, mainCpu), cost(reply.ms, reply.cpu));
     return { width, height, ...joinBands(width, height, [top, reply]) };
+  }
+
+  /** The band rendered ahead for this picture, if that is the picture it was for; any other is dropped. */
+  private takeEarly(splats: SplatCloud, pose: Pose, intrinsics: Intrinsics): EarlyBand | undefined {
+    const early = this.early;
+    if (!early) return undefined;
+    this.early = undefined;
+    const key = viewKey(pose, intrinsics);
+    if (early.cloud === splats && early.count === splats.count && key.every((v, i) => Object.is(v, early.view[i]))) {
+      this.aheadId = early.id;
+      return early;
+    }
+    Atomics.store(this.cancel, 0, early.id);
+    return undefined;
+  }
+
+  private dropEarly(): void {
+    if (this.early) Atomics.store(this.cancel, 0, this.early.id);
+    this.early = undefined;
   }
 
   /**
@@ -185,7 +244,7 @@ export class RenderThread {
     this.last = undefined;
     if (!b) return undefined;
     const cpu = (ms: number) => (Number.isFinite(ms) ? ` (CPU ${ms.toFixed(0)})` : '');
-    return `render thread: rows 0-${b.cut - 1} here ${b.mainMs.toFixed(0)} ms${cpu(b.mainCpu)}, ${b.cut}-${b.height - 1} there ${b.threadMs.toFixed(0)} ms${cpu(b.threadCpu)}, waited ${b.waitMs.toFixed(0)} ms`;
+    return `render thread: rows 0-${b.cut - 1} here ${b.mainMs.toFixed(0)} ms${cpu(b.mainCpu)}, ${b.cut}-${b.height - 1} there${b.ahead ? ' (ahead)' : ''} ${b.threadMs.toFixed(0)} ms${cpu(b.threadCpu)}, waited ${b.waitMs.toFixed(0)} ms`;
   }
 
   /** Ends the thread (a band still out fails; renders after this are the main thread's). */
@@ -208,9 +267,24 @@ export class RenderThread {
 
   private die(why: string): void {
     this.dead ??= why;
+    this.early = undefined;
     this.cloud = undefined;
     this.replies?.failAll(new Error(`render thread: ${why}`));
   }
+}
+
+/** What the projection reads of a view (BandMessage.pose): a band rendered ahead is for the view with these values. */
+function viewKey(pose: Pose, k: Intrinsics): number[] {
+  return [...pose.position, ...pose.cameraFromWorld, k.width, k.height, k.fx, k.fy, k.cx, k.cy];
+}
+
+/**
+ * A band's cost for the balance: the thread's CPU time where Linux gives it, else wall time. On a
+ * machine shared with other work, or with V8's own background threads, a band's wall time moves
+ * with the load; its CPU time follows its work.
+ */
+function cost(ms: number, cpu: number): number {
+  return Number.isFinite(cpu) ? cpu : ms;
 }
 
 /** The thread's answer, or the signal's abort, whichever comes first. */

@@ -89,12 +89,16 @@ export const exploreCommand: Command = {
       reasonNotToThread(process.env.WORLDSPLAT_RENDER_THREAD, loadavg()[0], availableParallelism()),
       (line) => process.stderr.write(`${line}\n`),
     );
-    let world: World, start: Pose, intrinsics: Intrinsics, completer: { completer: Completer; release: () => Promise<void> };
+    let world: World, intrinsics: Intrinsics, poses: Pose[], completer: { completer: Completer; release: () => Promise<void> };
     try {
       world = await loadWorld(input);
       renderThread.sync(world.splats);
+      let start: Pose;
       ({ start, intrinsics } = startView(world, width, height, fov));
-      renderThread.warm(world.splats, start, intrinsics);
+      poses = poseList ?? cameraPath(pathArg as (typeof PATH_KINDS)[number], start, steps, pathDistance(world));
+      // The world does not change before the first stop, so the thread renders its band of that
+      // stop's picture now, while the model opens (render-thread.ts: ahead), instead of at the stop.
+      renderThread.ahead(world.splats, poses[0], intrinsics);
       const prompt = worldPrompt(world);
       const name = completerName === 'auto' ? (prompt === null ? 'hybrid' : 'procedural') : completerName;
       completer = await openCompleter(name, prompt, world, intrinsics, name === 'procedural' ? undefined : early);
@@ -105,7 +109,6 @@ export const exploreCommand: Command = {
     }
     if (process.env.WORLDSPLAT_TIMINGS === '1') process.stderr.write(`ready to explore at ${performance.now().toFixed(0)} ms since the process started\n`);
     try {
-      const poses = poseList ?? cameraPath(pathArg as (typeof PATH_KINDS)[number], start, steps, pathDistance(world));
       const startCount = world.splats.count;
       const render = renderThread.running ? { render: renderThread.render.bind(renderThread) } : {};
       for (let s = 0; s < poses.length; s++) {
