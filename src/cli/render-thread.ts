@@ -30,18 +30,20 @@ type Reply =
   | { type: 'failed'; id?: number; message: string };
 
 /**
- * Share of the estimated work (splitRow) the main thread takes at a picture with nothing measured yet.
- * The thread is not slower on the same work: the sample photo's world, a stop's band rendered by the
- * same code on one thread after the other, repeated (load 0.9-2.9), cost the thread 131 ms of CPU
- * against the main thread's 135 (stop 4) and 206 against 217 (stop 1), medians of 9-27; what made
- * its bands look ~1.4x slower in a tour was its cold code at the first bands (1.5-2x for 2-3
- * renders), wall times on a shared machine, and V8's own background threads (compilation, GC: 200
- * ms of CPU during the first stop's render, 115 during the second's, ~40 later) taking the cores.
- * One slow band is left: the thread's first after the world's first append costs 1.3-1.7x its own
- * repeat (V8 compiles projectSplats and compositeSplats again during it; a prime with appends,
- * wide, faint and off-image splats and messages shaped as posted did not change that).
+ * Share of the estimated work (splitRow) the main thread takes at a picture with nothing measured yet
+ * (after a band rendered ahead, the tour's second stop). Warm, the thread is not slower on the same
+ * work: the sample photo's world, a stop's band rendered by the same code on one thread after the
+ * other, repeated (load 0.9-2.9), cost the thread 131 ms of CPU against the main thread's 135 (stop 4)
+ * and 206 against 217 (stop 1), medians of 9-27. But its first real bands are: V8 is still compiling
+ * projectSplats and compositeSplats for it (the main thread's are warm from the expansion warm-up),
+ * and at 0.5 the sample turn's second stop cost the thread 284-338 ms of CPU against the main
+ * thread's 190-215, the third 209-255 against 149-160 (balance at 0.6-0.62). A richer prime (appends;
+ * wide, faint and off-image splats; messages shaped as posted) did not change that, so the share
+ * starts where those stops balance. Wall times on a shared machine said ~1.4x too, with V8's own
+ * background threads (compilation, GC: 200 ms of CPU during the first stop's render, 115 during the
+ * second's, ~40 later) and other work taking the cores.
  */
-const FIRST_MAIN_SHARE = 0.5;
+const FIRST_MAIN_SHARE = 0.6;
 /**
  * Share the main thread keeps of a picture whose band the thread renders ahead (RenderThread.ahead),
  * while the tour has not started. Not less: on 2 cores that wait is shared with the model's and the
