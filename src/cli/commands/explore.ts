@@ -96,12 +96,13 @@ export const exploreCommand: Command = {
       let start: Pose;
       ({ start, intrinsics } = startView(world, width, height, fov));
       poses = poseList ?? cameraPath(pathArg as (typeof PATH_KINDS)[number], start, steps, pathDistance(world));
-      // The world does not change before the first stop, so the thread renders its band of that
-      // stop's picture now, while the model opens (render-thread.ts: ahead), instead of at the stop.
-      renderThread.ahead(world.splats, poses[0], intrinsics);
+      const first = poses[0], k = intrinsics, splats = world.splats;
       const prompt = worldPrompt(world);
       const name = completerName === 'auto' ? (prompt === null ? 'hybrid' : 'procedural') : completerName;
-      completer = await openCompleter(name, prompt, world, intrinsics, name === 'procedural' ? undefined : early);
+      // The world does not change before the first stop, so the thread renders its band of that
+      // stop's picture before the tour (render-thread.ts: ahead), once the expansion's warm-up is
+      // done: the main thread then waits for the model, and the thread does not slow the warm-up.
+      completer = await openCompleter(name, prompt, world, intrinsics, name === 'procedural' ? undefined : early, () => renderThread.ahead(splats, first, k));
       if (name !== 'procedural') unused = undefined;
     } catch (error) {
       await Promise.all([releaseUnused(unused), renderThread.close()]);
@@ -198,15 +199,17 @@ async function releaseUnused(early: Promise<Model> | undefined): Promise<void> {
 
 /**
  * The completer, with the first expansion's caches built (prepareExpansion) while the model opens
- * (`early`: openWarmModel's promise, for the completers that use the model).
+ * (`early`: openWarmModel's promise, for the completers that use the model); `warmedUp` is called
+ * once those and the warm-up are done, before the model is awaited.
  */
 async function openCompleter(
-  name: string, prompt: string | null, world: World, k: Intrinsics, early: Promise<Model> | undefined,
+  name: string, prompt: string | null, world: World, k: Intrinsics, early: Promise<Model> | undefined, warmedUp: () => void,
 ): Promise<{ completer: Completer; release: () => Promise<void> }> {
   const { prepareExpansion } = await import('../../world/expand/expand-view.ts');
   if (name === 'inpaint') {
     const inpaint = await texturedInpainter();
     await warmUp(inpaint, k, prepareExpansion(world, k, inpaint).texture);
+    warmedUp();
     return { completer: inpaint, release: async () => {} };
   }
   if (name === 'procedural') {
@@ -214,6 +217,7 @@ async function openCompleter(
     const { ProceduralCompleter } = await import('../../world/text/procedural-completer.ts');
     const procedural: Completer = new ProceduralCompleter();
     prepareExpansion(world, k, procedural);
+    warmedUp();
     return { completer: procedural, release: async () => {} };
   }
   const opening = early ?? openWarmModel(k, name, false);
@@ -226,6 +230,7 @@ async function openCompleter(
   const colour = name === 'model' ? null : await texturedInpainter();
   const prepared = prepareExpansion(world, k, { usesTexture: colour?.usesTexture === true });
   if (colour) await warmUp(colour, k, prepared.texture);
+  warmedUp();
   const model = await opening;
   const completer: Completer = colour ? new SplitCompleter(colour, new ModelCompleter(model)) : new ModelCompleter(model);
   return { completer, release: () => model.release() };
