@@ -164,7 +164,7 @@ interface ColourWork {
   options: CompensationOptions & { out: Float32Array };
   /** fills the sort keys and sigma classes of rows from .. to - 1 (their splats placed) */
   prepare(from: number, to: number): void;
-  /** after the steps: moves the solved colours into the cloud where `out` is not the cloud's own */
+  /** after the steps: moves the solved colours into the cloud where they were solved elsewhere (keep: per pixel) */
   finish?(): void;
 }
 
@@ -309,14 +309,13 @@ function keptColourWork(
   const { edges, sky } = maps;
   // As rasterizerSortKeys: float64 from the float32 positions, stored as float32.
   const w = maps.pose.cameraFromWorld, [ex, ey, ez] = maps.pose.position;
-  const read = (from: SplatCloud, i: number, p: number) => {
-    const q = from.positions;
-    sortKey[p] = -w[6] * (q[3 * i] - ex) - w[7] * (q[3 * i + 1] - ey) - w[8] * (q[3 * i + 2] - ez);
-    opacity[p] = from.opacities[i];
-  };
+  const w6 = w[6], w7 = w[7], w8 = w[8];
+  const keptAt = cloud.positions, keptOpacity = cloud.opacities, standAt = stand.positions, standOpacity = stand.opacities;
   for (let p = 0, j = 0, s = 0; p < pixels; p++) {
     if (!solve[p]) continue;
-    if (keep[p]) read(cloud, j++, p); else read(stand, s++, p);
+    const kept = keep[p] !== 0, i = kept ? j++ : s++, at = kept ? keptAt : standAt;
+    sortKey[p] = -w6 * (at[3 * i] - ex) - w7 * (at[3 * i + 1] - ey) - w8 * (at[3 * i + 2] - ez);
+    opacity[p] = kept ? keptOpacity[i] : standOpacity[i];
     sigmaClass[p] = edges[p] !== 0 && !sky[p] ? 1 : 0;
     // The colours before the steps: the photo's, as placeSplats gives them (byte / 255).
     target[3 * p] = photo[3 * p] / 255; target[3 * p + 1] = photo[3 * p + 1] / 255; target[3 * p + 2] = photo[3 * p + 2] / 255;
