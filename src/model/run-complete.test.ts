@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseManifest } from './manifest.ts';
-import { runComplete } from './run-complete.ts';
+import { runComplete, runCompleteDepth } from './run-complete.ts';
 import type { Model, TensorData } from './session.ts';
 
 const entry = parseManifest({
@@ -92,6 +92,17 @@ test('runComplete: known colour and depth reach the model unmixed with hole pixe
   const wall = 44 * width + 4;
   assert.ok(Math.abs(out.depth[wall] - 3) < 1e-4 && Math.abs(out.rgb[3 * wall] - 0.6) < 1e-5, `wall ${out.depth[wall]} ${out.rgb[3 * wall]}`);
   assert.equal(out.depth[2 * width + 2], 0);
+});
+
+test('runCompleteDepth: the hole filled at the stand-in\'s 2 m, the wall at 3 m, sky 0, the same values as runComplete and no colour', async () => {
+  const out = await runCompleteDepth(standIn([]), partial());
+  assert.ok(!('rgb' in out), 'no colour brought back');
+  assert.ok(Math.abs(out.depth[32 * width + 32] - 2) < 1e-4, `hole depth ${out.depth[32 * width + 32]}`);
+  assert.ok(Math.abs(out.depth[44 * width + 4] - 3) < 1e-4, `wall depth ${out.depth[44 * width + 4]}`);
+  assert.equal(out.depth[2 * width + 2], 0);
+  const full = await runComplete(standIn([]), partial());
+  assert.deepEqual(out.depth, full.depth);
+  assert.deepEqual(out.sky, full.sky);
 });
 
 test('runComplete: a bad view gets one line and the model is not run', async () => {

@@ -43,8 +43,22 @@ export interface CompletedMaps {
 const R = 0, KNOWN = 3, LOGD = 4, SURF = 5, SKY = 6, PACKED = 7;
 
 export async function runComplete(model: Model, view: PartialMaps, options: { signal?: AbortSignal } = {}): Promise<CompletedMaps> {
+  return runModel(model, view, options.signal, true);
+}
+
+/**
+ * runComplete's depth and sky alone, for a caller that takes its colour elsewhere (SplitCompleter):
+ * the same values, without bringing the model's three colour planes up to the view's size (on a
+ * 512 x 384 view, three of the five output resamplings and the colour loop).
+ */
+export async function runCompleteDepth(model: Model, view: PartialMaps, options: { signal?: AbortSignal } = {}): Promise<Omit<CompletedMaps, 'rgb'>> {
+  return runModel(model, view, options.signal, false);
+}
+
+async function runModel(model: Model, view: PartialMaps, signal: AbortSignal | undefined, colour: true): Promise<CompletedMaps>;
+async function runModel(model: Model, view: PartialMaps, signal: AbortSignal | undefined, colour: false): Promise<Omit<CompletedMaps, 'rgb'>>;
+async function runModel(model: Model, view: PartialMaps, signal: AbortSignal | undefined, colour: boolean): Promise<Omit<CompletedMaps, 'rgb'> & { rgb?: Float32Array }> {
   const { entry } = model;
-  const { signal } = options;
   if (entry.task !== 'complete') throw new Error(`${entry.id}: expected a completion model, found task '${entry.task}'`);
   checkPartialMaps(view);
   signal?.throwIfAborted();
@@ -110,18 +124,22 @@ export async function runComplete(model: Model, view: PartialMaps, options: { si
     for (let c = 0; c < channels; c++) out.push(outputPlaneToImage(t.data.subarray(c * n, (c + 1) * n), plan, w, h, width, height));
     return out;
   };
-  const [r, g, b] = plane('rgb', 3);
   const [logD] = plane('log-depth', 1);
   const [skyProb] = plane('sky', 1);
 
   const pixels = width * height;
-  const rgb = new Float32Array(3 * pixels), depth = new Float32Array(pixels), skyOut = new Float32Array(pixels);
+  const depth = new Float32Array(pixels), skyOut = new Float32Array(pixels);
+  for (let i = 0; i < pixels; i++) {
+    skyOut[i] = skyProb ? clamp01(skyProb[i]) : 0;
+    depth[i] = skyOut[i] > 0.5 ? 0 : Math.exp(logD[i]);
+  }
+  if (!colour) return { width, height, depth, sky: skyOut };
+  const [r, g, b] = plane('rgb', 3);
+  const rgb = new Float32Array(3 * pixels);
   for (let i = 0; i < pixels; i++) {
     rgb[3 * i] = clamp01(r[i]);
     rgb[3 * i + 1] = clamp01(g[i]);
     rgb[3 * i + 2] = clamp01(b[i]);
-    skyOut[i] = skyProb ? clamp01(skyProb[i]) : 0;
-    depth[i] = skyOut[i] > 0.5 ? 0 : Math.exp(logD[i]);
   }
   return { width, height, rgb, depth, sky: skyOut };
 }

@@ -72,6 +72,11 @@ export interface Completer {
   readonly usesTexture?: boolean;
   /** Rejects with an AbortError-like Error when `signal` aborts; never mutates `view`. */
   complete(view: PartialView, signal?: AbortSignal): Promise<CompletedView>;
+  /**
+   * complete()'s depth alone, the same values, where leaving out the colour saves work: a caller that
+   * takes its colour from another completer (SplitCompleter) asks for this when it is there.
+   */
+  completeDepth?(view: PartialView, signal?: AbortSignal): Promise<Float32Array>;
 }
 
 /** One-line errors for a partial view whose arrays do not match its size (every completer checks its input with this). */

@@ -65,6 +65,20 @@ for (const [colour, depth] of [[[0.6, 0.35, 0.2], 3], [[0.2, 0.45, 0.7], 12]] as
   });
 }
 
+test('model completer: completeDepth fills a hole in a wall at 3 m with that depth, keeps the known depth, and is complete()\'s depth', async () => {
+  const width = 256, height = 192;
+  const partial = wall(width, height, [0.6, 0.35, 0.2], 3, (x, y) => (x - 140) ** 2 + (y - 90) ** 2 < 20 ** 2);
+  const c = await completer();
+  const depth = await c.completeDepth(partial);
+  let worst = 0;
+  for (let i = 0; i < width * height; i++) {
+    if (!partial.mask[i]) assert.equal(depth[i], 3);
+    else worst = Math.max(worst, Math.abs(depth[i] / 3 - 1));
+  }
+  assert.ok(worst < 0.1, `largest relative depth error in the hole ${worst.toFixed(3)}`);
+  assert.deepEqual(depth, (await c.complete(partial)).depth);
+});
+
 test('model completer: refuses a model that is not a completion model', () => {
   const fake = { entry: { id: 'builtin', task: 'depth' } } as unknown as Model;
   assert.throws(() => new ModelCompleter(fake), /^Error: model completer: expected a model with task 'complete', found 'depth' \(builtin\)$/);

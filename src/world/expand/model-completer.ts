@@ -6,7 +6,7 @@
  * network works relative to the known depth); expansion aligns it precisely afterwards.
  */
 import { verticalFovDegrees } from '../../core/camera.ts';
-import { runComplete } from '../../model/run-complete.ts';
+import { runComplete, runCompleteDepth } from '../../model/run-complete.ts';
 import type { Model } from '../../model/session.ts';
 import { type CompletedView, type Completer, type PartialView, checkPartialView } from './completer.ts';
 
@@ -36,5 +36,18 @@ export class ModelCompleter implements Completer {
       depth[i] = view.depth[i] > 0 ? view.depth[i] : 0;
     }
     return { rgb, depth };
+  }
+
+  async completeDepth(view: PartialView, signal?: AbortSignal): Promise<Float32Array> {
+    signal?.throwIfAborted();
+    checkPartialView(view);
+    const { width, height, mask } = view;
+    const { depth } = await runCompleteDepth(
+      this.model,
+      { width, height, rgb: view.rgb, depth: view.depth, hole: mask, verticalFovDegrees: verticalFovDegrees(view.intrinsics) },
+      { signal },
+    );
+    for (let i = 0; i < width * height; i++) if (!mask[i]) depth[i] = view.depth[i] > 0 ? view.depth[i] : 0;
+    return depth;
   }
 }

@@ -27,6 +27,17 @@ test('colour and sky come from the first completer, surface depth from the secon
   assert.deepEqual(Array.from(out.depth), [0, 0, 2, 5, 2, 2, 2, 2]);
 });
 
+test('a geometry completer that can leave its colour out is asked for its depth alone', async () => {
+  const colourDepth = new Float32Array(N).fill(5);
+  const geometry: Completer = {
+    name: 'model',
+    complete: async () => { throw new Error('complete() called: the colour would be made and thrown away'); },
+    completeDepth: async () => Float32Array.from({ length: N }, (_, i) => (i === 3 ? 0 : 2)),
+  };
+  const out = await new SplitCompleter(fixed('inpaint', { rgb: new Float32Array(3 * N), depth: colourDepth }), geometry).complete(view);
+  assert.deepEqual(Array.from(out.depth), [2, 2, 2, 5, 2, 2, 2, 2]);
+});
+
 test('completers of different sizes give one line naming both', async () => {
   const split = new SplitCompleter(
     fixed('a', { rgb: new Float32Array(3 * N), depth: new Float32Array(N) }),

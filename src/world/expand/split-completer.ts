@@ -21,20 +21,21 @@ export class SplitCompleter implements Completer {
   async complete(view: PartialView, signal?: AbortSignal): Promise<CompletedView> {
     // The geometry completer starts first: a model on its own thread (the CLI's worker-model.ts) then
     // runs while the colour completer works here, instead of after it (neither writes to the view).
-    const shaping = this.geometry.complete(view, signal);
+    // Only its depth is kept, so a completer that can leave its colour out does (completeDepth).
+    const shaping = this.geometry.completeDepth ? this.geometry.completeDepth(view, signal) : this.geometry.complete(view, signal).then((c) => c.depth);
     shaping.catch(() => undefined); // awaited below; if the colour fails first, this must not go unhandled
     const coloured = await this.colour.complete(view, signal);
-    const shaped = await shaping;
+    const shapedDepth = await shaping;
     const n = view.width * view.height;
-    if (coloured.rgb.length !== 3 * n || shaped.depth.length !== n) {
-      throw new Error(`split completer: expected ${n} pixels from '${this.colour.name}' and '${this.geometry.name}', found ${coloured.rgb.length / 3} and ${shaped.depth.length}`);
+    if (coloured.rgb.length !== 3 * n || shapedDepth.length !== n) {
+      throw new Error(`split completer: expected ${n} pixels from '${this.colour.name}' and '${this.geometry.name}', found ${coloured.rgb.length / 3} and ${shapedDepth.length}`);
     }
     // Sky is where the colour completer painted sky (depth 0): its colours were chosen for the sky, so
     // the depth must agree. Elsewhere the geometry completer's surface, or the colour completer's if the
     // geometry completer saw sky there.
     const depth = new Float32Array(n);
     for (let i = 0; i < n; i++) {
-      const c = coloured.depth[i], g = shaped.depth[i];
+      const c = coloured.depth[i], g = shapedDepth[i];
       depth[i] = !(c > 0) ? 0 : g > 0 ? g : c;
     }
     return { rgb: coloured.rgb, depth };
