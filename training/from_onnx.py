@@ -77,13 +77,13 @@ def convs_in_order(net):
     return [(names[c], c, following.get(c)) for c in order]
 
 
-def load_folded(net, onnx_path):
-    """Put the ONNX weights into `net` with every BatchNorm an identity around the folded bias."""
-    weights, onnx_convs = onnx_weights(onnx_path)
+def load_folded(net, weights, onnx_convs, onnx_path):
+    """Put the ONNX weights (onnx_weights) into `net` with every BatchNorm an identity around the folded bias."""
     convs = convs_in_order(net)
     if len(convs) != len(onnx_convs):
         raise ValueError(f'{onnx_path}: expected {len(convs)} Conv nodes (DepthNet), found {len(onnx_convs)}')
-    used = set()
+    names = {m: n for n, m in net.named_modules()}
+    assigned = set()  # parameter names of `net` given a value
     with torch.no_grad():
         for (name, conv, bn), (w_name, b_name) in zip(convs, onnx_convs):
             w = torch.from_numpy(weights[w_name])
@@ -93,23 +93,18 @@ def load_folded(net, onnx_path):
             b = torch.from_numpy(weights[b_name]) if b_name else torch.zeros(conv.out_channels)
             if bn is None:
                 conv.bias.copy_(b)
+                assigned.update((name + '.weight', name + '.bias'))
             else:
                 bn.weight.fill_(1.0)
                 bn.bias.copy_(b)
                 bn.running_mean.zero_()
                 bn.running_var.fill_(1.0 - bn.eps)
-            used.update({w_name, b_name})
+                assigned.update((name + '.weight', names[bn] + '.weight', names[bn] + '.bias'))
         for name, p in net.named_parameters():  # what the exporter left unfolded keeps its name (net.<name>)
-            if 'net.' + name in weights and 'net.' + name not in used:
+            if name not in assigned and 'net.' + name in weights:
                 p.copy_(torch.from_numpy(weights['net.' + name]).view_as(p))
-                used.add('net.' + name)
-    handled = {'net.' + n for n, _ in net.named_parameters() if 'net.' + n in used}
-    modules = {m: n for n, m in net.named_modules()}
-    for name, conv, bn in convs:
-        handled.update('net.' + n for n in (name + '.weight', name + '.bias'))
-        if bn is not None:
-            handled.update('net.' + modules[bn] + s for s in ('.weight', '.bias'))
-    missing = [n for n, _ in net.named_parameters() if 'net.' + n not in handled]
+                assigned.add(name)
+    missing = [n for n, _ in net.named_parameters() if n not in assigned]
     if missing:
         raise ValueError(f'{onnx_path}: expected weights for {missing[0]}, found none')
     return convs
@@ -152,8 +147,9 @@ def calibration_batch(shards, n=64, seed=0):
 
 
 def rebuild(onnx_path, images, fov):
-    net = DepthNet(widths_in(*onnx_weights(onnx_path), onnx_path))
-    convs = load_folded(net, onnx_path)
+    weights, onnx_convs = onnx_weights(onnx_path)
+    net = DepthNet(widths_in(weights, onnx_convs, onnx_path))
+    convs = load_folded(net, weights, onnx_convs, onnx_path)
     calibrate(net, convs, images, fov)
     return net
 

@@ -15,9 +15,9 @@ COMPLETION=${COMPLETION:-1}  # 0: the depth model alone
 BATCH=${BATCH:-64}
 LR=${LR:-1e-3}
 SKY_SWAP=${SKY_SWAP:-0.3}  # share of images with sky whose sky becomes a photographed one (sky_swap.py)
-KEEP_REAL=${KEEP_REAL:-0.5 2}
+KEEP_REAL=${KEEP_REAL:-0.5 2}  # one depth run per weight of the pull towards the start network on real photos (keep_real.py); 0: none
 WIDTHS=${WIDTHS:-}  # e.g. 32,64,128,208,288: a network of this size trained from scratch (no --init, no pull to real photos)
-TEACHER=${TEACHER:-}  # a checkpoint in $CARRY to keep on real photos instead of depth-init.pt (a run continued)  # one depth run per weight of the pull towards the start network on real photos (keep_real.py); 0: none
+TEACHER=${TEACHER:-}  # a checkpoint in $CARRY to keep on real photos instead of depth-init.pt (a run continued)
 POOL_WAIT=${POOL_WAIT:-120}  # seconds of scene generation before the completion model loads its pairs
 mkdir -p "$OUT"
 cd "$(dirname "$0")"

@@ -26,6 +26,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from model import DEFAULT_FOV  # noqa: E402
 from real_shape import PHOTOS as JUDGED  # noqa: E402
+from train import log_depth_terms  # noqa: E402
 from scenes.sky_photos import HOLD_OUT, photo_name  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -68,10 +69,10 @@ class RealAnchor:
         for i in rng.integers(0, len(self.photos), n):
             p = self.photos[i:i + 1]
             s = rng.uniform(crop / h, 1.0)  # scale of the source window: up to the full height
-            ch, cw = max(crop, int(h * s)), max(crop, int(h * s))
-            y, x = rng.integers(0, h - ch + 1), rng.integers(0, w - cw + 1)
-            c = p[:, :, y:y + ch, x:x + cw]
-            if ch != crop:
+            side = max(crop, int(h * s))  # a square window
+            y, x = rng.integers(0, h - side + 1), rng.integers(0, w - side + 1)
+            c = p[:, :, y:y + side, x:x + side]
+            if side != crop:
                 c = F.interpolate(c, size=(crop, crop), mode='bilinear', align_corners=False, antialias=True)
             out.append(c.flip(3) if rng.random() < 0.5 else c)
         return torch.cat(out)
@@ -86,10 +87,8 @@ class RealAnchor:
         s_depth, s_sky = s_depth.float(), s_sky.float()
         ground = (t_sky < 0.5).float()
         cnt = ground.sum(dim=(1, 2, 3)).clamp_min(1)
-        r = (s_depth - t_depth.float()) * ground
-        mean_r = r.sum(dim=(1, 2, 3)) / cnt
-        depth = (r.abs().sum(dim=(1, 2, 3)) / cnt).mean() + torch.sqrt(
-            ((r ** 2).sum(dim=(1, 2, 3)) / cnt - 0.85 * mean_r ** 2).clamp_min(1e-8)).mean()
+        metric, silog = log_depth_terms((s_depth - t_depth.float()) * ground, cnt)
+        depth = metric + silog
         sky = F.binary_cross_entropy(s_sky.clamp(1e-4, 1 - 1e-4), t_sky.float())
         return depth + sky, depth.item(), sky.item()
 

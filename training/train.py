@@ -61,6 +61,14 @@ def gradient_matching(r, mask, scales=4):
     return total / scales
 
 
+def log_depth_terms(r, cnt):
+    """metric and silog (above) of a log-depth residual r [N,1,H,W], 0 outside the pixels counted (cnt [N])"""
+    mean_r = r.sum(dim=(1, 2, 3)) / cnt
+    metric = (r.abs().sum(dim=(1, 2, 3)) / cnt).mean()
+    silog = torch.sqrt(((r ** 2).sum(dim=(1, 2, 3)) / cnt - 0.85 * mean_r ** 2).clamp_min(1e-8)).mean()
+    return metric, silog
+
+
 def losses(out, depth, normal):
     log_d, conf, n_pred, sky = out
     mask = (depth > 0).float()
@@ -69,8 +77,7 @@ def losses(out, depth, normal):
     r = (log_d - g) * mask
     mean_r = r.sum(dim=(1, 2, 3)) / cnt
     l = {}
-    l['metric'] = (r.abs().sum(dim=(1, 2, 3)) / cnt).mean()
-    l['silog'] = torch.sqrt(((r ** 2).sum(dim=(1, 2, 3)) / cnt - 0.85 * mean_r ** 2).clamp_min(1e-8)).mean()
+    l['metric'], l['silog'] = log_depth_terms(r, cnt)
     l['grad'] = gradient_matching(r - mean_r.view(-1, 1, 1, 1) * mask, mask)
     cos = (n_pred * normal).sum(dim=1, keepdim=True)
     l['normal'] = ((1 - cos) * mask).sum() / mask.sum().clamp_min(1)
@@ -160,31 +167,31 @@ def main(argv=None):
     dev = torch.device(a.device)
     amp = a.amp and dev.type == 'cuda'
 
+    last = os.path.join(a.run, 'last.pt')
+    resuming = a.resume and os.path.exists(last)
+    start = last if resuming else a.init
+    ck = torch.load(start, map_location=dev, weights_only=False) if start else None
     widths = tuple(int(w) for w in a.widths.split(',')) if a.widths else WIDTHS
-    resume_from = os.path.join(a.run, 'last.pt')
-    start = resume_from if a.resume and os.path.exists(resume_from) else a.init
-    if start:  # the checkpoint decides the network's size
-        found = widths_of(torch.load(start, map_location='cpu', weights_only=False)['model'])
+    if ck is not None:  # the checkpoint decides the network's size
+        found = widths_of(ck['model'])
         if a.widths and found != widths:
             raise SystemExit(f'--widths: expected those of {start} ({",".join(map(str, found))}), found {a.widths}')
         widths = found
     model = DepthNet(widths).to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=a.wd)
     state = dict(step=0, images=0, elapsed=0.0, best=float('inf'), lr_scale=1.0)
-    last = os.path.join(a.run, 'last.pt')
-    if a.resume and os.path.exists(last):
-        ck = torch.load(last, map_location=dev, weights_only=False)
+    if ck is not None:
         model.load_state_dict(ck['model'])
+    if resuming:
         opt.load_state_dict(ck['opt'])
         state = ck['state']
         print(f'resumed {last} at step {state["step"]}, {state["images"]} images, {state["elapsed"] / 60:.1f} min', flush=True)
     elif a.init:
-        model.load_state_dict(torch.load(a.init, map_location=dev, weights_only=False)['model'])
         print(f'initialised from {a.init}', flush=True)
     anchor = None
     if a.keep_real > 0:
         if not a.init:
-            raise SystemExit(f'--keep-real: expected --init (the network to keep on real photos), found none')
+            raise SystemExit('--keep-real: expected --init (the network to keep on real photos), found none')
         from keep_real import RealAnchor
         teacher = model
         if a.keep_real_teacher:
