@@ -103,20 +103,23 @@ export function resample(
   const rows = new Float32Array(channels * srcH * dstW);
   const usedRows = new Uint8Array(srcH);
   for (let t = 0; t < yIndex.length; t++) if (yWeight[t] !== 0) usedRows[yIndex[t]] = 1;
-  if (channels === 1) horizontalOne(src, srcW, srcH, dstW, usedRows, xIndex, xWeight, xWidth, rows);
-  const sums = new Float64Array(channels);
-  for (let y = 0; y < srcH && channels !== 1; y++) {
-    if (!usedRows[y]) continue;
-    const rowStart = y * srcW * channels;
-    for (let x = 0; x < dstW; x++) {
-      sums.fill(0);
-      for (let k = x * xWidth, end = k + xWidth; k < end; k++) {
-        const w = xWeight[k];
-        if (w === 0) continue;
-        const at = rowStart + xIndex[k] * channels;
-        for (let c = 0; c < channels; c++) sums[c] += w * src[at + c];
+  if (channels === 1) {
+    horizontalOne(src, srcW, srcH, dstW, usedRows, xIndex, xWeight, xWidth, rows);
+  } else {
+    const sums = new Float64Array(channels);
+    for (let y = 0; y < srcH; y++) {
+      if (!usedRows[y]) continue;
+      const rowStart = y * srcW * channels;
+      for (let x = 0; x < dstW; x++) {
+        sums.fill(0);
+        for (let k = x * xWidth, end = k + xWidth; k < end; k++) {
+          const w = xWeight[k];
+          if (w === 0) continue;
+          const at = rowStart + xIndex[k] * channels;
+          for (let c = 0; c < channels; c++) sums[c] += w * src[at + c];
+        }
+        for (let c = 0; c < channels; c++) rows[(c * srcH + y) * dstW + x] = sums[c];
       }
-      for (let c = 0; c < channels; c++) rows[(c * srcH + y) * dstW + x] = sums[c];
     }
   }
 

@@ -6,7 +6,7 @@
  * network works relative to the known depth); expansion aligns it precisely afterwards.
  */
 import { verticalFovDegrees } from '../../core/camera.ts';
-import { runComplete, runCompleteDepth } from '../../model/run-complete.ts';
+import { type PartialMaps, runComplete, runCompleteDepth } from '../../model/run-complete.ts';
 import type { Model } from '../../model/session.ts';
 import { type CompletedView, type Completer, type PartialView, checkPartialView } from './completer.ts';
 
@@ -18,36 +18,34 @@ export class ModelCompleter implements Completer {
   }
 
   async complete(view: PartialView, signal?: AbortSignal): Promise<CompletedView> {
-    signal?.throwIfAborted();
-    checkPartialView(view);
-    const { width, height, mask } = view;
-    const out = await runComplete(
-      this.model,
-      { width, height, rgb: view.rgb, depth: view.depth, hole: mask, verticalFovDegrees: verticalFovDegrees(view.intrinsics) },
-      { signal },
-    );
-    const pixels = width * height;
-    const rgb = out.rgb, depth = out.depth;
-    for (let i = 0; i < pixels; i++) {
+    const { rgb, depth } = await runComplete(this.model, modelInput(view, signal), { signal });
+    const { mask } = view;
+    for (let i = 0; i < mask.length; i++) {
       if (mask[i]) continue;
       rgb[3 * i] = view.rgb[3 * i];
       rgb[3 * i + 1] = view.rgb[3 * i + 1];
       rgb[3 * i + 2] = view.rgb[3 * i + 2];
-      depth[i] = view.depth[i] > 0 ? view.depth[i] : 0;
     }
-    return { rgb, depth };
+    return { rgb, depth: withKnownDepth(depth, view) };
   }
 
   async completeDepth(view: PartialView, signal?: AbortSignal): Promise<Float32Array> {
-    signal?.throwIfAborted();
-    checkPartialView(view);
-    const { width, height, mask } = view;
-    const { depth } = await runCompleteDepth(
-      this.model,
-      { width, height, rgb: view.rgb, depth: view.depth, hole: mask, verticalFovDegrees: verticalFovDegrees(view.intrinsics) },
-      { signal },
-    );
-    for (let i = 0; i < width * height; i++) if (!mask[i]) depth[i] = view.depth[i] > 0 ? view.depth[i] : 0;
-    return depth;
+    const { depth } = await runCompleteDepth(this.model, modelInput(view, signal), { signal });
+    return withKnownDepth(depth, view);
   }
+}
+
+/** The model's input from a checked partial view (a bad one is refused in one line, an aborted one not started). */
+function modelInput(view: PartialView, signal: AbortSignal | undefined): PartialMaps {
+  signal?.throwIfAborted();
+  checkPartialView(view);
+  const { width, height, mask } = view;
+  return { width, height, rgb: view.rgb, depth: view.depth, hole: mask, verticalFovDegrees: verticalFovDegrees(view.intrinsics) };
+}
+
+/** `depth` with the known pixels' own depth put back (0 where the view knows sky or nothing). */
+function withKnownDepth(depth: Float32Array, view: PartialView): Float32Array {
+  const { mask } = view;
+  for (let i = 0; i < mask.length; i++) if (!mask[i]) depth[i] = view.depth[i] > 0 ? view.depth[i] : 0;
+  return depth;
 }
