@@ -67,6 +67,9 @@ test('bad fields give one-line errors naming the model, what was expected and wh
     ['id with a slash', (e) => (e.id = 'a/b'), `manifest: model 'a/b' expected an id of lower-case letters`],
     ['field of view of 0', (e) => e.inputs.push({ name: 'fov', kind: 'vertical-fov-degrees', default: 0 } as never), `manifest: model 'x' input 'fov': expected default to be a field of view between 0 and 180 degrees, found 0`],
     ['two images', (e) => e.inputs.push({ ...e.inputs[0], name: 'second' }), `manifest: model 'x' expected a depth model to have one image input and at most one field-of-view input, found 2 and 0`],
+    ['mirrorAverage as a string', (e) => Object.assign(e.inputs[0], { mirrorAverage: 'yes' }), `manifest: model 'x' input 'pixel_values': expected mirrorAverage to be true or false, found "yes"`],
+    ['mirrorAverage as a number', (e) => Object.assign(e.inputs[0], { mirrorAverage: 1 }), `manifest: model 'x' input 'pixel_values': expected mirrorAverage to be true or false, found 1`],
+    ['mirrorAverage misspelt', (e) => Object.assign(e.inputs[0], { mirrorAveraging: true }), `manifest: model 'x' input 'pixel_values': the input has unknown field 'mirrorAveraging'`],
   ];
   for (const [what, breakIt, message] of cases) {
     const entry = good();
@@ -93,4 +96,37 @@ test('the manifest itself: version, models array; merging refuses a duplicate id
   const one = parseOne(good());
   assert.throws(() => mergeManifests(one, one), /manifest: model 'x' is listed twice/);
   assert.throws(() => findModel(one, 'y'), /manifest: no model 'y' \(known: 'x'\)/);
+});
+
+/** A valid completion entry (the shape runComplete wants). */
+const completeEntry = (mirrorAverage?: boolean) => ({
+  id: 'c', name: 'C', file: 'c.onnx', bytes: 1, sha256: '0'.repeat(64), licence: { id: 'MIT', nonCommercial: false }, task: 'complete',
+  inputs: [
+    { ...good().inputs[0], name: 'image', ...(mirrorAverage === undefined ? {} : { mirrorAverage }) },
+    { name: 'log_depth', kind: 'map', layout: 'NCHW', meaning: 'log-depth' },
+    { name: 'hole', kind: 'map', layout: 'NCHW', meaning: 'hole' },
+    { name: 'sky', kind: 'map', layout: 'NCHW', meaning: 'sky' },
+  ],
+  outputs: [
+    { name: 'rgb', layout: 'NCHW', meaning: 'rgb' },
+    { name: 'log_depth_out', layout: 'NCHW', meaning: 'log-depth' },
+  ],
+});
+
+test('mirrorAverage: absent stays absent (false), true and false are kept; a completion model may not ask for it', () => {
+  assert.equal('mirrorAverage' in imageInputOf(parseOne(good()).models[0]), false);
+  for (const flag of [true, false]) {
+    const entry = good();
+    Object.assign(entry.inputs[0], { mirrorAverage: flag });
+    assert.equal(imageInputOf(parseOne(entry).models[0]).mirrorAverage, flag);
+  }
+  const depth = { ...good(), task: 'depth', outputs: [{ name: 'log_depth', layout: 'NCHW', meaning: 'log-depth' }] };
+  Object.assign(depth.inputs[0], { mirrorAverage: true });
+  assert.equal(imageInputOf(parseOne(depth).models[0]).mirrorAverage, true);
+  assert.equal(imageInputOf(parseOne(completeEntry(false)).models[0]).mirrorAverage, false);
+  assert.equal(parseOne(completeEntry()).models[0].task, 'complete');
+  assert.throws(
+    () => parseOne(completeEntry(true)),
+    (error: Error) => error.message === "manifest: model 'c' input 'image': expected mirrorAverage only on a depth model (task 'depth' or 'relative-inverse-depth'), found it on task 'complete'",
+  );
 });

@@ -40,6 +40,12 @@ export interface ImageInputSpec {
   mean: [number, number, number];
   std: [number, number, number];
   resize: ResizePolicy;
+  /**
+   * Test-time mirror averaging: the model runs on the picture and on its left-right mirror image, and
+   * the two outputs are averaged (the mirrored one mirrored back), on the raw outputs. Absent: false.
+   * Twice the inference for a steadier map (issue #4); only depth models honour it.
+   */
+  mirrorAverage?: boolean;
 }
 
 /**
@@ -196,7 +202,7 @@ export function mergeManifests(...manifests: Manifest[]): Manifest {
 
 const ENTRY_KEYS = ['id', 'name', 'file', 'url', 'bytes', 'sha256', 'licence', 'task', 'inputs', 'outputs', 'source'] as const;
 const LICENCE_KEYS = ['id', 'nonCommercial', 'url'] as const;
-const INPUT_KEYS = ['name', 'kind', 'layout', 'channels', 'valueRange', 'mean', 'std', 'resize'] as const;
+const INPUT_KEYS = ['name', 'kind', 'layout', 'channels', 'valueRange', 'mean', 'std', 'resize', 'mirrorAverage'] as const;
 const FOV_INPUT_KEYS = ['name', 'kind', 'default'] as const;
 const MAP_INPUT_KEYS = ['name', 'kind', 'layout', 'meaning'] as const;
 const OUTPUT_KEYS = ['name', 'layout', 'meaning', 'units', 'frame'] as const;
@@ -289,7 +295,10 @@ function parseInput(outer: JsonReader, raw: unknown): InputSpec {
   const mean = r.numbers(obj, 'mean', 3) as [number, number, number];
   const std = r.numbers(obj, 'std', 3) as [number, number, number];
   if (!std.every((s) => s > 0)) r.fail(`expected std to be 3 positive numbers, found [${std.join(', ')}]`);
-  return { name, kind, layout, channels, valueRange: [lo, hi], mean, std, resize: parseResize(r, obj.resize) };
+  const input: ImageInputSpec = { name, kind, layout, channels, valueRange: [lo, hi], mean, std, resize: parseResize(r, obj.resize) };
+  // Only when given: an absent field stays absent, so entries compare equal to those written without it.
+  if (obj.mirrorAverage !== undefined) input.mirrorAverage = r.boolean(obj, 'mirrorAverage');
+  return input;
 }
 
 function parseResize(r: JsonReader, raw: unknown): ResizePolicy {
@@ -347,6 +356,12 @@ function checkTaskOutputs(r: JsonReader, entry: EntryCommon): void {
     const images = entry.inputs.filter((i) => i.kind === 'image').length;
     const fovs = entry.inputs.length - images;
     if (images !== 1 || fovs > 1) r.fail(`expected a depth model to have one image input and at most one field-of-view input, found ${images} and ${fovs}`);
+  }
+  // Only runDepth mirrors: runComplete would also have to mirror its map inputs, and a flag that a
+  // model's runner ignores would claim an averaging that never happens.
+  const mirrored = entry.inputs.find((i) => i.kind === 'image' && i.mirrorAverage === true);
+  if (mirrored && entry.task !== 'depth' && entry.task !== 'relative-inverse-depth') {
+    r.nested(`input '${mirrored.name}'`).fail(`expected mirrorAverage only on a depth model (task 'depth' or 'relative-inverse-depth'), found it on task '${entry.task}'`);
   }
   for (const single of ['normals', 'sky'] as const) {
     if (count([single]) > 1) r.fail(`expected at most one '${single}' output, found ${count([single])}`);
