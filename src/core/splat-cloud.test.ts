@@ -66,3 +66,50 @@ test('fromColumns rejects columns of disagreeing lengths', () => {
     /expected colors to hold 6 values \(2 splats x 3\), found 5/,
   );
 });
+
+const COLUMNS = ['positions', 'scales', 'rotations', 'opacities', 'colors', 'sh'] as const;
+const columnsOf = (c: SplatCloud) => COLUMNS.map((key) => c[key] ?? new Float32Array(0));
+
+test('reserve changes no splat and not the count, and writes through the columns still land in the cloud', () => {
+  const loaded = randomCloud(500, 6, 2);
+  // As a file is loaded: columns of exactly the count, capacity == count.
+  const [positions, scales, rotations, opacities, colors, sh] = columnsOf(loaded).map((column) => Float32Array.from(column));
+  const cloud = SplatCloud.fromColumns({ positions, scales, rotations, opacities, colors, sh });
+  const before = columnsOf(cloud).map((column) => Float32Array.from(column));
+  assert.equal(cloud.reserve(5000), cloud);
+  assert.equal(cloud.count, 500);
+  columnsOf(cloud).forEach((column, i) => assert.deepEqual(column, before[i], COLUMNS[i]));
+  cloud.reserve(10); // smaller than held: nothing to do
+  columnsOf(cloud).forEach((column, i) => assert.deepEqual(column, before[i], COLUMNS[i]));
+  cloud.positions[0] = 42;
+  cloud.sh![5] = -7;
+  cloud.append(randomCloud(3, 7, 2));
+  assert.equal(cloud.positions[0], 42);
+  assert.equal(cloud.sh![5], -7);
+  assert.deepEqual(cloud.colors.subarray(0, 1500), before[4]);
+});
+
+test('appends up to the reserved capacity keep the storage: only the appended splats are copied', () => {
+  const cloud = randomCloud(1000, 8, 1);
+  cloud.reserve(1000 + 3 * 700);
+  const buffers = () => columnsOf(cloud).map((column) => column.buffer);
+  const reserved = buffers();
+  const parts = [randomCloud(700, 9, 1), randomCloud(700, 10, 0), randomCloud(700, 11, 1)];
+  for (const part of parts) {
+    cloud.append(part);
+    buffers().forEach((buffer, i) => assert.equal(buffer, reserved[i], `${COLUMNS[i]} storage replaced at count ${cloud.count}`));
+  }
+  assert.equal(cloud.count, 3100);
+  assert.deepEqual(cloud.positions.subarray(3 * 2400), parts[2].positions);
+  // Past the reserved capacity it grows as before.
+  cloud.append(randomCloud(1, 12, 1));
+  assert.notEqual(cloud.positions.buffer, reserved[0]);
+  assert.equal(cloud.count, 3101);
+});
+
+test('reserve names a capacity that is not a non-negative integer', () => {
+  const cloud = randomCloud(2);
+  for (const bad of [-1, 1.5, NaN, Infinity]) {
+    assert.throws(() => cloud.reserve(bad), { message: `SplatCloud.reserve: expected a non-negative integer capacity, found ${bad}` });
+  }
+});

@@ -113,13 +113,7 @@ export class SplatCloud {
    */
   append(other: SplatCloud): this {
     const needed = this.count + other.count;
-    if (needed > this.capacity) {
-      const capacity = Math.max(needed, Math.ceil(this.capacity * 1.5), 1024);
-      const grown = allocate(capacity, this.shDegree);
-      for (const key of COLUMN_KEYS) grown[key].set(this.views[key]);
-      this.store = grown;
-      this.capacity = capacity;
-    }
+    if (needed > this.capacity) this.grow(Math.max(needed, Math.ceil(this.capacity * 1.5), 1024));
     const start = this.count;
     this.store.positions.set(other.positions, start * 3);
     this.store.scales.set(other.scales, start * 3);
@@ -141,6 +135,19 @@ export class SplatCloud {
     }
     this.count = needed;
     this.refreshViews();
+    return this;
+  }
+
+  /**
+   * Makes room for at least `capacity` splats, changing no splat and not the count. A caller that knows
+   * how far the cloud will grow pays the copy of the splats it holds now, when it chooses (a loaded
+   * world is stored at exactly its count, so its first append would copy all of it), and appends up to
+   * `capacity` then copy only the appended splats. Typed arrays are zero pages until written, so room
+   * never written costs address space, not memory.
+   */
+  reserve(capacity: number): this {
+    if (!(Number.isInteger(capacity) && capacity >= 0)) throw new Error(`SplatCloud.reserve: expected a non-negative integer capacity, found ${capacity}`);
+    if (capacity > this.capacity) this.grow(capacity);
     return this;
   }
 
@@ -216,6 +223,14 @@ export class SplatCloud {
       colors: copy(this.colors),
       sh: copy(this.views.sh),
     });
+  }
+
+  private grow(capacity: number): void {
+    const grown = allocate(capacity, this.shDegree);
+    for (const key of COLUMN_KEYS) grown[key].set(this.views[key]);
+    this.store = grown;
+    this.capacity = capacity;
+    this.refreshViews();
   }
 
   private refreshViews(): void {
