@@ -13,6 +13,7 @@ import {
   outputPlaneToImage,
   sigmoidInPlace,
 } from './postprocess.ts';
+import { averageMirroredOutputs, mirrorLastAxis } from './mirror.ts';
 import { imageToTensor, type InputPlan, inputVerticalFovDegrees, planInput } from './preprocess.ts';
 import type { Model, TensorData } from './session.ts';
 
@@ -57,9 +58,8 @@ export async function runDepth(model: Model, image: RgbImage, options: RunDepthO
 
   const spec = imageInputOf(entry);
   const plan = planInput(image.width, image.height, spec.resize);
-  const feeds: Record<string, TensorData> = {
-    [spec.name]: { data: imageToTensor(image, plan, spec), dims: [1, 3, plan.inputHeight, plan.inputWidth] },
-  };
+  const input: TensorData = { data: imageToTensor(image, plan, spec), dims: [1, 3, plan.inputHeight, plan.inputWidth] };
+  const feeds: Record<string, TensorData> = { [spec.name]: input };
   const fovInput = fovInputOf(entry);
   if (fovInput) {
     const fov = inputVerticalFovDegrees(options.verticalFovDegrees ?? fovInput.default, image.height, plan);
@@ -68,9 +68,20 @@ export async function runDepth(model: Model, image: RgbImage, options: RunDepthO
   onProgress?.(0.1, 'depth: prepare');
   signal?.throwIfAborted();
 
-  const outputs = await model.run(feeds);
+  let outputs = await model.run(feeds);
   signal?.throwIfAborted();
-  onProgress?.(0.9, 'depth: infer');
+  if (spec.mirrorAverage) {
+    onProgress?.(0.5, 'depth: infer');
+    // The input grid is centred on the photo, so the mirrored tensor is the mirrored photo's input
+    // (mirror.ts); the field of view, and any other feed, is the same for both.
+    const mirroredInput = { data: mirrorLastAxis(input.data, input.dims), dims: input.dims };
+    const mirrored = await model.run({ ...feeds, [spec.name]: mirroredInput });
+    signal?.throwIfAborted();
+    outputs = averageMirroredOutputs(entry.id, entry.outputs, outputs, mirrored);
+    onProgress?.(0.9, 'depth: infer mirrored');
+  } else {
+    onProgress?.(0.9, 'depth: infer');
+  }
 
   const grid = options.resolution === 'model' ? modelGrid(entry.id, outputs, plan, image) : { width: image.width, height: image.height, plan };
   const toImage = (output: OutputSpec, channels: number) => outputPlanes(entry.id, output, outputs[output.name], channels, grid.plan, grid);
