@@ -12,11 +12,17 @@ import { seededRandom } from '../core/random.ts';
 import { SplatCloud, type SplatColumns } from '../core/splat-cloud.ts';
 import type { CompositeResult } from '../render/composite.ts';
 import { type RenderOptions, renderRows } from '../render/rasterizer.ts';
+import { reserveRoom } from './tour-room.ts';
 
 /** Splats appended to the copy: `start` must be the count it holds (a `start` of 0 starts a new copy). */
 export interface AppendMessage {
   type: 'append';
   start: number;
+  /**
+   * splats a new copy (`start` 0) makes room for (tour-room.ts): the copy's appends are made just before
+   * the band the main thread waits for, so regrowing it at a stop would lengthen that stop's render
+   */
+  room?: number;
   columns: SplatColumns;
   /** the world's SH degree (a new copy carries it; appends keep the copy's) */
   shDegree: 0 | 1 | 2 | 3;
@@ -42,7 +48,9 @@ export class RenderCopy {
   append(message: AppendMessage): void {
     const part = SplatCloud.fromColumns(message.columns);
     if (message.start === 0) {
-      this.cloud = SplatCloud.create(0, message.shDegree).append(part);
+      const copy = SplatCloud.create(0, message.shDegree);
+      reserveRoom(copy, message.room ?? 0);
+      this.cloud = copy.append(part);
       return;
     }
     const held = this.cloud?.count ?? 0;

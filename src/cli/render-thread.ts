@@ -113,8 +113,9 @@ export class RenderThread {
   /**
    * Hands the thread the splats of `cloud` it does not hold yet (all of them for a cloud it has not
    * seen). render does it too; calling it early moves the first copy off the first picture's time.
+   * `room`: splats a new copy makes room for (AppendMessage.room).
    */
-  sync(cloud: SplatCloud): void {
+  sync(cloud: SplatCloud, room = 0): void {
     if (this.dead || !this.worker) return;
     if (cloud !== this.cloud) {
       this.cloud = cloud;
@@ -130,6 +131,7 @@ export class RenderThread {
     const message: AppendMessage = {
       type: 'append',
       start: from,
+      room,
       shDegree: cloud.shDegree,
       columns: {
         positions: slice(cloud.positions, 3), scales: slice(cloud.scales, 3), rotations: slice(cloud.rotations, 4),

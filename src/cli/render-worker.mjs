@@ -5,7 +5,7 @@
  * Nothing here detaches a buffer: the world's splats arrive as copies and the band goes back as a
  * copy. In Node 20 the first detach in a thread slows its typed-array code for good (colour-worker.mjs).
  *
- * Messages in:  { type: 'append', start, columns, shDegree }  (no answer unless it fails)
+ * Messages in:  { type: 'append', start, room, columns, shDegree }  (no answer unless it fails)
  *               { type: 'render', id, count, pose, intrinsics, rows, background, cancel }
  *                 -> { type: 'rendered', id, color, alpha, depth, cpu, ms }
  * Any failure:  { type: 'failed', id?, message }

@@ -9,6 +9,7 @@ import type { World } from '../../world/world.ts';
 import { checkOutputName, loadWorld, saveWorld } from '../files.ts';
 import { UsageError } from '../errors.ts';
 import type { Command } from '../main.ts';
+import { reserveRoom, tourRoom } from '../tour-room.ts';
 import { parseSize } from './render.ts';
 
 export const exploreCommand: Command = {
@@ -92,7 +93,8 @@ export const exploreCommand: Command = {
     let world: World, intrinsics: Intrinsics, poses: Pose[], completer: { completer: Completer; release: () => Promise<void> };
     try {
       world = await loadWorld(input);
-      renderThread.sync(world.splats);
+      const room = tourRoom(world.splats.count, poseList?.length ?? steps, width, height);
+      renderThread.sync(world.splats, room);
       let start: Pose;
       ({ start, intrinsics } = startView(world, width, height, fov));
       poses = poseList ?? cameraPath(pathArg as (typeof PATH_KINDS)[number], start, steps, pathDistance(world));
@@ -102,7 +104,14 @@ export const exploreCommand: Command = {
       // The world does not change before the first stop, so the thread renders its band of that
       // stop's picture before the tour (render-thread.ts: ahead), once the expansion's warm-up is
       // done: the main thread then waits for the model, and the thread does not slow the warm-up.
-      completer = await openCompleter(name, prompt, world, intrinsics, name === 'procedural' ? undefined : early, () => renderThread.ahead(splats, first, k));
+      // That wait also takes the copy of the world's splats into the tour's room (tour-room.ts),
+      // which the first stop's append would otherwise make (without a model to wait for, the same
+      // copy is only made before the tour instead of in it).
+      const warmedUp = () => {
+        renderThread.ahead(splats, first, k);
+        reserveRoom(splats, room);
+      };
+      completer = await openCompleter(name, prompt, world, intrinsics, name === 'procedural' ? undefined : early, warmedUp);
       if (name !== 'procedural') unused = undefined;
     } catch (error) {
       await Promise.all([releaseUnused(unused), renderThread.close()]);
