@@ -67,8 +67,9 @@ test('bad fields give one-line errors naming the model, what was expected and wh
     ['id with a slash', (e) => (e.id = 'a/b'), `manifest: model 'a/b' expected an id of lower-case letters`],
     ['field of view of 0', (e) => e.inputs.push({ name: 'fov', kind: 'vertical-fov-degrees', default: 0 } as never), `manifest: model 'x' input 'fov': expected default to be a field of view between 0 and 180 degrees, found 0`],
     ['two images', (e) => e.inputs.push({ ...e.inputs[0], name: 'second' }), `manifest: model 'x' expected a depth model to have one image input and at most one field-of-view input, found 2 and 0`],
-    ['mirrorAverage as a string', (e) => Object.assign(e.inputs[0], { mirrorAverage: 'yes' }), `manifest: model 'x' input 'pixel_values': expected mirrorAverage to be true or false, found "yes"`],
-    ['mirrorAverage as a number', (e) => Object.assign(e.inputs[0], { mirrorAverage: 1 }), `manifest: model 'x' input 'pixel_values': expected mirrorAverage to be true or false, found 1`],
+    ['mirrorAverage as a string', (e) => Object.assign(e.inputs[0], { mirrorAverage: 'yes' }), `manifest: model 'x' input 'pixel_values': expected mirrorAverage to be true, false or a non-empty list of output names, found "yes"`],
+    ['mirrorAverage as a number', (e) => Object.assign(e.inputs[0], { mirrorAverage: 1 }), `manifest: model 'x' input 'pixel_values': expected mirrorAverage to be true, false or a non-empty list of output names, found 1`],
+    ['mirrorAverage as an empty list', (e) => Object.assign(e.inputs[0], { mirrorAverage: [] }), `manifest: model 'x' input 'pixel_values': expected mirrorAverage to be true, false or a non-empty list of output names, found []`],
     ['mirrorAverage misspelt', (e) => Object.assign(e.inputs[0], { mirrorAveraging: true }), `manifest: model 'x' input 'pixel_values': the input has unknown field 'mirrorAveraging'`],
   ];
   for (const [what, breakIt, message] of cases) {
@@ -123,6 +124,14 @@ test('mirrorAverage: absent stays absent (false), true and false are kept; a com
   const depth = { ...good(), task: 'depth', outputs: [{ name: 'log_depth', layout: 'NCHW', meaning: 'log-depth' }] };
   Object.assign(depth.inputs[0], { mirrorAverage: true });
   assert.equal(imageInputOf(parseOne(depth).models[0]).mirrorAverage, true);
+  // A list names the outputs to average; a name that is not an output is refused.
+  Object.assign(depth.inputs[0], { mirrorAverage: ['log_depth'] });
+  assert.deepEqual(imageInputOf(parseOne(depth).models[0]).mirrorAverage, ['log_depth']);
+  Object.assign(depth.inputs[0], { mirrorAverage: ['log_depth', 'skye'] });
+  assert.throws(
+    () => parseOne(depth),
+    (error: Error) => error.message === "manifest: model 'x' input 'pixel_values': expected mirrorAverage to name outputs of the model (log_depth), found 'skye'",
+  );
   assert.equal(imageInputOf(parseOne(completeEntry(false)).models[0]).mirrorAverage, false);
   assert.equal(parseOne(completeEntry()).models[0].task, 'complete');
   assert.throws(

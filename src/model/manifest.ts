@@ -42,10 +42,12 @@ export interface ImageInputSpec {
   resize: ResizePolicy;
   /**
    * Test-time mirror averaging: the model runs on the picture and on its left-right mirror image, and
-   * the two outputs are averaged (the mirrored one mirrored back), on the raw outputs. Absent: false.
+   * the two outputs are averaged (the mirrored one mirrored back), on the raw outputs. true: every
+   * output runDepth reads; a list: the outputs so named, the others from the picture alone (the built-in
+   * model keeps its sky decision unaveraged: README, "Mirror average"). Absent: false.
    * Twice the inference for a steadier map (issue #4); only depth models honour it.
    */
-  mirrorAverage?: boolean;
+  mirrorAverage?: boolean | string[];
 }
 
 /**
@@ -297,8 +299,15 @@ function parseInput(outer: JsonReader, raw: unknown): InputSpec {
   if (!std.every((s) => s > 0)) r.fail(`expected std to be 3 positive numbers, found [${std.join(', ')}]`);
   const input: ImageInputSpec = { name, kind, layout, channels, valueRange: [lo, hi], mean, std, resize: parseResize(r, obj.resize) };
   // Only when given: an absent field stays absent, so entries compare equal to those written without it.
-  if (obj.mirrorAverage !== undefined) input.mirrorAverage = r.boolean(obj, 'mirrorAverage');
+  if (obj.mirrorAverage !== undefined) input.mirrorAverage = parseMirrorAverage(r, obj.mirrorAverage);
   return input;
+}
+
+/** true, false, or the names of the outputs to average (checked against the outputs in checkTaskOutputs). */
+function parseMirrorAverage(r: JsonReader, value: unknown): boolean | string[] {
+  if (typeof value === 'boolean') return value;
+  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v.length > 0)) return [...value];
+  r.fail(`expected mirrorAverage to be true, false or a non-empty list of output names, found ${describe(value)}`);
 }
 
 function parseResize(r: JsonReader, raw: unknown): ResizePolicy {
@@ -359,9 +368,14 @@ function checkTaskOutputs(r: JsonReader, entry: EntryCommon): void {
   }
   // Only runDepth mirrors: runComplete would also have to mirror its map inputs, and a flag that a
   // model's runner ignores would claim an averaging that never happens.
-  const mirrored = entry.inputs.find((i) => i.kind === 'image' && i.mirrorAverage === true);
+  const mirrored = entry.inputs.find((i) => i.kind === 'image' && i.mirrorAverage !== undefined && i.mirrorAverage !== false);
   if (mirrored && entry.task !== 'depth' && entry.task !== 'relative-inverse-depth') {
     r.nested(`input '${mirrored.name}'`).fail(`expected mirrorAverage only on a depth model (task 'depth' or 'relative-inverse-depth'), found it on task '${entry.task}'`);
+  }
+  if (mirrored?.kind === 'image' && Array.isArray(mirrored.mirrorAverage)) {
+    const names = entry.outputs.map((o) => o.name);
+    const unknown = mirrored.mirrorAverage.find((n) => !names.includes(n));
+    if (unknown !== undefined) r.nested(`input '${mirrored.name}'`).fail(`expected mirrorAverage to name outputs of the model (${names.join(', ')}), found '${unknown}'`);
   }
   for (const single of ['normals', 'sky'] as const) {
     if (count([single]) > 1) r.fail(`expected at most one '${single}' output, found ${count([single])}`);

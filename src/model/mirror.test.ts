@@ -18,7 +18,7 @@ import { type Model, type TensorData, loadModel } from './session.ts';
 const MEAN = [0.4, 0.5, 0.6];
 const STD = [0.25, 0.2, 0.3];
 
-function entryWith(resize: ResizePolicy, mirrorAverage: boolean | undefined): ModelEntry {
+function entryWith(resize: ResizePolicy, mirrorAverage: boolean | string[] | undefined): ModelEntry {
   return parseManifest({
     version: 1,
     models: [{
@@ -141,6 +141,22 @@ test('mirrorAverage: runDepth gives the hand-worked average of the picture and i
       assert.deepEqual(second.image.dims, first.image.dims);
       assert.deepEqual(second.image.data, mirrorLastAxis(first.image.data, first.image.dims));
       assert.deepEqual(second.fov, first.fov);
+    }
+  }
+});
+
+test('mirrorAverage naming outputs: those are averaged, the others are the picture\'s alone', async () => {
+  // The built-in model averages depth, confidence and normals but keeps its sky from the picture: here
+  // the confidence logit plays the left-out output.
+  for (const [what, width, height, resize] of CASES) {
+    const photo = randomPhoto(width, height, 7 * width + height);
+    for (const resolution of ['model', 'image'] as const) {
+      const options = { verticalFovDegrees: 50, resolution };
+      const maps = await runDepth(standIn(entryWith(resize, ['log_depth', 'normals']), asymmetric), photo, options);
+      const averaged = await runDepth(standIn(entryWith(resize, undefined), asymmetricAveraged), photo, options);
+      const single = await runDepth(standIn(entryWith(resize, undefined), asymmetric), photo, options);
+      if (maps.kind !== 'metric' || averaged.kind !== 'metric' || single.kind !== 'metric') throw new Error('expected metric depth');
+      assertMapsClose(maps, { ...averaged, confidence: single.confidence }, 1e-5, `${what}, resolution ${resolution}`);
     }
   }
 });

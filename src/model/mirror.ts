@@ -52,19 +52,22 @@ export function averageWithMirrored(first: Float32Array, mirrored: Float32Array,
 }
 
 /**
- * The outputs runDepth reads, averaged over the two runs; others ('other', 'rgb': not read by runDepth)
- * are the first run's as they came. An output missing from the first run is left missing (runDepth names
- * it); the mirrored run must return every output the first did, with the same dims.
+ * The outputs runDepth reads (or, with `only`, those of them so named), averaged over the two runs;
+ * the others ('other', 'rgb': not read by runDepth; or left out of `only`) are the first run's as they
+ * came. An output missing from the first run is left missing (runDepth names it); the mirrored run must
+ * return every averaged output the first did, with the same dims.
  */
 export function averageMirroredOutputs(
   modelId: string,
   specs: readonly OutputSpec[],
   first: Record<string, TensorData>,
   mirrored: Record<string, TensorData>,
+  only?: readonly string[],
 ): Record<string, TensorData> {
   const out: Record<string, TensorData> = { ...first }; // same key order: runDepth's model grid reads the first output
   for (const spec of specs) {
     if (spec.meaning === 'other' || spec.meaning === 'rgb') continue;
+    if (only !== undefined && !only.includes(spec.name)) continue;
     const a = first[spec.name];
     if (!a) continue;
     const b = mirrored[spec.name];

@@ -77,7 +77,7 @@ export async function runDepth(model: Model, image: RgbImage, options: RunDepthO
     const mirroredInput = { data: mirrorLastAxis(input.data, input.dims), dims: input.dims };
     const mirrored = await model.run({ ...feeds, [spec.name]: mirroredInput });
     signal?.throwIfAborted();
-    outputs = averageMirroredOutputs(entry.id, entry.outputs, outputs, mirrored);
+    outputs = averageMirroredOutputs(entry.id, entry.outputs, outputs, mirrored, spec.mirrorAverage === true ? undefined : spec.mirrorAverage);
     onProgress?.(0.9, 'depth: infer mirrored');
   } else {
     onProgress?.(0.9, 'depth: infer');
