@@ -17,6 +17,7 @@ the 128 it was exported for, and better again with the mirror average (a cheap e
 not mirror-symmetric, its two answers disagree where it is unsure).
 
   /usr/bin/python3 training/inference_eval.py --ckpt training/runs/onnx/init.pt --configs 128,128m,112m,96m
+  /usr/bin/python3 training/inference_eval.py --dump bench/data/heldout-43   (the splits for the app's code)
 """
 import argparse
 import json
@@ -24,6 +25,7 @@ import math
 import os
 import sys
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -88,6 +90,26 @@ def split_metrics(model, root, bs=32):
     return depth_metrics(log_d.exp(), depth)
 
 
+def dump_split(split, path):
+    """The split cropped 4:3 as the app's code reads it (bench/depth-heldout.bench.ts), little-endian:
+    int32 count, width, height; float32 vertical fov per image; uint8 RGB images (row-major, top row
+    first); float32 true depth (metres, 0 = sky) per pixel."""
+    root = os.path.join(HERE, 'data', split)
+    if not shards(root):
+        from scenes.generate import ensure_split
+        ensure_split(root, split)
+    raw = load_shards(shards(root))
+    image, depth, _, fov = to_tensors(raw['rgb'], raw['depth'], raw['normal'], raw['fov'])
+    image, depth, fov = four_by_three(image, depth, fov)
+    n, _, h, w = image.shape
+    rgb = (image.permute(0, 2, 3, 1) * 255).round().clamp(0, 255).to(torch.uint8).numpy()
+    os.makedirs(os.path.dirname(path) or '.', exist_ok=True)
+    with open(path + '.tmp', 'wb') as f:
+        f.write(np.array([n, w, h], '<i4').tobytes() + fov.numpy().astype('<f4').tobytes() + rgb.tobytes()
+                + depth[:, 0].numpy().astype('<f4').tobytes())
+    os.replace(path + '.tmp', path)
+
+
 def parse_config(text):
     """'112m' -> (112, True, True): the long side, then 'm' for the mirror average of every output, or
     'd' for the mirror average of all but the sky (the sky from the picture alone)."""
@@ -101,7 +123,12 @@ def main(argv=None):
     ap.add_argument('--configs', default='128,128m,112,112m,96,96m')
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--out', default=None, help='JSON of every figure')
+    ap.add_argument('--dump', default=None, help='only write val.bin and test.bin (dump_split) to this folder')
     a = ap.parse_args(argv)
+    if a.dump:
+        for split in ('val', 'test'):
+            dump_split(split, os.path.join(a.dump, f'{split}.bin'))
+        return
     torch.set_num_threads(a.threads)
     net, _ = load_model(a.ckpt)
     skies = list(sky_real.held_out_photos())
