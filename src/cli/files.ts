@@ -5,6 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { type FileHandle, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { readBundle } from '../io/bundle/bundle-reader.ts';
 import { writeBundle } from '../io/bundle/bundle-writer.ts';
 import { formatForFileName, readSplatFile, writeSplatFile } from '../io/formats.ts';
@@ -25,11 +26,33 @@ export function checkOutputName(path: string): void {
   }
 }
 
+/**
+ * Fails early, before any work, where the output cannot be put: a folder that does not exist, or a
+ * folder where the file should be (the write would fail only after the work, at the rename).
+ */
+export async function checkOutputPlace(path: string): Promise<void> {
+  const folder = dirname(path);
+  if (!(await stat(folder).then((s) => s.isDirectory(), () => false))) {
+    throw new Error(`${path}: expected an existing folder for the output, found no folder '${folder}'`);
+  }
+  if (await stat(path).then((s) => s.isDirectory(), () => false)) throw new Error(`${path}: expected a file name for the output, found a folder`);
+}
+
+/** The line to print when `path` cannot hold the world's remembered views (.ply and .splat keep splats only). */
+export function droppedFramesNote(path: string, world: World): string | undefined {
+  const n = world.memory.size;
+  if (isBundlePath(path) || n === 0) return undefined;
+  return `${path}: splats only; the world's ${n} remembered view${n === 1 ? ' is' : 's are'} not written (a .worldsplat keeps them)`;
+}
+
 export async function loadWorld(path: string, onProgress?: ProgressCallback): Promise<World> {
   let size: number;
   try {
-    size = (await stat(path)).size;
-  } catch {
+    const info = await stat(path);
+    if (!info.isFile()) throw new Error(`${path}: expected a world file, found a ${info.isDirectory() ? 'folder' : 'special file'}`);
+    size = info.size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === undefined) throw error;
     throw new Error(`${path}: expected a readable file, found none`);
   }
   const head = await readHead(path, 8);
@@ -54,6 +77,7 @@ export async function loadWorld(path: string, onProgress?: ProgressCallback): Pr
  */
 export async function saveWorld(path: string, world: World, onProgress?: ProgressCallback): Promise<void> {
   checkOutputName(path);
+  await checkOutputPlace(path);
   const partial = `${path}.partial`;
   const cloud = world.splats;
   let file: FileHandle | undefined;
