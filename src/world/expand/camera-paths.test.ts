@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Pose } from '../../core/camera.ts';
-import { cameraPath, parsePoses } from './camera-paths.ts';
+import { MAX_STOPS, cameraPath, parsePoses } from './camera-paths.ts';
 
 const start = Pose.lookAt([1, 1.6, 2], [1, 1.6, -3]); // looking down -Z
 const close = (a: number[], b: number[], what: string) => a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-9, `${what}: (${a}) vs (${b})`));
@@ -37,5 +37,19 @@ test('poses.json: eye/target and position/rotation cameras; bad entries are one 
   assert.throws(() => parsePoses('{}', 'p.json'), /^Error: p.json: expected a non-empty JSON array of cameras, found object$/);
   assert.throws(() => parsePoses('[{"eye":[0,0],"target":[0,0,-1]}]', 'p.json'), /^Error: p.json: expected camera 0 "eye" as 3 finite numbers, found \[0,0\]$/);
   assert.throws(() => parsePoses('[1]', 'p.json'), /^Error: p.json: expected camera 0 with "eye" and "target", or "position" and "rotation", found 1$/);
-  assert.throws(() => parsePoses('[{"eye":[0,0,0],"target":[0,0,0]}]', 'p.json'), /^Error: p.json: camera 0: pose: expected the target to differ from the eye/);
+  assert.throws(() => parsePoses('[{"eye":[0,0,0],"target":[0,0,0]}]', 'p.json'), { message: 'p.json: expected camera 0 "target" away from its "eye", found both at [0, 0, 0]' });
+});
+
+test('poses.json: keys it would ignore, numbers past a double, and more cameras than --steps allows are refused in one line', () => {
+  const one = (text: string, message: string) => assert.throws(() => parsePoses(text, 'p.json'), { message });
+  // A misspelt "up" would give a tour with the default up; "fov" is not a camera field.
+  one('[{"eye":[0,0,0],"target":[0,0,-1],"Up":[1,0,0]}]', 'p.json: expected camera 0 to hold only "eye", "target", "up", found "Up"');
+  one('[{"eye":[0,0,0],"target":[0,0,-1]},{"eye":[0,0,0],"target":[0,0,-1],"fov":500}]', 'p.json: expected camera 1 to hold only "eye", "target", "up", found "fov"');
+  one('[{"position":[0,0,0],"rotation":[1,0,0,0],"eye":[0,0,0]}]', 'p.json: expected camera 0 to hold only "eye", "target", "up", found "position"');
+  one('[{"position":[0,0,0],"rotation":[1,0,0,0],"target":[0,0,0]}]', 'p.json: expected camera 0 to hold only "position", "rotation", found "target"');
+  // 1e999 parses as Infinity, which JSON.stringify would print as null.
+  one('[{"eye":[0,0,0],"target":[0,0,1e999]}]', 'p.json: expected camera 0 "target" as 3 finite numbers, found [0,0,Infinity]');
+  const cameras = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => ({ eye: [0, 0, 0], target: [Math.sin(i), 0, -Math.cos(i)] })));
+  assert.equal(parsePoses(cameras(MAX_STOPS)).length, 360);
+  one(cameras(10_000), 'p.json: expected at most 360 cameras (as --steps), found 10000');
 });

@@ -11,6 +11,11 @@ import { multiplyQuat, quatFromAxisAngle } from '../../core/quat.ts';
 import type { Vec3 } from '../../core/vec3.ts';
 
 export const PATH_KINDS = ['turn', 'orbit', 'walk'] as const;
+/**
+ * The most stops one tour takes (--steps, or cameras in a poses file): each remembers its view (1.5 MB
+ * at 512x384), and at about a second a stop, more is an hour's run that a typo would start.
+ */
+export const MAX_STOPS = 360;
 export type PathKind = (typeof PATH_KINDS)[number];
 
 const UP: Vec3 = [0, 1, 0];
@@ -50,6 +55,7 @@ export function cameraPath(kind: PathKind, start: Pose, steps: number, distance:
 /**
  * poses.json: an array of cameras, each either { "eye": [x,y,z], "target": [x,y,z], "up"?: [x,y,z] }
  * or { "position": [x,y,z], "rotation": [w,x,y,z] } (camera-to-world, camera.ts's convention).
+ * Any other key is refused: a misspelt "up" or a "fov" that would be ignored gives another tour.
  */
 export function parsePoses(text: string, name = 'poses'): Pose[] {
   let data: unknown;
@@ -59,16 +65,25 @@ export function parsePoses(text: string, name = 'poses'): Pose[] {
     throw new Error(`${name}: expected JSON, found a syntax error (${(error as Error).message.split('\n')[0]})`);
   }
   if (!Array.isArray(data) || data.length === 0) throw new Error(`${name}: expected a non-empty JSON array of cameras, found ${Array.isArray(data) ? 'an empty array' : typeof data}`);
+  if (data.length > MAX_STOPS) throw new Error(`${name}: expected at most ${MAX_STOPS} cameras (as --steps), found ${data.length}`);
   const vec = (v: unknown, n: number, what: string, i: number): number[] => {
     if (!Array.isArray(v) || v.length !== n || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-      throw new Error(`${name}: expected camera ${i} "${what}" as ${n} finite numbers, found ${JSON.stringify(v)}`);
+      // (JSON.stringify would show a number too large for a double, read as Infinity, as null)
+      const found = Array.isArray(v) ? `[${v.map((x) => (typeof x === 'number' ? String(x) : JSON.stringify(x))).join(',')}]` : JSON.stringify(v);
+      throw new Error(`${name}: expected camera ${i} "${what}" as ${n} finite numbers, found ${found}`);
     }
     return v as number[];
   };
+  const onlyKeys = (entry: object, allowed: string[], i: number) => {
+    const extra = Object.keys(entry).find((key) => !allowed.includes(key));
+    if (extra !== undefined) throw new Error(`${name}: expected camera ${i} to hold only ${allowed.map((k) => `"${k}"`).join(', ')}, found "${extra}"`);
+  };
   return data.map((entry: Record<string, unknown>, i) => {
     if (entry && typeof entry === 'object' && 'eye' in entry) {
+      onlyKeys(entry, ['eye', 'target', 'up'], i);
       const up = entry.up === undefined ? UP : (vec(entry.up, 3, 'up', i) as Vec3);
       const eye = vec(entry.eye, 3, 'eye', i) as Vec3, target = vec(entry.target, 3, 'target', i) as Vec3;
+      if (eye.every((v, c) => v === target[c])) throw new Error(`${name}: expected camera ${i} "target" away from its "eye", found both at [${eye.join(', ')}]`);
       try {
         return Pose.lookAt(eye, target, up);
       } catch (error) {
@@ -76,6 +91,7 @@ export function parsePoses(text: string, name = 'poses'): Pose[] {
       }
     }
     if (entry && typeof entry === 'object' && 'position' in entry) {
+      onlyKeys(entry, ['position', 'rotation'], i);
       const q = vec(entry.rotation, 4, 'rotation', i);
       if (!(Math.hypot(...q) > 1e-9)) throw new Error(`${name}: expected camera ${i} "rotation" as a non-zero quaternion, found ${JSON.stringify(q)}`);
       return new Pose(vec(entry.position, 3, 'position', i) as Vec3, q as [number, number, number, number]);
