@@ -4,12 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { intrinsicsFromFov } from '../core/camera.ts';
+import { SplatCloud } from '../core/splat-cloud.ts';
 import { readBundle } from '../io/bundle/bundle-reader.ts';
+import { writePly } from '../io/ply-writer.ts';
 import { courtyardScene, worldFromView, yawPose } from '../world/expand/synthetic-scene.ts';
 import { saveWorld } from './files.ts';
 
@@ -68,6 +70,8 @@ test('explore: a .ply is a view from the origin; walking forward from it adds sp
   // Seen from its own camera the .ply is complete; a step forward sees mostly the same things (were
   // the camera not put at the origin, the first stop would be mostly unknown).
   assert.ok(lines.every((m) => m && Number(m[3]) < 40 && Number(m[4]) < 2), r.stdout);
+  // The .ply input's start view and the two stops' views are not in a .ply.
+  assert.match(r.stderr, /walked\.ply: splats only; the world's 3 remembered views are not written \(a \.worldsplat keeps them\)\n$/);
   assert.ok(statSync(out).size > statSync(ply).size);
 });
 
@@ -91,6 +95,46 @@ test('explore: bad paths, sizes and missing completers are one line and write no
     expectOne([bundle, '--path', 'turn', '--completer', 'model', '-o', out], /^worldsplat explore: --completer model: expected a completion model \(task 'complete'\) in models\/manifest.json, found none/);
   }
   assert.throws(() => statSync(out), 'nothing written');
+});
+
+test('explore: a folder, an empty world, an output with nowhere to go and a loose --steps are one line before any stop; a failure after the input was read leaves it and an old output as they were', () => {
+  const here = mkdtempSync(join(dir, 'bad-'));
+  const out = join(here, 'out.worldsplat');
+  const refused = (args: string[], message: string) => {
+    const r = run(...args, '--size', '64x48');
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stderr, `worldsplat explore: ${message}\n`);
+    assert.equal(r.stdout, '', 'no stop was walked');
+  };
+  const folder = join(here, 'folder.worldsplat');
+  mkdirSync(folder);
+  refused([folder, '--path', 'turn', '-o', out], `${folder}: expected a world file, found a folder`);
+  // A valid PLY of no splats: there is nothing to grow (it made 6144 splats out of nothing).
+  const empty = join(here, 'empty.ply');
+  writeFileSync(empty, writePly(SplatCloud.create(0)));
+  refused([empty, '--path', 'turn', '--steps', '1', '-o', out], `${empty}: expected a world with splats to explore, found 0 splats`);
+  refused([bundle, '--path', 'turn', '--steps', '1', '-o', join(here, 'missing', 'o.ply')], `${join(here, 'missing', 'o.ply')}: expected an existing folder for the output, found no folder '${join(here, 'missing')}'`);
+  refused([bundle, '--path', 'turn', '--steps', '1', '-o', folder], `${folder}: expected a file name for the output, found a folder`);
+  for (const steps of ['0x2', '1e1']) refused([bundle, '--path', 'turn', '--steps', steps, '-o', out], `--steps: expected a whole number from 1 to 360, found "${steps}"`);
+  assert.deepEqual(readdirSync(here).sort(), ['empty.ply', 'folder.worldsplat']);
+  // Fails once the world is read (it has no prompt): the input, also named as the output, and an
+  // existing output keep every byte.
+  const copy = join(here, 'copy.worldsplat'), old = join(here, 'old.ply');
+  copyFileSync(bundle, copy);
+  copyFileSync(ply, old);
+  for (const target of [copy, old]) {
+    refused([copy, '--path', 'turn', '--steps', '1', '--completer', 'procedural', '-o', target], '--completer procedural: expected a world made from a prompt (generate --prompt), found one without a prompt');
+  }
+  assert.ok(readFileSync(copy).equals(readFileSync(bundle)) && readFileSync(old).equals(readFileSync(ply)));
+  assert.deepEqual(readdirSync(here).sort(), ['copy.worldsplat', 'empty.ply', 'folder.worldsplat', 'old.ply']);
+});
+
+test('convert: a world with remembered views written as .ply says, once, that they are left out', () => {
+  const out = join(dir, 'views-dropped.ply');
+  const r = spawnSync(process.execPath, [BIN, 'convert', bundle, out], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const notes = r.stderr.split('\n').filter((line) => line.includes('remembered view'));
+  assert.deepEqual(notes, [`${out}: splats only; the world's 1 remembered view is not written (a .worldsplat keeps them)`]);
 });
 
 test('explore: the world grown with the render thread is the one grown without it, array for array', () => {

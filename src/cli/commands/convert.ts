@@ -1,4 +1,4 @@
-import { checkOutputName, loadWorld, saveWorld } from '../files.ts';
+import { checkOutputName, droppedFramesNote, loadWorld, saveWorld } from '../files.ts';
 import { progressBar } from '../progress.ts';
 import { UsageError } from '../errors.ts';
 import type { Command } from '../main.ts';
@@ -19,5 +19,7 @@ export const convertCommand: Command = {
     await saveWorld(output, world, (f, s) => bar.update(0.5 + f * 0.5, s));
     bar.done();
     process.stderr.write(`${output}: ${world.splats.count} splats\n`);
+    const dropped = droppedFramesNote(output, world);
+    if (dropped) process.stderr.write(`${dropped}\n`);
   },
 };

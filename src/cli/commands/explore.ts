@@ -6,10 +6,11 @@ import type { Model } from '../../model/index.ts';
 import type { Completer, TextureSource } from '../../world/expand/completer.ts';
 import type { FrameInput } from '../../world/memory/posed-frame-memory.ts';
 import type { World } from '../../world/world.ts';
-import { checkOutputName, loadWorld, saveWorld } from '../files.ts';
+import { checkOutputName, checkOutputPlace, droppedFramesNote, loadWorld, saveWorld } from '../files.ts';
 import { UsageError } from '../errors.ts';
 import type { Command } from '../main.ts';
 import { reserveRoom, tourRoom } from '../tour-room.ts';
+import { MAX_STOPS } from '../../world/expand/camera-paths.ts';
 import { parseSize } from './render.ts';
 
 export const exploreCommand: Command = {
@@ -41,8 +42,9 @@ export const exploreCommand: Command = {
     if (!values.path) throw new UsageError('missing --path');
     const output = values.output as string;
     checkOutputName(output);
-    const steps = Number(values.steps);
-    if (!(Number.isInteger(steps) && steps >= 1 && steps <= 360)) throw new Error(`--steps: expected a whole number from 1 to 360, found "${values.steps}"`);
+    // Digits only: Number() also reads "0x2", "1e2" and " 3 ".
+    const steps = /^\d+$/.test(values.steps as string) ? Number(values.steps) : NaN;
+    if (!(steps >= 1 && steps <= MAX_STOPS)) throw new Error(`--steps: expected a whole number from 1 to ${MAX_STOPS}, found "${values.steps}"`);
     const [width, height] = parseSize(values.size as string);
     const fov = Number(values.fov);
     if (!(fov > 0 && fov < 180)) throw new Error(`--fov: expected degrees between 0 and 180, found "${values.fov}"`);
@@ -70,6 +72,7 @@ export const exploreCommand: Command = {
     }
 
     const input = positionals[0];
+    await checkOutputPlace(output); // before the tour, which the write would otherwise fail after
     // The completion model starts opening first, on its own thread where a core is free
     // (worker-model.ts), and there runs once on a view of this size (its first run is the slow one)
     // while the world loads and the first expansion's caches are built here. Under --completer auto it
@@ -93,6 +96,8 @@ export const exploreCommand: Command = {
     let world: World, intrinsics: Intrinsics, poses: Pose[], completer: { completer: Completer; release: () => Promise<void> };
     try {
       world = await loadWorld(input);
+      // Nothing to grow from: every stop would be made up whole, aligned to nothing.
+      if (world.splats.count === 0) throw new Error(`${input}: expected a world with splats to explore, found 0 splats`);
       const room = tourRoom(world.splats.count, poseList?.length ?? steps, width, height);
       renderThread.sync(world.splats, room);
       let start: Pose;
@@ -136,6 +141,8 @@ export const exploreCommand: Command = {
       }
       await saveWorld(output, world);
       process.stderr.write(`${output}: ${world.splats.count} splats (+${world.splats.count - startCount}), ${world.memory.size} frames (completer ${completer.completer.name})\n`);
+      const dropped = droppedFramesNote(output, world);
+      if (dropped) process.stderr.write(`${dropped}\n`);
     } finally {
       // (The unused model is awaited here rather than before the tour: it is still opening and warming
       // up on its thread, which the tour's start waited for, 1.3-1.8 s on a 2-core machine.)
