@@ -2,8 +2,9 @@
  * `worldsplat <command> ...`: a thin shell over the library. Exit codes: 0 success, 1 bad input
  * (one line on stderr saying what was expected and what was found), 2 bad usage.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { UsageError } from './errors.ts';
+import { parseCommandLine } from './parse-options.ts';
 
 export interface Command {
   summary: string;
@@ -47,12 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+    const parsed = parseCommandLine(rest, command.options);
     await command.run(parsed.positionals, parsed.values as Record<string, string | boolean | undefined>);
     return 0;
   } catch (error) {
