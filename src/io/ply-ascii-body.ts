@@ -72,7 +72,7 @@ export class PlyAsciiBodyDecoder {
         const inVertices = Math.max(0, this.numbers - this.vertexStart);
         const whole = Math.floor(inVertices / this.perVertex);
         throw new Error(
-          `PLY: header declares ${n} vertices of ${this.perVertex} numbers but the ascii body holds ${whole} whole vertices` +
+          `PLY: expected ${n} vertices of ${this.perVertex} numbers (as the header declares), found ${whole} whole vertices in the ascii body` +
             (inVertices % this.perVertex ? ` and ${inVertices % this.perVertex} more numbers` : ''),
         );
       }

@@ -115,9 +115,9 @@ test('a truncated body names the whole vertices it holds', () => {
   const file = buildPly([vertex(splatProperties())]);
   assert.throws(
     () => readPly(file.subarray(0, file.length - 60)),
-    /^Error: PLY: header declares 2 vertices of 56 bytes \(112 bytes of body\) but the body holds 52 bytes: 0 whole vertices$/,
+    /^Error: PLY: expected 112 bytes of body \(2 vertices of 56 bytes, as the header declares\), found 52 bytes: 0 whole vertices$/,
   );
-  assert.throws(() => readPly(file.subarray(0, file.length - 1)), /holds 111 bytes: 1 whole vertices/);
+  assert.throws(() => readPly(file.subarray(0, file.length - 1)), /found 111 bytes: 1 whole vertices/);
 });
 
 test('bytes after the declared body are rejected', () => {
@@ -155,17 +155,17 @@ test('NaN or infinite used values, overflowing log-scales and zero quaternions a
 
 test('a vertex count the body cannot hold fails before any allocation', () => {
   const file = new TextEncoder().encode(`ply\nformat binary_little_endian 1.0\nelement vertex 4000000000000\n${splatProperties().map((p) => `property float ${p.name}\n`).join('')}end_header\n`);
-  assert.throws(() => readPly(file), /PLY: header declares 4000000000000 vertices of 56 bytes \(224000000000000 bytes of body\) but the body holds 0 bytes: 0 whole vertices/);
+  assert.throws(() => readPly(file), /PLY: expected 224000000000000 bytes of body \(4000000000000 vertices of 56 bytes, as the header declares\), found 0 bytes: 0 whole vertices/);
   const ascii = buildPly([vertex(splatProperties())], { format: 'ascii' });
   const lie = new TextEncoder().encode(new TextDecoder().decode(ascii).replace('element vertex 2', 'element vertex 2000000'));
-  assert.throws(() => readPly(lie), /PLY: header declares 2000000 vertices \(28000000 numbers\) but the ascii body of \d+ bytes can hold at most \d+ numbers/);
+  assert.throws(() => readPly(lie), /PLY: expected an ascii body that can hold the 28000000 numbers of 2000000 vertices the header declares, found \d+ bytes, room for at most \d+ numbers/);
 });
 
 test('ascii bodies: a word that is not a number, too few or too many numbers are named', () => {
   const text = new TextDecoder().decode(buildPly([vertex(splatProperties())], { format: 'ascii' }));
   const ascii = (s: string) => new TextEncoder().encode(s);
   assert.throws(() => readPly(ascii(text.replace('\n1 2 ', '\n1 2x '))), /PLY: expected a number, found "2x" in the ascii body \(vertex 0, property y\)/);
-  assert.throws(() => readPly(ascii(text.replace(/ 4\n$/, '\n'))), /^Error: PLY: header declares 2 vertices of 14 numbers but the ascii body holds 1 whole vertices and 13 more numbers$/);
+  assert.throws(() => readPly(ascii(text.replace(/ 4\n$/, '\n'))), /^Error: PLY: expected 2 vertices of 14 numbers \(as the header declares\), found 1 whole vertices in the ascii body and 13 more numbers$/);
   assert.throws(() => readPly(ascii(text + '5\n')), /PLY: expected the ascii body to end after the 28 numbers the header declares, found more: "5"/);
   assertHandValues(readPly(ascii(text + '\n \r\n')));
 });
@@ -186,14 +186,14 @@ test('streaming gives the same cloud for any chunk size, with progress up to 1',
 
 test('streaming reports the same errors as whole-file reading', async () => {
   const file = buildPly([vertex(splatProperties())]);
-  await assert.rejects(readPlyStream(chunksOf(file.subarray(0, file.length - 1), 10)), /PLY: header declares 2 vertices of 56 bytes \(112 bytes of body\) but the body holds 111 bytes: 1 whole vertices/);
+  await assert.rejects(readPlyStream(chunksOf(file.subarray(0, file.length - 1), 10)), /PLY: expected 112 bytes of body \(2 vertices of 56 bytes, as the header declares\), found 111 bytes: 1 whole vertices/);
   await assert.rejects(readPlyStream(chunksOf(concat(file, new Uint8Array(3)), 10)), /found 3 more bytes/);
   await assert.rejects(readPlyStream(chunksOf(new TextEncoder().encode('solid cube\n'), 4)), /PLY: expected a PLY file starting with 'ply', found "soli"/);
   await assert.rejects(readPlyStream(chunksOf(new Uint8Array(0), 4)), /PLY: expected a PLY file starting with 'ply', found an empty file/);
   await assert.rejects(readPlyStream(chunksOf(file.subarray(0, 30), 4)), /PLY: expected an 'end_header' line, found the end of the file after 30 bytes/);
   // A declared count larger than totalBytes allows is rejected before the columns are allocated.
   const headerLength = file.length - 112;
-  await assert.rejects(readPlyStream(chunksOf(file, headerLength + 1), { totalBytes: file.length - 60 }), /holds 52 bytes: 0 whole vertices/);
+  await assert.rejects(readPlyStream(chunksOf(file, headerLength + 1), { totalBytes: file.length - 60 }), /found 52 bytes: 0 whole vertices/);
 });
 
 test('an aborted signal stops a stream with its reason', async () => {

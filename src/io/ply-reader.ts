@@ -103,7 +103,7 @@ function checkBodySize(layout: VertexLayout, available: number, exact: boolean):
     // Each number takes at least one character and one separator (the last may end the file).
     const numbers = layout.numbersBefore + layout.vertex.count * layout.vertex.properties.length + layout.numbersAfter;
     if (numbers * 2 - 1 > available) {
-      throw new Error(`PLY: header declares ${layout.vertex.count} vertices (${numbers} numbers) but the ascii body of ${available} bytes can hold at most ${Math.ceil(available / 2)} numbers`);
+      throw new Error(`PLY: expected an ascii body that can hold the ${numbers} numbers of ${layout.vertex.count} vertices the header declares, found ${available} bytes, room for at most ${Math.ceil(available / 2)} numbers`);
     }
     return;
   }

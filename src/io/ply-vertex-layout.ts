@@ -118,7 +118,7 @@ export function truncatedBodyError(l: VertexLayout, bodyLength: number): Error {
   const whole = Math.max(0, Math.min(n, Math.floor((bodyLength - l.bytesBefore) / l.recordBytes)));
   const others = l.bytesBefore + l.bytesAfter > 0 ? ` and ${l.bytesBefore + l.bytesAfter} bytes of other elements` : '';
   return new Error(
-    `PLY: header declares ${n} vertices of ${l.recordBytes} bytes${others} (${bodyBytes(l)} bytes of body) but the body holds ${bodyLength} bytes: ${whole} whole vertices`,
+    `PLY: expected ${bodyBytes(l)} bytes of body (${n} vertices of ${l.recordBytes} bytes${others}, as the header declares), found ${bodyLength} bytes: ${whole} whole vertices`,
   );
 }
 
