@@ -45,20 +45,38 @@ export function quatToMat3(q: Quat): Mat3 {
 
 /** Quaternion of a rotation matrix (Shepperd's method: stable for every rotation). */
 export function quatFromMat3(m: Mat3): Quat {
+  const q: Quat = [1, 0, 0, 0];
+  shepperd(m, q, 0);
+  return normalizeQuat(q);
+}
+
+/**
+ * quatFromMat3 written into out[at..at + 3], allocating nothing (for loops over many splats). A
+ * matrix that is not a rotation gives what Shepperd's formulas give, normalised, not an error.
+ */
+export function quatFromMat3Into(m: ArrayLike<number>, out: { [i: number]: number }, at: number): void {
+  shepperd(m, out, at);
+  const w = out[at], x = out[at + 1], y = out[at + 2], z = out[at + 3];
+  const len = Math.sqrt(w * w + x * x + y * y + z * z);
+  out[at] = w / len; out[at + 1] = x / len; out[at + 2] = y / len; out[at + 3] = z / len;
+}
+
+/** The unnormalised quaternion of Shepperd's method into out[at..at + 3]. */
+function shepperd(m: ArrayLike<number>, out: { [i: number]: number }, at: number): void {
   const trace = m[0] + m[4] + m[8];
-  let q: Quat;
+  let w: number, x: number, y: number, z: number;
   if (trace > 0) {
     const s = Math.sqrt(trace + 1) * 2;
-    q = [0.25 * s, (m[7] - m[5]) / s, (m[2] - m[6]) / s, (m[3] - m[1]) / s];
+    w = 0.25 * s; x = (m[7] - m[5]) / s; y = (m[2] - m[6]) / s; z = (m[3] - m[1]) / s;
   } else if (m[0] > m[4] && m[0] > m[8]) {
     const s = Math.sqrt(1 + m[0] - m[4] - m[8]) * 2;
-    q = [(m[7] - m[5]) / s, 0.25 * s, (m[1] + m[3]) / s, (m[2] + m[6]) / s];
+    w = (m[7] - m[5]) / s; x = 0.25 * s; y = (m[1] + m[3]) / s; z = (m[2] + m[6]) / s;
   } else if (m[4] > m[8]) {
     const s = Math.sqrt(1 + m[4] - m[0] - m[8]) * 2;
-    q = [(m[2] - m[6]) / s, (m[1] + m[3]) / s, 0.25 * s, (m[5] + m[7]) / s];
+    w = (m[2] - m[6]) / s; x = (m[1] + m[3]) / s; y = 0.25 * s; z = (m[5] + m[7]) / s;
   } else {
     const s = Math.sqrt(1 + m[8] - m[0] - m[4]) * 2;
-    q = [(m[3] - m[1]) / s, (m[2] + m[6]) / s, (m[5] + m[7]) / s, 0.25 * s];
+    w = (m[3] - m[1]) / s; x = (m[2] + m[6]) / s; y = (m[5] + m[7]) / s; z = 0.25 * s;
   }
-  return normalizeQuat(q);
+  out[at] = w; out[at + 1] = x; out[at + 2] = y; out[at + 3] = z;
 }
