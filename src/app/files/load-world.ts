@@ -41,6 +41,9 @@ export async function loadWorldFromStream(
   const chunks = streamChunks(stream);
   const first = await chunks.next();
   if (first.done) throw new Error(`${name}: expected splat data, found an empty file`);
+  // A bundle's frames have nowhere to go from here (only a cloud is returned): say so rather than
+  // let the .splat reader call it an unknown file.
+  if (startsWith(first.value, 'WSBUNDLE')) throw new Error(`${name}: expected a .ply or .splat here, found a .worldsplat bundle (open it as a file: drop it on the page or use Open)`);
   const all = prepend(first.value, chunks);
   try {
     if (startsWith(first.value, 'ply')) {
