@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { orientPixels } from './exif-orientation.ts';
@@ -93,6 +94,38 @@ test('node decoder: non-images and damaged files get one line that says what was
   const flipped = Uint8Array.from(png); flipped[idat + 8] ^= 0xff; // the first byte of the compressed pixels
   await assert.rejects(decoder.decode(flipped), oneLine(/found a damaged PNG \(.+\)$/));
   await assert.rejects(decoder.decode(fixture('orient-6.webp').subarray(0, 60)), oneLine(/found a damaged WEBP \(.+\)$/));
+});
+
+test('node decoder: a CMYK JPEG comes out as the RGB it was made from', async () => {
+  // a colour inside the CMYK gamut (libvips' fallback profile clips a saturated orange 200,60,30 to 201,49,0)
+  const rgb = { r: 150, g: 120, b: 100 };
+  const cmyk = await sharp({ create: { width: 8, height: 8, channels: 3, background: rgb } }).toColourspace('cmyk').jpeg({ quality: 100 }).toBuffer();
+  assert.equal((await sharp(cmyk).metadata()).space, 'cmyk');
+  const got = pixel(await decoder.decode(new Uint8Array(cmyk)), 4, 4);
+  for (const [c, want] of [rgb.r, rgb.g, rgb.b].entries()) assert.ok(Math.abs(got[c] - want) <= 10, `${got} vs ${Object.values(rgb)}`);
+});
+
+test('node decoder: a PNG whose header claims 60000x60000 is refused as too big, in one line, without decoding it', async () => {
+  const chunk = (type: string, body: Uint8Array) => {
+    const b = Buffer.alloc(12 + body.length);
+    b.writeUInt32BE(body.length, 0);
+    b.write(type, 4, 'latin1');
+    b.set(body, 8);
+    b.writeUInt32BE(crc32(b.subarray(4, 8 + body.length)), 8 + body.length);
+    return b;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(60000, 0);
+  ihdr.writeUInt32BE(60000, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  // four rows of zeros: all it takes to claim 10.8 GB of pixels
+  const bomb = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(4 * 180001))), chunk('IEND', new Uint8Array())]);
+  const before = process.memoryUsage().rss;
+  await assert.rejects(decoder.decode(new Uint8Array(bomb)), {
+    message: 'photo: expected at most 268402689 pixels (16383x16383), found a 60000x60000 PNG (3600000000 pixels)',
+  });
+  assert.ok(process.memoryUsage().rss - before < 200e6);
 });
 
 test('node decoder: a 12000x9000 JPEG becomes 1024x768 without the full-size raster in memory', async () => {
