@@ -1,4 +1,5 @@
-import { checkOutputName, droppedFramesNote, loadWorld, saveWorld } from '../files.ts';
+import { checkOutputName, checkOutputPlace, droppedFramesNote, loadWorld, saveWorld } from '../files.ts';
+import { checkDistinct } from '../output-files.ts';
 import { progressBar } from '../progress.ts';
 import { UsageError } from '../errors.ts';
 import type { Command } from '../main.ts';
@@ -14,6 +15,10 @@ export const convertCommand: Command = {
     if (positionals.length !== 2) throw new UsageError(`expected an input and an output file, found ${positionals.length} arguments`);
     const [input, output] = positionals;
     checkOutputName(output); // an unknown output format fails before the input is read
+    await checkOutputPlace(output);
+    // Converting onto the input would replace it with what the output format keeps (a .ply's extra
+    // properties, a bundle's frames in a .ply): refused, as a write onto the input everywhere.
+    await checkDistinct(input, [['output', output]]);
     const bar = progressBar();
     const world = await loadWorld(input, (f, s) => bar.update(f * 0.5, s));
     await saveWorld(output, world, (f, s) => bar.update(0.5 + f * 0.5, s));

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { SplatCloud } from '../../core/splat-cloud.ts';
-import type { Model } from '../../model/index.ts';
+import type { Manifest, Model } from '../../model/index.ts';
 import type { FrameInput } from '../../world/memory/posed-frame-memory.ts';
 import type { World } from '../../world/world.ts';
-import { checkOutputName, isBundlePath, saveWorld } from '../files.ts';
+import { checkOutputName, checkOutputPlace, isBundlePath, saveWorld } from '../files.ts';
+import { checkDistinct } from '../output-files.ts';
 import { progressBar } from '../progress.ts';
 import { startTimings } from '../timings.ts';
 import { UsageError } from '../errors.ts';
@@ -39,6 +40,8 @@ export const generateCommand: Command = {
     if (!values.output) throw new UsageError('missing --output (-o)');
     const output = values.output as string;
     checkOutputName(output); // an unknown output format fails before any work
+    await checkOutputPlace(output);
+    await checkDistinct(positionals[0], [['--output', output]]);
     const fov = Number(values.fov);
     if (!(fov > 0 && fov < 180)) throw new Error(`--fov: expected degrees between 0 and 180, found "${values.fov}"`);
     const maxLongSide = Number(values['max-size'] ?? '1024');
@@ -61,6 +64,7 @@ export const generateCommand: Command = {
     // The manifest's entry for a shipped model (undefined for a downloadable one): known long before
     // its session is open.
     const shipping = manifesting.then(async (manifest) => {
+      requireDepthModel(manifest, id);
       const { isRemote } = await import('../../model/index.ts');
       return manifest.models.find((m) => m.id === id && !isRemote(m));
     });
@@ -153,11 +157,18 @@ function worldOf(splats: SplatCloud, frame: () => FrameInput, WorldClass: typeof
   return world;
 }
 
+/** --model names a depth model of the manifest (its other models complete views or draw from words). */
+function requireDepthModel(manifest: Manifest, id: string): void {
+  const depth = manifest.models.filter((m) => m.task === 'depth' || m.task === 'relative-inverse-depth').map((m) => `'${m.id}'`);
+  if (!depth.includes(`'${id}'`)) throw new Error(`--model: expected one of ${depth.join(', ')}, found '${id}'`);
+}
+
 /** Text -> world with the built-in procedural generator: no model, no network. */
 async function generateFromPrompt(values: Record<string, string | boolean | undefined>): Promise<void> {
   if (!values.output) throw new UsageError('missing --output (-o)');
   const output = values.output as string;
   checkOutputName(output);
+  await checkOutputPlace(output);
   const fov = Number(values.fov);
   if (!(fov > 0 && fov < 180)) throw new Error(`--fov: expected degrees between 0 and 180, found "${values.fov}"`);
   const longSide = Number(values['max-size'] ?? '512');

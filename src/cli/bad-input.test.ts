@@ -1,0 +1,108 @@
+/**
+ * Bad input to `render`, `convert`, `generate` and `inspect`, as a user types it (a child process):
+ * one line on stderr saying what was expected and what was found, exit 1 (2 for bad usage), and no
+ * file created or changed, the input least of all. The cases are grouped per spawn's cost (~0.3 s
+ * for a command that fails before its work, ~1.5 s for a generate that decodes its photo).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import { SplatCloud } from '../core/splat-cloud.ts';
+import { writePly } from '../io/ply-writer.ts';
+import { parseSize } from './commands/render.ts';
+
+const BIN = join(import.meta.dirname, '../../bin/worldsplat.mjs');
+const dir = mkdtempSync(join(tmpdir(), 'worldsplat-bad-'));
+const at = (name: string) => join(dir, name);
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Every file under dir with its hash: what a failing command must leave as it was. */
+function files(): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else out[join(d, e.name)] = createHash('sha256').update(readFileSync(join(d, e.name))).digest('hex');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** The command fails with exit `code`, `line` as its only line on stderr, and no file made or changed. */
+function refuses(args: string[], line: string, code = 1) {
+  const before = files();
+  const r = run(...args);
+  assert.equal(r.code, code, `${args.join(' ')}\n${r.stderr}`);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(code === 1 ? lines.length : 1, 1, r.stderr);
+  assert.equal(lines[0], line.replaceAll('$D', dir));
+  assert.deepEqual(files(), before);
+}
+
+const ply = at('world.ply');
+{
+  const cloud = SplatCloud.create(3);
+  cloud.positions.set([0, 0, -2, 0.3, 0, -2, 0, 0.3, -3]);
+  cloud.scales.fill(0.05);
+  for (let i = 0; i < 3; i++) cloud.rotations.set([1, 0, 0, 0], 4 * i);
+  cloud.opacities.fill(0.9);
+  cloud.colors.fill(0.6);
+  writeFileSync(ply, writePly(cloud));
+}
+const view = ['--eye', '0,0,0', '--target', '0,0,-1', '--size', '32x24'];
+
+test('render: outputs are checked before the work, never replace the input, and are written whole', () => {
+  refuses(['render', ply, ...view, '-o', at('view.txt')], "worldsplat render: --output: expected a file name ending in .png, found 'view.txt'");
+  refuses(['render', ply, ...view, '-o', at('view.png'), '--depth', at('depth.tif')], "worldsplat render: --depth: expected a file name ending in .png, found 'depth.tif'");
+  // the colour picture was written, then the depth failed: half the output, and an ENOENT line
+  refuses(['render', ply, ...view, '-o', at('view.png'), '--depth', at('no-folder/depth.png')],
+    "worldsplat render: $D/no-folder/depth.png: expected an existing folder for the output, found no folder '$D/no-folder'");
+  refuses(['render', ply, ...view, '-o', at('same.png'), '--depth', at('same.png')], "worldsplat render: --depth: expected a file other than --output, found the same file '$D/same.png'");
+  // a world whose name ends in .png was replaced by its own picture
+  const disguised = at('world-named.png');
+  writeFileSync(disguised, readFileSync(ply));
+  refuses(['render', disguised, ...view, '-o', disguised], "worldsplat render: --output: expected a file other than the input, found the same file '$D/world-named.png'");
+});
+
+test('render: the camera errors name the options; a negative coordinate is a value', () => {
+  refuses(['render', ply, '--eye', '1,1,1', '--target', '1,1,1', '-o', at('v.png')], 'worldsplat render: --target: expected a point other than --eye, found the same point "1,1,1"');
+  refuses(['render', ply, '--eye', '0,0,0', '--target', '0,5,0', '-o', at('v.png')], 'worldsplat render: --up: expected a direction not along the line from --eye to --target, found "0,1,0"');
+  refuses(['render', ply, '--eye', '0,0,0', '--target', '0,0,-1', '--fov', '-5', '-o', at('v.png')], 'worldsplat render: --fov: expected degrees between 0 and 180, found "-5"');
+  const r = run('render', ply, '--eye', '-0.5,0,0', '--target', '-0.5,0,-1', '--size', '32x24', '-o', at('left.png'));
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(readFileSync(at('left.png')).subarray(1, 4).toString(), 'PNG');
+});
+
+test('render --size: more than 8192x8192 pixels is refused (16384x16384 took 15 GB and minutes); each side still up to 16384', () => {
+  assert.throws(() => parseSize('16384x16384'), { message: '--size: expected at most 67108864 pixels (8192x8192), found 16384x16384 (268435456)' });
+  assert.throws(() => parseSize('8193x8192'), /expected at most 67108864 pixels/);
+  assert.deepEqual(parseSize('8192x8192'), [8192, 8192]);
+  assert.deepEqual(parseSize('16384x4096'), [16384, 4096]);
+});
+
+test('convert onto its own input is refused and the input kept; usage errors are one expected/found line', () => {
+  refuses(['convert', ply, `${dir}/./world.ply`], "worldsplat convert: output: expected a file other than the input, found the same file '$D/./world.ply'");
+  refuses(['inspect', ply, '--frobnicate'], "worldsplat inspect: expected one of the options --json, found '--frobnicate'", 2);
+  refuses(['inspect', ply, '--json=yes'], 'worldsplat inspect: --json: expected no value (it is a switch), found one', 2);
+});
+
+test('generate: --model must name a depth model, --fov -5 is a bad value, and a failing generate leaves the world it would replace', async () => {
+  const photo = at('photo.png');
+  await sharp({ create: { width: 32, height: 24, channels: 3, background: { r: 90, g: 120, b: 150 } } }).png().toFile(photo);
+  const world = at('world.worldsplat');
+  writeFileSync(world, 'a world made before, to be kept as it is');
+  refuses(['generate', photo, '-o', world, '--model', 'nope'], "worldsplat generate: --model: expected one of 'builtin', 'depth-anything-v2-small', found 'nope'");
+  refuses(['generate', photo, '-o', world, '--model', 'complete'], "worldsplat generate: --model: expected one of 'builtin', 'depth-anything-v2-small', found 'complete'");
+  refuses(['generate', photo, '-o', world, '--fov', '-5'], 'worldsplat generate: --fov: expected degrees between 0 and 180, found "-5"');
+  refuses(['generate', photo, '-o', world, '--fov'], 'worldsplat generate: --fov: expected a value, found none', 2);
+});
