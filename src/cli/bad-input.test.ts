@@ -78,6 +78,7 @@ test('render: the camera errors name the options; a negative coordinate is a val
   refuses(['render', ply, '--eye', '1,1,1', '--target', '1,1,1', '-o', at('v.png')], 'worldsplat render: --target: expected a point other than --eye, found the same point "1,1,1"');
   refuses(['render', ply, '--eye', '0,0,0', '--target', '0,5,0', '-o', at('v.png')], 'worldsplat render: --up: expected a direction not along the line from --eye to --target, found "0,1,0"');
   refuses(['render', ply, '--eye', '0,0,0', '--target', '0,0,-1', '--fov', '-5', '-o', at('v.png')], 'worldsplat render: --fov: expected degrees between 0 and 180, found "-5"');
+  refuses(['render', ply, ...view, '--background', '128,128,128', '-o', at('v.png')], 'worldsplat render: --background: expected r,g,b each from 0 to 1, found "128,128,128"');
   const r = run('render', ply, '--eye', '-0.5,0,0', '--target', '-0.5,0,-1', '--size', '32x24', '-o', at('left.png'));
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(readFileSync(at('left.png')).subarray(1, 4).toString(), 'PNG');
@@ -105,4 +106,5 @@ test('generate: --model must name a depth model, --fov -5 is a bad value, and a 
   refuses(['generate', photo, '-o', world, '--model', 'complete'], "worldsplat generate: --model: expected one of 'builtin', 'depth-anything-v2-small', found 'complete'");
   refuses(['generate', photo, '-o', world, '--fov', '-5'], 'worldsplat generate: --fov: expected degrees between 0 and 180, found "-5"');
   refuses(['generate', photo, '-o', world, '--fov'], 'worldsplat generate: --fov: expected a value, found none', 2);
+  refuses(['generate', photo, '-o', world, '--seed', '3'], 'worldsplat generate: --seed: expected only with --prompt, found it with a photo', 2);
 });

@@ -35,7 +35,7 @@ export const generateCommand: Command = {
       if (positionals.length !== 0) throw new UsageError(`expected a photo or --prompt, found both (${positionals[0]})`);
       return generateFromPrompt(values);
     }
-    if (values.seed !== undefined) throw new UsageError('--seed goes with --prompt');
+    if (values.seed !== undefined) throw new UsageError('--seed: expected only with --prompt, found it with a photo');
     if (positionals.length !== 1) throw new UsageError(`expected one photo, found ${positionals.length} arguments`);
     if (!values.output) throw new UsageError('missing --output (-o)');
     const output = values.output as string;

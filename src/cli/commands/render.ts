@@ -40,7 +40,7 @@ export const renderCommand: Command = {
   summary: 'render a view with the CPU reference renderer to PNG (and depth as 16-bit PNG in mm)',
   usage: [
     'usage: worldsplat render <file> --eye x,y,z --target x,y,z [--up 0,1,0] [--fov 60] [--size 512x384]',
-    '                         -o view.png [--depth depth.png] [--background r,g,b]',
+    '                         -o view.png [--depth depth.png] [--background r,g,b (0..1 each)]',
     '  axes: Y up, the camera looks down -Z (a PLY stores OpenCV axes: (x,y,z) there is (x,-y,-z) here);',
     '  --fov is the vertical field of view in degrees.',
   ].join('\n'),
@@ -64,6 +64,8 @@ export const renderCommand: Command = {
     const [width, height] = parseSize(values.size as string);
     const pose = poseOf(values);
     const background = parseVec3(values.background as string, '--background');
+    // Colours are 0..1 here; 128,128,128 (bytes) would clamp to white without a word.
+    if (!background.every((c) => c >= 0 && c <= 1)) throw new Error(`--background: expected r,g,b each from 0 to 1, found "${values.background}"`);
     // Every output is checked before the world is read and rendered.
     const outputs: [string, string][] = [['--output', values.output as string]];
     if (values.depth) outputs.push(['--depth', values.depth as string]);
