@@ -116,6 +116,10 @@ test('explore: a folder, an empty world, an output with nowhere to go and a loos
   refused([bundle, '--path', 'turn', '--steps', '1', '-o', join(here, 'missing', 'o.ply')], `${join(here, 'missing', 'o.ply')}: expected an existing folder for the output, found no folder '${join(here, 'missing')}'`);
   refused([bundle, '--path', 'turn', '--steps', '1', '-o', folder], `${folder}: expected a file name for the output, found a folder`);
   for (const steps of ['0x2', '1e1']) refused([bundle, '--path', 'turn', '--steps', steps, '-o', out], `--steps: expected a whole number from 1 to 360, found "${steps}"`);
+  // (a size render takes; a stop at that size would need about 11 GB)
+  const big = spawnSync(process.execPath, [BIN, 'explore', bundle, '--path', 'turn', '--steps', '1', '--size', '8192x4096', '-o', out], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(big.status, 1, big.stderr);
+  assert.equal(big.stderr, 'worldsplat explore: --size: expected at most 16777216 pixels (4096x4096) for explore\'s view, found 8192x4096 (33554432)\n');
   assert.deepEqual(readdirSync(here).sort(), ['empty.ply', 'folder.worldsplat']);
   // Fails once the world is read (it has no prompt): the input, also named as the output, and an
   // existing output keep every byte.

@@ -13,6 +13,8 @@ import { reserveRoom, tourRoom } from '../tour-room.ts';
 import { MAX_STOPS } from '../../world/expand/camera-paths.ts';
 import { parseSize } from './render.ts';
 
+const MAX_VIEW_PIXELS = 4096 * 4096;
+
 export const exploreCommand: Command = {
   summary: 'walk a camera path through a world, generating what each stop does not see yet',
   usage: [
@@ -46,6 +48,9 @@ export const exploreCommand: Command = {
     const steps = /^\d+$/.test(values.steps as string) ? Number(values.steps) : NaN;
     if (!(steps >= 1 && steps <= MAX_STOPS)) throw new Error(`--steps: expected a whole number from 1 to ${MAX_STOPS}, found "${values.steps}"`);
     const [width, height] = parseSize(values.size as string);
+    // A stop holds about 330 bytes a pixel (2048x1536: 1.03 GB peak, 14 s a stop on one core), so past
+    // this a view size that render takes would be killed for memory, with no message, many minutes in.
+    if (width * height > MAX_VIEW_PIXELS) throw new Error(`--size: expected at most ${MAX_VIEW_PIXELS} pixels (4096x4096) for explore's view, found ${values.size} (${width * height})`);
     const fov = Number(values.fov);
     if (!(fov > 0 && fov < 180)) throw new Error(`--fov: expected degrees between 0 and 180, found "${values.fov}"`);
     const completerName = values.completer as string;
