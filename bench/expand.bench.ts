@@ -14,7 +14,7 @@
  *     run: one renderSplats of that world from its start pose at 512 x 384 (median of 3). Time only, no truth.
  *     --world w.worldsplat skips the generate step (a world made from the photo already). Goal: every stop < 1 s.
  * Run: node --import tsx bench/expand.bench.ts [--scenes courtyard,nature-22] [--completer hybrid|inpaint|detail|model]
- *   [--detail synthesis|mirror] [--texture-source on|off] [--dump <dir>] (the arrays of each stop, for looking at seams: see dumpStop)
+ *   [--detail synthesis|mirror] [--texture-source on|off] [--lift-scale 2] [--merged-render on|off] [--dump <dir>] (the arrays of each stop, for looking at seams: see dumpStop)
  *   (--texture-source off: expandView's textureSource false, the texture synthesis copies from the view alone,
  *   as before the photo became a texture source; for timing the two: compare the ratios to the anchor)
  *
@@ -53,6 +53,8 @@ import { InpaintCompleter } from '../src/world/expand/inpaint-completer.ts';
 import { texturedInpainter } from '../src/world/expand/mirror-detail.ts';
 import { castView, courtyardScene, toRgbImage, yawPose } from '../src/world/expand/synthetic-scene.ts';
 import { liftToSplats } from '../src/world/lift.ts';
+import { RenderCloud, mergeableGrids } from '../src/world/lod/render-cloud.ts';
+import { bilinearResample } from '../src/world/resample.ts';
 import { openViewSet } from '../src/world/views/view-set.ts';
 import { World } from '../src/world/world.ts';
 import { intrinsicsFromFov } from '../src/core/camera.ts';
@@ -89,13 +91,22 @@ async function viewSetCase(name: string): Promise<SceneCase> {
   return { name, k: set.view('start').intrinsics, start, stops: names.map((n) => () => load(n)) };
 }
 
+/**
+ * The start view lifted (LIFT_SCALE 1: at the view's own size). With --lift-scale s the picture is
+ * first enlarged s times (bilinear) and lifted at that size with the view's depth as a model's (the
+ * lift upsamples it, edge-aware): a world as a photo of s times the tour's size makes, whose view
+ * expansion renders merged where s >= 1.5 (lod/render-cloud.ts; --merged-render off: never).
+ */
 function startWorld(c: SceneCase): World {
   const { k, start } = c;
-  const image = toRgbImage({ width: k.width, height: k.height, rgb: start.rgb, depth: start.depth });
   const depth = { width: k.width, height: k.height, data: start.depth };
-  const splats = liftToSplats({ image, depth, intrinsics: k, pose: start.pose }, { maxLongSide: Math.max(k.width, k.height) });
+  const big = { width: Math.round(k.width * LIFT_SCALE), height: Math.round(k.height * LIFT_SCALE) };
+  const kBig: Intrinsics = { ...big, fx: (k.fx * big.width) / k.width, fy: (k.fy * big.height) / k.height, cx: (k.cx * big.width) / k.width, cy: (k.cy * big.height) / k.height };
+  const rgb = LIFT_SCALE === 1 ? start.rgb : bilinearResample(start.rgb, k.width, k.height, 3, big.width, big.height);
+  const image = toRgbImage({ ...big, rgb, depth: start.depth });
+  const splats = liftToSplats({ image, depth, intrinsics: kBig, pose: start.pose }, { maxLongSide: Math.max(big.width, big.height) });
   const world = World.empty();
-  world.append({ pose: start.pose, intrinsics: k, image, depth }, splats);
+  world.append({ pose: start.pose, intrinsics: kBig, image, depth }, splats);
   return world;
 }
 
@@ -203,7 +214,10 @@ async function runCase(c: SceneCase, completer: Completer) {
   const { k } = c;
   const world = startWorld(c);
   const startRender = renderSplats(world.splats, c.start.pose, k);
-  console.log(`\n--- ${c.name}: ${k.width}x${k.height}, start world ${world.splats.count} splats`);
+  const stopPoses = await Promise.all(c.stops.map(async (stop) => (await stop()).pose));
+  const renders = RenderCloud.of(world, MERGED_RENDER ? mergeableGrids(world, k, stopPoses) : []);
+  console.log(`\n--- ${c.name}: ${k.width}x${k.height}, start world ${world.splats.count} splats`
+    + (renders.merged.from ? `; expansion renders ${renders.merged.from} of them merged into ${renders.merged.to}` : ''));
   console.log('stop  unknown before -> after   holes   hole PSNR  known PSNR   colour step border/known (truth) matched   depth step border/known (truth)   surfaces  expand ms  anchor ms  ratio');
   const rows: { after: number; holePsnr: number; colourRatio: number; matchedColour: number; depthRatio: number; surfaceRatio: number; ms: number; anchor: number; truthColour: number; truthDepth: number; stages: Record<string, number> | null }[] = [];
   for (let s = 0; s < c.stops.length; s++) {
@@ -214,7 +228,7 @@ async function runCase(c: SceneCase, completer: Completer) {
     const recorded: { depth: Float32Array | null } = { depth: null };
     const used: Completer = DUMP ? { name: completer.name, usesTexture: completer.usesTexture, complete: async (v, sig) => { const r = await completer.complete(v, sig); recorded.depth = r.depth.slice(); return r; } } : completer;
     const t0 = performance.now();
-    const result = await expandView(world, truth.pose, k, used, { textureSource });
+    const result = await expandView(world, truth.pose, k, used, { textureSource, render: (splats, pose, kk, signal) => renderSplats(renders.follow(splats), pose, kk, { signal }) });
     const ms = performance.now() - t0;
     const after = result.frame ? coverage(world, truth.pose, k).unknownFraction : result.before.unknownFraction;
     const render = renderSplats(world.splats, truth.pose, k);
@@ -361,6 +375,9 @@ if (unknownScenes.length > 0) {
   process.exit(2);
 }
 const completerName = arg('completer', 'hybrid');
+const LIFT_SCALE = Number(arg('lift-scale', '1'));
+if (!(LIFT_SCALE >= 1 && LIFT_SCALE <= 4)) throw new Error(`--lift-scale: expected a number from 1 to 4, found "${arg('lift-scale', '1')}"`);
+const MERGED_RENDER = arg('merged-render', 'on') !== 'off';
 const textureSource = arg('texture-source', 'on') !== 'off';
 // the detail of the textured inpainter (detail, hybrid): texture synthesis (the default) or mirrored
 const detail = arg('detail', 'synthesis') as 'synthesis' | 'mirror';

@@ -17,7 +17,7 @@ import { saveWorld } from './files.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/worldsplat.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'worldsplat-explore-'));
-const bundle = join(dir, 'court.worldsplat'), ply = join(dir, 'court.ply');
+const bundle = join(dir, 'court.worldsplat'), ply = join(dir, 'court.ply'), fine = join(dir, 'court-192.worldsplat');
 
 function run(...args: string[]) {
   return runWith({}, ...args);
@@ -31,6 +31,7 @@ const stepLine = /^step +(\d+)\/(\d+) +unknown +([\d.]+)% -> +([\d.]+)% +\+(\d+)
 before(async () => {
   const k = intrinsicsFromFov(96, 72, 60);
   await saveWorld(bundle, worldFromView(courtyardScene(), yawPose([0, 1.6, 0], 0), k));
+  await saveWorld(fine, worldFromView(courtyardScene(), yawPose([0, 1.6, 0], 0), intrinsicsFromFov(192, 144, 60)));
   // A .ply has no memory: explore puts its camera at the origin, as generate does. So this one is
   // made with the eye at the origin (the whole scene lowered by 1.6 m).
   const lowered = worldFromView(courtyardScene(), yawPose([0, 1.6, 0], 0), k);
@@ -158,4 +159,29 @@ test('explore: the world grown with the render thread is the one grown without i
   // (every field of every frame but when it was made)
   const untimed = (frames: typeof one.frames) => frames.map(({ timestamp: _, ...rest }) => rest);
   assert.deepEqual(untimed(two.frames), untimed(one.frames));
+});
+
+test('explore: a world lifted at twice the stops\' size is rendered merged, on one thread or two alike, and the turn still leaves nothing unknown', () => {
+  const grown = (env: Record<string, string>, name: string) => {
+    const out = join(dir, `${name}.worldsplat`);
+    const r = runWith({ WORLDSPLAT_TIMINGS: '1', ...env }, fine, '--path', 'turn', '--steps', '6', '--size', '96x72', '-o', out);
+    assert.equal(r.code, 0, r.stderr);
+    for (const line of r.stdout.trim().split('\n')) assert.ok(Number(stepLine.exec(line)?.[4]) <= 1, `after expansion: ${line}`);
+    return { stderr: r.stderr, world: readBundle(new Uint8Array(readFileSync(out))) };
+  };
+  const merged = grown({ WORLDSPLAT_RENDER_THREAD: '1' }, 'merged-2'), mergedOne = grown({ WORLDSPLAT_RENDER_THREAD: '0' }, 'merged-1');
+  const plain = grown({ WORLDSPLAT_MERGED_RENDER: '0' }, 'plain');
+  // 192 x 144 splats, about a quarter of them after merging (blocks across a depth jump keep their four).
+  const m = /^stops render 27648 splats merged into (\d+)$/m.exec(merged.stderr);
+  assert.ok(m && Number(m[1]) < 0.35 * 27648, merged.stderr);
+  assert.doesNotMatch(plain.stderr, /merged into/);
+  for (const key of ['positions', 'colors'] as const) {
+    const bytes = (w: typeof merged.world) => Buffer.from(w.splats[key].buffer, w.splats[key].byteOffset, w.splats[key].byteLength);
+    assert.ok(bytes(merged.world).equals(bytes(mergedOne.world)), key);
+  }
+  // The world's own splats are never the merged ones: the input's come through unchanged.
+  const input = readBundle(new Uint8Array(readFileSync(fine)));
+  const n = input.splats.count;
+  assert.deepEqual(merged.world.splats.positions.subarray(0, 3 * n), input.splats.positions);
+  assert.ok(merged.world.splats.count > 2 * n && plain.world.splats.count > 2 * n);
 });

@@ -10,6 +10,8 @@ import { checkOutputName, checkOutputPlace, droppedFramesNote, loadWorld, saveWo
 import { UsageError } from '../errors.ts';
 import type { Command } from '../main.ts';
 import { reserveRoom, tourRoom } from '../tour-room.ts';
+import { RenderCloud, mergeableGrids } from '../../world/lod/render-cloud.ts';
+import type { SplatCloud } from '../../core/splat-cloud.ts';
 import { MAX_STOPS } from '../../world/expand/camera-paths.ts';
 import { parseSize } from './render.ts';
 
@@ -99,16 +101,22 @@ export const exploreCommand: Command = {
       (line) => process.stderr.write(`${line}\n`),
     );
     let world: World, intrinsics: Intrinsics, poses: Pose[], completer: { completer: Completer; release: () => Promise<void> };
+    let renders: RenderCloud | undefined;
     try {
       world = await loadWorld(input);
       // Nothing to grow from: every stop would be made up whole, aligned to nothing.
       if (world.splats.count === 0) throw new Error(`${input}: expected a world with splats to explore, found 0 splats`);
-      const room = tourRoom(world.splats.count, poseList?.length ?? steps, width, height);
-      renderThread.sync(world.splats, room);
       let start: Pose;
       ({ start, intrinsics } = startView(world, width, height, fov));
       poses = poseList ?? cameraPath(pathArg as (typeof PATH_KINDS)[number], start, steps, pathDistance(world));
       const first = poses[0], k = intrinsics, splats = world.splats;
+      const room = tourRoom(world.splats.count, poses.length, width, height);
+      // The stops render views lifted at 1.5x their pixel density or more (a photo's 1024 px lift at
+      // 512x384) merged 2x2, 3-4x faster (lod/render-cloud.ts); merging costs the main thread ~0.2-0.3 s
+      // for the sample photo, made in the wait for the model below. Otherwise the thread gets the
+      // world's own splats now, while the expansion warms up.
+      const grids = process.env.WORLDSPLAT_MERGED_RENDER === '0' ? [] : mergeableGrids(world, k, poses);
+      if (grids.length === 0) renderThread.sync(splats, room);
       const prompt = worldPrompt(world);
       const name = completerName === 'auto' ? (prompt === null ? 'hybrid' : 'procedural') : completerName;
       // The world does not change before the first stop, so the thread renders its band of that
@@ -118,7 +126,9 @@ export const exploreCommand: Command = {
       // which the first stop's append would otherwise make (without a model to wait for, the same
       // copy is only made before the tour instead of in it).
       const warmedUp = () => {
-        renderThread.ahead(splats, first, k);
+        renders = RenderCloud.of(world, grids, room);
+        renderThread.sync(renders.cloud, room);
+        renderThread.ahead(renders.cloud, first, k);
         reserveRoom(splats, room);
       };
       completer = await openCompleter(name, prompt, world, intrinsics, name === 'procedural' ? undefined : early, warmedUp);
@@ -127,10 +137,15 @@ export const exploreCommand: Command = {
       await Promise.all([releaseUnused(unused), renderThread.close()]);
       throw error;
     }
-    if (process.env.WORLDSPLAT_TIMINGS === '1') process.stderr.write(`ready to explore at ${performance.now().toFixed(0)} ms since the process started\n`);
+    if (process.env.WORLDSPLAT_TIMINGS === '1') {
+      process.stderr.write(`ready to explore at ${performance.now().toFixed(0)} ms since the process started\n`);
+      if (renders?.merged.from) process.stderr.write(`stops render ${renders.merged.from} splats merged into ${renders.merged.to}\n`);
+    }
     try {
       const startCount = world.splats.count;
-      const render = renderThread.running ? { render: renderThread.render.bind(renderThread) } : {};
+      // (openCompleter calls warmedUp on every path; the world's own splats if it somehow did not.)
+      const cloud = renders ?? RenderCloud.of(world, []);
+      const render = { render: (s: SplatCloud, p: Pose, k: Intrinsics, signal?: AbortSignal) => renderThread.render(cloud.follow(s), p, k, signal) };
       for (let s = 0; s < poses.length; s++) {
         const t0 = performance.now();
         const result = await expandView(world, poses[s], intrinsics, completer.completer, render);
