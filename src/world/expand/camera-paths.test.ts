@@ -51,5 +51,6 @@ test('poses.json: keys it would ignore, numbers past a double, and more cameras 
   one('[{"eye":[0,0,0],"target":[0,0,1e999]}]', 'p.json: expected camera 0 "target" as 3 finite numbers, found [0,0,Infinity]');
   const cameras = (n: number) => JSON.stringify(Array.from({ length: n }, (_, i) => ({ eye: [0, 0, 0], target: [Math.sin(i), 0, -Math.cos(i)] })));
   assert.equal(parsePoses(cameras(MAX_STOPS)).length, 360);
+  assert.equal(parsePoses(`\uFEFF${cameras(2)}`).length, 2);
   one(cameras(10_000), 'p.json: expected at most 360 cameras (as --steps), found 10000');
 });

@@ -60,7 +60,8 @@ export function cameraPath(kind: PathKind, start: Pose, steps: number, distance:
 export function parsePoses(text: string, name = 'poses'): Pose[] {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    // (a byte-order mark, as Windows editors save UTF-8, is not JSON but says nothing wrong)
+    data = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new Error(`${name}: expected JSON, found a syntax error (${(error as Error).message.split('\n')[0]})`);
   }
