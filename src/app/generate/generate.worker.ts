@@ -12,6 +12,7 @@
 /// <reference lib="webworker" />
 import manifestJson from '../../../models/manifest.json';
 import { BrowserPhotoDecoder } from '../../io/photo/browser-decoder.ts';
+import { renderSplats } from '../../render/rasterizer.ts';
 import { BUILTIN_MODEL_ID, MemoryModelCache, type Model, loadModel, parseManifest, resolveModel } from '../../model/index.ts';
 import { Pose, intrinsicsFromFov, verticalFovDegrees } from '../../core/camera.ts';
 import { type GeneratedView, frameOfView, generateFromPhoto } from '../../world/generate.ts';
@@ -23,6 +24,7 @@ import { texturedInpainter } from '../../world/expand/mirror-detail.ts';
 import { SplitCompleter } from '../../world/expand/split-completer.ts';
 import { splitTextureAhead } from '../../world/expand/texture-warm-up.ts';
 import { ProceduralCompleter } from '../../world/text/procedural-completer.ts';
+import { RenderCloudCache } from '../../world/lod/render-cloud.ts';
 import { World } from '../../world/world.ts';
 import { generateFromText } from '../../world/text/text-world.ts';
 import { type ExpandJob, type FromWorker, GROW_LONG_SIDE, type ToWorker, cloudFromMessage, cloudToMessage, frameFromMessage, frameToMessage, uniqueBuffers } from './generate-protocol.ts';
@@ -52,8 +54,10 @@ const inpaint = texturedInpainter();
 async function expand(job: ExpandJob, signal: AbortSignal, progress: (f: number, s: string) => void, timings: Record<string, number>): Promise<void> {
   if (!world) throw new Error('expand: expected a world to grow, found none');
   const completer: Completer = worldPrompt(world) !== null ? procedural : await modelOrInpaint();
-  const result = await expandView(world, new Pose(job.position, job.rotation), intrinsicsFromFov(job.width, job.height, job.fovDeg), completer, {
+  const w = world;
+  const result = await expandView(w, new Pose(job.position, job.rotation), intrinsicsFromFov(job.width, job.height, job.fovDeg), completer, {
     signal, onProgress: progress,
+    render: (splats, pose, k, renderSignal) => renderSplats(splats === w.splats ? renderClouds.cloudFor(w, k, pose) : splats, pose, k, { signal: renderSignal }),
   });
   Object.assign(timings, result.timings);
   const base = { type: 'expanded' as const, id: job.id, unknownFraction: result.before.unknownFraction, completer: completer.name, timings };
@@ -67,6 +71,11 @@ async function expand(job: ExpandJob, signal: AbortSignal, progress: (f: number,
   post({ ...base, splats: message, frame: frameToMessage(result.frame) }, transfer);
 }
 const running = new Map<number, AbortController>();
+/**
+ * The photo's view, lifted at up to 1024 px, is rendered merged 2x2 at the expansions' 256 px
+ * (lod/render-cloud.ts: ~4x fewer splats to render, a truer picture at that size).
+ */
+const renderClouds = new RenderCloudCache();
 
 function post(message: FromWorker, transfer: Transferable[] = []): void {
   self.postMessage(message, transfer);
@@ -152,6 +161,9 @@ function prepareForExpansion(fovDeg: number): void {
   setTimeout(() => {
     if (world !== w) return;
     const texture = prepareExpansion(w, k, inpaint).texture;
+    // The merged splats of the photo's view, made now rather than at the first expansion.
+    const first = w.memory.frames[0];
+    if (first) renderClouds.cloudFor(w, k, first.pose);
     warming ??= modelOrInpaint().then(async () => {
       await modelCompleter?.complete(warmUpView(Pose.identity(), k));
     }).catch((error: unknown) => console.warn(`completion model warm-up failed: ${error instanceof Error ? error.message : String(error)}`));

@@ -7,7 +7,7 @@ import { cameraPath } from '../expand/camera-paths.ts';
 import { psnr } from '../metrics.ts';
 import { areaDownsample } from '../resample.ts';
 import { liftedWorld } from './lod-test-world.ts';
-import { RenderCloud, mergeableGrids } from './render-cloud.ts';
+import { RenderCloud, RenderCloudCache, mergeableGrids } from './render-cloud.ts';
 
 test('render cloud: a view lifted at twice the render size, merged, is a better picture of the world at that size', () => {
   // The truth: the world's own splats rendered at 4x and averaged down (what a pixel of the world covers).
@@ -62,4 +62,22 @@ test('render cloud: follow() appends what the world gained since, as it is', () 
   assert.deepEqual(cloud.colors.subarray(3 * before), fill.colors);
   assert.equal(lod.follow(world.splats).count, before + 50); // nothing new: nothing appended
   assert.throws(() => lod.follow(randomCloud(10)), /render cloud: expected the world it was made for/);
+});
+
+test('render cloud cache: kept and followed while views merge the same views, the world\'s own where none do, made again for another world', () => {
+  const { world, scene } = liftedWorld(64, 48);
+  const cache = new RenderCloudCache();
+  const k = intrinsicsFromFov(32, 24, 60);
+  const first = cache.cloudFor(world, k, scene.pose);
+  assert.ok(first !== world.splats && first.count < 0.35 * world.splats.count);
+  const turned = cameraPath('turn', scene.pose, 4, 3)[0];
+  assert.equal(cache.cloudFor(world, k, turned), first);
+  const before = first.count;
+  world.append({ pose: turned, intrinsics: scene.intrinsics, image: scene.image, depth: { width: 1, height: 1, data: new Float32Array(1) } }, randomCloud(20, 4));
+  assert.equal(cache.cloudFor(world, k, turned).count, before + 20);
+  // At the view's own density (64 x 48) nothing merges.
+  assert.equal(cache.cloudFor(world, intrinsicsFromFov(64, 48, 60), turned), world.splats);
+  const other = liftedWorld(64, 48).world;
+  const again = cache.cloudFor(other, k, scene.pose);
+  assert.ok(again !== first && again.count < 0.35 * other.splats.count);
 });

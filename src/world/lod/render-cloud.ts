@@ -121,3 +121,22 @@ function leastDensity(grid: LiftGrid, depth: number, k: Intrinsics, poses: reado
   }
   return least;
 }
+
+/**
+ * The render cloud for expansions whose poses are not known ahead (the viewer's worker): for each
+ * view, the views it may take merged (mergeableGrids for that pose alone); the merged cloud is kept,
+ * and followed as the world grows, while later views merge the same ones, and made again when they do
+ * not (a camera moved up close to what a view saw renders it whole).
+ */
+export class RenderCloudCache {
+  private kept: { world: World; key: string; renders: RenderCloud } | undefined;
+
+  /** The splats to render `world` with at `pose` and `intrinsics` (the world's own where nothing merges). */
+  cloudFor(world: World, intrinsics: Intrinsics, pose: Pose): SplatCloud {
+    const grids = mergeableGrids(world, intrinsics, [pose]);
+    if (grids.length === 0) return world.splats;
+    const key = grids.map((g) => g.splatStart).join(' ');
+    if (this.kept?.world !== world || this.kept.key !== key) this.kept = { world, key, renders: RenderCloud.of(world, grids) };
+    return this.kept.renders.follow(world.splats);
+  }
+}
