@@ -14,7 +14,7 @@ import { test } from 'node:test';
 import sharp from 'sharp';
 import { SplatCloud } from '../core/splat-cloud.ts';
 import { writePly } from '../io/ply-writer.ts';
-import { parseSize } from './commands/render.ts';
+import { renderSize } from './commands/render.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/worldsplat.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'worldsplat-bad-'));
@@ -85,10 +85,10 @@ test('render: the camera errors name the options; a negative coordinate is a val
 });
 
 test('render --size: more than 8192x8192 pixels is refused (16384x16384 took 15 GB and minutes); each side still up to 16384', () => {
-  assert.throws(() => parseSize('16384x16384'), { message: '--size: expected at most 67108864 pixels (8192x8192), found 16384x16384 (268435456)' });
-  assert.throws(() => parseSize('8193x8192'), /expected at most 67108864 pixels/);
-  assert.deepEqual(parseSize('8192x8192'), [8192, 8192]);
-  assert.deepEqual(parseSize('16384x4096'), [16384, 4096]);
+  assert.throws(() => renderSize('16384x16384'), { message: '--size: expected at most 67108864 pixels (8192x8192), found 16384x16384 (268435456)' });
+  assert.throws(() => renderSize('8193x8192'), /expected at most 67108864 pixels/);
+  assert.deepEqual(renderSize('8192x8192'), [8192, 8192]);
+  assert.deepEqual(renderSize('16384x4096'), [16384, 4096]);
 });
 
 test('convert onto its own input is refused and the input kept; usage errors are one expected/found line', () => {

@@ -18,6 +18,12 @@ export function parseSize(text: string): [number, number] {
   const m = /^(\d+)x(\d+)$/.exec(text);
   const w = m ? Number(m[1]) : NaN, h = m ? Number(m[2]) : NaN;
   if (!m || w < 1 || h < 1 || w > 16384 || h > 16384) throw new Error(`--size: expected WIDTHxHEIGHT such as 512x384 (1-16384 each), found "${text}"`);
+  return [w, h];
+}
+
+/** render's --size: parseSize's, at most MAX_RENDER_PIXELS (explore, which parses sizes too, has its own cap). */
+export function renderSize(text: string): [number, number] {
+  const [w, h] = parseSize(text);
   if (w * h > MAX_RENDER_PIXELS) throw new Error(`--size: expected at most ${MAX_RENDER_PIXELS} pixels (8192x8192), found ${text} (${w * h})`);
   return [w, h];
 }
@@ -61,7 +67,7 @@ export const renderCommand: Command = {
     }
     const fov = Number(values.fov);
     if (!(fov > 0 && fov < 180)) throw new Error(`--fov: expected degrees between 0 and 180, found "${values.fov}"`);
-    const [width, height] = parseSize(values.size as string);
+    const [width, height] = renderSize(values.size as string);
     const pose = poseOf(values);
     const background = parseVec3(values.background as string, '--background');
     // Colours are 0..1 here; 128,128,128 (bytes) would clamp to white without a word.
