@@ -150,7 +150,7 @@ export const exploreCommand: Command = {
         const t0 = performance.now();
         const result = await expandView(world, poses[s], intrinsics, completer.completer, render);
         const seconds = (performance.now() - t0) / 1000;
-        const after = result.frame ? coverage(world, poses[s], intrinsics).unknownFraction : result.before.unknownFraction;
+        const after = result.frame ? coverage(world, poses[s], intrinsics, { splats: cloud.follow(world.splats) }).unknownFraction : result.before.unknownFraction;
         const pct = (f: number) => `${(100 * f).toFixed(1)}%`;
         if (process.env.WORLDSPLAT_TIMINGS === '1') {
           process.stderr.write(`step ${s + 1} ms: ${Object.entries(result.timings).map(([stage, ms]) => `${stage} ${ms.toFixed(0)}`).join(', ')}\n`);

@@ -28,6 +28,14 @@ test('the wall seen head-on from where it was generated is known', () => {
   assert.ok(Math.abs(c.depth[48 * 128 + 64] - 5) < 0.01);
 });
 
+test('coverage renders the splats it is given in place of the world\'s (a stand-in such as the render cloud)', () => {
+  const { world, rect } = wallWorld(6);
+  // The left half of the wall only: the right half of the view is empty in that render.
+  const half = coverage(world, Pose.identity(), K, { splats: rectangleSplats({ ...rect, edgeU: [6, 0, 0] }, 0.1) });
+  assert.ok(half.unknownFraction > 0.4 && half.unknownFraction < 0.6, `unknown ${half.unknownFraction}`);
+  assert.ok(coverage(world, Pose.identity(), K).unknownFraction < 0.01);
+});
+
 test('turned 90 degrees away, nothing is known', () => {
   const { world } = wallWorld();
   const c = coverage(world, new Pose([0, 0, 0], quatFromAxisAngle([0, 1, 0], Math.PI / 2)), K);
