@@ -57,7 +57,7 @@ import { RenderCloud, mergeableGrids } from '../src/world/lod/render-cloud.ts';
 import { bilinearResample } from '../src/world/resample.ts';
 import { openViewSet } from '../src/world/views/view-set.ts';
 import { World } from '../src/world/world.ts';
-import { intrinsicsFromFov } from '../src/core/camera.ts';
+import { intrinsicsFromFov, scaleIntrinsics } from '../src/core/camera.ts';
 import { fixedComputation } from './fixed-anchor.ts';
 
 function arg(name: string, fallback: string): string {
@@ -101,7 +101,7 @@ function startWorld(c: SceneCase): World {
   const { k, start } = c;
   const depth = { width: k.width, height: k.height, data: start.depth };
   const big = { width: Math.round(k.width * LIFT_SCALE), height: Math.round(k.height * LIFT_SCALE) };
-  const kBig: Intrinsics = { ...big, fx: (k.fx * big.width) / k.width, fy: (k.fy * big.height) / k.height, cx: (k.cx * big.width) / k.width, cy: (k.cy * big.height) / k.height };
+  const kBig = scaleIntrinsics(k, big.width, big.height);
   const rgb = LIFT_SCALE === 1 ? start.rgb : bilinearResample(start.rgb, k.width, k.height, 3, big.width, big.height);
   const image = toRgbImage({ ...big, rgb, depth: start.depth });
   const splats = liftToSplats({ image, depth, intrinsics: kBig, pose: start.pose }, { maxLongSide: Math.max(big.width, big.height) });

@@ -40,6 +40,15 @@ export function intrinsicsFromFov(width: number, height: number, fovYDegrees: nu
 export const verticalFovDegrees = (k: Intrinsics): number => (360 / Math.PI) * Math.atan(k.height / 2 / k.fy);
 
 /**
+ * The same camera's intrinsics for its picture resized to width x height: continuous pixel coordinates
+ * scale by the size ratio, so pixel centres stay centres and the field of view is kept.
+ */
+export function scaleIntrinsics(k: Intrinsics, width: number, height: number): Intrinsics {
+  const sx = width / k.width, sy = height / k.height;
+  return { width, height, fx: k.fx * sx, fy: k.fy * sy, cx: k.cx * sx, cy: k.cy * sy };
+}
+
+/**
  * A rigid camera pose: `rotation` takes camera axes to world axes (camera-to-world), `position` is
  * the eye in world coordinates.
  */

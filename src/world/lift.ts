@@ -15,7 +15,7 @@
  * Rendering the result from `pose` with the (scaled) intrinsics gives the photo back.
  * Splat i is pixel (i % width, floor(i / width)) of the working-size photo.
  */
-import { type Intrinsics, Pose } from '../core/camera.ts';
+import { type Intrinsics, Pose, scaleIntrinsics } from '../core/camera.ts';
 import type { FloatField, RgbImage } from '../core/image.ts';
 import { SplatCloud } from '../core/splat-cloud.ts';
 import { depthEdges, edgeJumpThreshold } from './depth-edges.ts';
@@ -451,12 +451,7 @@ export function shrinkPhoto(image: RgbImage, k: Intrinsics, maxLongSide: number)
   const averaged = areaDownsample(image.data, image.width, image.height, 3, width, height);
   const data = new Uint8Array(averaged.length);
   for (let i = 0; i < data.length; i++) data[i] = Math.round(averaged[i]);
-  // Continuous pixel coordinates scale by the size ratio (pixel centres stay centres).
-  const sx = width / image.width, sy = height / image.height;
-  return {
-    image: { width, height, data },
-    intrinsics: { width, height, fx: k.fx * sx, fy: k.fy * sy, cx: k.cx * sx, cy: k.cy * sy },
-  };
+  return { image: { width, height, data }, intrinsics: scaleIntrinsics(k, width, height) };
 }
 
 function checkInput({ image, depth, confidence, normals, intrinsics: k, pose }: LiftInput): void {

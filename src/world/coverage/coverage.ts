@@ -20,7 +20,7 @@
  * The query's footprint is measured at `intrinsics` (the resolution of the view that would be
  * generated there), a frame's at the resolution it was generated at.
  */
-import { type Intrinsics, type Pose } from '../../core/camera.ts';
+import { type Intrinsics, type Pose, scaleIntrinsics } from '../../core/camera.ts';
 import type { SplatCloud } from '../../core/splat-cloud.ts';
 import { renderSplats } from '../../render/rasterizer.ts';
 import { areaDownsample } from '../resample.ts';
@@ -111,9 +111,7 @@ function shrinkAlphaDepth(alphaIn: Float32Array, depthIn: Float32Array, inWidth:
 
 /** The coverage raster: the query's intrinsics scaled to the coverage size (default 128 x 96). */
 function coverageIntrinsics(intrinsics: Intrinsics, options: CoverageOptions): Intrinsics {
-  const width = options.width ?? 128, height = options.height ?? 96;
-  const sx = width / intrinsics.width, sy = height / intrinsics.height;
-  return { width, height, fx: intrinsics.fx * sx, fy: intrinsics.fy * sy, cx: intrinsics.cx * sx, cy: intrinsics.cy * sy };
+  return scaleIntrinsics(intrinsics, options.width ?? 128, options.height ?? 96);
 }
 
 /** Classifies every pixel of the coverage raster `k` from its alpha and depth (see the header). */

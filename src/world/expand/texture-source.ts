@@ -14,7 +14,7 @@
  * made once per world and focal length and kept. A photo world's splats are read as the grid they were
  * lifted from (liftedPicture, ~5x cheaper); other first frames are rendered (renderFirstView).
  */
-import { type Intrinsics, type Pose, projectCameraPoint, unprojectPixel } from '../../core/camera.ts';
+import { type Intrinsics, type Pose, projectCameraPoint, scaleIntrinsics, unprojectPixel } from '../../core/camera.ts';
 import { apply3 } from '../../core/mat3.ts';
 import { renderSplats } from '../../render/rasterizer.ts';
 import { RENDER_LOW_PASS } from '../input-view-colours.ts';
@@ -63,7 +63,7 @@ function pictureIntrinsics(g: Intrinsics, k: Intrinsics): Intrinsics {
   const long = Math.max(g.width * sx, g.height * sy);
   if (long > MAX_SIDE) { sx *= MAX_SIDE / long; sy *= MAX_SIDE / long; }
   const width = Math.max(1, Math.round(g.width * sx)), height = Math.max(1, Math.round(g.height * sy));
-  return { width, height, fx: g.fx * (width / g.width), fy: g.fy * (height / g.height), cx: g.cx * (width / g.width), cy: g.cy * (height / g.height) };
+  return scaleIntrinsics(g, width, height);
 }
 
 /**

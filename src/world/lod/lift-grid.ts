@@ -8,7 +8,7 @@
  * aspect, then checked: sampled splats must project, through the frame's own camera, into the very
  * pixel their index names. A fill whose count happens to factor at the right aspect fails that check.
  */
-import { type Intrinsics, type Pose } from '../../core/camera.ts';
+import { type Intrinsics, type Pose, scaleIntrinsics } from '../../core/camera.ts';
 import type { SplatCloud } from '../../core/splat-cloud.ts';
 import type { MemoryFrame } from '../memory/frame.ts';
 
@@ -41,8 +41,7 @@ export function liftGridOf(frame: MemoryFrame, cloud: SplatCloud): LiftGrid | nu
     if (Number.isInteger(width) && Math.abs(width / height - aspect) <= 1.5 / height) grid = { width, height };
   }
   if (!grid) return null;
-  const sx = grid.width / k.width, sy = grid.height / k.height;
-  const intrinsics: Intrinsics = { width: grid.width, height: grid.height, fx: k.fx * sx, fy: k.fy * sy, cx: k.cx * sx, cy: k.cy * sy };
+  const intrinsics = scaleIntrinsics(k, grid.width, grid.height);
   const w = pose.cameraFromWorld, [ex, ey, ez] = pose.position, p = cloud.positions;
   for (let n = 0; n < CHECKED_SPLATS; n++) {
     // Spread over the whole grid, first and last splats included.

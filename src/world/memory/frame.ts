@@ -2,7 +2,7 @@
  * One generated view as the world remembers it: where the camera was, what it saw (downsampled), and
  * which splats it produced (core/posed-frame.ts), and helpers for its stored pictures.
  */
-import type { Intrinsics } from '../../core/camera.ts';
+import { type Intrinsics, scaleIntrinsics } from '../../core/camera.ts';
 import type { PosedFrame } from '../../core/posed-frame.ts';
 
 /** The record kept per view (defined in core so the bundle format can hold it too). */
@@ -10,9 +10,7 @@ export type MemoryFrame = PosedFrame;
 
 /** Intrinsics of the stored pictures: the generated ones scaled to width x height (same field of view). */
 export function storedIntrinsics(frame: Pick<MemoryFrame, 'intrinsics' | 'width' | 'height'>): Intrinsics {
-  const k = frame.intrinsics;
-  const sx = frame.width / k.width, sy = frame.height / k.height;
-  return { width: frame.width, height: frame.height, fx: k.fx * sx, fy: k.fy * sy, cx: k.cx * sx, cy: k.cy * sy };
+  return scaleIntrinsics(frame.intrinsics, frame.width, frame.height);
 }
 
 /** Size of a picture shrunk so its long side is at most maxLongSide (never enlarged), aspect kept. */
