@@ -112,7 +112,7 @@ export const exploreCommand: Command = {
       const first = poses[0], k = intrinsics, splats = world.splats;
       const room = tourRoom(world.splats.count, poses.length, width, height);
       // The stops render views lifted at 1.5x their pixel density or more (a photo's 1024 px lift at
-      // 512x384) merged 2x2, 3-4x faster (lod/render-cloud.ts); merging costs the main thread ~0.2-0.3 s
+      // 512x384) merged 2x2, 3-4x faster (lod/render-cloud.ts); merging costs the main thread 0.15-0.4 s
       // for the sample photo, made in the wait for the model below. Otherwise the thread gets the
       // world's own splats now, while the expansion warms up.
       const grids = process.env.WORLDSPLAT_MERGED_RENDER === '0' ? [] : mergeableGrids(world, k, poses);
