@@ -13,6 +13,9 @@
  *     its phases; wall time, CPU time (user + system, all threads) and peak RSS from /usr/bin/time,
  *     and the CPU time of its main thread alone (its WORLDSPLAT_TIMINGS line; the load of a shared
  *     machine moves it far less than the wall time);
+ *   - the same on onnxruntime-web's WebAssembly (WORLDSPLAT_ONNX_RUNTIME=wasm) instead of onnxruntime's
+ *     native build (src/model/node/native-runtime.mjs): what the native build saves. Its .ply is not
+ *     compared with the others' (the two runtimes' depths differ in the last bits);
  *   - the same with the model in the main thread (WORLDSPLAT_MODEL_THREAD=0). By default the CLI uses
  *     the thread only where the load average leaves a core free (src/cli/worker-model.ts); the bench
  *     prints which one the default would have picked at its start;
@@ -106,6 +109,7 @@ console.log(`load average ${load1.toFixed(2)} on ${availableParallelism()} cores
   `${reasonNotToThread(undefined, load1, availableParallelism()) ? 'in the main thread' : 'on its thread'}`);
 const manifest = await loadManifest();
 const model = await openModel(BUILTIN_MODEL_ID, manifest, (line) => console.log(`  model: ${line}`));
+console.log(`in-process model on onnxruntime's ${model.executionProvider === 'cpu' ? 'native build' : model.executionProvider}${model.skippedProviders.length ? ` (not on ${model.skippedProviders.join(', ')})` : ''}`);
 const decoder = new NodePhotoDecoder();
 /** main-thread CPU ms of each in-process run (the in-process anchor's counterpart of the CLI's main-thread CPU) */
 const inprocCpu: number[] = [];
@@ -120,24 +124,25 @@ async function inProcess(out: string): Promise<number> {
 await inProcess(join(work, 'warm.ply')); // JIT warm-up, as generate.bench.ts reports separately
 inprocCpu.length = 0;
 
-const runs = { node: [] as Run[], shipped: [] as Run[], noThread: [] as Run[], tsx: [] as Run[], before: [] as Run[] };
+const runs = { node: [] as Run[], shipped: [] as Run[], wasm: [] as Run[], noThread: [] as Run[], tsx: [] as Run[], before: [] as Run[] };
 const inproc: number[] = [];
 const same: boolean[] = [];
 try {
   for (let r = 0; r < rounds; r++) {
     runs.node.push(fresh(['-e', '0']));
     runs.shipped.push(fresh(cli(`shipped${r}.ply`), { WORLDSPLAT_MODEL_THREAD: '1' }));
+    runs.wasm.push(fresh(cli(`wasm${r}.ply`), { WORLDSPLAT_MODEL_THREAD: '1', WORLDSPLAT_ONNX_RUNTIME: 'wasm' }));
     runs.noThread.push(fresh(cli(`nothread${r}.ply`), { WORLDSPLAT_MODEL_THREAD: '0' }));
     if (all) {
       runs.tsx.push(fresh(cli(`tsx${r}.ply`), { WORLDSPLAT_TSX: '1' }));
       runs.before.push(fresh(['--wasm-tiering-budget=1800000', ...cli(`before${r}.ply`)], { WORLDSPLAT_TSX: '1' }));
     }
     inproc.push(await inProcess(join(work, `inproc${r}.ply`)));
-    // Every way of running writes the same bytes.
+    // Every way of running on the same runtime writes the same bytes.
     const want = readFileSync(join(work, `inproc${r}.ply`));
-    same.push(readdirSync(work).filter((f) => f.endsWith('.ply')).every((f) => readFileSync(join(work, f)).equals(want)));
+    same.push(readdirSync(work).filter((f) => f.endsWith('.ply') && !f.startsWith('wasm')).every((f) => readFileSync(join(work, f)).equals(want)));
     for (const f of readdirSync(work)) if (f.endsWith('.ply')) rmSync(join(work, f));
-    console.log(`  round ${r + 1}/${rounds}: shipped ${runs.shipped[r].wall.toFixed(0)} ms, model in the main thread ${runs.noThread[r].wall.toFixed(0)}, ` +
+    console.log(`  round ${r + 1}/${rounds}: shipped ${runs.shipped[r].wall.toFixed(0)} ms, on WebAssembly ${runs.wasm[r].wall.toFixed(0)}, model in the main thread ${runs.noThread[r].wall.toFixed(0)}, ` +
       (all ? `tsx ${runs.tsx[r].wall.toFixed(0)}, before ${runs.before[r].wall.toFixed(0)}, ` : '') +
       `in-process ${inproc[r].toFixed(0)}, node -e 0 ${runs.node[r].wall.toFixed(0)}; .ply files identical: ${same[r]}`);
   }
@@ -153,7 +158,11 @@ const inMs = median(inproc);
 console.log(`\nfresh \`worldsplat generate\` 1024x768 JPEG -> 786k-splat .ply, median of ${rounds} rounds (wall ms; phases from WORLDSPLAT_TIMINGS):`);
 console.log('| run | wall ms | / in-process | - node -e 0 | CPU ms | main-thread CPU ms | peak RSS MB | phases (ms; "@": ms since the process started) |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
-const rows = [['model on its thread (WORLDSPLAT_MODEL_THREAD=1)', runs.shipped], ['model in the main thread (WORLDSPLAT_MODEL_THREAD=0)', runs.noThread]] as [string, Run[]][];
+const rows = [
+  ['model on its thread (WORLDSPLAT_MODEL_THREAD=1)', runs.shipped],
+  ['the same on WebAssembly (WORLDSPLAT_ONNX_RUNTIME=wasm)', runs.wasm],
+  ['model in the main thread (WORLDSPLAT_MODEL_THREAD=0)', runs.noThread],
+] as [string, Run[]][];
 if (all) rows.push(['through tsx, raised budget', runs.tsx], ['through tsx, V8 default budget', runs.before]);
 for (const [name, rs] of rows) {
   console.log(`| ${name} | ${med(rs).toFixed(0)} | ${(med(rs) / inMs).toFixed(2)}x | ${(med(rs) - nodeMs).toFixed(0)} | ` +
@@ -161,5 +170,5 @@ for (const [name, rs] of rows) {
 }
 console.log(`| anchor: in this process, model open (decode -> depth -> lift -> write) | ${inMs.toFixed(0)} | 1.00x | | | ${median(inprocCpu).toFixed(0)} | | |`);
 console.log(`| anchor: node -e 0 | ${nodeMs.toFixed(0)} | | | ${median(runs.node.map((x) => x.cpu)).toFixed(0)} | | ${median(runs.node.map((x) => x.rssMb)).toFixed(0)} | |`);
-console.log(`model in the main thread / on its thread: ${(med(runs.noThread) / med(runs.shipped)).toFixed(2)}x; ` +
+console.log(`model in the main thread / on its thread: ${(med(runs.noThread) / med(runs.shipped)).toFixed(2)}x; WebAssembly / native: ${(med(runs.wasm) / med(runs.shipped)).toFixed(2)}x; ` +
   `.ply files identical in ${same.filter(Boolean).length}/${same.length} rounds; goal: photo -> written world < 2000 ms`);

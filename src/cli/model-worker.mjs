@@ -1,24 +1,26 @@
 /**
- * An onnxruntime-web session on its own thread, for the CLI (src/cli/worker-model.ts is the other end).
+ * An onnxruntime session on its own thread, for the CLI (src/cli/worker-model.ts is the other end).
  *
- * Why: opening a model is ~0.5 s of onnxruntime's WebAssembly on the thread that creates the session
- * (parsing the graph, optimising it, packing the weights). On the main thread it waits behind, and
- * holds up, everything else a `worldsplat generate` start does (loading the CLI's code and libvips,
- * decoding the photo); here it runs beside them on the second core. The session and everything it
- * computes are the same as in-process: the same package, the same options, one WebAssembly thread.
+ * Why: opening a model takes the thread that creates the session ~0.1 s with onnxruntime's native
+ * build and ~0.5 s with its WebAssembly (parsing the graph, optimising it, packing the weights). On the
+ * main thread it waits behind, and holds up, everything else a `worldsplat generate` start does
+ * (loading the CLI's code and libvips, decoding the photo); here it runs beside them on the second
+ * core. The session and everything it computes are the same as in-process (src/model/node/load-model.ts):
+ * the same runtime chosen the same way, the same options, one thread.
  *
  * Plain JavaScript on purpose: a worker starts from a file, and this one must run whether the CLI runs
  * from its esbuild bundle or through tsx. It knows nothing of manifests; it only holds one session.
  *
- * Messages in:  { type: 'open', bytes, graphOptimizationLevel }   -> { type: 'opened', inputNames, outputNames, inputMetadata, times }
+ * Messages in:  { type: 'open', bytes, graphOptimizationLevel }   -> { type: 'opened', provider ('cpu' | 'wasm'), skipped, inputNames, outputNames, inputMetadata, times }
  *               { type: 'run', id, feeds: {name: {data, dims}}, fetches } -> { type: 'ran', id, outputs: {name: {type, data, dims}}, times }
- * *               { type: 'release' }                                 -> { type: 'released' }
+ *               { type: 'release' }                                 -> { type: 'released' }
  * Any failure:  { type: 'failed', id?, message } (id names the run that failed; none: the open did).
  *
  * (The lift's colour band runs on a thread of its own, colour-worker.mjs: this one has detached buffers.)
  */
 import { parentPort } from 'node:worker_threads';
 import { at, cpu } from './thread-clock.mjs';
+import { NATIVE_SESSION_OPTIONS, importNativeRuntime } from '../model/node/native-runtime.mjs';
 import { raiseWasmTieringBudget } from './wasm-tiering.mjs';
 
 const WARM_UP_MODEL = warmUpModel();
@@ -27,28 +29,67 @@ const WARM_UP_MODEL = warmUpModel();
 const times = { ready: at(), warmed: 0, received: 0, opened: 0, openedCpu: NaN };
 
 /**
- * onnxruntime-web is loaded and warmed up as soon as the thread runs, not when the model arrives.
- * Most of a first session's ~0.5 s is onnxruntime starting itself (compiling and instantiating its
- * 14 MB of WebAssembly, registering its kernels), whatever the model; a second session of the depth
- * model opens in ~0.07 s. So the thread opens a one-node model made here (WARM_UP_MODEL) at once,
- * while the main thread is still loading its code, reading and checking the model's 5.7 MB and
- * decoding the photo, and the real session then opens on a started runtime. V8's WebAssembly flags
- * are set first (wasm-tiering.mjs: they apply to modules compiled after them). If the warm-up fails,
- * the real session is made as before and any failure surfaces there.
+ * onnxruntime is loaded as soon as the thread runs, not when the model arrives: its native build
+ * where it is installed (src/model/node/native-runtime.mjs; ~0.04 s to import, ~0.1 s to open the
+ * depth model), otherwise onnxruntime-web, warmed up. Most of a first onnxruntime-web session's ~0.5 s
+ * is onnxruntime starting itself (compiling and instantiating its 14 MB of WebAssembly, registering
+ * its kernels), whatever the model; a second session of the depth model opens in ~0.07 s. So the
+ * thread opens a one-node model made here (WARM_UP_MODEL) at once, while the main thread is still
+ * loading its code, reading and checking the model's 5.7 MB and decoding the photo, and the real
+ * session then opens on a started runtime. V8's WebAssembly flags are set first (wasm-tiering.mjs:
+ * they apply to modules compiled after them). If the warm-up fails, the real session is made as
+ * before and any failure surfaces there.
  */
-const loading = import('onnxruntime-web').then(async (ort) => {
+const loading = importNativeRuntime().then(async (found) => {
+  const runtime = 'ort' in found ? { native: found.ort, skipped: [] } : { web: await warmWeb(), skipped: [`cpu (${found.why})`] };
+  times.warmed = at();
+  return runtime;
+});
+loading.catch(() => undefined); // a failure surfaces where the session is made
+
+/** onnxruntime-web, started on a one-node model (see above). */
+async function warmWeb() {
+  const web = await import('onnxruntime-web');
   raiseWasmTieringBudget();
   try {
-    const warm = await ort.InferenceSession.create(WARM_UP_MODEL, { executionProviders: ['wasm'] });
+    const warm = await web.InferenceSession.create(WARM_UP_MODEL, { executionProviders: ['wasm'] });
     await warm.release();
   } catch {
     // the real session says what is wrong, if anything is
   }
-  times.warmed = at();
-  return ort;
-});
-loading.catch(() => undefined); // a failure surfaces where the session is made
-/** @type {import('onnxruntime-web')} */
+  return web;
+}
+
+/**
+ * A session on the native build, or where it is missing or refuses the model, on onnxruntime-web:
+ * the providers session.ts's loadModel tries in Node, in the same order, with the same options.
+ *
+ * @param {Uint8Array} bytes
+ * @param {string} graphOptimizationLevel
+ */
+async function openSession(bytes, graphOptimizationLevel) {
+  const runtime = await loading;
+  const skipped = [...runtime.skipped];
+  if (runtime.native) {
+    try {
+      const native = await runtime.native.InferenceSession.create(bytes, { ...NATIVE_SESSION_OPTIONS, executionProviders: ['cpu'], graphOptimizationLevel });
+      return { ort: runtime.native, session: native, provider: 'cpu', skipped };
+    } catch (error) {
+      skipped.push(`cpu (${(error instanceof Error ? error.message : String(error)).split('\n')[0]})`);
+    }
+  }
+  const web = runtime.web ?? (raiseWasmTieringBudget(), await import('onnxruntime-web'));
+  try {
+    const session = await web.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel });
+    return { ort: web, session, provider: 'wasm', skipped };
+  } catch (error) {
+    // The words loadModel uses: every provider tried, with why each failed.
+    const why = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    throw new Error([...skipped, `wasm (${why})`].join(' or '));
+  }
+}
+
+/** @type {any} the module the session came from (onnxruntime-node or onnxruntime-web: the same API) */
 let ort;
 /** @type {import('onnxruntime-web').InferenceSession | undefined} */
 let session;
@@ -57,13 +98,13 @@ parentPort.on('message', async (message) => {
   try {
     if (message.type === 'open') {
       times.received = at();
-      ort ??= await loading;
-      session = await ort.InferenceSession.create(message.bytes, { executionProviders: ['wasm'], graphOptimizationLevel: message.graphOptimizationLevel });
+      const opened = await openSession(message.bytes, message.graphOptimizationLevel);
+      ({ ort, session } = opened);
       // Plain objects: what the manifest check reads, and what can be posted.
       const inputMetadata = session.inputMetadata.map((m) => (m.isTensor ? { name: m.name, isTensor: true, type: m.type, shape: [...m.shape] } : { name: m.name, isTensor: false }));
       times.opened = at();
       times.openedCpu = cpu();
-      parentPort.postMessage({ type: 'opened', inputNames: [...session.inputNames], outputNames: [...session.outputNames], inputMetadata, times });
+      parentPort.postMessage({ type: 'opened', provider: opened.provider, skipped: opened.skipped, inputNames: [...session.inputNames], outputNames: [...session.outputNames], inputMetadata, times });
     } else if (message.type === 'run') {
       const feeds = {};
       for (const [name, t] of Object.entries(message.feeds)) feeds[name] = new ort.Tensor('float32', t.data, t.dims);

@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Manifest, type Model, PRETRAINED_MODELS, loadModel, mergeManifests, parseManifest, resolveModel } from '../model/index.ts';
+import { type Manifest, type Model, PRETRAINED_MODELS, mergeManifests, parseManifest, resolveModel } from '../model/index.ts';
+import { loadModelInNode } from '../model/node/load-model.ts';
 import { FolderModelCache } from '../model/node/folder-cache.ts';
 import type { ProgressCallback } from './progress.ts';
 import { raiseWasmTieringBudget } from './wasm-tiering.mjs';
@@ -49,6 +50,6 @@ export async function openModel(
     onProgress,
   });
   if (resolved.warning) warn(resolved.warning);
-  raiseWasmTieringBudget(); // before onnxruntime-web instantiates its WebAssembly (see wasm-tiering.mjs)
-  return thread ? thread.load(resolved.entry, resolved.bytes) : loadModel(resolved.entry, resolved.bytes);
+  raiseWasmTieringBudget(); // before onnxruntime-web instantiates its WebAssembly, if it runs the model (see wasm-tiering.mjs)
+  return thread ? thread.load(resolved.entry, resolved.bytes) : loadModelInNode(resolved.entry, resolved.bytes);
 }

@@ -11,10 +11,17 @@ import type { Model, ModelEntry, TensorData } from '../model/index.ts';
 export function pendingModel(entry: ModelEntry, opening: Promise<Model>): Model {
   const ready = opening;
   ready.catch(() => undefined); // surfaces in run()
+  let opened: Model | undefined;
+  ready.then((model) => (opened = model), () => undefined);
   return {
     entry,
-    executionProvider: 'wasm', // the only provider of onnxruntime-web in Node
-    skippedProviders: [],
+    // Known once the session is open (the native build or WebAssembly: src/model/node/load-model.ts).
+    get executionProvider() {
+      return opened?.executionProvider ?? 'cpu';
+    },
+    get skippedProviders() {
+      return opened?.skippedProviders ?? [];
+    },
     run: async (feeds: Record<string, TensorData>) => (await ready).run(feeds),
     release: async () => {
       let model: Model;

@@ -1,13 +1,14 @@
 /**
  * A model on its own thread (worker-model.ts) must be indistinguishable from one opened in-process
- * by loadModel: the same output bits for the same feeds, the same errors for a file that does not
+ * by loadModelInNode (the same runtime, native or WebAssembly): the same output bits for the same feeds, the same errors for a file that does not
  * start or does not match its manifest entry, and an in-process model where the thread is turned off.
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { seededRandom } from '../core/random.ts';
 import { fixtureModel } from '../model/fixtures/fixtures.ts';
-import { type Model, type TensorData, loadModel } from '../model/session.ts';
+import { loadModelInNode } from '../model/node/load-model.ts';
+import { type Model, type TensorData } from '../model/session.ts';
 import { startEarlyModelWorker, takeEarlyModelWorker } from './early-model-worker.mjs';
 import { ModelThread, reasonNotToThread } from './worker-model.ts';
 
@@ -28,14 +29,14 @@ function feeds(seed: number, width = 64, height = 48): Record<string, TensorData
 
 test('on its thread the model gives the in-process model\'s outputs, bit for bit, run after run', async () => {
   const { entry, bytes } = fixtureModel('builtin');
-  const here = await loadModel(entry, bytes);
+  const here = await loadModelInNode(entry, bytes);
   opened.push(here);
   const thread = ModelThread.start();
   const there = await thread.load(entry, bytes);
   opened.push(there);
   assert.equal(there.entry, entry);
-  assert.equal(there.executionProvider, 'wasm');
-  assert.deepEqual(there.skippedProviders, []);
+  assert.equal(there.executionProvider, here.executionProvider);
+  assert.deepEqual(there.skippedProviders, here.skippedProviders);
   const cpu = process.platform === 'linux' ? '; its CPU: \\d+ ms to the session' : '';
   assert.match(thread.timesLine() ?? '', new RegExp(`^model thread: started \\d+, ready \\d+, onnxruntime warmed up \\d+, model received \\d+, session open \\d+ \\(ms since the process started\\)${cpu}$`));
   // Two runs queued at once, as a caller may: each answer goes to its own call.
@@ -56,9 +57,11 @@ test('on its thread the model gives the in-process model\'s outputs, bit for bit
 test('a file that does not start, or does not match its manifest entry, fails as loadModel fails', async () => {
   const { entry, bytes } = fixtureModel('builtin');
   const junk = new TextEncoder().encode('not an onnx file at all');
-  await assert.rejects(ModelThread.start().load(entry, junk), /^Error: builtin: could not start the model on wasm \(.+\)$/);
+  const inProcessJunk = await loadModelInNode(entry, junk).then(() => 'opened', (e: Error) => e.message);
+  assert.match(inProcessJunk, /^builtin: could not start the model on (cpu \(.+\) or )?wasm \(.+\)$/);
+  await assert.rejects(ModelThread.start().load(entry, junk), (e: Error) => e.message === inProcessJunk);
   const renamed = { ...entry, inputs: entry.inputs.map((i) => (i.name === 'image' ? { ...i, name: 'pixels' } : i)) };
-  const inProcess = await loadModel(renamed, bytes).then(() => 'opened', (e: Error) => e.message);
+  const inProcess = await loadModelInNode(renamed, bytes).then(() => 'opened', (e: Error) => e.message);
   await assert.rejects(ModelThread.start().load(renamed, bytes), (e: Error) => e.message === inProcess);
   assert.match(inProcess, /^builtin: the manifest names input 'pixels' but the ONNX file's inputs are 'image', 'fov_deg'$/);
 });

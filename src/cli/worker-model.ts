@@ -2,13 +2,13 @@
  * A Model whose onnxruntime session lives on a worker thread (src/cli/model-worker.mjs), for the CLI.
  *
  * `worldsplat generate` starts the thread first thing, so the thread boots and loads onnxruntime
- * while the main thread loads the rest of the code and decodes the photo; the session (~0.5 s of
- * WebAssembly) is then made there, beside the main thread's work instead of after it. The model
- * computes exactly what an in-process one does (same package, options and thread count); only the
- * tensors cross threads (the outputs are moved, not copied).
+ * while the main thread loads the rest of the code and decodes the photo; the session (~0.1 s with
+ * onnxruntime's native build, ~0.5 s of WebAssembly) is then made there, beside the main thread's work
+ * instead of after it. The model computes exactly what an in-process one does (loadModelInNode: same
+ * runtime, options and thread count); only the tensors cross threads (the outputs are moved, not copied).
  *
  * If the thread cannot start or dies before the session is open, the model opens in-process instead
- * (loadModel), so this is only ever a way to be faster.
+ * (loadModelInNode), so this is only ever a way to be faster.
  *
  * Only where a core is free: the thread costs ~0.15 s more CPU (a second Node environment, a copy of
  * the model's bytes) and pays back only by running beside the main thread. On a machine already busy
@@ -19,6 +19,7 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import type { Worker } from 'node:worker_threads';
+import { nativeRuntimeWanted } from '../model/node/native-runtime.mjs';
 import { takeEarlyModelWorker } from './early-model-worker.mjs';
 import { ThreadReplies, startWorker } from './thread-replies.ts';
 import { reasonNotToThread } from './thread-policy.mjs';
@@ -29,7 +30,7 @@ import type { SessionSignature } from '../model/session.ts';
 export { reasonNotToThread };
 
 type Reply =
-  | ({ type: 'opened'; times: { ready: number; warmed: number; received: number; opened: number; openedCpu: number } } & SessionSignature)
+  | ({ type: 'opened'; provider: 'cpu' | 'wasm'; skipped: string[]; times: { ready: number; warmed: number; received: number; opened: number; openedCpu: number } } & SessionSignature)
   | { type: 'ran'; id: number; outputs: Record<string, { type: string; data: Float32Array; dims: number[] }>; times: { ran: number; cpu: number } }
   | { type: 'released' }
   | { type: 'failed'; id?: number; message: string };
@@ -80,22 +81,23 @@ export class ModelThread {
 
   /** The model on this thread; in-process where the thread is not running. */
   async load(entry: ModelEntry, bytes: Uint8Array): Promise<Model> {
+    nativeRuntimeWanted(); // a WORLDSPLAT_ONNX_RUNTIME that is neither native nor wasm fails here, as in-process
     // Posted before anything here is awaited: the thread starts on the session at once.
     const replying = this.worker && !this.dead ? this.request('open', { type: 'open', bytes, graphOptimizationLevel: 'all' }) : undefined;
     replying?.catch(() => undefined); // handled below, after the import
     this.markSent();
-    const { loadModel, checkAgainstManifest } = await import('../model/session.ts');
-    if (!replying) return loadModel(entry, bytes);
+    const [{ checkAgainstManifest }, { loadModelInNode }] = await Promise.all([import('../model/session.ts'), import('../model/node/load-model.ts')]);
+    if (!replying) return loadModelInNode(entry, bytes);
     let reply: Reply;
     try {
       reply = await replying;
     } catch {
-      return loadModel(entry, bytes); // the thread died: the model still opens, here
+      return loadModelInNode(entry, bytes); // the thread died: the model still opens, here
     }
-    // The same words loadModel uses when a session cannot start.
+    // The same words loadModel uses when a session cannot start (the thread lists each provider and why).
     if (reply.type === 'failed') {
       await this.release();
-      throw new Error(`${entry.id}: could not start the model on wasm (${reply.message.split('\n')[0]})`);
+      throw new Error(`${entry.id}: could not start the model on ${reply.message.split('\n')[0]}`);
     }
     if (reply.type !== 'opened') throw new Error(`model thread: expected 'opened', found '${reply.type}'`);
     this.times = reply.times;
@@ -105,7 +107,7 @@ export class ModelThread {
       await this.release();
       throw error;
     }
-    return new ThreadModel(entry, this);
+    return new ThreadModel(entry, this, reply.provider, reply.skipped);
   }
 
   private nextId = 0;
@@ -165,13 +167,13 @@ export class ModelThread {
 }
 
 class ThreadModel implements Model {
-  readonly executionProvider = 'wasm' as const;
-  readonly skippedProviders: readonly string[] = [];
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly entry: ModelEntry,
     private readonly thread: ModelThread,
+    readonly executionProvider: 'cpu' | 'wasm',
+    readonly skippedProviders: readonly string[],
   ) {}
 
   run(feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {

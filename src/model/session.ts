@@ -1,13 +1,19 @@
 /**
- * Running an ONNX model with onnxruntime-web, the same code in the browser and in Node.
+ * Running an ONNX model with onnxruntime: onnxruntime-web in the browser, and in Node the native
+ * build (onnxruntime-node) where it is installed, with onnxruntime-web's WebAssembly as the fallback.
  *
- * Which build runs: the package's "exports" map picks it. Node resolves `onnxruntime-web` to
- * dist/ort.node.min.mjs, which supports the 'wasm' execution provider only; it finds its WebAssembly
- * next to itself (dist/ort-wasm-simd-threaded.mjs + .wasm, located from its own import.meta.url and read
- * with fs), so a fresh `npm install` works offline with no configuration. Browsers (through Vite) get
- * dist/ort.bundle.min.mjs, with 'webgpu' and 'wasm'; its .wasm is referenced as
- * `new URL('ort-wasm-simd-threaded.jsep.wasm', import.meta.url)`, which Vite emits as an asset. An app that
- * serves the .wasm files from somewhere else sets `wasmPaths` through configureRuntime.
+ * Which build of onnxruntime-web runs: the package's "exports" map picks it. Node resolves
+ * `onnxruntime-web` to dist/ort.node.min.mjs, which supports the 'wasm' execution provider only; it
+ * finds its WebAssembly next to itself (dist/ort-wasm-simd-threaded.mjs + .wasm, located from its own
+ * import.meta.url and read with fs), so a fresh `npm install` works offline with no configuration.
+ * Browsers (through Vite) get dist/ort.bundle.min.mjs, with 'webgpu' and 'wasm'; its .wasm is
+ * referenced as `new URL('ort-wasm-simd-threaded.jsep.wasm', import.meta.url)`, which Vite emits as an
+ * asset. An app that serves the .wasm files from somewhere else sets `wasmPaths` through configureRuntime.
+ *
+ * The native build is not imported here (this file is in the browser's bundle too): Node callers pass
+ * it in (LoadOptions.native; src/model/node/load-model.ts does), and its execution provider is 'cpu'.
+ * Both builds are the same onnxruntime behind the same API (onnxruntime-common), so everything below
+ * runs either; src/model/node/native-runtime.mjs says what the native one saves.
  *
  * The rest of the program sees only `Model`, whose tensors are plain {data, dims}: no onnxruntime type
  * leaks out, and tests can stand in a fake model.
@@ -15,7 +21,17 @@
 import * as ort from 'onnxruntime-web';
 import type { ModelEntry } from './manifest.ts';
 
-export type ExecutionProvider = 'webgpu' | 'wasm';
+/** 'cpu': onnxruntime's native build in Node (LoadOptions.native); the others are onnxruntime-web's. */
+export type ExecutionProvider = 'webgpu' | 'wasm' | 'cpu';
+
+/** onnxruntime's API as this file uses it: the modules onnxruntime-web and onnxruntime-node both are one. */
+export interface OrtRuntime {
+  InferenceSession: typeof ort.InferenceSession;
+  Tensor: typeof ort.Tensor;
+}
+
+/** The native runtime and the options its sessions open with, or why there is none. */
+export type NativeRuntime = { runtime: OrtRuntime; sessionOptions: ort.InferenceSession.SessionOptions } | { why: string };
 
 export interface TensorData {
   data: Float32Array;
@@ -82,6 +98,8 @@ export interface LoadOptions {
   /** Tried in order, one at a time, so the model records which one really runs it. */
   executionProviders?: ExecutionProvider[];
   capabilities?: RuntimeCapabilities;
+  /** For the 'cpu' provider: onnxruntime's native build (Node only), or why there is none. */
+  native?: NativeRuntime;
 }
 
 export async function loadModel(entry: ModelEntry, bytes: Uint8Array, options: LoadOptions = {}): Promise<Model> {
@@ -90,9 +108,17 @@ export async function loadModel(entry: ModelEntry, bytes: Uint8Array, options: L
   const failures: string[] = [];
   for (const provider of providers) {
     let session: ort.InferenceSession;
+    let runtime: OrtRuntime = ort;
     try {
-      sessionsStarted++;
-      session = await ort.InferenceSession.create(bytes, { executionProviders: [provider], graphOptimizationLevel: 'all' });
+      if (provider === 'cpu') {
+        const native = options.native ?? { why: 'only in Node, with onnxruntime-node' };
+        if ('why' in native) throw new Error(native.why);
+        runtime = native.runtime;
+        session = await runtime.InferenceSession.create(bytes, native.sessionOptions);
+      } else {
+        sessionsStarted++;
+        session = await ort.InferenceSession.create(bytes, { executionProviders: [provider], graphOptimizationLevel: 'all' });
+      }
     } catch (error) {
       failures.push(`${provider} (${firstLine(error)})`);
       continue;
@@ -103,7 +129,7 @@ export async function loadModel(entry: ModelEntry, bytes: Uint8Array, options: L
       await session.release();
       throw error;
     }
-    return new OrtModel(entry, provider, failures, session);
+    return new OrtModel(entry, provider, failures, session, runtime.Tensor);
   }
   throw new Error(`${entry.id}: could not start the model on ${failures.join(' or ')}`);
 }
@@ -148,6 +174,7 @@ class OrtModel implements Model {
     readonly executionProvider: ExecutionProvider,
     readonly skippedProviders: readonly string[],
     private readonly session: ort.InferenceSession,
+    private readonly Tensor: OrtRuntime['Tensor'],
   ) {}
 
   run(feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
@@ -158,7 +185,7 @@ class OrtModel implements Model {
 
   private async runNow(feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
     const ortFeeds: Record<string, ort.Tensor> = {};
-    for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor('float32', tensor.data, tensor.dims);
+    for (const [name, tensor] of Object.entries(feeds)) ortFeeds[name] = new this.Tensor('float32', tensor.data, tensor.dims);
     // Only the outputs the manifest lists are fetched; onnxruntime skips work that feeds nothing else.
     const results = await this.session.run(ortFeeds, this.entry.outputs.map((o) => o.name));
     const out: Record<string, TensorData> = {};
