@@ -204,31 +204,37 @@ function tapTable(outSize: number, inSize: number, radius: number) {
  * (cx, cy), cx and cy in -1..size-1, hold no depth discontinuity: no two adjacent samples differ by
  * more than `spread` (a steep but continuous surface, like a ground plane towards the horizon, is
  * smooth), so plain bilinear interpolation cannot blend two surfaces.
+ * The jumps inside each window are counted from summed-area tables (four reads per window and kind)
+ * rather than by visiting the window's 2r x 2r samples: at a lift's 1:1 size (an expansion's hole)
+ * the visits were 10 ms of a 25 ms upsample.
  */
-function smoothWindows(inverse: Float32Array, w: number, h: number, radius: number, spread: number): Uint8Array {
-  const jumps = (a: number, b: number) => (a > b ? a > b * spread : b > a * spread);
-  // jump[i] bit 1: to the right neighbour, bit 2: to the one below.
-  const jump = new Uint8Array(w * h);
+export function smoothWindows(inverse: Float32Array, w: number, h: number, radius: number, spread: number): Uint8Array {
+  // Jumps to the right neighbour and to the one below, summed over the samples above and left of
+  // each corner: right[(y + 1) * (w + 1) + x + 1] counts those at samples (0..x, 0..y).
+  const stride = w + 1;
+  const right = new Int32Array(stride * (h + 1)), down = new Int32Array(stride * (h + 1));
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      if (x + 1 < w && jumps(inverse[i], inverse[i + 1])) jump[i] |= 1;
-      if (y + 1 < h && jumps(inverse[i], inverse[i + w])) jump[i] |= 2;
+    let rowRight = 0, rowDown = 0;
+    for (let x = 0, i = y * w, o = (y + 1) * stride + 1; x < w; x++, i++, o++) {
+      const a = inverse[i];
+      if (x + 1 < w) { const b = inverse[i + 1]; if (a > b ? a > b * spread : b > a * spread) rowRight++; }
+      if (y + 1 < h) { const b = inverse[i + w]; if (a > b ? a > b * spread : b > a * spread) rowDown++; }
+      right[o] = right[o - stride] + rowRight;
+      down[o] = down[o - stride] + rowDown;
     }
   }
-  const smooth = new Uint8Array((w + 1) * (h + 1));
+  const smooth = new Uint8Array(stride * (h + 1));
   for (let cy = -1; cy < h; cy++) {
+    const y0 = Math.max(0, cy - radius + 1), y1 = Math.min(h - 1, cy + radius);
+    const top = y0 * stride, bottom = (y1 + 1) * stride, aboveLast = y1 * stride;
     for (let cx = -1; cx < w; cx++) {
       const x0 = Math.max(0, cx - radius + 1), x1 = Math.min(w - 1, cx + radius);
-      const y0 = Math.max(0, cy - radius + 1), y1 = Math.min(h - 1, cy + radius);
-      let any = 0;
-      for (let y = y0; y <= y1; y++) {
-        for (let x = x0; x <= x1; x++) {
-          const j = jump[y * w + x];
-          if (((j & 1) && x < x1) || ((j & 2) && y < y1)) any = 1;
-        }
-      }
-      smooth[(cy + 1) * (w + 1) + cx + 1] = any ? 0 : 1;
+      // A jump counts where both its samples are in the window: rightward from x0..x1 - 1 (rows
+      // y0..y1), downward from rows y0..y1 - 1 (x0..x1). An empty range counts 0 as it is: its two
+      // columns (or rows) of the table are the same.
+      const rightward = right[bottom + x1] - right[top + x1] - right[bottom + x0] + right[top + x0];
+      const downward = down[aboveLast + x1 + 1] - down[top + x1 + 1] - down[aboveLast + x0] + down[top + x0];
+      smooth[(cy + 1) * stride + cx + 1] = rightward + downward === 0 ? 1 : 0;
     }
   }
   return smooth;

@@ -14,6 +14,13 @@ export function areaDownsample(
   if (outWidth > width || outHeight > height || outWidth < 1 || outHeight < 1) {
     throw new Error(`areaDownsample: expected an output size within 1x1..${width}x${height}, found ${outWidth}x${outHeight}`);
   }
+  // The same size: every weight is 1 and each value comes back as float32 (0 + value, as the sums
+  // below start from 0: -0 becomes 0 there too); a lift at its photo's size (an expansion's hole) asks for this.
+  if (outWidth === width && outHeight === height) {
+    const out = new Float32Array(width * height * channels);
+    for (let i = 0; i < out.length; i++) out[i] = 0 + data[i];
+    return out;
+  }
   const cols = overlapWeights(width, outWidth);
   const rows = overlapWeights(height, outHeight);
   // Horizontal pass into a float buffer of outWidth x height, then vertical.
