@@ -116,6 +116,7 @@ export function leastMedianStart(
   const residuals = new Float64Array(n);
   let best: number[] | null = null, bestMedian = Infinity;
   const pickF = new Float64Array(p * p), pickT = new Float64Array(p), ones = new Float64Array(p).fill(1);
+  const needBelow = n % 2 ? (n >> 1) + 1 : n >> 1;
   for (let trial = 0; trial < trials; trial++) {
     for (let j = 0; j < p; j++) {
       const s = Math.floor(random() * n);
@@ -124,11 +125,17 @@ export function leastMedianStart(
     }
     const beta = weightedSolve(pickF, pickT, ones, p);
     if (!beta || !accept(beta)) continue;
+    let below = 0; // residuals smaller than the best median so far
     for (let s = 0; s < n; s++) {
       let fit = 0;
       for (let j = 0; j < p; j++) fit += beta[j] * features[s * p + j];
-      residuals[s] = targets[s] - fit;
+      const r = targets[s] - fit;
+      residuals[s] = r;
+      if (Math.abs(r) < bestMedian) below++;
     }
+    // The median is below the best only if more than half the residuals are (for an even count, at
+    // least half: the mean of the two middle ones): most candidates are not, and need no selection.
+    if (below < needBelow) continue;
     const median = medianAbs(residuals);
     if (median < bestMedian) { bestMedian = median; best = beta; }
   }
