@@ -77,7 +77,7 @@ test('render: outputs are checked before the work, never replace the input, and 
 test('render: the camera errors name the options; a negative coordinate is a value', () => {
   refuses(['render', ply, '--eye', '1,1,1', '--target', '1,1,1', '-o', at('v.png')], 'worldsplat render: --target: expected a point other than --eye, found the same point "1,1,1"');
   refuses(['render', ply, '--eye', '0,0,0', '--target', '0,5,0', '-o', at('v.png')], 'worldsplat render: --up: expected a direction not along the line from --eye to --target, found "0,1,0"');
-  refuses(['render', ply, '--eye', '0,0,0', '--target', '0,0,-1', '--fov', '-5', '-o', at('v.png')], 'worldsplat render: --fov: expected degrees between 0 and 180, found "-5"');
+  refuses(['render', ply, '--eye', '0,0,0', '--target', '0,0,-1', '--fov', '-5', '-o', at('v.png')], 'worldsplat render: --fov: expected a decimal number of degrees between 0 and 180, found "-5"');
   refuses(['render', ply, ...view, '--background', '128,128,128', '-o', at('v.png')], 'worldsplat render: --background: expected r,g,b each from 0 to 1, found "128,128,128"');
   const r = run('render', ply, '--eye', '-0.5,0,0', '--target', '-0.5,0,-1', '--size', '32x24', '-o', at('left.png'));
   assert.equal(r.code, 0, r.stderr);
@@ -104,7 +104,23 @@ test('generate: --model must name a depth model, --fov -5 is a bad value, and a 
   writeFileSync(world, 'a world made before, to be kept as it is');
   refuses(['generate', photo, '-o', world, '--model', 'nope'], "worldsplat generate: --model: expected one of 'builtin', 'depth-anything-v2-small', found 'nope'");
   refuses(['generate', photo, '-o', world, '--model', 'complete'], "worldsplat generate: --model: expected one of 'builtin', 'depth-anything-v2-small', found 'complete'");
-  refuses(['generate', photo, '-o', world, '--fov', '-5'], 'worldsplat generate: --fov: expected degrees between 0 and 180, found "-5"');
+  refuses(['generate', photo, '-o', world, '--fov', '-5'], 'worldsplat generate: --fov: expected a decimal number of degrees between 0 and 180, found "-5"');
   refuses(['generate', photo, '-o', world, '--fov'], 'worldsplat generate: --fov: expected a value, found none', 2);
   refuses(['generate', photo, '-o', world, '--seed', '3'], 'worldsplat generate: --seed: expected only with --prompt, found it with a photo', 2);
+});
+
+test('numbers are plain decimals in every command; a missing option says what was expected', async () => {
+  const photo = at('small.png');
+  await sharp({ create: { width: 32, height: 24, channels: 3, background: { r: 90, g: 120, b: 150 } } }).png().toFile(photo);
+  // each of these ran (exit 0): 0x10 as 16 degrees, 1e1 as 10, 0x1 as 1, 0x40 as 64 pixels
+  refuses(['render', ply, ...view, '--fov', '0x10', '-o', at('v.png')], 'worldsplat render: --fov: expected a decimal number of degrees between 0 and 180, found "0x10"');
+  refuses(['render', ply, '--eye', '0x1,0,0', '--target', '0,0,-1', '-o', at('v.png')], 'worldsplat render: --eye: expected three decimal numbers "x,y,z", found "0x1,0,0"');
+  refuses(['explore', ply, '--path', 'turn', '--fov', '1e1', '-o', at('e.ply')], 'worldsplat explore: --fov: expected a decimal number of degrees between 0 and 180, found "1e1"');
+  refuses(['generate', photo, '--max-size', '0x40', '-o', at('g.ply')], 'worldsplat generate: --max-size: expected an integer number of pixels from 16 to 4096, found "0x40"');
+  // each was "missing --eye", "missing --output (-o)", "missing --path"
+  refuses(['render', ply, '--target', '0,0,-1', '-o', at('v.png')], 'worldsplat render: expected a camera position (--eye x,y,z), found none', 2);
+  refuses(['generate', '--prompt', 'a forest'], 'worldsplat generate: expected an output file (-o world.worldsplat), found none', 2);
+  refuses(['explore', ply, '-o', at('e.ply')], 'worldsplat explore: expected a camera path (--path turn|orbit|walk|poses.json), found none', 2);
+  // an escape sequence typed as a command was printed as it was (it cleared the terminal)
+  refuses(['\u001b[2J'], 'worldsplat: expected a command (generate, inspect, convert, render, explore), found \'\\u001b[2J\'', 2);
 });

@@ -86,7 +86,7 @@ test('explore: bad paths, sizes and missing completers are one line and write no
   };
   expectOne([bundle, '--path', 'spiral', '-o', out], /^worldsplat explore: --path: expected turn, orbit, walk or a poses .json file, found "spiral"$/);
   expectOne([bundle, '--path', 'turn', '--steps', '0', '-o', out], /^worldsplat explore: --steps: expected a whole number from 1 to 360, found "0"$/);
-  expectOne([bundle, '--path', 'turn'], /^worldsplat explore: missing --output \(-o\)$/, 2);
+  expectOne([bundle, '--path', 'turn'], /^worldsplat explore: expected an output file \(-o bigger\.worldsplat\), found none$/, 2);
   const poses = join(dir, 'poses.json');
   writeFileSync(poses, '[{"eye":[0,1.6,0]}]');
   expectOne([bundle, '--path', poses, '-o', out], /^worldsplat explore: .*poses.json: expected camera 0 "target" as 3 finite numbers, found undefined$/);

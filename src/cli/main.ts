@@ -3,7 +3,7 @@
  * (one line on stderr saying what was expected and what was found), 2 bad usage.
  */
 import type { ParseArgsConfig } from 'node:util';
-import { UsageError } from './errors.ts';
+import { UsageError, errorLine } from './errors.ts';
 import { parseCommandLine } from './parse-options.ts';
 
 export interface Command {
@@ -39,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   if (!Object.hasOwn(COMMANDS, name)) {
-    process.stderr.write(`worldsplat: unknown command '${name}' (expected one of: ${Object.keys(COMMANDS).join(', ')})\n`);
+    process.stderr.write(`worldsplat: ${errorLine(`expected a command (${Object.keys(COMMANDS).join(', ')}), found '${name}'`)}\n`);
     return 2;
   }
   const command = await COMMANDS[name]();
@@ -52,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     await command.run(parsed.positionals, parsed.values as Record<string, string | boolean | undefined>);
     return 0;
   } catch (error) {
-    const message = (error as Error).message.split('\n')[0];
+    const message = errorLine((error as Error).message);
     if (error instanceof UsageError) {
       process.stderr.write(`worldsplat ${name}: ${message}\n${command.usage}\n`);
       return 2;

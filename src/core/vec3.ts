@@ -17,13 +17,3 @@ export function normalize(a: Vec3): Vec3 {
   if (!(len > 0)) throw new Error(`normalize: expected a non-zero finite vector, found (${a.join(', ')})`);
   return scale(a, 1 / len);
 }
-
-/** Parses "x,y,z" (as typed on a command line) into a vector; `what` names it in the error. */
-export function parseVec3(text: string, what: string): Vec3 {
-  const parts = text.split(',').map((s) => s.trim());
-  const nums = parts.map(Number);
-  if (parts.length !== 3 || parts.some((s) => s === '') || nums.some((n) => !Number.isFinite(n))) {
-    throw new Error(`${what}: expected three numbers "x,y,z", found "${text}"`);
-  }
-  return nums as Vec3;
-}

@@ -8,6 +8,7 @@ import type { FrameInput } from '../../world/memory/posed-frame-memory.ts';
 import type { World } from '../../world/world.ts';
 import { checkOutputName, checkOutputPlace, droppedFramesNote, loadWorld, saveWorld } from '../files.ts';
 import { UsageError } from '../errors.ts';
+import { decimal, wholeNumber } from '../numbers.ts';
 import type { Command } from '../main.ts';
 import { reserveRoom, tourRoom } from '../tour-room.ts';
 import { RenderCloud, mergeableGrids } from '../../world/lod/render-cloud.ts';
@@ -42,19 +43,18 @@ export const exploreCommand: Command = {
   },
   async run(positionals, values) {
     if (positionals.length !== 1) throw new UsageError(`expected one world file, found ${positionals.length} arguments`);
-    if (!values.output) throw new UsageError('missing --output (-o)');
-    if (!values.path) throw new UsageError('missing --path');
+    if (!values.output) throw new UsageError('expected an output file (-o bigger.worldsplat), found none');
+    if (!values.path) throw new UsageError('expected a camera path (--path turn|orbit|walk|poses.json), found none');
     const output = values.output as string;
     checkOutputName(output);
-    // Digits only: Number() also reads "0x2", "1e2" and " 3 ".
-    const steps = /^\d+$/.test(values.steps as string) ? Number(values.steps) : NaN;
+    const steps = wholeNumber(values.steps as string);
     if (!(steps >= 1 && steps <= MAX_STOPS)) throw new Error(`--steps: expected a whole number from 1 to ${MAX_STOPS}, found "${values.steps}"`);
     const [width, height] = parseSize(values.size as string);
     // A stop holds about 330 bytes a pixel (2048x1536: 1.03 GB peak, 14 s a stop on one core), so past
     // this a view size that render takes would be killed for memory, with no message, many minutes in.
     if (width * height > MAX_VIEW_PIXELS) throw new Error(`--size: expected at most ${MAX_VIEW_PIXELS} pixels (4096x4096) for explore's view, found ${values.size} (${width * height})`);
-    const fov = Number(values.fov);
-    if (!(fov > 0 && fov < 180)) throw new Error(`--fov: expected degrees between 0 and 180, found "${values.fov}"`);
+    const fov = decimal(values.fov as string);
+    if (!(fov > 0 && fov < 180)) throw new Error(`--fov: expected a decimal number of degrees between 0 and 180, found "${values.fov}"`);
     const completerName = values.completer as string;
     if (!['auto', 'hybrid', 'inpaint', 'model', 'procedural'].includes(completerName)) {
       throw new Error(`--completer: expected auto, hybrid, inpaint, model or procedural, found "${completerName}"`);

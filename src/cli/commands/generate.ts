@@ -8,6 +8,7 @@ import { checkDistinct } from '../output-files.ts';
 import { progressBar } from '../progress.ts';
 import { startTimings } from '../timings.ts';
 import { UsageError } from '../errors.ts';
+import { decimal, wholeNumber } from '../numbers.ts';
 import type { Command } from '../main.ts';
 
 export const generateCommand: Command = {
@@ -37,14 +38,14 @@ export const generateCommand: Command = {
     }
     if (values.seed !== undefined) throw new UsageError('--seed: expected only with --prompt, found it with a photo');
     if (positionals.length !== 1) throw new UsageError(`expected one photo, found ${positionals.length} arguments`);
-    if (!values.output) throw new UsageError('missing --output (-o)');
+    if (!values.output) throw new UsageError('expected an output file (-o world.worldsplat), found none');
     const output = values.output as string;
     checkOutputName(output); // an unknown output format fails before any work
     await checkOutputPlace(output);
     await checkDistinct(positionals[0], [['--output', output]]);
-    const fov = Number(values.fov);
-    if (!(fov > 0 && fov < 180)) throw new Error(`--fov: expected degrees between 0 and 180, found "${values.fov}"`);
-    const maxLongSide = Number(values['max-size'] ?? '1024');
+    const fov = decimal(values.fov as string);
+    if (!(fov > 0 && fov < 180)) throw new Error(`--fov: expected a decimal number of degrees between 0 and 180, found "${values.fov}"`);
+    const maxLongSide = wholeNumber((values['max-size'] as string | undefined) ?? '1024');
     if (!(Number.isInteger(maxLongSide) && maxLongSide >= 16 && maxLongSide <= 4096)) {
       throw new Error(`--max-size: expected an integer number of pixels from 16 to 4096, found "${values['max-size']}"`);
     }
@@ -165,19 +166,19 @@ function requireDepthModel(manifest: Manifest, id: string): void {
 
 /** Text -> world with the built-in procedural generator: no model, no network. */
 async function generateFromPrompt(values: Record<string, string | boolean | undefined>): Promise<void> {
-  if (!values.output) throw new UsageError('missing --output (-o)');
+  if (!values.output) throw new UsageError('expected an output file (-o world.worldsplat), found none');
   const output = values.output as string;
   checkOutputName(output);
   await checkOutputPlace(output);
-  const fov = Number(values.fov);
-  if (!(fov > 0 && fov < 180)) throw new Error(`--fov: expected degrees between 0 and 180, found "${values.fov}"`);
-  const longSide = Number(values['max-size'] ?? '512');
+  const fov = decimal(values.fov as string);
+  if (!(fov > 0 && fov < 180)) throw new Error(`--fov: expected a decimal number of degrees between 0 and 180, found "${values.fov}"`);
+  const longSide = wholeNumber((values['max-size'] as string | undefined) ?? '512');
   if (!(Number.isInteger(longSide) && longSide >= 16 && longSide <= 4096)) {
     throw new Error(`--max-size: expected an integer number of pixels from 16 to 4096, found "${values['max-size']}"`);
   }
   const seedText = (values.seed as string | undefined) ?? '1';
-  const seed = Number(seedText);
-  if (!(/^\d+$/.test(seedText) && seed <= 0xffffffff)) throw new Error(`--seed: expected an integer from 0 to 4294967295, found "${seedText}"`);
+  const seed = wholeNumber(seedText);
+  if (!(seed <= 0xffffffff)) throw new Error(`--seed: expected an integer from 0 to 4294967295, found "${seedText}"`);
   const [{ generateFromText, frameOfTextView }, { World }] = await Promise.all([
     import('../../world/text/text-world.ts'),
     import('../../world/world.ts'),

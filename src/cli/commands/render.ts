@@ -1,11 +1,12 @@
 import { Pose, intrinsicsFromFov } from '../../core/camera.ts';
-import { length, parseVec3, sub } from '../../core/vec3.ts';
+import { length, sub } from '../../core/vec3.ts';
 import { encodeDepthPng, encodeRgbaPng } from '../../io/png.ts';
 import { renderSplats, toRgba8 } from '../../render/rasterizer.ts';
 import { checkOutputPlace, loadWorld } from '../files.ts';
 import { checkDistinct, checkExtension, writeWhole } from '../output-files.ts';
 import { progressBar } from '../progress.ts';
 import { UsageError } from '../errors.ts';
+import { decimal, parseVec3 } from '../numbers.ts';
 import type { Command } from '../main.ts';
 
 /**
@@ -62,11 +63,11 @@ export const renderCommand: Command = {
   },
   async run(positionals, values) {
     if (positionals.length !== 1) throw new UsageError(`expected one splat file, found ${positionals.length} arguments`);
-    for (const required of ['eye', 'target', 'output'] as const) {
-      if (!values[required]) throw new UsageError(`missing --${required === 'output' ? 'output (-o)' : required}`);
-    }
-    const fov = Number(values.fov);
-    if (!(fov > 0 && fov < 180)) throw new Error(`--fov: expected degrees between 0 and 180, found "${values.fov}"`);
+    if (!values.eye) throw new UsageError('expected a camera position (--eye x,y,z), found none');
+    if (!values.target) throw new UsageError('expected a point to look at (--target x,y,z), found none');
+    if (!values.output) throw new UsageError('expected an output picture (-o view.png), found none');
+    const fov = decimal(values.fov as string);
+    if (!(fov > 0 && fov < 180)) throw new Error(`--fov: expected a decimal number of degrees between 0 and 180, found "${values.fov}"`);
     const [width, height] = renderSize(values.size as string);
     const pose = poseOf(values);
     const background = parseVec3(values.background as string, '--background');
