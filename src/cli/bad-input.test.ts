@@ -124,3 +124,25 @@ test('numbers are plain decimals in every command; a missing option says what wa
   // an escape sequence typed as a command was printed as it was (it cleared the terminal)
   refuses(['\u001b[2J'], 'worldsplat: expected a command (generate, inspect, convert, render, explore), found \'\\u001b[2J\'', 2);
 });
+
+test('a photo named as a world is named as a photo, even as a .splat of whole records', async () => {
+  const jpeg = at('photo-named.ply');
+  writeFileSync(jpeg, await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 9, g: 9, b: 9 } } }).jpeg().toBuffer());
+  // was 'PLY: expected a PLY file starting with 'ply', found "\u00ff\u00d8\u00ff..."'
+  refuses(['inspect', jpeg], `worldsplat inspect: ${jpeg}: expected a world file (.ply, .splat or .worldsplat), found a JPEG photo (worldsplat generate makes a world from a photo)`);
+  // A PNG of whole 32-byte records named .splat was read as splats (exit 0, a picture of junk).
+  let png = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 1, g: 2, b: 3 } } }).png().toBuffer();
+  png = Buffer.concat([png, Buffer.alloc((32 - (png.length % 32)) % 32)]);
+  const splat = at('photo-named.splat');
+  writeFileSync(splat, png);
+  refuses(['render', splat, ...view, '-o', at('junk.png')], `worldsplat render: ${splat}: expected a world file (.ply, .splat or .worldsplat), found a PNG photo (worldsplat generate makes a world from a photo)`);
+});
+
+test('a poses file that is not UTF-8 text says what it is (its syntax error quoted NULs and replacement characters)', async () => {
+  const utf16 = at('utf16.json');
+  writeFileSync(utf16, Buffer.from('\uFEFF[{"eye":[0,0,0],"target":[0,0,-1]}]', 'utf16le'));
+  refuses(['explore', ply, '--path', utf16, '-o', at('e.ply')], `worldsplat explore: ${utf16}: expected UTF-8 JSON text, found UTF-16 text (save it as UTF-8)`);
+  const jpeg = at('photo.json');
+  writeFileSync(jpeg, await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 9, g: 9, b: 9 } } }).jpeg().toBuffer());
+  refuses(['explore', ply, '--path', jpeg, '-o', at('e.ply')], `worldsplat explore: ${jpeg}: expected UTF-8 JSON text, found a JPEG photo`);
+});

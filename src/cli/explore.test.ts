@@ -89,7 +89,7 @@ test('explore: bad paths, sizes and missing completers are one line and write no
   expectOne([bundle, '--path', 'turn'], /^worldsplat explore: expected an output file \(-o bigger\.worldsplat\), found none$/, 2);
   const poses = join(dir, 'poses.json');
   writeFileSync(poses, '[{"eye":[0,1.6,0]}]');
-  expectOne([bundle, '--path', poses, '-o', out], /^worldsplat explore: .*poses.json: expected camera 0 "target" as 3 finite numbers, found undefined$/);
+  expectOne([bundle, '--path', poses, '-o', out], /^worldsplat explore: .*poses.json: expected camera 0 "target" as 3 finite numbers, found none$/);
   expectOne([bundle, '--path', 'turn', '--completer', 'procedural', '-o', out], /^worldsplat explore: --completer procedural: expected a world made from a prompt \(generate --prompt\), found one without a prompt$/);
   const manifest = JSON.parse(readFileSync(join(import.meta.dirname, '../../models/manifest.json'), 'utf8'));
   if (!manifest.models.some((m: { task: string }) => m.task === 'complete')) {

@@ -13,6 +13,7 @@ import { readPlyStream } from '../io/ply-reader.ts';
 import { plyChunksReusing } from '../io/ply-writer.ts';
 import { World } from '../world/world.ts';
 import type { ProgressCallback } from './progress.ts';
+import { HEAD_BYTES, notAWorld } from './world-head.ts';
 
 export const isBundlePath = (path: string): boolean => path.toLowerCase().endsWith('.worldsplat');
 
@@ -55,12 +56,17 @@ export async function loadWorld(path: string, onProgress?: ProgressCallback): Pr
     if ((error as NodeJS.ErrnoException).code === undefined) throw error;
     throw new Error(`${path}: expected a readable file, found none`);
   }
-  const head = await readHead(path, 8);
-  if (head.startsWith('ply\n') || head.startsWith('ply\r')) {
+  const head = await readHead(path, HEAD_BYTES);
+  const magic = String.fromCharCode(...head.subarray(0, 8));
+  if (magic.startsWith('ply\n') || magic.startsWith('ply\r')) {
     return World.restore(await readPlyStream(createReadStream(path, { highWaterMark: 1 << 22 }), { totalBytes: size, onProgress }), []);
   }
+  const lower = path.toLowerCase();
+  const kind = magic === 'WSBUNDLE' || isBundlePath(path) ? 'bundle' : lower.endsWith('.ply') ? 'ply' : lower.endsWith('.splat') ? 'splat' : 'other';
+  const wrong = magic === 'WSBUNDLE' ? undefined : notAWorld(path, head, size, kind);
+  if (wrong) throw wrong;
   const bytes = new Uint8Array(await readFile(path));
-  if (head === 'WSBUNDLE' || isBundlePath(path)) {
+  if (kind === 'bundle') {
     const bundle = readBundle(bytes);
     return World.restore(bundle.splats, bundle.frames);
   }
@@ -132,9 +138,9 @@ async function writeAll(file: FileHandle, bytes: Uint8Array): Promise<void> {
 /** 62 little-endian floats per splat in the INRIA layout (the header is negligible for progress). */
 const PLY_RECORD_BYTES = 62 * 4;
 
-async function readHead(path: string, bytes: number): Promise<string> {
+async function readHead(path: string, bytes: number): Promise<Uint8Array> {
   const stream = createReadStream(path, { start: 0, end: bytes - 1 });
   const parts: Buffer[] = [];
   for await (const part of stream) parts.push(part as Buffer);
-  return Buffer.concat(parts).toString('latin1');
+  return new Uint8Array(Buffer.concat(parts));
 }

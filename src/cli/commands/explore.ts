@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { type Intrinsics, Pose, intrinsicsFromFov, verticalFovDegrees } from '../../core/camera.ts';
 import { renderSplats } from '../../render/rasterizer.ts';
@@ -9,6 +8,7 @@ import type { World } from '../../world/world.ts';
 import { checkOutputName, checkOutputPlace, droppedFramesNote, loadWorld, saveWorld } from '../files.ts';
 import { UsageError } from '../errors.ts';
 import { decimal, wholeNumber } from '../numbers.ts';
+import { readPosesText } from '../poses-file.ts';
 import type { Command } from '../main.ts';
 import { reserveRoom, tourRoom } from '../tour-room.ts';
 import { RenderCloud, mergeableGrids } from '../../world/lod/render-cloud.ts';
@@ -67,13 +67,7 @@ export const exploreCommand: Command = {
     ]);
     let poseList: Pose[] | null = null;
     if (pathArg.toLowerCase().endsWith('.json')) {
-      let text: string;
-      try {
-        text = await readFile(pathArg, 'utf8');
-      } catch {
-        throw new Error(`${pathArg}: expected a readable poses file, found none`);
-      }
-      poseList = parsePoses(text, pathArg);
+      poseList = parsePoses(await readPosesText(pathArg), pathArg);
     } else if (!(PATH_KINDS as readonly string[]).includes(pathArg)) {
       throw new Error(`--path: expected turn, orbit, walk or a poses .json file, found "${pathArg}"`);
     }

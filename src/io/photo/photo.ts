@@ -79,7 +79,8 @@ export function workingSize(width: number, height: number, maxLongSide = DEFAULT
   };
 }
 
-function sniffOtherFormat(b: Uint8Array): string | null {
+/** Formats we do not take but can name (an error says "found a GIF image" rather than its bytes). */
+export function sniffOtherFormat(b: Uint8Array): string | null {
   if (ascii(b, 0, 4) === 'GIF8') return 'a GIF image';
   if (ascii(b, 0, 2) === 'BM') return 'a BMP image';
   if (startsWith(b, [0x49, 0x49, 0x2a, 0x00]) || startsWith(b, [0x4d, 0x4d, 0x00, 0x2a])) return 'a TIFF image';

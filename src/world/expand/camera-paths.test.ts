@@ -34,7 +34,7 @@ test('poses.json: eye/target and position/rotation cameras; bad entries are one 
   const poses = parsePoses('[{"eye":[0,0,0],"target":[0,0,-1]},{"position":[1,2,3],"rotation":[1,0,0,0]}]');
   close(poses[0].forward(), [0, 0, -1], 'first');
   close(poses[1].position, [1, 2, 3], 'second');
-  assert.throws(() => parsePoses('{}', 'p.json'), /^Error: p.json: expected a non-empty JSON array of cameras, found object$/);
+  assert.throws(() => parsePoses('{}', 'p.json'), /^Error: p.json: expected a non-empty JSON array of cameras, found an empty object$/);
   assert.throws(() => parsePoses('[{"eye":[0,0],"target":[0,0,-1]}]', 'p.json'), /^Error: p.json: expected camera 0 "eye" as 3 finite numbers, found \[0,0\]$/);
   assert.throws(() => parsePoses('[1]', 'p.json'), /^Error: p.json: expected camera 0 with "eye" and "target", or "position" and "rotation", found 1$/);
   assert.throws(() => parsePoses('[{"eye":[0,0,0],"target":[0,0,0]}]', 'p.json'), { message: 'p.json: expected camera 0 "target" away from its "eye", found both at [0, 0, 0]' });
@@ -53,4 +53,15 @@ test('poses.json: keys it would ignore, numbers past a double, and more cameras 
   assert.equal(parsePoses(cameras(MAX_STOPS)).length, 360);
   assert.equal(parsePoses(`\uFEFF${cameras(2)}`).length, 2);
   one(cameras(10_000), 'p.json: expected at most 360 cameras (as --steps), found 10000');
+});
+
+test('poses.json: the found part names what is there (null, an object by its keys, none) and is short and quoted', () => {
+  const one = (text: string, message: string) => assert.throws(() => parsePoses(text, 'p.json'), { message });
+  // each was "found object" (typeof), "found undefined", a raw key, or the whole entry however long
+  one('null', 'p.json: expected a non-empty JSON array of cameras, found null');
+  one('{"poses":[{"eye":[0,0,0],"target":[0,0,-1]}]}', 'p.json: expected a non-empty JSON array of cameras, found an object with "poses"');
+  one('[{"eye":[0,0,0]}]', 'p.json: expected camera 0 "target" as 3 finite numbers, found none');
+  one('[{"eye":[0,0,0],"target":[0,0,-1],"\\u001b[2J":1}]', 'p.json: expected camera 0 to hold only "eye", "target", "up", found "\\u001b[2J"');
+  one(`[{"note":"${'x'.repeat(5000)}"}]`, `p.json: expected camera 0 with "eye" and "target", or "position" and "rotation", found an object with "note"`);
+  one(`[{"eye":"${'y'.repeat(5000)}","target":[0,0,-1]}]`, `p.json: expected camera 0 "eye" as 3 finite numbers, found "${'y'.repeat(79)}...`);
 });

@@ -65,19 +65,19 @@ export function parsePoses(text: string, name = 'poses'): Pose[] {
   } catch (error) {
     throw new Error(`${name}: expected JSON, found a syntax error (${(error as Error).message.split('\n')[0]})`);
   }
-  if (!Array.isArray(data) || data.length === 0) throw new Error(`${name}: expected a non-empty JSON array of cameras, found ${Array.isArray(data) ? 'an empty array' : typeof data}`);
+  if (!Array.isArray(data) || data.length === 0) throw new Error(`${name}: expected a non-empty JSON array of cameras, found ${Array.isArray(data) ? 'an empty array' : shown(data)}`);
   if (data.length > MAX_STOPS) throw new Error(`${name}: expected at most ${MAX_STOPS} cameras (as --steps), found ${data.length}`);
   const vec = (v: unknown, n: number, what: string, i: number): number[] => {
     if (!Array.isArray(v) || v.length !== n || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
       // (JSON.stringify would show a number too large for a double, read as Infinity, as null)
-      const found = Array.isArray(v) ? `[${v.map((x) => (typeof x === 'number' ? String(x) : JSON.stringify(x))).join(',')}]` : JSON.stringify(v);
+      const found = Array.isArray(v) ? clipped(`[${v.map((x) => (typeof x === 'number' ? String(x) : JSON.stringify(x))).join(',')}]`) : shown(v);
       throw new Error(`${name}: expected camera ${i} "${what}" as ${n} finite numbers, found ${found}`);
     }
     return v as number[];
   };
   const onlyKeys = (entry: object, allowed: string[], i: number) => {
     const extra = Object.keys(entry).find((key) => !allowed.includes(key));
-    if (extra !== undefined) throw new Error(`${name}: expected camera ${i} to hold only ${allowed.map((k) => `"${k}"`).join(', ')}, found "${extra}"`);
+    if (extra !== undefined) throw new Error(`${name}: expected camera ${i} to hold only ${allowed.map((k) => `"${k}"`).join(', ')}, found ${clipped(JSON.stringify(extra))}`);
   };
   return data.map((entry: Record<string, unknown>, i) => {
     if (entry && typeof entry === 'object' && 'eye' in entry) {
@@ -97,6 +97,18 @@ export function parsePoses(text: string, name = 'poses'): Pose[] {
       if (!(Math.hypot(...q) > 1e-9)) throw new Error(`${name}: expected camera ${i} "rotation" as a non-zero quaternion, found ${JSON.stringify(q)}`);
       return new Pose(vec(entry.position, 3, 'position', i) as Vec3, q as [number, number, number, number]);
     }
-    throw new Error(`${name}: expected camera ${i} with "eye" and "target", or "position" and "rotation", found ${JSON.stringify(entry)}`);
+    throw new Error(`${name}: expected camera ${i} with "eye" and "target", or "position" and "rotation", found ${shown(entry)}`);
   });
 }
+
+/** A JSON value as an error's found part: none for a missing one, an object by its first keys, a long text cut. */
+function shown(value: unknown): string {
+  if (value === undefined) return 'none';
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const keys = Object.keys(value);
+    return keys.length === 0 ? 'an empty object' : clipped(`an object with ${keys.map((k) => JSON.stringify(k)).join(', ')}`);
+  }
+  return clipped(JSON.stringify(value));
+}
+
+const clipped = (text: string, max = 80): string => (text.length > max ? `${text.slice(0, max)}...` : text);
