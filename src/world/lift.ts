@@ -227,16 +227,17 @@ function liftGeometry(input: LiftInput, options: LiftOptions): {
   const sky = skyMask(depth, confidence, width, height, farLimit, options.skyConfidence ?? 0.1);
   for (let i = 0; i < pixels; i++) if (sky[i]) depth[i] = Infinity;
   const edges = depthEdges(depth, width, height, edgeJumpThreshold(edgeAngle, 0.5 * (k.fx + k.fy)));
+  const iterations = options.colourIterations ?? 0;
+  // Kept pixels only are made into splats (the same splats a whole lift then a subset would give); the
+  // colour stage makes the stand-ins it needs besides them (keptColourWork), whose shapes it does not
+  // read: no other pixel's normal is.
+  const keep = options.keep ?? null;
   const normals = input.normals
     ? normalsFromModel(bilinearResample(input.normals.data, input.normals.width, input.normals.height, 3, width, height), k)
-    : normalsFromDepth(depth, edges, k);
+    : normalsFromDepth(depth, edges, k, keep ?? undefined);
 
   signal?.throwIfAborted();
   onProgress?.(0.5, 'splats');
-  const iterations = options.colourIterations ?? 0;
-  // Kept pixels only are made into splats (the same splats a whole lift then a subset would give); the
-  // colour stage makes the stand-ins it needs besides them (keptColourWork).
-  const keep = options.keep ?? null;
   let keptCount = pixels;
   if (keep) { keptCount = 0; for (let i = 0; i < pixels; i++) if (keep[i]) keptCount++; }
   const cloud = prepared?.takeCloud(keptCount) ?? SplatCloud.create(keptCount);
@@ -248,7 +249,7 @@ function liftGeometry(input: LiftInput, options: LiftOptions): {
   };
   // With keep, all rows at once (placeSplats counts the kept splats as it goes): only the colour stage
   // of a lift without keep places rows in parts (liftToSplatsAsync).
-  const place = (from: number, to: number) => placeSplats(cloud, maps, shape, tick, keep, from, to);
+  const place = (from: number, to: number) => placeSplats(cloud, maps, shape, tick, keep, from, to, true);
   let colours: ColourWork | null = null;
   const prepareColours = (): ColourWork => {
     if (colours) return colours;
@@ -303,7 +304,7 @@ function keptColourWork(
   let standIns = 0;
   for (let p = 0; p < pixels; p++) if (solve[p] && !keep[p]) { around[p] = 1; standIns++; }
   const stand = SplatCloud.create(standIns);
-  placeSplats(stand, maps, shape, checkAbort, around, 0, height);
+  placeSplats(stand, maps, shape, checkAbort, around, 0, height, false);
   const sortKey = new Float32Array(pixels), sigmaClass = new Uint8Array(pixels), opacity = new Float32Array(pixels);
   const target = new Float32Array(3 * pixels);
   const { edges, sky } = maps;
@@ -364,10 +365,13 @@ interface SplatShape {
  * Writes one splat per pixel of rows from .. to - 1 into `cloud` (a function of its own so the engine
  * optimises this loop once rather than on-stack inside a long function), or with `keep` (all rows
  * only), one per kept pixel, in pixel order. `tick(row)` runs at every row that is a multiple of 64
- * (so from row 0, and the same rows however the picture is placed in parts).
+ * (so from row 0, and the same rows however the picture is placed in parts). Without `shapes`, only
+ * positions and opacities are written: the colour stage's stand-ins (keptColourWork) read nothing
+ * else, and the footprint was most of the cost of placing them.
  */
 function placeSplats(
   cloud: SplatCloud, maps: PixelMaps, shapeOptions: SplatShape, tick: (row: number) => void, keep: Uint8Array | null, from: number, to: number,
+  shapes: boolean,
 ): void {
   const { image, intrinsics: k, depth, sky, edges, normals, confidence } = maps;
   const { sigma, edgeSigma, maxStretch, thinness, skyDistance, fullConfidence } = shapeOptions;
@@ -408,20 +412,22 @@ function placeSplats(
         s = atEdge ? edgeSigma : sigma;
         stretch = atEdge ? 1 : maxStretch;
       }
-      pixel[0] = u; pixel[1] = v; pixel[2] = d; pixel[3] = nx; pixel[4] = ny; pixel[5] = nz; pixel[6] = s; pixel[7] = stretch;
-      writeFootprint(shape, i, pixel, cam);
       const px = rx * d, py = ry * d, pz = -d;
       positions[3 * i] = R[0] * px + R[1] * py + R[2] * pz + tx;
       positions[3 * i + 1] = R[3] * px + R[4] * py + R[5] * pz + ty;
       positions[3 * i + 2] = R[6] * px + R[7] * py + R[8] * pz + tz;
-      const bw = rotations[4 * i], bx = rotations[4 * i + 1], by = rotations[4 * i + 2], bz = rotations[4 * i + 3];
-      rotations[4 * i] = qw * bw - qx * bx - qy * by - qz * bz;
-      rotations[4 * i + 1] = qw * bx + qx * bw + qy * bz - qz * by;
-      rotations[4 * i + 2] = qw * by - qx * bz + qy * bw + qz * bx;
-      rotations[4 * i + 3] = qw * bz + qx * by - qy * bx + qz * bw;
-      colors[3 * i] = image.data[3 * p] / 255;
-      colors[3 * i + 1] = image.data[3 * p + 1] / 255;
-      colors[3 * i + 2] = image.data[3 * p + 2] / 255;
+      if (shapes) {
+        pixel[0] = u; pixel[1] = v; pixel[2] = d; pixel[3] = nx; pixel[4] = ny; pixel[5] = nz; pixel[6] = s; pixel[7] = stretch;
+        writeFootprint(shape, i, pixel, cam);
+        const bw = rotations[4 * i], bx = rotations[4 * i + 1], by = rotations[4 * i + 2], bz = rotations[4 * i + 3];
+        rotations[4 * i] = qw * bw - qx * bx - qy * by - qz * bz;
+        rotations[4 * i + 1] = qw * bx + qx * bw + qy * bz - qz * by;
+        rotations[4 * i + 2] = qw * by - qx * bz + qy * bw + qz * bx;
+        rotations[4 * i + 3] = qw * bz + qx * by - qy * bx + qz * bw;
+        colors[3 * i] = image.data[3 * p] / 255;
+        colors[3 * i + 1] = image.data[3 * p + 1] / 255;
+        colors[3 * i + 2] = image.data[3 * p + 2] / 255;
+      }
       opacities[i] = confidence && !sky[p] ? MAX_OPACITY * Math.min(1, Math.max(0, confidence[p]) / fullConfidence) : MAX_OPACITY;
     }
   }

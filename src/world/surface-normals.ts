@@ -10,8 +10,11 @@ import { EDGE_DOWN, EDGE_LEFT, EDGE_RIGHT, EDGE_UP } from './depth-edges.ts';
  * A tangent never crosses a depth discontinuity: central differences where both neighbours are on
  * the same surface, one-sided where only one is; where neither is (a one-pixel sliver) or the depth is
  * infinite (sky), the normal faces the camera along the pixel's ray.
+ * With `only`, just the pixels where it is non-zero get their normal (the rest stay 0): each normal
+ * reads its own pixel's neighbourhood alone, so those come out as a whole map's would. A lift that
+ * keeps part of its picture (an expansion's hole) reads no other.
  */
-export function normalsFromDepth(depth: Float32Array, edges: Uint8Array, k: Intrinsics): Float32Array {
+export function normalsFromDepth(depth: Float32Array, edges: Uint8Array, k: Intrinsics, only?: Uint8Array): Float32Array {
   const { width, height, fx, fy, cx, cy } = k;
   const normals = new Float32Array(3 * width * height);
   // Camera-space point of pixel (x, y) into p[0..2].
@@ -25,6 +28,7 @@ export function normalsFromDepth(depth: Float32Array, edges: Uint8Array, k: Intr
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
+      if (only !== undefined && only[i] === 0) continue;
       const e = edges[i];
       const d = depth[i];
       let ok = d > 0 && d < Infinity;
