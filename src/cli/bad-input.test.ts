@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -145,4 +145,21 @@ test('a poses file that is not UTF-8 text says what it is (its syntax error quot
   const jpeg = at('photo.json');
   writeFileSync(jpeg, await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 9, g: 9, b: 9 } } }).jpeg().toBuffer());
   refuses(['explore', ply, '--path', jpeg, '-o', at('e.ply')], `worldsplat explore: ${jpeg}: expected UTF-8 JSON text, found a JPEG photo`);
+});
+
+test('an empty world renders with a note (as does a camera that sees nothing), and is not written as an empty .splat', () => {
+  const empty = at('empty.ply');
+  writeFileSync(empty, writePly(SplatCloud.create(0)));
+  // convert wrote a 0-byte .splat that inspect, render, convert and explore then refused
+  refuses(['convert', empty, at('empty.splat')], `worldsplat convert: ${at('empty.splat')}: expected a world with splats for a .splat file (0 splats would be an empty file, which no reader takes), found 0 splats`);
+  // render wrote a blank picture and said nothing
+  for (const [world, eye, note] of [[empty, '0,0,0', 'the world holds 0 splats'], [ply, '0,0,-10', "none of the world's 3 splats is in view from --eye looking at --target"]]) {
+    const r = run('render', world, '--eye', eye, '--target', '0,0,-20', '--size', '8x6', '-o', at('blank.png'));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, `${at('blank.png')}: background only: ${note}\n`);
+    rmSync(at('blank.png'));
+  }
+  const seen = run('render', ply, ...view, '-o', at('seen.png'));
+  assert.equal(seen.code, 0);
+  assert.equal(seen.stderr, '', 'a picture that shows the world has no note');
 });

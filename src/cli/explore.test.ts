@@ -122,14 +122,14 @@ test('explore: a folder, an empty world, an output with nowhere to go and a loos
   assert.equal(big.status, 1, big.stderr);
   assert.equal(big.stderr, 'worldsplat explore: --size: expected at most 16777216 pixels (4096x4096) for explore\'s view, found 8192x4096 (33554432)\n');
   assert.deepEqual(readdirSync(here).sort(), ['empty.ply', 'folder.worldsplat']);
-  // Fails once the world is read (it has no prompt): the input, also named as the output, and an
-  // existing output keep every byte.
+  // The input named as the output is refused before any work, as render, convert and generate do
+  // (it was replaced by the explored world); a failure once the world is read (it has no prompt)
+  // leaves an existing output's every byte.
   const copy = join(here, 'copy.worldsplat'), old = join(here, 'old.ply');
   copyFileSync(bundle, copy);
   copyFileSync(ply, old);
-  for (const target of [copy, old]) {
-    refused([copy, '--path', 'turn', '--steps', '1', '--completer', 'procedural', '-o', target], '--completer procedural: expected a world made from a prompt (generate --prompt), found one without a prompt');
-  }
+  refused([copy, '--path', 'turn', '--steps', '1', '-o', `${here}/./copy.worldsplat`], `--output: expected a file other than the input, found the same file '${here}/./copy.worldsplat'`);
+  refused([copy, '--path', 'turn', '--steps', '1', '--completer', 'procedural', '-o', old], '--completer procedural: expected a world made from a prompt (generate --prompt), found one without a prompt');
   assert.ok(readFileSync(copy).equals(readFileSync(bundle)) && readFileSync(old).equals(readFileSync(ply)));
   assert.deepEqual(readdirSync(here).sort(), ['copy.worldsplat', 'empty.ply', 'folder.worldsplat', 'old.ply']);
 });

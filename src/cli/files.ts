@@ -84,6 +84,11 @@ export async function loadWorld(path: string, onProgress?: ProgressCallback): Pr
 export async function saveWorld(path: string, world: World, onProgress?: ProgressCallback): Promise<void> {
   checkOutputName(path);
   await checkOutputPlace(path);
+  // A .splat is its splats' records and nothing else: with none it is an empty file, which every
+  // reader refuses (as it should: an empty file is most often a failed copy), so it is not written.
+  if (world.splats.count === 0 && !isBundlePath(path) && formatForFileName(path) === 'splat') {
+    throw new Error(`${path}: expected a world with splats for a .splat file (0 splats would be an empty file, which no reader takes), found 0 splats`);
+  }
   const partial = `${path}.partial`;
   const cloud = world.splats;
   let file: FileHandle | undefined;

@@ -6,6 +6,7 @@ import type { Completer, TextureSource } from '../../world/expand/completer.ts';
 import type { FrameInput } from '../../world/memory/posed-frame-memory.ts';
 import type { World } from '../../world/world.ts';
 import { checkOutputName, checkOutputPlace, droppedFramesNote, loadWorld, saveWorld } from '../files.ts';
+import { checkDistinct } from '../output-files.ts';
 import { UsageError } from '../errors.ts';
 import { decimal, wholeNumber } from '../numbers.ts';
 import { readPosesText } from '../poses-file.ts';
@@ -74,6 +75,9 @@ export const exploreCommand: Command = {
 
     const input = positionals[0];
     await checkOutputPlace(output); // before the tour, which the write would otherwise fail after
+    // as render, convert and generate: never onto the input (a .ply's extra properties, or the world
+    // as it was, would be lost for good; a new name costs nothing)
+    await checkDistinct(input, [['--output', output]]);
     // The completion model starts opening first, on its own thread where a core is free
     // (worker-model.ts), and there runs once on a view of this size (its first run is the slow one)
     // while the world loads and the first expansion's caches are built here. Under --completer auto it

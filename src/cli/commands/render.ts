@@ -91,5 +91,18 @@ export const renderCommand: Command = {
     const files: [string, Uint8Array][] = [[values.output as string, encodeRgbaPng(width, height, toRgba8(result))]];
     if (values.depth) files.push([values.depth as string, encodeDepthPng(width, height, result.depth)]);
     await writeWhole(files);
+    // The picture is written (an empty world does look like the background, and a script rendering
+    // many views should not stop at one), but a picture of nothing is most often a wrong file or a
+    // camera looking away, which the PNG alone would not tell.
+    const empty = backgroundOnly(splats.count, result.alpha);
+    if (empty) process.stderr.write(`${values.output}: background only: ${empty}\n`);
   },
 };
+
+/** Why a render shows nothing but the background, or undefined where it shows something. */
+export function backgroundOnly(splats: number, alpha: Float32Array): string | undefined {
+  if (splats === 0) return 'the world holds 0 splats';
+  // under half an 8-bit step everywhere: the PNG is the background, pixel for pixel
+  for (let i = 0; i < alpha.length; i++) if (alpha[i] >= 0.5 / 255) return undefined;
+  return `none of the world's ${splats} splats is in view from --eye looking at --target`;
+}
