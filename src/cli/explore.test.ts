@@ -86,6 +86,8 @@ test('explore: bad paths, sizes and missing completers are one line and write no
   };
   expectOne([bundle, '--path', 'spiral', '-o', out], /^worldsplat explore: --path: expected turn, orbit, walk or a poses .json file, found "spiral"$/);
   expectOne([bundle, '--path', 'turn', '--steps', '0', '-o', out], /^worldsplat explore: --steps: expected a whole number from 1 to 360, found "0"$/);
+  // the tour takes the bundle's own field of view: --fov was ignored without a word
+  expectOne([bundle, '--path', 'turn', '--steps', '1', '--size', '64x48', '--completer', 'inpaint', '--fov', '50', '-o', out], /^worldsplat explore: --fov: expected only for a world without remembered views \(a \.ply or \.splat\), found .*court\.worldsplat with 1 \(the tour uses the first one's \d+\.\d degrees\)$/);
   expectOne([bundle, '--path', 'turn'], /^worldsplat explore: expected an output file \(-o bigger\.worldsplat\), found none$/, 2);
   const poses = join(dir, 'poses.json');
   writeFileSync(poses, '[{"eye":[0,1.6,0]}]');

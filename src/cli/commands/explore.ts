@@ -40,7 +40,7 @@ export const exploreCommand: Command = {
     steps: { type: 'string', default: '12' },
     completer: { type: 'string', default: 'auto' },
     size: { type: 'string', default: '512x384' },
-    fov: { type: 'string', default: '60' },
+    fov: { type: 'string' }, // 60 where it is used; no default, so that a --fov that would be ignored is seen
   },
   async run(positionals, values) {
     if (positionals.length !== 1) throw new UsageError(`expected one world file, found ${positionals.length} arguments`);
@@ -54,7 +54,7 @@ export const exploreCommand: Command = {
     // A stop holds about 330 bytes a pixel (2048x1536: 1.03 GB peak, 14 s a stop on one core), so past
     // this a view size that render takes would be killed for memory, with no message, many minutes in.
     if (width * height > MAX_VIEW_PIXELS) throw new Error(`--size: expected at most ${MAX_VIEW_PIXELS} pixels (4096x4096) for explore's view, found ${values.size} (${width * height})`);
-    const fov = decimal(values.fov as string);
+    const fov = values.fov === undefined ? 60 : decimal(values.fov as string);
     if (!(fov > 0 && fov < 180)) throw new Error(`--fov: expected a decimal number of degrees between 0 and 180, found "${values.fov}"`);
     const completerName = values.completer as string;
     if (!['auto', 'hybrid', 'inpaint', 'model', 'procedural'].includes(completerName)) {
@@ -104,6 +104,12 @@ export const exploreCommand: Command = {
       world = await loadWorld(input);
       // Nothing to grow from: every stop would be made up whole, aligned to nothing.
       if (world.splats.count === 0) throw new Error(`${input}: expected a world with splats to explore, found 0 splats`);
+      // The tour keeps the first remembered view's field of view (the splats were lifted with it):
+      // a --fov given for such a world would be ignored, and the user would not know it.
+      const remembered = world.memory.frames[0];
+      if (values.fov !== undefined && remembered) {
+        throw new Error(`--fov: expected only for a world without remembered views (a .ply or .splat), found ${input} with ${world.memory.size} (the tour uses the first one's ${verticalFovDegrees(remembered.intrinsics).toFixed(1)} degrees)`);
+      }
       let start: Pose;
       ({ start, intrinsics } = startView(world, width, height, fov));
       poses = poseList ?? cameraPath(pathArg as (typeof PATH_KINDS)[number], start, steps, pathDistance(world));
