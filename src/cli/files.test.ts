@@ -13,7 +13,7 @@ import { randomCloud } from '../core/random.ts';
 import { readPly } from '../io/ply-reader.ts';
 import { writePly } from '../io/ply-writer.ts';
 import { World } from '../world/world.ts';
-import { droppedFramesNote, loadWorld, saveWorld } from './files.ts';
+import { checkOutputName, droppedFramesNote, loadWorld, saveWorld } from './files.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'worldsplat-files-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -65,4 +65,10 @@ test('only a .worldsplat keeps remembered views: the others say how many are lef
   assert.equal(droppedFramesNote('a.SPLAT', World.restore(cloud, [frame(0)])), "a.SPLAT: splats only; the world's 1 remembered view is not written (a .worldsplat keeps them)");
   assert.equal(droppedFramesNote('a.WorldSplat', two), undefined);
   assert.equal(droppedFramesNote('a.ply', World.restore(cloud, [])), undefined);
+});
+
+test('an empty file name (a variable not set) is named as one, not made the message\'s subject', async () => {
+  // were ": expected a readable file, found none" and ": expected an output ending in ..., found ''"
+  await assert.rejects(loadWorld(''), { message: "expected a world file, found an empty file name ('')" });
+  assert.throws(() => checkOutputName(''), { message: "output: expected a file name ending in .ply, .splat or .worldsplat, found an empty one ('')" });
 });

@@ -19,6 +19,8 @@ export const isBundlePath = (path: string): boolean => path.toLowerCase().endsWi
 
 /** Fails early, before any work, on an output name whose format we cannot write. */
 export function checkOutputName(path: string): void {
+  // (an empty name, from a variable not set, would be the what of its own message: ": expected ...")
+  if (path === '') throw new Error("output: expected a file name ending in .ply, .splat or .worldsplat, found an empty one ('')");
   if (isBundlePath(path)) return;
   try {
     formatForFileName(path);
@@ -47,6 +49,7 @@ export function droppedFramesNote(path: string, world: World): string | undefine
 }
 
 export async function loadWorld(path: string, onProgress?: ProgressCallback): Promise<World> {
+  if (path === '') throw new Error("expected a world file, found an empty file name ('')");
   let size: number;
   try {
     const info = await stat(path);
