@@ -90,3 +90,29 @@ test('smoothWindows: every window of the summed-area count agrees with looking a
     assert.ok(smooth > 0 && smooth < want.length, `${w}x${h}: ${smooth} of ${want.length} windows smooth: the case tests nothing`);
   }
 });
+
+test('at the photo\'s own size (1:1) a smooth pixel keeps its depth (through inverse depth, as float32), a pixel at a step takes one side', () => {
+  const w = 37, h = 29;
+  // A tilted plane (near) beside a farther one, the step along x = 20; the photo's colours follow it.
+  const near = (x: number, y: number) => 2 + 0.01 * x + 0.02 * y, far = (x: number, y: number) => 6 + 0.03 * x - 0.01 * y;
+  const depth = new Float32Array(w * h), photo = new Uint8Array(3 * w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      depth[y * w + x] = x < 20 ? near(x, y) : far(x, y);
+      photo.set(x < 20 ? [200, 60, 40] : [30, 90, 220], 3 * (y * w + x));
+    }
+  }
+  depth[5 * w + 3] = 0; // no depth (a lone one: its neighbours outweigh it)
+  const out = jointBilateralUpsample(depth, w, h, photo, w, h, { edgeRatio: 0.05 });
+  let kept = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x, d = out[i];
+      if (Math.abs(x - 20) > 3 && Math.hypot(x - 3, y - 5) > 3) {
+        assert.equal(d, Math.fround(1 / Math.fround(1 / depth[i])), `(${x}, ${y})`);
+        kept++;
+      } else if (Math.hypot(x - 3, y - 5) > 3) assert.ok(Math.abs(d / near(x, y) - 1) < 0.01 || Math.abs(d / far(x, y) - 1) < 0.01, `(${x}, ${y}): ${d} is on neither plane`);
+    }
+  }
+  assert.ok(kept > 500, `${kept} smooth pixels checked`);
+});

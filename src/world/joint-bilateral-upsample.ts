@@ -87,7 +87,7 @@ export function jointBilateralUpsample(
   const taps = 2 * radius;
   const columns = tapTable(width, depthWidth, radius);
   const rows = tapTable(height, depthHeight, radius);
-  upsampleRows({
+  (depthWidth === width && depthHeight === height ? sameSizeRows : upsampleRows)({
     inverse, depthWidth, depthHeight, guide, width, height, lowGuide, rangeTable, k, spread, smooth, radius, taps,
     columnFirst: columns.first, columnPosition: columns.position, columnWeight: columns.weight,
     rowFirst: rows.first, rowPosition: rows.position, rowWeight: rows.weight, out,
@@ -140,6 +140,27 @@ function upsampleRows(c: Upsampling): void {
       let inv = top * (1 - ty) + bottom * ty;
       if (!(inv > 0) && inverse[ay * depthWidth + ax] > 0) inv = inverse[clamp(cellY, depthHeight) * depthWidth + clamp(cellX, depthWidth)];
       out[y * width + x] = inv > 0 ? 1 / inv : Infinity;
+    }
+  }
+}
+
+/**
+ * upsampleRows where the depth has the photo's size (a lift at 1:1, as an expansion's hole): every
+ * pixel sits on its own sample (position x, tent weights 1/2, 1, 1/2), so the bilinear value of a
+ * smooth pixel is its own inverse depth, exactly (the other taps' weights are 0 or the weights 0 and
+ * 1 at the last column and row; the fallback to the nearest sample gives the same); only the pixels
+ * beside a discontinuity need their taps.
+ */
+function sameSizeRows(c: Upsampling): void {
+  const { inverse, width, height, smooth, out } = c;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0, i = y * width; x < width; x++, i++) {
+      if (!smooth[(y + 1) * (width + 1) + x + 1]) {
+        bilateralPixel(c, x, y);
+        continue;
+      }
+      const inv = inverse[i];
+      out[i] = inv > 0 ? 1 / inv : Infinity;
     }
   }
 }
