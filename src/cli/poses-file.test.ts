@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -18,4 +18,8 @@ test('a poses file is read as UTF-8; other bytes are named (UTF-16, a code page,
   await assert.rejects(readPosesText(binary), /expected UTF-8 JSON text, found bytes 80 01 02 1b$/);
   await assert.rejects(readPosesText(dir), { message: `${dir}: expected a readable poses file, found a folder` });
   await assert.rejects(readPosesText(join(dir, 'none.json')), /none\.json: expected a readable poses file, found none$/);
+  // (a sparse file: nothing is written or read; it was read whole, then fed to JSON.parse)
+  const huge = file('huge.json', '');
+  truncateSync(huge, 2 ** 31);
+  await assert.rejects(readPosesText(huge), { message: `${huge}: expected a poses file of at most 16 MB, found 2048 MB` });
 });

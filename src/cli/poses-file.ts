@@ -3,17 +3,24 @@
  * some Windows editors call "Unicode") or a picture named .json would otherwise reach the JSON
  * parser as replacement characters and NULs, and its syntax error would quote them.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { sniffOtherFormat, sniffPhotoFormat } from '../io/photo/photo.ts';
 import { PHOTO_NAMES, shownBytes } from './world-head.ts';
+
+/** 360 cameras (MAX_STOPS) take under 100 KB, however they are spaced: more is not a poses file. */
+export const MAX_POSES_BYTES = 16 << 20;
 
 export async function readPosesText(path: string): Promise<string> {
   let bytes: Uint8Array;
   try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw new Error(`${path}: expected a readable poses file, found a folder`);
+    if (info.size > MAX_POSES_BYTES) throw new Error(`${path}: expected a poses file of at most ${MAX_POSES_BYTES >> 20} MB, found ${(info.size / 2 ** 20).toFixed(0)} MB`);
     bytes = new Uint8Array(await readFile(path));
   } catch (error) {
-    const folder = (error as NodeJS.ErrnoException).code === 'EISDIR';
-    throw new Error(`${path}: expected a readable poses file, found ${folder ? 'a folder' : 'none'}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    throw new Error(`${path}: expected a readable poses file, found ${code === 'ENOENT' ? 'none' : `one that cannot be read (${code})`}`);
   }
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
