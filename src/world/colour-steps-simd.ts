@@ -158,16 +158,41 @@ function colourStepsModule(): WebAssembly.Module | null {
   return compiled;
 }
 
-/** The kernel on a fresh memory of at least `bytes`; null where WebAssembly SIMD or that memory is not available. */
+/**
+ * A kernel and memory of at most this size are kept for the next call: a fresh memory's pages are
+ * zeroed by the system at their first touch, which cost 8-25 ms for the ~8 MB of an expansion's lift
+ * at 512x384 on this machine (measured alone; zeroing the kept one again takes ~1 ms). Generate's
+ * larger lifts take a fresh memory, as before, and do not hold it afterwards.
+ */
+const KEEP_BYTES = 16 << 20;
+let kept: { kernel: ColourStepsKernel; memory: WebAssembly.Memory } | null = null;
+
+/**
+ * The kernel on a memory whose first `bytes` are zero (as a fresh memory's), at least that large; null
+ * where WebAssembly SIMD or that memory is not available. Valid until the next call (the memory may be
+ * the one this call hands out again).
+ */
 export function colourStepsKernel(bytes: number): { kernel: ColourStepsKernel; memory: WebAssembly.Memory } | null {
   const module = colourStepsModule();
   if (!module) return null;
   const pages = Math.ceil(bytes / 65536);
   if (pages > 65536) return null;
+  if (bytes <= KEEP_BYTES && kept) {
+    const have = kept.memory.buffer.byteLength / 65536;
+    try {
+      if (have < pages) kept.memory.grow(pages - have);
+      new Uint8Array(kept.memory.buffer, 0, bytes).fill(0);
+      return kept;
+    } catch {
+      kept = null; // could not grow: a fresh one below
+    }
+  }
   try {
     const memory = new WebAssembly.Memory({ initial: pages });
     const instance = new WebAssembly.Instance(module, { m: { memory } });
-    return { kernel: instance.exports as unknown as ColourStepsKernel, memory };
+    const made = { kernel: instance.exports as unknown as ColourStepsKernel, memory };
+    if (bytes <= KEEP_BYTES) kept = made;
+    return made;
   } catch {
     return null; // no room for the memory: the JavaScript steps need less
   }
