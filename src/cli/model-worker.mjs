@@ -29,35 +29,42 @@ const WARM_UP_MODEL = warmUpModel();
 const times = { ready: at(), warmed: 0, received: 0, opened: 0, openedCpu: NaN };
 
 /**
- * onnxruntime is loaded as soon as the thread runs, not when the model arrives: its native build
- * where it is installed (src/model/node/native-runtime.mjs; ~0.04 s to import, ~0.1 s to open the
- * depth model), otherwise onnxruntime-web, warmed up. Most of a first onnxruntime-web session's ~0.5 s
- * is onnxruntime starting itself (compiling and instantiating its 14 MB of WebAssembly, registering
- * its kernels), whatever the model; a second session of the depth model opens in ~0.07 s. So the
- * thread opens a one-node model made here (WARM_UP_MODEL) at once, while the main thread is still
- * loading its code, reading and checking the model's 5.7 MB and decoding the photo, and the real
- * session then opens on a started runtime. V8's WebAssembly flags are set first (wasm-tiering.mjs:
- * they apply to modules compiled after them). If the warm-up fails, the real session is made as
- * before and any failure surfaces there.
+ * onnxruntime is loaded and warmed up as soon as the thread runs, not when the model arrives: its
+ * native build where it is installed (src/model/node/native-runtime.mjs), otherwise onnxruntime-web.
+ * A first session is mostly onnxruntime starting itself, whatever the model: ~0.05 s for the native
+ * build (its environment and thread pools), ~0.5 s for onnxruntime-web (compiling and instantiating
+ * its 14 MB of WebAssembly, registering its kernels); after it the depth model opens in ~0.07-0.1 s.
+ * So the thread opens a one-node model made here (WARM_UP_MODEL) at once, while the main thread is
+ * still loading its code, reading and checking the model's 5.7 MB and decoding the photo, and the
+ * real session then opens on a started runtime. For WebAssembly, V8's flags are set first
+ * (wasm-tiering.mjs: they apply to modules compiled after them). If the warm-up fails, the real
+ * session is made as before and any failure surfaces there.
  */
 const loading = importNativeRuntime().then(async (found) => {
-  const runtime = 'ort' in found ? { native: found.ort, skipped: [] } : { web: await warmWeb(), skipped: [`cpu (${found.why})`] };
+  const runtime = 'ort' in found
+    ? { native: await warm(found.ort, { ...NATIVE_SESSION_OPTIONS, executionProviders: ['cpu'] }), skipped: [] }
+    : { web: await warm(await import('onnxruntime-web').then((web) => (raiseWasmTieringBudget(), web)), { executionProviders: ['wasm'] }), skipped: [`cpu (${found.why})`] };
   times.warmed = at();
   return runtime;
 });
 loading.catch(() => undefined); // a failure surfaces where the session is made
 
-/** onnxruntime-web, started on a one-node model (see above). */
-async function warmWeb() {
-  const web = await import('onnxruntime-web');
-  raiseWasmTieringBudget();
+/**
+ * The runtime, started on a one-node model (see above).
+ *
+ * @template {{ InferenceSession: { create(bytes: Uint8Array, options: object): Promise<{ release(): Promise<void> }> } }} Runtime
+ * @param {Runtime} runtime
+ * @param {object} options
+ * @returns {Promise<Runtime>}
+ */
+async function warm(runtime, options) {
   try {
-    const warm = await web.InferenceSession.create(WARM_UP_MODEL, { executionProviders: ['wasm'] });
-    await warm.release();
+    const session = await runtime.InferenceSession.create(WARM_UP_MODEL, options);
+    await session.release();
   } catch {
     // the real session says what is wrong, if anything is
   }
-  return web;
+  return runtime;
 }
 
 /**
