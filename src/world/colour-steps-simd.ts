@@ -159,10 +159,14 @@ function colourStepsModule(): WebAssembly.Module | null {
 }
 
 /**
- * A kernel and memory of at most this size are kept for the next call: a fresh memory's pages are
+ * A kernel and memory of this size are kept for the calls that fit in it: a fresh memory's pages are
  * zeroed by the system at their first touch, which cost 8-25 ms for the ~8 MB of an expansion's lift
  * at 512x384 on this machine (measured alone; zeroing the kept one again takes ~1 ms). Generate's
- * larger lifts take a fresh memory, as before, and do not hold it afterwards.
+ * larger lifts take a fresh memory, as before, and do not hold it afterwards. The kept memory is made
+ * at its full size once and never grown: growing detaches the old buffer, and (measured) a kept memory
+ * grown from the warm-up's size to a stop's slowed every stage of explore's next stops, the model's
+ * and the coverage's too, by up to 2x (V8 drops its optimised typed-array code once any ArrayBuffer
+ * has been detached).
  */
 const KEEP_BYTES = 16 << 20;
 let kept: { kernel: ColourStepsKernel; memory: WebAssembly.Memory } | null = null;
@@ -175,23 +179,18 @@ let kept: { kernel: ColourStepsKernel; memory: WebAssembly.Memory } | null = nul
 export function colourStepsKernel(bytes: number): { kernel: ColourStepsKernel; memory: WebAssembly.Memory } | null {
   const module = colourStepsModule();
   if (!module) return null;
-  const pages = Math.ceil(bytes / 65536);
-  if (pages > 65536) return null;
-  if (bytes <= KEEP_BYTES && kept) {
-    const have = kept.memory.buffer.byteLength / 65536;
-    try {
-      if (have < pages) kept.memory.grow(pages - have);
-      new Uint8Array(kept.memory.buffer, 0, bytes).fill(0);
-      return kept;
-    } catch {
-      kept = null; // could not grow: a fresh one below
-    }
+  const keep = bytes <= KEEP_BYTES;
+  if (keep && kept) {
+    new Uint8Array(kept.memory.buffer, 0, bytes).fill(0);
+    return kept;
   }
+  const pages = Math.ceil((keep ? KEEP_BYTES : bytes) / 65536);
+  if (pages > 65536) return null;
   try {
     const memory = new WebAssembly.Memory({ initial: pages });
     const instance = new WebAssembly.Instance(module, { m: { memory } });
     const made = { kernel: instance.exports as unknown as ColourStepsKernel, memory };
-    if (bytes <= KEEP_BYTES) kept = made;
+    if (keep) kept = made;
     return made;
   } catch {
     return null; // no room for the memory: the JavaScript steps need less
