@@ -1,6 +1,6 @@
 /**
- * The built-in depth model through the app's own inference (runDepth: preprocess.ts, onnxruntime-web,
- * the shipped fp16 ONNX) on the held-out splits that training/evaluate.py scores, cropped to 4:3 like
+ * The built-in depth model through the app's own inference (runDepth: preprocess.ts, onnxruntime as the
+ * CLI runs it, native where installed, WASM with WORLDSPLAT_ONNX_RUNTIME=wasm; the shipped fp16 ONNX) on the held-out splits that training/evaluate.py scores, cropped to 4:3 like
  * a photo: with the manifest's settings and with the mirror average left out, so the figures the
  * README quotes for the shipped inference come from the code that ships, not from PyTorch.
  *
@@ -109,7 +109,7 @@ const manifest = await loadManifest();
 const shipped = await openModel('builtin', manifest, (line) => console.log(`  model: ${line}`));
 const mirror = shipped.entry.inputs.find((i) => i.kind === 'image')?.mirrorAverage;
 const single: Model = { ...shipped, entry: withoutMirror(shipped.entry), run: shipped.run.bind(shipped) };
-console.log(`model ${shipped.entry.file}, sha256 ${shipped.entry.sha256.slice(0, 12)}; manifest mirrorAverage: ${JSON.stringify(mirror ?? false)}`);
+console.log(`model ${shipped.entry.file}, sha256 ${shipped.entry.sha256.slice(0, 12)}, on onnxruntime's ${shipped.executionProvider === 'cpu' ? 'native build' : shipped.executionProvider}; manifest mirrorAverage: ${JSON.stringify(mirror ?? false)}`);
 console.log('| split | inference | images | AbsRel metric | delta1 metric | AbsRel median-scaled | delta1 median-scaled | ms per image (x the single run) |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const split of splits) {
