@@ -309,12 +309,15 @@ class PatchSearch {
   private by = -1;
   private targetRms = 0;
   private holePixels = 0;
+  /** feather weight of window pixel (u + O, v + O), index (v + O) * S + u + O (paste) */
+  private readonly feather: Float64Array;
 
   constructor(private readonly s: SearchInput) {
     const n = s.w * s.h;
     this.acc = new Float32Array(3 * n);
     this.weight = new Float32Array(n);
     this.power = new Float32Array(n);
+    this.feather = featherWeights(s.P, s.O);
   }
 
   run(order: number[], gw: number, gh: number): void {
@@ -443,7 +446,7 @@ class PatchSearch {
   /** Feathered copy of the window's detail onto the patch and its margin (hole pixels of the same class only). */
   private paste(tx: number, ty: number, wx: number, wy: number): void {
     const { w, h, P, O, SW, meanFree, mask, skyClass, sDetail, sSky, sEnergy } = this.s;
-    const { acc, weight, power, mean } = this;
+    const { acc, weight, power, mean, feather } = this;
     mean.fill(0, 0, 8);
     if (meanFree) {
       for (let v = 0; v < P; v++) {
@@ -458,13 +461,13 @@ class PatchSearch {
     for (let v = -O; v < P + O; v++) {
       const y = ty + v;
       if (y < 0 || y >= h) continue;
-      const fy = v < 0 ? (O + 1 + v) / (O + 1) : v >= P ? (O + P - v) / (O + 1) : 1;
+      const fRow = (v + O) * (P + 2 * O) + O;
       for (let u = -O; u < P + O; u++) {
         const x = tx + u;
         if (x < 0 || x >= w) continue;
         const t = y * w + x, s = (wy + O + v) * SW + (wx + O + u);
         if (!mask[t] || skyClass[t] !== sSky[s]) continue;
-        const fw = fy * (u < 0 ? (O + 1 + u) / (O + 1) : u >= P ? (O + P - u) / (O + 1) : 1);
+        const fw = feather[fRow + u];
         const k = sEnergy[s] > 0 ? 4 * sSky[s] : 8; // mean[8 ..] stays 0: a pixel without detail keeps none
         const r = sDetail[3 * s] - mean[k], g = sDetail[3 * s + 1] - mean[k + 1], b = sDetail[3 * s + 2] - mean[k + 2];
         acc[3 * t] += fw * r; acc[3 * t + 1] += fw * g; acc[3 * t + 2] += fw * b;
@@ -472,6 +475,20 @@ class PatchSearch {
       }
     }
   }
+}
+
+/**
+ * The feather weight of each pixel of a patch's (P + 2 O)^2 window (index (v + O) (P + 2 O) + u + O): 1
+ * inside, falling linearly over the margin, the product of its row's and column's; the same doubles
+ * paste computed per pixel (two divisions each) before.
+ */
+function featherWeights(P: number, O: number): Float64Array {
+  const S = P + 2 * O, out = new Float64Array(S * S);
+  for (let v = -O; v < P + O; v++) {
+    const fy = v < 0 ? (O + 1 + v) / (O + 1) : v >= P ? (O + P - v) / (O + 1) : 1;
+    for (let u = -O; u < P + O; u++) out[(v + O) * S + u + O] = fy * (u < 0 ? (O + 1 + u) / (O + 1) : u >= P ? (O + P - u) / (O + 1) : 1);
+  }
+  return out;
 }
 
 /** low + synthesised detail in the hole (out holds the inner fill there); the inner fill fades into it within `ramp` of the known part. */
