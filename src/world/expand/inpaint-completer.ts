@@ -18,7 +18,6 @@ import { type CompletedView, type Completer, type PartialView, checkPartialView 
 import { FIXED, FREE, OUTSIDE, solveMembrane } from './membrane.ts';
 import { crop, holeWindow, isWholePicture, paste } from './hole-window.ts';
 import { distanceToKnown, ringAround } from './ring.ts';
-import { unprojectPixel } from '../../core/camera.ts';
 import { seededRandom } from '../../core/random.ts';
 import { leastMedianStart, robustFit } from './robust-fit.ts';
 
@@ -204,8 +203,9 @@ function skyShare(ring: Uint8Array, depthState: Uint8Array): number {
 function assemble(view: PartialView, filledColourSky: Float32Array, filledResidual: Float32Array, depthState: Uint8Array, plane: number[], anySurface: boolean, farthest: number, skySeen: boolean): CompletedView {
   const { width, height, mask, rgb, depth } = view;
   const outRgb = new Float32Array(3 * width * height), outDepth = new Float32Array(width * height);
-  const up = rayRise(view);
+  const { across, down, level } = rayRise(view);
   for (let y = 0, i = 0; y < height; y++) {
+    const rowRise = down[y];
     for (let x = 0; x < width; x++, i++) {
       if (!mask[i]) {
         outRgb[3 * i] = rgb[3 * i]; outRgb[3 * i + 1] = rgb[3 * i + 1]; outRgb[3 * i + 2] = rgb[3 * i + 2];
@@ -214,7 +214,7 @@ function assemble(view: PartialView, filledColourSky: Float32Array, filledResidu
       }
       for (let c = 0; c < 3; c++) outRgb[3 * i + c] = Math.min(1, Math.max(0, filledColourSky[4 * i + c]));
       const extrapolated = planeAt(plane, x, y, width) + filledResidual[i];
-      const inv = skySeen && up(x, y) > 0 ? extrapolated : Math.max(farthest, extrapolated);
+      const inv = skySeen && across[x] + rowRise + level > 0 ? extrapolated : Math.max(farthest, extrapolated);
       outDepth[i] = depthState[i] === OUTSIDE || !anySurface || !(inv > 0) ? 0 : 1 / inv;
     }
   }
@@ -223,15 +223,17 @@ function assemble(view: PartialView, filledColourSky: Float32Array, filledResidu
 
 /**
  * The world-up (+Y) component of the ray through pixel (x, y)'s centre, camera.ts's conventions: > 0
- * above the horizon, < 0 below it. (Not normalised: only its sign is read.)
+ * above the horizon, < 0 below it (not normalised: only its sign is read), as across[x] + down[y] +
+ * level, added in that order: m[3] dx + m[4] dy + m[5] dz for the camera-space point at depth 1 on the
+ * ray (unprojectPixel's dx, dy, dz), its terms made once per column and row rather than by a closure
+ * and an array per hole pixel.
  */
-function rayRise(view: PartialView): (x: number, y: number) => number {
+function rayRise(view: PartialView): { across: Float64Array; down: Float64Array; level: number } {
   const m = view.pose.worldFromCamera, k = view.intrinsics;
-  // The camera-space point at depth 1 on the ray; world Y is the second row of world-from-camera.
-  return (x, y) => {
-    const [dx, dy, dz] = unprojectPixel(k, x + 0.5, y + 0.5, 1);
-    return m[3] * dx + m[4] * dy + m[5] * dz;
-  };
+  const across = new Float64Array(view.width), down = new Float64Array(view.height);
+  for (let x = 0; x < view.width; x++) across[x] = m[3] * (((x + 0.5 - k.cx) / k.fx) * 1);
+  for (let y = 0; y < view.height; y++) down[y] = m[4] * ((-(y + 0.5 - k.cy) / k.fy) * 1);
+  return { across, down, level: m[5] * -1 };
 }
 
 /**
