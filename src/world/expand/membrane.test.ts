@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FIXED, FREE, OUTSIDE, solveMembrane } from './membrane.ts';
+import { FIXED, FREE, OUTSIDE, prolong, solveMembrane } from './membrane.ts';
 
 test('membrane: an affine field fixed on the border of a ragged hole is reproduced inside (affine = harmonic)', () => {
   const w = 97, h = 61;
@@ -57,4 +57,41 @@ test('membrane: outside pixels are a free edge and come out 0; channels are inde
 
 test('membrane: a size mismatch is one line and no work', () => {
   assert.throws(() => solveMembrane(new Float32Array(5), 1, new Uint8Array(6), 3, 2), /^Error: membrane: expected 6 values and 6 states, found 5 and 6$/);
+});
+
+test('membrane: prolong starts each free pixel from the clamped bilinear mean of the in-domain coarse corners, bit for bit on the inner fast path and at the edges', () => {
+  // Odd and even fine sizes (the last coarse column or row half covered), outside pixels scattered.
+  for (const [fw, fh] of [[23, 17], [24, 18]]) {
+    const cw = Math.ceil(fw / 2), ch = Math.ceil(fh / 2), channels = 4;
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const coarseState = new Uint8Array(cw * ch).map(() => (random() < 0.15 ? OUTSIDE : random() < 0.5 ? FIXED : FREE));
+    const coarseValues = new Float32Array(cw * ch * channels).map(() => random() * 2 - 0.5);
+    const fineState = new Uint8Array(fw * fh).map(() => (random() < 0.8 ? FREE : FIXED));
+    const free = Int32Array.from(Array.from(fineState).flatMap((s, i) => (s === FREE ? [i] : [])));
+    const fineValues = new Float32Array(fw * fh * channels);
+    prolong({ width: cw, height: ch, state: coarseState, values: coarseValues, free: new Int32Array(0) },
+      { width: fw, height: fh, state: fineState, values: fineValues, free }, channels);
+    let compared = 0;
+    for (const i of free) {
+      const x = i % fw, y = (i - x) / fw;
+      // The fine pixel's centre in coarse coordinates; corners clamped to the grid; outside ones left out.
+      const cx = (x + 0.5) / 2 - 0.5, cy = (y + 0.5) / 2 - 0.5, x0 = Math.floor(cx), y0 = Math.floor(cy);
+      const fx = cx - x0, fy = cy - y0;
+      const corners: [number, number][] = [];
+      for (const [dy, wy] of [[0, 1 - fy], [1, fy]]) {
+        for (const [dx, wx] of [[0, 1 - fx], [1, fx]]) {
+          const j = Math.min(ch - 1, Math.max(0, y0 + dy)) * cw + Math.min(cw - 1, Math.max(0, x0 + dx));
+          if (coarseState[j] !== OUTSIDE) corners.push([j, wy * wx]);
+        }
+      }
+      const weight = corners.reduce((s, [, w]) => s + w, 0);
+      for (let c = 0; c < channels; c++) {
+        const sum = corners.reduce((s, [j, w]) => s + w * coarseValues[j * channels + c], 0);
+        assert.equal(fineValues[i * channels + c], Math.fround(weight > 0 ? sum / weight : 0), `pixel ${x},${y} channel ${c} (${fw}x${fh})`);
+        compared++;
+      }
+    }
+    assert.ok(compared > channels * fw * fh / 2, `${compared} values compared`);
+  }
 });

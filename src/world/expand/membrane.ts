@@ -35,7 +35,8 @@ export interface MembraneOptions {
   signal?: AbortSignal;
 }
 
-interface Level {
+/** One level of the pyramid (exported for prolong's test). */
+export interface Level {
   width: number;
   height: number;
   state: Uint8Array;
@@ -152,16 +153,33 @@ function reduce(fine: Level, channels: number): Level {
  * no weight). The in-domain corners and their weights are listed first, then each channel summed over them
  * in the same order as before (same bits).
  */
-function prolong(coarse: Level, fine: Level, channels: number): void {
+export function prolong(coarse: Level, fine: Level, channels: number): void {
   const cw = coarse.width, ch = coarse.height, coarseState = coarse.state, coarseValues = coarse.values;
   const fw = fine.width, fineValues = fine.values, free = fine.free;
   const at = new Int32Array(4), weights = new Float64Array(4);
-  for (let k = 0; k < free.length; k++) {
+  // (free is in row-major order: the row start is carried along instead of a division per pixel.)
+  for (let k = 0, rowStart = 0, y = 0; k < free.length; k++) {
     const i = free[k];
-    const y = (i / fw) | 0, x = i - y * fw;
+    while (i >= rowStart + fw) { rowStart += fw; y++; }
+    const x = i - rowStart;
     // Fine pixel centre in coarse pixel coordinates (centres at integer + 0.5): (x + 0.5) / 2 - 0.5, whose
     // floor is x / 2 - 1 (x even) or (x - 1) / 2 (odd), the fraction 0.75 or 0.25 (all exact in binary).
     const x0 = (x >> 1) - 1 + (x & 1), y0 = (y >> 1) - 1 + (y & 1), tx = x & 1 ? 0.25 : 0.75, ty = y & 1 ? 0.25 : 0.75;
+    if (x0 >= 0 && y0 >= 0 && x0 + 1 < cw && y0 + 1 < ch) {
+      // Inside the coarse grid (no clamping; most pixels): with all four corners in the domain, the
+      // general path's weights and sums below, written out in its order (corners 00, 01, 10, 11).
+      const j = y0 * cw + x0;
+      if (coarseState[j] !== OUTSIDE && coarseState[j + 1] !== OUTSIDE && coarseState[j + cw] !== OUTSIDE && coarseState[j + cw + 1] !== OUTSIDE) {
+        const w0 = (1 - ty) * (1 - tx), w1 = (1 - ty) * tx, w2 = ty * (1 - tx), w3 = ty * tx;
+        const weight = 0 + w0 + w1 + w2 + w3;
+        const a0 = j * channels, a1 = a0 + channels, a2 = (j + cw) * channels, a3 = a2 + channels, o = i * channels;
+        for (let c = 0; c < channels; c++) {
+          const sum = 0 + w0 * coarseValues[a0 + c] + w1 * coarseValues[a1 + c] + w2 * coarseValues[a2 + c] + w3 * coarseValues[a3 + c];
+          fineValues[o + c] = weight > 0 ? sum / weight : 0;
+        }
+        continue;
+      }
+    }
     let weight = 0, m = 0;
     for (let dy = 0; dy < 2; dy++) {
       const cy = y0 + dy < 0 ? 0 : y0 + dy > ch - 1 ? ch - 1 : y0 + dy;
