@@ -13,6 +13,8 @@
  *     prints them: WORLDSPLAT_TIMINGS=1), the first and the worst stop, next to the anchor measured in the same
  *     run: one renderSplats of that world from its start pose at 512 x 384 (median of 3). Time only, no truth.
  *     --world w.worldsplat skips the generate step (a world made from the photo already). Goal: every stop < 1 s.
+ *     explore's model and render threads are on (WORLDSPLAT_MODEL_THREAD / _RENDER_THREAD=1, unless set),
+ *     as on an idle machine: the anchors would otherwise raise the load enough for explore to leave them off.
  * Run: node --import tsx bench/expand.bench.ts [--scenes courtyard,nature-22] [--completer hybrid|inpaint|detail|model]
  *   [--detail synthesis|mirror] [--texture-source on|off] [--lift-scale 2] [--merged-render on|off] [--dump <dir>] (the arrays of each stop, for looking at seams: see dumpStop)
  *   (--texture-source off: expandView's textureSource false, the texture synthesis copies from the view alone,
@@ -312,8 +314,12 @@ async function dumpStop(prefix: string, arrays: Record<string, Float32Array | Ui
 async function photoTour(photo: string, worldFile: string): Promise<void> {
   const bin = join(import.meta.dirname, '../bin/worldsplat.mjs');
   const dir = await mkdtemp(join(tmpdir(), 'bench-expand-photo-'));
+  // explore uses its model and render threads only where the 1-minute load leaves a core free, and
+  // this bench's own anchors (three renders, just before) push that load over 1 on 2 cores: the
+  // threads are on here unless the caller says otherwise, as on an idle machine.
+  const threads = { WORLDSPLAT_MODEL_THREAD: process.env.WORLDSPLAT_MODEL_THREAD ?? '1', WORLDSPLAT_RENDER_THREAD: process.env.WORLDSPLAT_RENDER_THREAD ?? '1' };
   const cli = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, WORLDSPLAT_TIMINGS: '1' } });
+    const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, WORLDSPLAT_TIMINGS: '1', ...threads } });
     if (r.status !== 0) throw new Error(`worldsplat ${args.join(' ')}: expected exit 0, found ${r.status}: ${r.stderr.trim().split('\n').pop()}`);
     return r;
   };
@@ -337,7 +343,8 @@ async function photoTour(photo: string, worldFile: string): Promise<void> {
   // The render is code this bench times too (src/render): between checkouts compare against this instead.
   const fixed = median([fixedAnchor(), fixedAnchor(), fixedAnchor()]);
   console.log(`\n--- photo world ${file}: ${world.splats.count} splats; anchor renderSplats from the start pose at 512x384: ${f(anchor, 0)} ms (of ${anchors.map((a) => f(a, 0)).join(', ')}); `
-    + `fixed computation (bench/fixed-anchor.ts, code no checkout changes) ${f(fixed, 0)} ms; load ${load()}`);
+    + `fixed computation (bench/fixed-anchor.ts, code no checkout changes) ${f(fixed, 0)} ms; load ${load()}; `
+    + `WORLDSPLAT_MODEL_THREAD=${threads.WORLDSPLAT_MODEL_THREAD} WORLDSPLAT_RENDER_THREAD=${threads.WORLDSPLAT_RENDER_THREAD}`);
   const t0 = performance.now();
   const r = cli('explore', file, '--path', 'turn', '--steps', '12', '--size', '512x384', '-o', join(dir, 'explored.worldsplat'));
   const wall = performance.now() - t0;
