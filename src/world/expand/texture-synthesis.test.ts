@@ -4,7 +4,7 @@ import { seededRandom } from '../../core/random.ts';
 import type { CompletedView, Completer, PartialView } from './completer.ts';
 import { InpaintCompleter } from './inpaint-completer.ts';
 import { partialView } from './partial-view-fixture.ts';
-import { TextureSynthesisCompleter, synthesiseDetail } from './texture-synthesis.ts';
+import { TextureSynthesisCompleter, canvasWindowsBothWays, synthesiseDetail } from './texture-synthesis.ts';
 
 /** An inner completer that fills each hole pixel with `fill(x, y)` at depth `depth(x, y)` and keeps known pixels. */
 const filling = (fill: (x: number, y: number) => [number, number, number], depth = (_x: number, _y: number) => 5): Completer => ({
@@ -224,4 +224,24 @@ test('blocks lighter and darker than their surroundings are not copied as offset
   // class box mean bring some in; the old rule copies the offsets (0.0165 against 0.0058 when written).
   assert.ok(free < 0.01, `mean-free patches: RMS cell offset ${free.toFixed(4)} (old ${old.toFixed(4)})`);
   assert.ok(old > 0.012, `patches with their offsets (the old rule, to show this test can fail): RMS cell offset ${old.toFixed(4)} (mean-free ${free.toFixed(4)})`);
+});
+
+test('source windows: the canvas\'s all-known windows from the view\'s and the texture source\'s own (kept) are those over the whole canvas', () => {
+  const random = seededRandom(5);
+  // A texture source wider than the view and one narrower (the canvas is as wide as the wider), each
+  // with uncovered pixels; holes in the view as blobs and single pixels; a second call reads the kept part.
+  for (const [w, h, tw, th] of [[40, 30, 52, 22], [48, 26, 33, 28]]) {
+    const kind = new Uint8Array(tw * th).map(() => (random() < 0.01 ? 2 : random() < 0.3 ? 1 : 0));
+    for (let y = 3; y < 9; y++) for (let x = tw - 9; x < tw - 4; x++) kind[y * tw + x] = 2;
+    const texture = { width: tw, height: th, rgb: new Float32Array(3 * tw * th).fill(0.5), kind, row: Float32Array.from({ length: th }, (_, y) => (y * h) / th) };
+    for (let call = 0; call < 2; call++) {
+      const mask = new Uint8Array(w * h).map(() => (random() < 0.01 ? 1 : 0));
+      for (let y = 10; y < 20; y++) for (let x = w - 12 - 3 * call; x < w; x++) mask[y * w + x] = 1;
+      const { split, whole } = canvasWindowsBothWays(texture, mask, w, h, 6);
+      assert.deepEqual(split, whole, `${w}x${h} view, ${tw}x${th} texture source, call ${call}`);
+      const SW = Math.max(w, tw);
+      const viewWindows = whole.subarray(0, h * SW).reduce((a, v) => a + v, 0), sourceWindows = whole.subarray((h + 1) * SW).reduce((a, v) => a + v, 0);
+      assert.ok(viewWindows > 20 && sourceWindows > 20, `windows in the view ${viewWindows}, in the texture source ${sourceWindows}`);
+    }
+  }
 });

@@ -196,14 +196,14 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
   const sourceCandidates = view.texture ? sourceCandidateCount(options) : 0;
   const canvas = sourceCandidates > 0 && view.texture
     ? textureCanvas(view.texture, w, h, mask, skyClass, detail, low, energy, settings)
-    : { SW: w, SH: h, unknown: mask, detail, low, sky: skyClass, energy, rowOf: null, exemplarRow: null, energyByRow: null, exemplarEnergy: null };
+    : { SW: w, SH: h, unknown: mask, detail, low, sky: skyClass, energy, rowOf: null, exemplarRow: null, energyByRow: null, exemplarEnergy: null, source: null };
   const { SW, SH, unknown: sUnknown, detail: sDetail, low: sLow, sky: sSky, energy: sEnergy, rowOf, exemplarRow } = canvas;
   // The fill should carry the photo's texture per row where the photo has that class there: the view's
   // own known pixels are mostly earlier, smooth fills where a turn closes.
   if (canvas.energyByRow) rowEnergy = mergeEnergy(canvas.energyByRow, rowEnergy);
 
   // Source windows (top-left corners) whose S x S pixels are all known.
-  const valid = knownWindows(sUnknown, SW, SH, S);
+  const valid = canvas.source ? canvasWindows(canvas.source, mask, w, h, S) : knownWindows(sUnknown, SW, SH, S);
   // Texture energy per source window interior (a summed-area table of |detail|^2).
   const energySat = summedArea(sEnergy, SW, SH);
   if (canvas.exemplarEnergy) dropObjects(valid, canvas, energySat, S, O, P, options.objectLimit ?? 1.5);
@@ -665,6 +665,35 @@ function knownWindows(mask: Uint8Array, w: number, h: number, S: number): Uint8A
   return valid;
 }
 
+/**
+ * knownWindows of the canvas (the view's rows, one unknown row, the texture source's rows), from the
+ * view's mask and the texture source's part made once: a window is all known only within the view's
+ * rows or within the texture source's (each taller than S; one over the row between holds it), so the
+ * canvas's windows are the view's and the texture source's own, the same 0 / 1 as over the whole
+ * canvas (integer counts). The view's part is written at the canvas's stride; columns past the view's
+ * width are unknown there, and windows over them stay 0 as knownWindows leaves them.
+ */
+function canvasWindows(c: PreparedSource, mask: Uint8Array, w: number, h: number, S: number): Uint8Array {
+  const { SW, SH } = c, top = h + 1;
+  let source = c.windows.get(S);
+  if (!source) {
+    source = knownWindows(c.unknown.subarray(top * SW), SW, SH - top, S);
+    c.windows.set(S, source);
+  }
+  const valid = new Uint8Array(SW * SH);
+  valid.set(source, top * SW);
+  const own = knownWindows(mask, w, h, S);
+  for (let y = 0; y + S <= h; y++) valid.set(own.subarray(y * w, y * w + w - S + 1), y * SW);
+  return valid;
+}
+
+/** A texture canvas's all-known windows both ways, canvasWindows and knownWindows over the whole canvas (for their test). */
+export function canvasWindowsBothWays(texture: TextureSource, mask: Uint8Array, w: number, h: number, S: number): { split: Uint8Array; whole: Uint8Array } {
+  const n = w * h, settings = sourceSettings(w, {});
+  const canvas = textureCanvas(texture, w, h, mask, new Uint8Array(n), new Float32Array(3 * n), new Float32Array(3 * n), new Float32Array(n), settings);
+  return { split: canvasWindows(canvas.source, mask, w, h, S), whole: knownWindows(canvas.unknown, canvas.SW, canvas.SH, S) };
+}
+
 /** The texture source split as the view is, and its canvas rows: made once per texture source and settings (it does not change). */
 interface PreparedSource {
   radius: number; maxDetail: number; P: number; w: number; h: number;
@@ -674,6 +703,8 @@ interface PreparedSource {
   rowEnergy: Float32Array;
   /** the same median per class over the whole texture source (NaN where it has none of the class) */
   classEnergy: Float32Array;
+  /** per window side S: the texture source's rows of the canvas's knownWindows (they do not change) */
+  windows: Map<number, Uint8Array>;
 }
 const prepared = new WeakMap<Float32Array, PreparedSource>();
 
@@ -722,7 +753,7 @@ function textureCanvas(
       if (Math.abs(t.row[r] - y) <= 2) energyByRow[k * h + y] = c.rowEnergy[k * th + r];
     }
   }
-  return { SW, SH, unknown, detail: sDetail, low: sLow, sky, energy: sEnergy, rowOf, exemplarRow, energyByRow, exemplarEnergy: c.classEnergy, top };
+  return { SW, SH, unknown, detail: sDetail, low: sLow, sky, energy: sEnergy, rowOf, exemplarRow, energyByRow, exemplarEnergy: c.classEnergy, top, source: c };
 }
 
 /** Whether fills of width x height views with these options find `t` already split (prepareTexture; for tests). */
@@ -787,7 +818,7 @@ function prepareSource(t: NonNullable<PartialView['texture']>, w: number, h: num
     }
   }
   const { rowEnergy, classEnergy } = medianEnergies(tEnergy, tMask, tSky, tw, th, P);
-  return { radius, maxDetail, P, w, h, SW, SH, unknown, sky, detail: sDetail, low: sLow, energy: sEnergy, rowEnergy, classEnergy };
+  return { radius, maxDetail, P, w, h, SW, SH, unknown, sky, detail: sDetail, low: sLow, energy: sEnergy, rowEnergy, classEnergy, windows: new Map() };
 }
 
 /**
