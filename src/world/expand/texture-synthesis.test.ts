@@ -245,3 +245,25 @@ test('source windows: the canvas\'s all-known windows from the view\'s and the t
     }
   }
 });
+
+/** A new instance of the module (its own kept arrays), by another URL. */
+const freshInstance = async (tag: string) => (await import(`./texture-synthesis.ts?fresh=${tag}`)) as typeof import('./texture-synthesis.ts');
+
+test('fills of other sizes in between (the kept summed-area table and window list made anew, then kept) leave a fill the same bit for bit', async () => {
+  const fills = [];
+  for (const [W, H, seed] of [[96, 64, 3], [112, 72, 4]]) {
+    const nz = noise(seed, W, H);
+    const view = partialView(W, H, (x, y) => { const v = 0.5 + 0.45 * nz[y * W + x]; return [v, 0.4, 1 - v]; }, (x) => x >= W - 30);
+    fills.push({ view, completed: await filling(() => [0.5, 0.5, 0.5]).complete(view) });
+  }
+  // The truth: each fill by a fresh instance of the module (nothing kept from an earlier fill).
+  const first = [];
+  for (const [k, { view, completed }] of fills.entries()) {
+    const fresh = await freshInstance(String(k));
+    first.push(fresh.synthesiseDetail(view, completed));
+  }
+  // In one more fresh instance: smaller, larger, smaller, larger, each canvas's arrays made after the other's were kept.
+  const sequence = await freshInstance('sequence');
+  for (const k of [0, 1, 0, 1]) assert.deepEqual(sequence.synthesiseDetail(fills[k].view, fills[k].completed), first[k], `fill ${k}`);
+  assert.deepEqual(synthesiseDetail(fills[1].view, fills[1].completed), first[1]);
+});
