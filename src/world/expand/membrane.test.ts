@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FIXED, FREE, OUTSIDE, prolong, solveMembrane } from './membrane.ts';
+import { FIXED, FREE, OUTSIDE, prolong, reduce, solveMembrane } from './membrane.ts';
 
 test('membrane: an affine field fixed on the border of a ragged hole is reproduced inside (affine = harmonic)', () => {
   const w = 97, h = 61;
@@ -93,5 +93,33 @@ test('membrane: prolong starts each free pixel from the clamped bilinear mean of
       }
     }
     assert.ok(compared > channels * fw * fh / 2, `${compared} values compared`);
+  }
+});
+
+test('membrane: reduce makes a coarse pixel fixed at the mean of its fixed children, else free if one is free, else outside, bit for bit at the edges too', () => {
+  for (const [fw, fh] of [[23, 17], [24, 18]]) {
+    const channels = 3;
+    let seed = 11;
+    const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const state = new Uint8Array(fw * fh).map(() => (random() < 0.3 ? OUTSIDE : random() < 0.5 ? FIXED : FREE));
+    const values = new Float32Array(fw * fh * channels).map(() => random() * 2 - 0.5);
+    const coarse = reduce({ width: fw, height: fh, state, values, free: new Int32Array(0) }, channels);
+    const cw = Math.ceil(fw / 2), ch = Math.ceil(fh / 2);
+    assert.equal(coarse.width, cw);
+    const kinds = new Set<number>();
+    for (let y = 0; y < ch; y++) {
+      for (let x = 0; x < cw; x++) {
+        const children = [[0, 0], [1, 0], [0, 1], [1, 1]].filter(([dx, dy]) => 2 * x + dx < fw && 2 * y + dy < fh).map(([dx, dy]) => (2 * y + dy) * fw + 2 * x + dx);
+        const fixed = children.filter((i) => state[i] === FIXED), o = y * cw + x;
+        const expected = fixed.length ? FIXED : children.some((i) => state[i] === FREE) ? FREE : OUTSIDE;
+        assert.equal(coarse.state[o], expected, `pixel ${x},${y} (${fw}x${fh})`);
+        kinds.add(expected);
+        for (let c = 0; c < channels && fixed.length; c++) {
+          assert.equal(coarse.values[o * channels + c], Math.fround(fixed.reduce((s, i) => s + values[i * channels + c], 0) / fixed.length), `pixel ${x},${y} channel ${c}`);
+        }
+      }
+    }
+    assert.equal(kinds.size, 3);
+    assert.deepEqual(Array.from(coarse.free), Array.from(coarse.state.keys()).filter((i) => coarse.state[i] === FREE));
   }
 });
