@@ -4,7 +4,7 @@ import { seededRandom } from '../../core/random.ts';
 import type { CompletedView, Completer, PartialView } from './completer.ts';
 import { InpaintCompleter } from './inpaint-completer.ts';
 import { partialView } from './partial-view-fixture.ts';
-import { TextureSynthesisCompleter, canvasWindowsBothWays, synthesiseDetail } from './texture-synthesis.ts';
+import { TextureSynthesisCompleter, canvasForTest, synthesiseDetail } from './texture-synthesis.ts';
 
 /** An inner completer that fills each hole pixel with `fill(x, y)` at depth `depth(x, y)` and keeps known pixels. */
 const filling = (fill: (x: number, y: number) => [number, number, number], depth = (_x: number, _y: number) => 5): Completer => ({
@@ -226,7 +226,7 @@ test('blocks lighter and darker than their surroundings are not copied as offset
   assert.ok(old > 0.012, `patches with their offsets (the old rule, to show this test can fail): RMS cell offset ${old.toFixed(4)} (mean-free ${free.toFixed(4)})`);
 });
 
-test('source windows: the canvas\'s all-known windows from the view\'s and the texture source\'s own (kept) are those over the whole canvas', () => {
+test('the canvas: the view\'s rows copied at its stride; its all-known windows from the view\'s and the texture source\'s own (kept) are those over the whole canvas', () => {
   const random = seededRandom(5);
   // A texture source wider than the view and one narrower (the canvas is as wide as the wider), each
   // with uncovered pixels; holes in the view as blobs and single pixels; a second call reads the kept part.
@@ -237,9 +237,26 @@ test('source windows: the canvas\'s all-known windows from the view\'s and the t
     for (let call = 0; call < 2; call++) {
       const mask = new Uint8Array(w * h).map(() => (random() < 0.01 ? 1 : 0));
       for (let y = 10; y < 20; y++) for (let x = w - 12 - 3 * call; x < w; x++) mask[y * w + x] = 1;
-      const { split, whole } = canvasWindowsBothWays(texture, mask, w, h, 6);
+      const n = w * h;
+      const view = {
+        sky: new Uint8Array(n).map(() => (random() < 0.5 ? 1 : 0)), energy: new Float32Array(n).map(() => random()),
+        detail: new Float32Array(3 * n).map(() => random() - 0.5), low: new Float32Array(3 * n).map(() => random()),
+      };
+      const { canvas, split, whole } = canvasForTest(texture, mask, w, h, 6, view);
       assert.deepEqual(split, whole, `${w}x${h} view, ${tw}x${th} texture source, call ${call}`);
       const SW = Math.max(w, tw);
+      assert.equal(canvas.SW, SW);
+      // The canvas's first rows are the view's, at the canvas's stride; past its width, unknown.
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < SW; x++) {
+          const s = y * SW + x, i = y * w + x;
+          if (x >= w) { assert.equal(canvas.unknown[s], 1); continue; }
+          assert.equal(canvas.unknown[s], mask[i]);
+          assert.equal(canvas.sky[s], view.sky[i]);
+          assert.equal(canvas.energy[s], view.energy[i]);
+          for (let c = 0; c < 3; c++) assert.ok(canvas.detail[3 * s + c] === view.detail[3 * i + c] && canvas.low[3 * s + c] === view.low[3 * i + c], `${x},${y}`);
+        }
+      }
       const viewWindows = whole.subarray(0, h * SW).reduce((a, v) => a + v, 0), sourceWindows = whole.subarray((h + 1) * SW).reduce((a, v) => a + v, 0);
       assert.ok(viewWindows > 20 && sourceWindows > 20, `windows in the view ${viewWindows}, in the texture source ${sourceWindows}`);
     }

@@ -709,11 +709,16 @@ function canvasWindows(c: PreparedSource, mask: Uint8Array, w: number, h: number
   return valid;
 }
 
-/** A texture canvas's all-known windows both ways, canvasWindows and knownWindows over the whole canvas (for their test). */
-export function canvasWindowsBothWays(texture: TextureSource, mask: Uint8Array, w: number, h: number, S: number): { split: Uint8Array; whole: Uint8Array } {
-  const n = w * h, settings = sourceSettings(w, {});
-  const canvas = textureCanvas(texture, w, h, mask, new Uint8Array(n), new Float32Array(3 * n), new Float32Array(3 * n), new Float32Array(n), settings);
-  return { split: canvasWindows(canvas.source, mask, w, h, S), whole: knownWindows(canvas.unknown, canvas.SW, canvas.SH, S) };
+/**
+ * The texture canvas of a view (its mask and arrays as synthesiseDetail hands them), and its all-known
+ * windows both ways, canvasWindows and knownWindows over the whole canvas (for their tests).
+ */
+export function canvasForTest(
+  texture: TextureSource, mask: Uint8Array, w: number, h: number, S: number,
+  view: { sky: Uint8Array; detail: Float32Array; low: Float32Array; energy: Float32Array },
+) {
+  const canvas = textureCanvas(texture, w, h, mask, view.sky, view.detail, view.low, view.energy, sourceSettings(w, {}));
+  return { canvas, split: canvasWindows(canvas.source, mask, w, h, S), whole: knownWindows(canvas.unknown, canvas.SW, canvas.SH, S) };
 }
 
 /** The texture source split as the view is, and its canvas rows: made once per texture source and settings (it does not change). */
@@ -749,14 +754,13 @@ function textureCanvas(
   const c = preparedSource(t, w, h, settings);
   const { SW, SH, unknown, sky, detail: sDetail, low: sLow, energy: sEnergy } = c;
   // The view's rows (a cached canvas is overwritten: this function runs to its end before another call).
+  // Row by row as blocks (set: a copy of the values, not a loop over them); the columns past the
+  // view's width are unknown, and nothing reads their other arrays.
   unknown.fill(1, 0, h * SW);
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x, s = y * SW + x;
-      unknown[s] = mask[i]; sky[s] = skyClass[i]; sEnergy[s] = energy[i];
-      sDetail[3 * s] = detail[3 * i]; sDetail[3 * s + 1] = detail[3 * i + 1]; sDetail[3 * s + 2] = detail[3 * i + 2];
-      sLow[3 * s] = low[3 * i]; sLow[3 * s + 1] = low[3 * i + 1]; sLow[3 * s + 2] = low[3 * i + 2];
-    }
+    const i = y * w, s = y * SW;
+    unknown.set(mask.subarray(i, i + w), s); sky.set(skyClass.subarray(i, i + w), s); sEnergy.set(energy.subarray(i, i + w), s);
+    sDetail.set(detail.subarray(3 * i, 3 * (i + w)), 3 * s); sLow.set(low.subarray(3 * i, 3 * (i + w)), 3 * s);
   }
   const rowOf = new Float32Array(SH).fill(NaN);
   for (let y = 0; y < h; y++) rowOf[y] = y;
