@@ -141,10 +141,17 @@ export class TextureSynthesisCompleter extends DetailCompleter {
   /**
    * Splits `texture` now as this completer's fills of width x height views will (low-pass, detail, the
    * median energies per row: cached per texture source), so the first expansion does not pay for it
-   * (~0.1-0.2 s of CPU for the sample photo's source at 512 x 384). Changes no fill.
+   * (~0.1-0.2 s of CPU for the sample photo's source at 512 x 384); also the texture source's
+   * all-known windows and the kept arrays for its canvas (made and written once, so the first fill does
+   * not take their pages from the system). Changes no fill.
    */
   prepareTexture(texture: TextureSource, width: number, height: number): void {
-    if (this.usesTexture) preparedSource(texture, width, height, sourceSettings(width, this.options));
+    if (!this.usesTexture) return;
+    const settings = sourceSettings(width, this.options);
+    const c = preparedSource(texture, width, height, settings), S = windowSide(settings.P, this.options);
+    sourceWindows(c, height, S);
+    keptSat(c.SW, c.SH).fill(0);
+    keptXs(c.SW * (c.SH - S + 1)).fill(0);
   }
 }
 
@@ -161,6 +168,16 @@ function sourceSettings(w: number, options: TextureSynthesisOptions): SourceSett
   };
 }
 
+/** The overlap margin O round a patch of side P (the option's default and rounding, in one place). */
+function overlapOf(P: number, options: TextureSynthesisOptions): number {
+  return Math.max(1, Math.round(options.overlap ?? P / 4));
+}
+
+/** A source window's side S = P + 2 O. */
+function windowSide(P: number, options: TextureSynthesisOptions): number {
+  return P + 2 * overlapOf(P, options);
+}
+
 /** Random candidates per patch from the view's texture source (the option's default and rounding, in one place). */
 function sourceCandidateCount(options: TextureSynthesisOptions): number {
   return Math.max(0, Math.round(options.sourceCandidates ?? 4));
@@ -172,8 +189,8 @@ export function synthesiseDetail(view: PartialView, completed: CompletedView, op
   const n = w * h;
   const settings = sourceSettings(w, options);
   const { radius, P, maxDetail } = settings;
-  const O = Math.max(1, Math.round(options.overlap ?? P / 4));
-  const S = P + 2 * O; // a source window's side
+  const O = overlapOf(P, options);
+  const S = windowSide(P, options); // a source window's side
   const candidates = Math.max(0, Math.round(options.candidates ?? 4));
   const energyWeight = options.energyWeight ?? 4;
   const lowWeight = options.lowWeight ?? 1, classPenalty = options.classPenalty ?? 1, rowWeight = options.rowWeight ?? 0.5;
@@ -696,17 +713,23 @@ function knownWindows(mask: Uint8Array, w: number, h: number, S: number): Uint8A
  * width are unknown there, and windows over them stay 0 as knownWindows leaves them.
  */
 function canvasWindows(c: PreparedSource, mask: Uint8Array, w: number, h: number, S: number): Uint8Array {
-  const { SW, SH } = c, top = h + 1;
-  let source = c.windows.get(S);
-  if (!source) {
-    source = knownWindows(c.unknown.subarray(top * SW), SW, SH - top, S);
-    c.windows.set(S, source);
-  }
+  const { SW, SH } = c, top = h + 1, source = sourceWindows(c, h, S);
   const valid = new Uint8Array(SW * SH);
   valid.set(source, top * SW);
   const own = knownWindows(mask, w, h, S);
   for (let y = 0; y + S <= h; y++) valid.set(own.subarray(y * w, y * w + w - S + 1), y * SW);
   return valid;
+}
+
+/** The texture source's rows of the canvas's all-known windows of side S (made once per side, then kept). */
+function sourceWindows(c: PreparedSource, h: number, S: number): Uint8Array {
+  let source = c.windows.get(S);
+  if (!source) {
+    const top = h + 1;
+    source = knownWindows(c.unknown.subarray(top * c.SW), c.SW, c.SH - top, S);
+    c.windows.set(S, source);
+  }
+  return source;
 }
 
 /**
@@ -782,10 +805,10 @@ function textureCanvas(
   return { SW, SH, unknown, detail: sDetail, low: sLow, sky, energy: sEnergy, rowOf, exemplarRow, energyByRow, exemplarEnergy: c.classEnergy, top, source: c };
 }
 
-/** Whether fills of width x height views with these options find `t` already split (prepareTexture; for tests). */
+/** Whether fills of width x height views with these options find `t` already split and its windows made (prepareTexture; for tests). */
 export function texturePrepared(t: TextureSource, width: number, height: number, options: TextureSynthesisOptions = {}): boolean {
-  const c = prepared.get(t.rgb);
-  return c !== undefined && isFor(c, t, width, height, sourceSettings(width, options));
+  const c = prepared.get(t.rgb), settings = sourceSettings(width, options);
+  return c !== undefined && isFor(c, t, width, height, settings) && c.windows.has(windowSide(settings.P, options));
 }
 
 const isFor = (c: PreparedSource, t: TextureSource, w: number, h: number, { radius, P, maxDetail }: SourceSettings) =>
