@@ -20,7 +20,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { at, cpu } from './thread-clock.mjs';
-import { NATIVE_SESSION_OPTIONS, importNativeRuntime } from '../model/node/native-runtime.mjs';
+import { importNativeRuntime, nativeSessionOptions } from '../model/node/native-runtime.mjs';
 import { raiseWasmTieringBudget } from './wasm-tiering.mjs';
 
 const WARM_UP_MODEL = warmUpModel();
@@ -42,7 +42,7 @@ const times = { ready: at(), warmed: 0, received: 0, opened: 0, openedCpu: NaN }
  */
 const loading = importNativeRuntime().then(async (found) => {
   const runtime = 'ort' in found
-    ? { native: await warm(found.ort, { ...NATIVE_SESSION_OPTIONS, executionProviders: ['cpu'] }), skipped: [] }
+    ? { native: await warm(found.ort, nativeSessionOptions()), skipped: [] }
     : { web: await warm(await import('onnxruntime-web').then((web) => (raiseWasmTieringBudget(), web)), { executionProviders: ['wasm'] }), skipped: [`cpu (${found.why})`] };
   times.warmed = at();
   return runtime;
@@ -79,7 +79,7 @@ async function openSession(bytes, graphOptimizationLevel) {
   const skipped = [...runtime.skipped];
   if (runtime.native) {
     try {
-      const native = await runtime.native.InferenceSession.create(bytes, { ...NATIVE_SESSION_OPTIONS, executionProviders: ['cpu'], graphOptimizationLevel });
+      const native = await runtime.native.InferenceSession.create(bytes, nativeSessionOptions(graphOptimizationLevel));
       return { ort: runtime.native, session: native, provider: 'cpu', skipped };
     } catch (error) {
       skipped.push(`cpu (${(error instanceof Error ? error.message : String(error)).split('\n')[0]})`);

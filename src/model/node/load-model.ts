@@ -5,7 +5,7 @@
  */
 import type { ModelEntry } from '../manifest.ts';
 import { type LoadOptions, type Model, loadModel } from '../session.ts';
-import { NATIVE_SESSION_OPTIONS, importNativeRuntime, nativeRuntimeWanted } from './native-runtime.mjs';
+import { importNativeRuntime, nativeRuntimeWanted, nativeSessionOptions } from './native-runtime.mjs';
 
 /** The load options for Node; a WORLDSPLAT_ONNX_RUNTIME other than native or wasm is an error. */
 export async function nodeLoadOptions(): Promise<LoadOptions> {
@@ -13,7 +13,7 @@ export async function nodeLoadOptions(): Promise<LoadOptions> {
   const found = await importNativeRuntime();
   return {
     executionProviders: ['cpu', 'wasm'],
-    native: 'ort' in found ? { runtime: found.ort, sessionOptions: { ...NATIVE_SESSION_OPTIONS, executionProviders: ['cpu'] } } : found,
+    native: 'ort' in found ? { runtime: found.ort, sessionOptions: nativeSessionOptions() } : found,
   };
 }
 

@@ -2,11 +2,11 @@
 import type * as ortNode from 'onnxruntime-node';
 
 export const RUNTIME_VARIABLE: string;
-export const NATIVE_SESSION_OPTIONS: Readonly<{
+export function nativeSessionOptions(graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all'): {
   executionProviders: ['cpu'];
-  graphOptimizationLevel: 'all';
+  graphOptimizationLevel: 'disabled' | 'basic' | 'extended' | 'all';
   intraOpNumThreads: number;
   interOpNumThreads: number;
-}>;
+};
 export function nativeRuntimeWanted(env?: Record<string, string | undefined>): boolean;
 export function importNativeRuntime(): Promise<{ ort: typeof ortNode } | { why: string }>;

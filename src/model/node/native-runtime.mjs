@@ -20,16 +20,16 @@
 export const RUNTIME_VARIABLE = 'WORLDSPLAT_ONNX_RUNTIME';
 
 /**
+ * Session options for the native build: a fresh object each call (onnxruntime keeps what it is given).
  * One intra-op thread, as the WebAssembly build has on two cores: the other core is the caller's
  * (the lift, the expansion's colour completion run beside an inference). Results do not depend on
  * it (1 and 2 threads gave the same bits on the depth model), only the speed does.
+ *
+ * @param {'disabled' | 'basic' | 'extended' | 'all'} [graphOptimizationLevel]
  */
-export const NATIVE_SESSION_OPTIONS = Object.freeze({
-  executionProviders: ['cpu'],
-  graphOptimizationLevel: 'all',
-  intraOpNumThreads: 1,
-  interOpNumThreads: 1,
-});
+export function nativeSessionOptions(graphOptimizationLevel = 'all') {
+  return { executionProviders: ['cpu'], graphOptimizationLevel, intraOpNumThreads: 1, interOpNumThreads: 1 };
+}
 
 /**
  * Whether the environment asks for the native runtime: true unless WORLDSPLAT_ONNX_RUNTIME=wasm.
@@ -49,24 +49,23 @@ let importing;
 
 /**
  * onnxruntime-node's module, or why there is none (not wanted, not installed, its binary does not
- * load), imported once per thread.
+ * load). The package is imported once per thread; the variable is read at every call, so a choice of
+ * WebAssembly for one model does not stick to the next.
  *
  * @returns {Promise<{ ort: typeof import('onnxruntime-node') } | { why: string }>}
  */
 export function importNativeRuntime() {
-  importing ??= (async () => {
-    try {
-      if (!nativeRuntimeWanted()) return { why: `${RUNTIME_VARIABLE}=wasm` };
-    } catch (error) {
-      return { why: /** @type {Error} */ (error).message };
-    }
-    try {
-      const ort = await import('onnxruntime-node');
-      return { ort };
-    } catch (error) {
+  try {
+    if (!nativeRuntimeWanted()) return Promise.resolve({ why: `${RUNTIME_VARIABLE}=wasm` });
+  } catch (error) {
+    return Promise.resolve({ why: /** @type {Error} */ (error).message });
+  }
+  importing ??= import('onnxruntime-node').then(
+    (ort) => ({ ort }),
+    (error) => {
       const message = error instanceof Error ? error.message : String(error);
       return { why: /Cannot find (package|module) 'onnxruntime-node'/.test(message) ? 'onnxruntime-node is not installed' : `onnxruntime-node did not load: ${message.split('\n')[0]}` };
-    }
-  })();
+    },
+  );
   return importing;
 }
