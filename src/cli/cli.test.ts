@@ -142,6 +142,23 @@ test('inspect --json reports count, bounds and SH degree of a hand-made file', (
   assert.equal(viaTsx.stdout, r.stdout);
 });
 
+test('inspect prints a file name with control characters in it as \\u escapes, in text and in JSON', () => {
+  // ESC[2J cleared the terminal, U+009B (a one-character CSI) too on terminals that read C1, BEL rang and
+  // the newline split the name over two lines: inspect printed the name as it was.
+  const name = join(dir, 'a\u001b[2J\u009b2J\u0007\nb.ply');
+  writeFileSync(name, handMadePly([{ xyz: [0, 0, 1], rgb: [0.5, 0.5, 0.5], opacity: 0.5, scale: 0.1 }]));
+  const controls = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+  const text = run('inspect', name);
+  assert.equal(text.code, 0, text.stderr);
+  assert.doesNotMatch(text.stdout, controls);
+  assert.equal(text.stdout.split('\n')[0], join(dir, 'a\\u001b[2J\\u009b2J\\u0007\\u000ab.ply'));
+  assert.match(text.stdout.split('\n')[1], /^ {2}splats {5}1$/);
+  const json = run('inspect', name, '--json');
+  assert.equal(json.code, 0, json.stderr);
+  assert.doesNotMatch(json.stdout, controls);
+  assert.equal(JSON.parse(json.stdout).file, name, 'the JSON still holds the name itself');
+});
+
 test('convert ply -> splat -> ply keeps positions exactly and colours within 8-bit steps', () => {
   const ply = join(dir, 'c.ply');
   writeFileSync(ply, handMadePly([{ xyz: [0.25, -1.5, 4], rgb: [0.2, 0.4, 0.8], opacity: 0.7, scale: 0.05 }]));

@@ -1,7 +1,7 @@
 import { summarize } from '../stats.ts';
 import { loadWorld } from '../files.ts';
 import { progressBar } from '../progress.ts';
-import { UsageError } from '../errors.ts';
+import { UsageError, escapeControls } from '../errors.ts';
 import type { Command } from '../main.ts';
 import type { SplatCloud } from '../../core/splat-cloud.ts';
 
@@ -40,7 +40,7 @@ export function inspectCloud(file: string, cloud: SplatCloud, frames = 0): Inspe
 const fmt = (v: number) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4));
 
 function describe(r: Inspection): string {
-  const lines = [`${r.file}`, `  splats     ${r.count}`, `  SH degree  ${r.shDegree}`, `  frames     ${r.frames}`];
+  const lines = [escapeControls(r.file), `  splats     ${r.count}`, `  SH degree  ${r.shDegree}`, `  frames     ${r.frames}`];
   if (r.bounds) {
     lines.push(`  bounds     min (${r.bounds.min.map(fmt).join(', ')})`, `             max (${r.bounds.max.map(fmt).join(', ')})`);
   }
@@ -62,6 +62,10 @@ export const inspectCommand: Command = {
     const world = await loadWorld(positionals[0], bar.update);
     bar.done();
     const report = inspectCloud(positionals[0], world.splats, world.memory.size);
-    process.stdout.write((values.json ? JSON.stringify(report, null, 2) : describe(report)) + '\n');
+    // The file name is printed as escapeControls writes it (a name with ESC[2J in it cleared the terminal).
+    // JSON.stringify escapes C0 controls in strings but leaves DEL and C1 (U+009B is a CSI) as they are;
+    // escaped line by line they become \u escapes of the same string, and the lines' own breaks stay.
+    const text = values.json ? JSON.stringify(report, null, 2).split('\n').map(escapeControls).join('\n') : describe(report);
+    process.stdout.write(text + '\n');
   },
 };
