@@ -79,6 +79,10 @@ test('render: the camera errors name the options; a negative coordinate is a val
   refuses(['render', ply, '--eye', '0,0,0', '--target', '0,5,0', '-o', at('v.png')], 'worldsplat render: --up: expected a direction not along the line from --eye to --target, found "0,1,0"');
   refuses(['render', ply, '--eye', '0,0,0', '--target', '0,0,-1', '--fov', '-5', '-o', at('v.png')], 'worldsplat render: --fov: expected a decimal number of degrees between 0 and 180, found "-5"');
   refuses(['render', ply, ...view, '--background', '128,128,128', '-o', at('v.png')], 'worldsplat render: --background: expected r,g,b each from 0 to 1, found "128,128,128"');
+  // each rendered a background-only picture (exit 0): a camera 1e30 m out, where float32 positions are 8e22 m apart
+  const huge = `1${'0'.repeat(30)}`;
+  refuses(['render', ply, '--eye', `${huge},0,0`, '--target', `${huge},0,-1`, '--size', '8x6', '-o', at('v.png')], `worldsplat render: --eye: expected a point within 1000000 m of the origin on each axis, found "${huge},0,0"`);
+  refuses(['render', ply, '--eye', '0,0,0', '--target', '0, -1000000.5, 0', '--size', '8x6', '-o', at('v.png')], 'worldsplat render: --target: expected a point within 1000000 m of the origin on each axis, found "0, -1000000.5, 0"');
   const r = run('render', ply, '--eye', '-0.5,0,0', '--target', '-0.5,0,-1', '--size', '32x24', '-o', at('left.png'));
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(readFileSync(at('left.png')).subarray(1, 4).toString(), 'PNG');
@@ -145,6 +149,10 @@ test('a poses file that is not UTF-8 text says what it is (its syntax error quot
   const jpeg = at('photo.json');
   writeFileSync(jpeg, await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 9, g: 9, b: 9 } } }).jpeg().toBuffer());
   refuses(['explore', ply, '--path', jpeg, '-o', at('e.ply')], `worldsplat explore: ${jpeg}: expected UTF-8 JSON text, found a JPEG photo`);
+  // explore took this stop and added its view's splats at x = 1e30
+  const far = at('far.json');
+  writeFileSync(far, '[{"eye":[1e30,0,0],"target":[1e30,0,-1]}]');
+  refuses(['explore', ply, '--path', far, '-o', at('e.ply')], `worldsplat explore: ${far}: expected camera 0 "eye" within 1000000 m of the origin on each axis, found [1e+30,0,0]`);
 });
 
 test('an empty world renders with a note (as does a camera that sees nothing), and is not written as an empty .splat', () => {

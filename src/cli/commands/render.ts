@@ -7,7 +7,9 @@ import { checkDistinct, checkExtension, writeWhole } from '../output-files.ts';
 import { progressBar } from '../progress.ts';
 import { UsageError } from '../errors.ts';
 import { decimal, parseVec3 } from '../numbers.ts';
+import { MAX_COORDINATE, withinWorld } from '../../world/expand/camera-paths.ts';
 import type { Command } from '../main.ts';
+import type { Vec3 } from '../../core/vec3.ts';
 
 /**
  * The most pixels a render may have: 8192x8192. The CPU renderer and the PNG take ~57 bytes a pixel
@@ -29,10 +31,17 @@ export function renderSize(text: string): [number, number] {
   return [w, h];
 }
 
+/** --eye or --target: parseVec3's x,y,z, within MAX_COORDINATE metres of the origin on each axis. */
+function pointOption(text: string, what: string): Vec3 {
+  const p = parseVec3(text, what);
+  if (!withinWorld(p)) throw new Error(`${what}: expected a point within ${MAX_COORDINATE} m of the origin on each axis, found ${JSON.stringify(text)}`);
+  return p;
+}
+
 /** The camera, with errors that name the options (Pose.lookAt's name neither). */
 function poseOf(values: Record<string, string | boolean | undefined>): Pose {
-  const eye = parseVec3(values.eye as string, '--eye');
-  const target = parseVec3(values.target as string, '--target');
+  const eye = pointOption(values.eye as string, '--eye');
+  const target = pointOption(values.target as string, '--target');
   const up = parseVec3(values.up as string, '--up');
   if (!(length(sub(target, eye)) > 0)) throw new Error(`--target: expected a point other than --eye, found the same point "${values.target}"`);
   try {

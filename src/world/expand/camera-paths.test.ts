@@ -55,6 +55,18 @@ test('poses.json: keys it would ignore, numbers past a double, and more cameras 
   one(cameras(10_000), 'p.json: expected at most 360 cameras (as --steps), found 10000');
 });
 
+test('poses.json: an eye, target or position more than 1e6 m from the origin on an axis is refused, 1e6 m itself taken', () => {
+  const one = (text: string, message: string) => assert.throws(() => parsePoses(text, 'p.json'), { message });
+  // each was accepted; explore then lifted a view's splats to x = 1e30, where float32 steps are 8e22 m
+  one('[{"eye":[1e30,0,0],"target":[1e30,0,-1]}]', 'p.json: expected camera 0 "eye" within 1000000 m of the origin on each axis, found [1e+30,0,0]');
+  one('[{"eye":[0,0,0],"target":[0,0,-1]},{"eye":[0,0,0],"target":[0,-1000000.5,0]}]', 'p.json: expected camera 1 "target" within 1000000 m of the origin on each axis, found [0,-1000000.5,0]');
+  one('[{"position":[0,0,2e6],"rotation":[1,0,0,0]}]', 'p.json: expected camera 0 "position" within 1000000 m of the origin on each axis, found [0,0,2000000]');
+  const far = parsePoses('[{"eye":[-1e6,0,1e6],"target":[-1e6,0,999999]},{"position":[1e6,-1e6,1e6],"rotation":[1,0,0,0]}]');
+  close(far[0].position, [-1e6, 0, 1e6], 'eye at the bound');
+  close(far[0].forward(), [0, 0, -1], 'looking at the target');
+  close(far[1].position, [1e6, -1e6, 1e6], 'position at the bound');
+});
+
 test('poses.json: the found part names what is there (null, an object by its keys, none) and is short and quoted', () => {
   const one = (text: string, message: string) => assert.throws(() => parsePoses(text, 'p.json'), { message });
   // each was "found object" (typeof), "found undefined", a raw key, or the whole entry however long

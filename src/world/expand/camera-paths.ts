@@ -17,6 +17,20 @@ export const PATH_KINDS = ['turn', 'orbit', 'walk'] as const;
  */
 export const MAX_STOPS = 360;
 export type PathKind = (typeof PATH_KINDS)[number];
+/**
+ * The farthest a camera's eye, target or position may lie from the origin along any axis, in metres
+ * (poses.json here, render's --eye and --target in the CLI). A world is made round its first view at the
+ * origin (the sky shell 200 m out, paths tens of metres long), and its splat positions are float32, whose
+ * step is 1 mm at 1e4 m, 6 cm at 1e6 m and 1 m from 8.4e6 m: up to 1e6 m a view still places splats
+ * within centimetres, farther out they soon snap metres apart. An eye at 1e30 m was accepted: explore's
+ * one stop there added 196608 splats whose x all rounded to float32 values 8e22 m apart round 1e30.
+ */
+export const MAX_COORDINATE = 1e6;
+
+/** Whether each of a point's coordinates is within MAX_COORDINATE metres of the origin. */
+export function withinWorld(point: readonly number[]): boolean {
+  return point.every((x) => Math.abs(x) <= MAX_COORDINATE);
+}
 
 const UP: Vec3 = [0, 1, 0];
 
@@ -75,6 +89,11 @@ export function parsePoses(text: string, name = 'poses'): Pose[] {
     }
     return v as number[];
   };
+  const point = (v: unknown, what: string, i: number): Vec3 => {
+    const p = vec(v, 3, what, i) as Vec3;
+    if (!withinWorld(p)) throw new Error(`${name}: expected camera ${i} "${what}" within ${MAX_COORDINATE} m of the origin on each axis, found [${p.join(',')}]`);
+    return p;
+  };
   const onlyKeys = (entry: object, allowed: string[], i: number) => {
     const extra = Object.keys(entry).find((key) => !allowed.includes(key));
     if (extra !== undefined) throw new Error(`${name}: expected camera ${i} to hold only ${allowed.map((k) => `"${k}"`).join(', ')}, found ${clipped(JSON.stringify(extra))}`);
@@ -83,7 +102,7 @@ export function parsePoses(text: string, name = 'poses'): Pose[] {
     if (entry && typeof entry === 'object' && 'eye' in entry) {
       onlyKeys(entry, ['eye', 'target', 'up'], i);
       const up = entry.up === undefined ? UP : (vec(entry.up, 3, 'up', i) as Vec3);
-      const eye = vec(entry.eye, 3, 'eye', i) as Vec3, target = vec(entry.target, 3, 'target', i) as Vec3;
+      const eye = point(entry.eye, 'eye', i), target = point(entry.target, 'target', i);
       if (eye.every((v, c) => v === target[c])) throw new Error(`${name}: expected camera ${i} "target" away from its "eye", found both at [${eye.join(', ')}]`);
       try {
         return Pose.lookAt(eye, target, up);
@@ -95,7 +114,7 @@ export function parsePoses(text: string, name = 'poses'): Pose[] {
       onlyKeys(entry, ['position', 'rotation'], i);
       const q = vec(entry.rotation, 4, 'rotation', i);
       if (!(Math.hypot(...q) > 1e-9)) throw new Error(`${name}: expected camera ${i} "rotation" as a non-zero quaternion, found ${JSON.stringify(q)}`);
-      return new Pose(vec(entry.position, 3, 'position', i) as Vec3, q as [number, number, number, number]);
+      return new Pose(point(entry.position, 'position', i), q as [number, number, number, number]);
     }
     throw new Error(`${name}: expected camera ${i} with "eye" and "target", or "position" and "rotation", found ${shown(entry)}`);
   });
