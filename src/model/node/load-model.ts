@@ -7,9 +7,13 @@ import type { ModelEntry } from '../manifest.ts';
 import { type LoadOptions, type Model, loadModel } from '../session.ts';
 import { importNativeRuntime, nativeRuntimeWanted, nativeSessionOptions } from './native-runtime.mjs';
 
-/** The load options for Node; a WORLDSPLAT_ONNX_RUNTIME other than native or wasm is an error. */
+/**
+ * The load options for Node; a WORLDSPLAT_ONNX_RUNTIME other than native or wasm is an error. 'cpu' is
+ * listed even where the variable chose WebAssembly: importNativeRuntime then gives its why
+ * ("WORLDSPLAT_ONNX_RUNTIME=wasm"), and the model's skippedProviders says so, as the model thread's does.
+ */
 export async function nodeLoadOptions(): Promise<LoadOptions> {
-  if (!nativeRuntimeWanted()) return { executionProviders: ['wasm'] };
+  nativeRuntimeWanted(); // throws for a value other than native or wasm (importNativeRuntime would only give it as a why)
   const found = await importNativeRuntime();
   return {
     executionProviders: ['cpu', 'wasm'],
