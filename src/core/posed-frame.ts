@@ -18,7 +18,7 @@ export interface PosedFrame {
   rgb: Uint8Array;
   /** metres along the view axis (camera.ts); 0 = unknown or sky (seen to infinity) */
   depth: Float32Array;
-  /** 0..255 for confidence 0..1 */
+  /** 0..255 for confidence 0..1; 0 where depth is 0 means nothing was seen there (not sky) */
   confidence: Uint8Array;
   /** the splats this view produced: [splatStart, splatStart + splatCount) in the world's SplatCloud */
   splatStart: number;

@@ -196,9 +196,12 @@ function renderedFrame(world: World, pose: Pose, k: Intrinsics): FrameInput {
     const a = r.alpha[i];
     for (let c = 0; c < 3; c++) data[3 * i + c] = a > 0 ? Math.round(255 * Math.min(1, r.color[3 * i + c] / a)) : 0;
   }
-  // Depth only where the splats are solid (as coverage's alpha rule); the far shell (sky) is 0.
+  // Depth only where the splats are solid (as coverage's alpha rule); the far shell (sky) is 0. Where
+  // nothing was drawn the view saw nothing, not sky: confidence 0 says so (free-space.ts reads it).
   const depth = Float32Array.from(r.depth, (d, i) => (r.alpha[i] >= 0.5 && d <= 100 ? d : 0));
-  return { pose, intrinsics: k, image: { width: k.width, height: k.height, data }, depth: { width: k.width, height: k.height, data: depth } };
+  const confidence = Float32Array.from(r.alpha, (a) => (a >= 0.5 ? 1 : 0));
+  const size = { width: k.width, height: k.height };
+  return { pose, intrinsics: k, image: { ...size, data }, depth: { ...size, data: depth }, confidence: { ...size, data: confidence } };
 }
 
 /** Metres to the middle of what the start view sees: the median depth of the first frame, else 3 m. */

@@ -9,22 +9,26 @@
  *   -> the hole mask at the view's resolution -> PartialView
  *   -> completer (completer.ts): a full view
  *   -> align (align.ts): its depth to the world's around the hole, no step at the border
+ *   -> free space (free-space.ts): no new surface where a remembered view saw through
  *   -> lift (lift.ts) ONLY the hole pixels -> World.append with the new posed frame.
  *
- * Existing splats are never touched: the new ones are appended after them (World.append), so a place
- * already seen renders as before unless it had holes.
+ * Existing splats are never touched: the new ones are appended after them (World.append), and none is
+ * placed in the space a remembered view saw empty, so a place already seen renders as before unless it
+ * had holes.
  */
 import type { Intrinsics, Pose } from '../../core/camera.ts';
 import type { FloatField, RgbImage } from '../../core/image.ts';
 import type { SplatCloud } from '../../core/splat-cloud.ts';
 import { type RenderResult, renderSplats } from '../../render/rasterizer.ts';
 import { type Coverage, type CoverageOptions, HOLE_POORLY_SEEN, coverageFromRender } from '../coverage/coverage.ts';
+import { frameView } from '../coverage/view-quality.ts';
 import { type LiftOptions, liftToSplats } from '../lift.ts';
 import type { MemoryFrame } from '../memory/frame.ts';
 import type { World } from '../world.ts';
 import { type AlignOptions, alignCompletion } from './align.ts';
 import type { CompletedView, Completer, PartialView } from './completer.ts';
 import { type ElevationStats, rowGuide, worldElevationStats } from './elevation-guide.ts';
+import { skyShellRadius, skyWhereSeenThrough } from './free-space.ts';
 import { crop, holeWindow } from './hole-window.ts';
 import { ringAround } from './ring.ts';
 import { photoTextureSource } from './texture-source.ts';
@@ -61,6 +65,12 @@ export interface ExpandOptions {
    */
   textureSource?: boolean;
   align?: Omit<AlignOptions, 'signal'>;
+  /**
+   * make sky of the hole pixels whose completed surface lies where a remembered view saw through
+   * (free-space.ts); default true. Off, a fill can show in front of what earlier views saw (an orbit
+   * round the sample photo's world changed 83% of the photo's view)
+   */
+  keepFreeSpace?: boolean;
   /**
    * renders the world at the view (colour, alpha, depth at the view's size); default renderSplats on
    * this thread. A caller with more cores can hand in one that shares the work, provided it gives the
@@ -140,12 +150,21 @@ export async function expandView(
   }, { ...options.align, signal });
   lap('align');
 
+  if (options.keepFreeSpace ?? true) {
+    // Frames retrieved by frustum overlap with this view: those whose free space its hole can reach.
+    const seen = world.memory.nearest(pose, intrinsics, FREE_SPACE_FRAMES).map((r) => frameView(r.frame));
+    skyWhereSeenThrough(aligned.depth, mask, pose, intrinsics, seen, { farLimit });
+    lap('free space');
+  }
+
   signal?.throwIfAborted();
   onProgress?.(0.7, 'lift');
   const image = { width, height, data: toBytes(aligned.rgb) };
   const depthField: FloatField = { width, height, data: aligned.depth };
   const confidence: FloatField | undefined = completion.confidence && { width, height, data: holeConfidence(completion.confidence, mask) };
-  const splats = liftHoles(image, depthField, confidence, intrinsics, pose, mask, { ...options.lift, signal });
+  // The new sky goes behind every remembered view's sky (free-space.ts says why).
+  const skyDistance = options.lift?.skyDistance ?? skyShellRadius(world.memory.frames, pose.position);
+  const splats = liftHoles(image, depthField, confidence, intrinsics, pose, mask, { ...options.lift, skyDistance, signal });
   lap('lift');
 
   // Last chance to stop: after this the world has changed.
@@ -269,6 +288,9 @@ function toBytes(values: Float32Array): Uint8Array {
  * alternated, load ~2.5).
  */
 export const EXPANSION_COLOUR_ITERATIONS = 3;
+
+/** Remembered views whose free space an expansion respects (free-space.ts): the most overlapping ones. */
+const FREE_SPACE_FRAMES = 16;
 
 /**
  * Lifts the hole pixels only, working on the hole's window. The splats come in the order of the hole
