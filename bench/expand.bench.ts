@@ -15,6 +15,10 @@
  *     --world w.worldsplat skips the generate step (a world made from the photo already). Goal: every stop < 1 s.
  *     explore's model and render threads are on (WORLDSPLAT_MODEL_THREAD / _RENDER_THREAD=1, unless set),
  *     as on an idle machine: the anchors would otherwise raise the load enough for explore to leave them off.
+ *     --path turn|orbit|walk (default turn): explore's path. Then, looking back: every remembered view's pose
+ *     rendered at 256 x 192 from the explored world, against the world as it was right after that view was
+ *     added (its first splatStart + splatCount splats: appends never reorder), PSNR and the share of pixels
+ *     changed by more than 8 levels: what the rest of the tour changed where the camera had already been.
  * Run: node --import tsx bench/expand.bench.ts [--scenes courtyard,nature-22] [--completer hybrid|inpaint|detail|model]
  *   [--detail synthesis|mirror] [--texture-source on|off] [--lift-scale 2] [--merged-render on|off] [--dump <dir>] (the arrays of each stop, for looking at seams: see dumpStop)
  *   (--texture-source off: expandView's textureSource false, the texture synthesis copies from the view alone,
@@ -59,7 +63,8 @@ import { RenderCloud, mergeableGrids } from '../src/world/lod/render-cloud.ts';
 import { bilinearResample } from '../src/world/resample.ts';
 import { openViewSet } from '../src/world/views/view-set.ts';
 import { World } from '../src/world/world.ts';
-import { intrinsicsFromFov, scaleIntrinsics } from '../src/core/camera.ts';
+import { intrinsicsFromFov, scaleIntrinsics, verticalFovDegrees } from '../src/core/camera.ts';
+import { loadWorld } from '../src/cli/files.ts';
 import { fixedComputation } from './fixed-anchor.ts';
 
 function arg(name: string, fallback: string): string {
@@ -331,8 +336,6 @@ async function photoTour(photo: string, worldFile: string): Promise<void> {
     cli('generate', photo, '-o', file);
     console.log(`generate ${photo}: ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
-  const { loadWorld } = await import('../src/cli/files.ts');
-  const { verticalFovDegrees } = await import('../src/core/camera.ts');
   const world = await loadWorld(file);
   const first = world.memory.frames[0];
   if (!first) throw new Error(`${file}: expected a world with a first frame (made by generate), found none`);
@@ -346,7 +349,9 @@ async function photoTour(photo: string, worldFile: string): Promise<void> {
     + `fixed computation (bench/fixed-anchor.ts, code no checkout changes) ${f(fixed, 0)} ms; load ${load()}; `
     + `WORLDSPLAT_MODEL_THREAD=${threads.WORLDSPLAT_MODEL_THREAD} WORLDSPLAT_RENDER_THREAD=${threads.WORLDSPLAT_RENDER_THREAD}`);
   const t0 = performance.now();
-  const r = cli('explore', file, '--path', 'turn', '--steps', '12', '--size', '512x384', '-o', join(dir, 'explored.worldsplat'));
+  const path = arg('path', 'turn');
+  const explored = join(dir, 'explored.worldsplat');
+  const r = cli('explore', file, '--path', path, '--steps', '12', '--size', '512x384', '-o', explored);
   const wall = performance.now() - t0;
   const stopMs = [...r.stdout.matchAll(/^step +(\d+)\/\d+ .* ([\d.]+) s$/gm)].map((m) => 1000 * Number(m[2]));
   const stages = new Map([...r.stderr.matchAll(/^step (\d+) ms: (.*)$/gm)].map((m) => [Number(m[1]), m[2]]));
@@ -359,7 +364,27 @@ async function photoTour(photo: string, worldFile: string): Promise<void> {
     + `median ${f(median(stopMs), 0)} ms (${f(median(stopMs) / anchor, 2)}x); stops over 1 s: ${stopMs.filter((ms) => ms >= 1000).length}/12; `
     + `explore ${f(wall / 1000, 1)} s in all${ready ? ` (first stop began ${ready[1]} ms after the process started)` : ''}; anchor ${f(anchor, 0)} ms; `
     + `first / worst / median per fixed computation ${[stopMs[0], worst, median(stopMs)].map((ms) => f(ms / fixed, 1)).join(' / ')}; load ${load()}`);
+  lookBack(await loadWorld(explored), path);
   await rm(dir, { recursive: true, force: true });
+}
+
+/** --photo's look back (see the header): per remembered view, its pose now against right after it was added. */
+function lookBack(world: World, path: string): void {
+  const frames = world.memory.frames;
+  const k = intrinsicsFromFov(256, 192, verticalFovDegrees(frames[0].intrinsics));
+  const rows: string[] = [];
+  for (const frame of frames.slice(0, -1)) {
+    const then = renderSplats(world.splats.subset(Uint32Array.from({ length: frame.splatStart + frame.splatCount }, (_, i) => i)), frame.pose, k);
+    const now = renderSplats(world.splats, frame.pose, k);
+    let se = 0, changed = 0;
+    for (let p = 0; p < k.width * k.height; p++) {
+      let most = 0;
+      for (let c = 0; c < 3; c++) { const e = now.color[3 * p + c] - then.color[3 * p + c]; se += e * e; most = Math.max(most, Math.abs(e)); }
+      if (most > 8 / 255) changed++;
+    }
+    rows.push(`view ${frame.id}: ${f(10 * Math.log10((3 * k.width * k.height) / Math.max(se, 1e-12)))} dB, ${f((100 * changed) / (k.width * k.height))}%`);
+  }
+  console.log(`looking back after the ${path} (each view's pose now against right after it was added, 256x192; PSNR, pixels changed > 8 levels): ${rows.join(' | ')}`);
 }
 
 /** The fixed computation's time (fixed-anchor.ts), ms. */
