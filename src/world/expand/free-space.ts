@@ -52,8 +52,9 @@ export interface FreeSpaceResult {
 const NEAR = 1e-3;
 
 /**
- * Makes sky (0) of the hole pixels (mask != 0) of a view at `pose` whose surface depth (metres along
- * the view axis, 0 = sky) lies in the free space of any of `frames`, in place. Returns how many.
+ * Makes sky (0), in place, of the hole pixels (mask != 0) of a view at `pose` whose surface depth
+ * (metres along the view axis, 0 = sky) lies in the free space of any of `frames` and not near what
+ * they saw (the header says what both mean). Returns how many pixels were judged each way.
  */
 export function skyWhereSeenThrough(
   depth: Float32Array, mask: Uint8Array, pose: Pose, k: Intrinsics, frames: readonly FrameView[], options: FreeSpaceOptions = {},
@@ -128,8 +129,8 @@ function behindSeen(frames: readonly FrameView[], t: number, px: number, py: num
     // The frame's depth of the point grows by `growth` per unit of t along the ray.
     const growth = -(r[6] * ray[0] + r[7] * ray[1] + r[8] * ray[2]);
     if (!(growth > 0)) return Infinity;
-    const at2 = t + (stored * (1 + tolerance) - z) / growth;
-    if (at2 > needed) needed = at2;
+    const hidden = t + (stored * (1 + tolerance) - z) / growth;
+    if (hidden > needed) needed = hidden;
   }
   return needed;
 }
