@@ -51,6 +51,17 @@ export interface ProjectedSplats {
   depth: Float32Array;
 }
 
+/**
+ * Arrays for projectSplats to write into instead of fresh ones (rasterizer.ts keeps one set from one
+ * render to the next), each at least as long as a fresh one would be; their contents do not matter:
+ * every record it counts is written whole, and nothing past `count` is read.
+ */
+export interface ProjectionRoom {
+  index: Uint32Array;
+  packed: Float64Array;
+  depth: Float32Array;
+}
+
 export interface ProjectOptions {
   near: number;
   lowPass: number;
@@ -80,6 +91,7 @@ export function projectSplats(
   k: Intrinsics,
   options: ProjectOptions,
   tick?: (done: number) => void,
+  room?: ProjectionRoom,
 ): ProjectedSplats {
   const n = cloud.count;
   const { width, height, fx, fy, cx, cy } = k;
@@ -107,7 +119,9 @@ export function projectSplats(
   const limXMin = (-1.3 * cx) / fx, limXMax = (1.3 * (width - cx)) / fx;
   const limYMin = (-1.3 * cy) / fy, limYMax = (1.3 * (height - cy)) / fy;
 
-  const out: ProjectedSplats = { count: 0, index: new Uint32Array(n), packed: new Float64Array(PACKED_STRIDE * n), depth: new Float32Array(n) };
+  const out: ProjectedSplats = room
+    ? { count: 0, index: room.index.subarray(0, n), packed: room.packed.subarray(0, PACKED_STRIDE * n), depth: room.depth.subarray(0, n) }
+    : { count: 0, index: new Uint32Array(n), packed: new Float64Array(PACKED_STRIDE * n), depth: new Float32Array(n) };
   const { index, packed, depth: outDepth } = out;
   let m = 0;
   let levelOf = NaN, lastLevel = NaN;
