@@ -105,3 +105,16 @@ test('bands that are not the picture\'s rows are refused in one line', () => {
   assert.throws(() => joinBands(20, 10, [band, band]), /^Error: render bands: expected 10 rows of 20 pixels, found 8$/);
   assert.throws(() => joinBands(20, 10, [band, band, band]), /^Error: render bands: expected whole rows of 20 pixels within 20x10, found a band of 80 pixels after 160$/);
 });
+
+test('the projection arrays kept from render to render carry nothing over, and a render inside another gets its own', () => {
+  const k = intrinsicsFromFov(48, 36, 60), pose = Pose.lookAt([0.1, 0, 0.2], [0, 0, -3]);
+  const small = randomCloud(11, 400), large = randomCloud(12, 5000);
+  const first = renderSplats(small, pose, k);
+  const big = renderSplats(large, pose, k); // grows the kept arrays and leaves its records in them
+  assertSame(renderSplats(small, pose, k), first, 'after a larger cloud');
+  let inner: CompositeResult | undefined;
+  const outer = renderSplats(large, pose, k, { onProgress: (_, stage) => { if (stage === 'rasterize' && !inner) inner = renderSplats(small, pose, k); } });
+  assert.ok(inner);
+  assertSame(inner, first, 'rendered while another render holds the kept arrays');
+  assertSame(outer, big, 'the render around it');
+});
