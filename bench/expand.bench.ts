@@ -65,6 +65,7 @@ import { openViewSet } from '../src/world/views/view-set.ts';
 import { World } from '../src/world/world.ts';
 import { intrinsicsFromFov, scaleIntrinsics, verticalFovDegrees } from '../src/core/camera.ts';
 import { loadWorld } from '../src/cli/files.ts';
+import { psnr } from '../src/world/metrics.ts';
 import { fixedComputation } from './fixed-anchor.ts';
 
 function arg(name: string, fallback: string): string {
@@ -376,13 +377,13 @@ function lookBack(world: World, path: string): void {
   for (const frame of frames.slice(0, -1)) {
     const then = renderSplats(world.splats.subset(Uint32Array.from({ length: frame.splatStart + frame.splatCount }, (_, i) => i)), frame.pose, k);
     const now = renderSplats(world.splats, frame.pose, k);
-    let se = 0, changed = 0;
+    let changed = 0;
     for (let p = 0; p < k.width * k.height; p++) {
       let most = 0;
-      for (let c = 0; c < 3; c++) { const e = now.color[3 * p + c] - then.color[3 * p + c]; se += e * e; most = Math.max(most, Math.abs(e)); }
+      for (let c = 0; c < 3; c++) most = Math.max(most, Math.abs(now.color[3 * p + c] - then.color[3 * p + c]));
       if (most > 8 / 255) changed++;
     }
-    rows.push(`view ${frame.id}: ${f(10 * Math.log10((3 * k.width * k.height) / Math.max(se, 1e-12)))} dB, ${f((100 * changed) / (k.width * k.height))}%`);
+    rows.push(`view ${frame.id}: ${f(psnr(now.color, then.color))} dB, ${f((100 * changed) / (k.width * k.height))}%`);
   }
   console.log(`looking back after the ${path} (each view's pose now against right after it was added, 256x192; PSNR, pixels changed > 8 levels): ${rows.join(' | ')}`);
 }
