@@ -2,17 +2,19 @@
  * `worldsplat generate photo.jpg -o world.ply` in a fresh process (issue #4: photo -> written world in
  * under 2 s on these 2 cores), next to anchors measured in the same run:
  *
- *   nice node --import tsx bench/cli-start.bench.ts [--rounds 5] [--all]      (or: nice npm run bench -- cli-start)
+ *   nice node --import tsx bench/cli-start.bench.ts [--rounds 5] [--all] [--busy N]      (or: nice npm run bench -- cli-start)
  *
  * The photo is made as bench/generate.bench.ts makes it: the first held-out scene's 512x384 start
  * picture resized to 1024x768 and saved as a JPEG (quality 90), with that view's field of view.
  * Each round runs, one after another (so load from other work on the machine hits them alike):
  *   - `node -e 0`: the least any Node command costs;
- *   - the CLI as shipped (bin/worldsplat.mjs: the cached bundle, WebAssembly tiering budget raised) with
+ *   - the CLI as shipped, run as a program the way npx runs it (bin/worldsplat.mjs: its first line's
+ *     glibc memory setting, the cached bundle, WebAssembly tiering budget raised) with
  *     the model's session on its own thread (WORLDSPLAT_MODEL_THREAD=1), with WORLDSPLAT_TIMINGS=1 for
  *     its phases; wall time, CPU time (user + system, all threads) and peak RSS from /usr/bin/time,
- *     and the CPU time of its main thread alone (its WORLDSPLAT_TIMINGS line; the load of a shared
- *     machine moves it far less than the wall time);
+ *     the CPU time of its main thread alone (its WORLDSPLAT_TIMINGS line; the load of a shared
+ *     machine moves it far less than the wall time) and the process's minor page faults;
+ *   - the same through `node bin/worldsplat.mjs`, which skips the first line: without the memory setting;
  *   - the same on onnxruntime-web's WebAssembly (WORLDSPLAT_ONNX_RUNTIME=wasm) instead of onnxruntime's
  *     native build (src/model/node/native-runtime.mjs): what the native build saves. Its .ply is not
  *     compared with the others' (the two runtimes' depths differ in the last bits);
@@ -24,10 +26,11 @@
  *     two changes (but with this tree's writer, thread and lift);
  *   - in this process, the model already open: decode -> depth -> lift -> written .ply (what
  *     bench/generate.bench.ts times), the work without any start-up.
- * Medians over the rounds. Before the rounds the bundles are brought up to date by one generate (a build after a source
+ * With --busy N, N processes spin on the CPU through the rounds (the anchors' too): the load of other
+ * work, made the same every time. Medians over the rounds. Before the rounds the bundles are brought up to date by one generate (a build after a source
  * change is a one-off ~0.4 s, reported if it happened).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +52,7 @@ const arg = (name: string) => {
 };
 const rounds = Number(arg('--rounds') ?? 5);
 const all = process.argv.includes('--all');
+const busy = Number(arg('--busy') ?? 0);
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'worldsplat.mjs');
 const VIEWS = join(ROOT, 'bench', 'data', 'views');
@@ -63,7 +67,10 @@ await sharp(readFileSync(join(VIEWS, scenes[0], 'start.png'))).resize(1024, 768)
 const fov = (await openViewSet({ read: async (n) => new Uint8Array(readFileSync(join(VIEWS, scenes[0], n))), decodePng })).view('start').verticalFovDegrees;
 console.log(`photo: ${scenes[0]} start view resized to 1024x768, JPEG q90, fov ${fov.toFixed(1)} degrees`);
 
+/** The command as npx runs it: bin/worldsplat.mjs as a program, so its first line (#!/usr/bin/env -S ...) applies. */
 const cli = (out: string) => [BIN, 'generate', photoPath, '-o', join(work, out), '--fov', String(fov)];
+/** The same through `node bin/worldsplat.mjs`, and node with its own flags: the first line does not apply. */
+const node = (...args: string[]) => [process.execPath, ...args];
 
 interface Run {
   wall: number;
@@ -71,17 +78,19 @@ interface Run {
   /** CPU time of the process's main thread alone (WORLDSPLAT_TIMINGS' second line; NaN where not printed) */
   mainCpu: number;
   rssMb: number;
+  /** minor page faults of the whole process (WORLDSPLAT_TIMINGS' process line; NaN where not printed) */
+  faults: number;
   phases: Record<string, number>;
 }
 
 /** One fresh process under /usr/bin/time; the CLI's WORLDSPLAT_TIMINGS line parsed when there is one. */
-function fresh(nodeArgs: string[], env: Record<string, string> = {}): Run {
-  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M %U %S', process.execPath, ...nodeArgs], {
+function fresh(command: string[], env: Record<string, string> = {}): Run {
+  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M %U %S', ...command], {
     encoding: 'utf8',
     env: { ...process.env, WORLDSPLAT_TIMINGS: '1', ...env },
   });
   const t = /TIME ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(r.stderr);
-  if (!t || (r.status !== 0 && nodeArgs[0] !== '-e')) throw new Error(`cli-start bench: ${nodeArgs.join(' ')} failed: ${r.stderr.trim().split('\n').slice(-2).join(' ')}`);
+  if (!t || r.status !== 0) throw new Error(`cli-start bench: ${command.join(' ')} failed: ${r.stderr.trim().split('\n').slice(-2).join(' ')}`);
   const phases: Record<string, number> = {};
   const line = /timings: (.*); total/.exec(r.stderr)?.[1] ?? '';
   for (const part of line.split(', ')) {
@@ -95,7 +104,8 @@ function fresh(nodeArgs: string[], env: Record<string, string> = {}): Run {
   const band = /colour thread: .*band of \d+ rows \(with margins \d+\), sent (\d+), answered (\d+) \(ms since the process started\)(?:; its CPU: (\d+) ms)?/.exec(r.stderr);
   if (band) Object.assign(phases, { 'band sent @': Number(band[1]), 'band answered @': Number(band[2]), 'band CPU': Number(band[3] ?? NaN) });
   const mainCpu = Number(/main thread CPU: .*; total (\d+) ms/.exec(r.stderr)?.[1] ?? NaN);
-  return { wall: Number(t[1]) * 1000, cpu: (Number(t[3]) + Number(t[4])) * 1000, mainCpu, rssMb: Number(t[2]) / 1024, phases };
+  const faults = Number(/^process: (\d+) minor page faults/m.exec(r.stderr)?.[1] ?? NaN);
+  return { wall: Number(t[1]) * 1000, cpu: (Number(t[3]) + Number(t[4])) * 1000, mainCpu, rssMb: Number(t[2]) / 1024, faults, phases };
 }
 
 // ---- the bundles up to date; the model open here for the in-process anchor --------------------
@@ -124,29 +134,34 @@ async function inProcess(out: string): Promise<number> {
 await inProcess(join(work, 'warm.ply')); // JIT warm-up, as generate.bench.ts reports separately
 inprocCpu.length = 0;
 
-const runs = { node: [] as Run[], shipped: [] as Run[], wasm: [] as Run[], noThread: [] as Run[], tsx: [] as Run[], before: [] as Run[] };
+const runs = { node: [] as Run[], shipped: [] as Run[], plainNode: [] as Run[], wasm: [] as Run[], noThread: [] as Run[], tsx: [] as Run[], before: [] as Run[] };
+// --busy: spinning processes, started after the warm-up and the anchor's model opened, stopped at the end.
+const spinners = Array.from({ length: busy }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+if (busy > 0) console.log(`${busy} spinning process(es) on the CPU through the rounds (--busy)`);
 const inproc: number[] = [];
 const same: boolean[] = [];
 try {
   for (let r = 0; r < rounds; r++) {
-    runs.node.push(fresh(['-e', '0']));
+    runs.node.push(fresh(node('-e', '0')));
     runs.shipped.push(fresh(cli(`shipped${r}.ply`), { WORLDSPLAT_MODEL_THREAD: '1' }));
+    runs.plainNode.push(fresh(node(...cli(`plainnode${r}.ply`)), { WORLDSPLAT_MODEL_THREAD: '1' }));
     runs.wasm.push(fresh(cli(`wasm${r}.ply`), { WORLDSPLAT_MODEL_THREAD: '1', WORLDSPLAT_ONNX_RUNTIME: 'wasm' }));
     runs.noThread.push(fresh(cli(`nothread${r}.ply`), { WORLDSPLAT_MODEL_THREAD: '0' }));
     if (all) {
       runs.tsx.push(fresh(cli(`tsx${r}.ply`), { WORLDSPLAT_TSX: '1' }));
-      runs.before.push(fresh(['--wasm-tiering-budget=1800000', ...cli(`before${r}.ply`)], { WORLDSPLAT_TSX: '1' }));
+      runs.before.push(fresh(node('--wasm-tiering-budget=1800000', ...cli(`before${r}.ply`)), { WORLDSPLAT_TSX: '1' }));
     }
     inproc.push(await inProcess(join(work, `inproc${r}.ply`)));
     // Every way of running on the same runtime writes the same bytes.
     const want = readFileSync(join(work, `inproc${r}.ply`));
     same.push(readdirSync(work).filter((f) => f.endsWith('.ply') && !f.startsWith('wasm')).every((f) => readFileSync(join(work, f)).equals(want)));
     for (const f of readdirSync(work)) if (f.endsWith('.ply')) rmSync(join(work, f));
-    console.log(`  round ${r + 1}/${rounds}: shipped ${runs.shipped[r].wall.toFixed(0)} ms, on WebAssembly ${runs.wasm[r].wall.toFixed(0)}, model in the main thread ${runs.noThread[r].wall.toFixed(0)}, ` +
+    console.log(`  round ${r + 1}/${rounds}: shipped ${runs.shipped[r].wall.toFixed(0)} ms, through node ${runs.plainNode[r].wall.toFixed(0)}, on WebAssembly ${runs.wasm[r].wall.toFixed(0)}, model in the main thread ${runs.noThread[r].wall.toFixed(0)}, ` +
       (all ? `tsx ${runs.tsx[r].wall.toFixed(0)}, before ${runs.before[r].wall.toFixed(0)}, ` : '') +
       `in-process ${inproc[r].toFixed(0)}, node -e 0 ${runs.node[r].wall.toFixed(0)}; .ply files identical: ${same[r]}`);
   }
 } finally {
+  for (const p of spinners) p.kill();
   await model.release();
   rmSync(work, { recursive: true, force: true });
 }
@@ -156,19 +171,20 @@ const phaseText = (rs: Run[]) => Object.keys(rs[0].phases).map((p) => `${p} ${me
 const nodeMs = med(runs.node);
 const inMs = median(inproc);
 console.log(`\nfresh \`worldsplat generate\` 1024x768 JPEG -> 786k-splat .ply, median of ${rounds} rounds (wall ms; phases from WORLDSPLAT_TIMINGS):`);
-console.log('| run | wall ms | / in-process | - node -e 0 | CPU ms | main-thread CPU ms | peak RSS MB | phases (ms; "@": ms since the process started) |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| run | wall ms | / in-process | - node -e 0 | CPU ms | main-thread CPU ms | peak RSS MB | page faults | phases (ms; "@": ms since the process started) |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 const rows = [
   ['model on its thread (WORLDSPLAT_MODEL_THREAD=1)', runs.shipped],
+  ['the same through node bin/worldsplat.mjs (no memory setting)', runs.plainNode],
   ['the same on WebAssembly (WORLDSPLAT_ONNX_RUNTIME=wasm)', runs.wasm],
   ['model in the main thread (WORLDSPLAT_MODEL_THREAD=0)', runs.noThread],
 ] as [string, Run[]][];
 if (all) rows.push(['through tsx, raised budget', runs.tsx], ['through tsx, V8 default budget', runs.before]);
 for (const [name, rs] of rows) {
   console.log(`| ${name} | ${med(rs).toFixed(0)} | ${(med(rs) / inMs).toFixed(2)}x | ${(med(rs) - nodeMs).toFixed(0)} | ` +
-    `${median(rs.map((x) => x.cpu)).toFixed(0)} | ${median(rs.map((x) => x.mainCpu)).toFixed(0)} | ${median(rs.map((x) => x.rssMb)).toFixed(0)} | ${phaseText(rs)} |`);
+    `${median(rs.map((x) => x.cpu)).toFixed(0)} | ${median(rs.map((x) => x.mainCpu)).toFixed(0)} | ${median(rs.map((x) => x.rssMb)).toFixed(0)} | ${median(rs.map((x) => x.faults)).toFixed(0)} | ${phaseText(rs)} |`);
 }
-console.log(`| anchor: in this process, model open (decode -> depth -> lift -> write) | ${inMs.toFixed(0)} | 1.00x | | | ${median(inprocCpu).toFixed(0)} | | |`);
-console.log(`| anchor: node -e 0 | ${nodeMs.toFixed(0)} | | | ${median(runs.node.map((x) => x.cpu)).toFixed(0)} | | ${median(runs.node.map((x) => x.rssMb)).toFixed(0)} | |`);
-console.log(`model in the main thread / on its thread: ${(med(runs.noThread) / med(runs.shipped)).toFixed(2)}x; WebAssembly / native: ${(med(runs.wasm) / med(runs.shipped)).toFixed(2)}x; ` +
+console.log(`| anchor: in this process, model open (decode -> depth -> lift -> write) | ${inMs.toFixed(0)} | 1.00x | | | ${median(inprocCpu).toFixed(0)} | | | |`);
+console.log(`| anchor: node -e 0 | ${nodeMs.toFixed(0)} | | | ${median(runs.node.map((x) => x.cpu)).toFixed(0)} | | ${median(runs.node.map((x) => x.rssMb)).toFixed(0)} | | |`);
+console.log(`without the memory setting / with it: ${(med(runs.plainNode) / med(runs.shipped)).toFixed(2)}x; model in the main thread / on its thread: ${(med(runs.noThread) / med(runs.shipped)).toFixed(2)}x; WebAssembly / native: ${(med(runs.wasm) / med(runs.shipped)).toFixed(2)}x; ` +
   `.ply files identical in ${same.filter(Boolean).length}/${same.length} rounds; goal: photo -> written world < 2000 ms`);

@@ -325,7 +325,8 @@ async function photoTour(photo: string, worldFile: string): Promise<void> {
   // threads are on here unless the caller says otherwise, as on an idle machine.
   const threads = { WORLDSPLAT_MODEL_THREAD: process.env.WORLDSPLAT_MODEL_THREAD ?? '1', WORLDSPLAT_RENDER_THREAD: process.env.WORLDSPLAT_RENDER_THREAD ?? '1' };
   const cli = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, WORLDSPLAT_TIMINGS: '1', ...threads } });
+    // run as a program, as npx runs it: its first line's memory setting applies (bin/worldsplat.mjs)
+    const r = spawnSync(bin, args, { encoding: 'utf8', env: { ...process.env, WORLDSPLAT_TIMINGS: '1', ...threads } });
     if (r.status !== 0) throw new Error(`worldsplat ${args.join(' ')}: expected exit 0, found ${r.status}: ${r.stderr.trim().split('\n').pop()}`);
     return r;
   };

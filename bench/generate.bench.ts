@@ -300,11 +300,12 @@ try {
   console.log(`  the same with plain colours (lift colourIterations 0, generate before its colour steps): ${median(plainTotals).toFixed(0)} ms ` +
     `(${(median(plainTotals) / median(anchors)).toFixed(1)}x anchor; colour steps cost ${(median(totals) / median(plainTotals)).toFixed(2)}x)`);
 
-  // the command line in a fresh process: wall time and peak RSS, next to the command's start-up alone
-  // (Node + the CLI's modules, no work: `worldsplat` without arguments prints its usage)
-  const startup = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M', process.execPath, join(ROOT, 'bin', 'worldsplat.mjs')], { encoding: 'utf8' });
+  // the command line in a fresh process, run as a program as npx runs it (its first line's memory
+  // setting applies): wall time and peak RSS, next to the command's start-up alone (Node + the CLI's
+  // modules, no work: `worldsplat` without arguments prints its usage)
+  const startup = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M', join(ROOT, 'bin', 'worldsplat.mjs')], { encoding: 'utf8' });
   const s0 = /TIME ([\d.]+) (\d+)/.exec(startup.stderr);
-  const cli = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M', process.execPath, join(ROOT, 'bin', 'worldsplat.mjs'), 'generate', photoPath,
+  const cli = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M', join(ROOT, 'bin', 'worldsplat.mjs'), 'generate', photoPath,
     '-o', join(work, 'cli.ply'), '--fov', String(fov)], { encoding: 'utf8' });
   const m = /TIME ([\d.]+) (\d+)/.exec(cli.stderr);
   if (cli.status !== 0 || !m) {

@@ -52,6 +52,21 @@ test('a photo becomes a .ply with one splat per pixel; WORLDSPLAT_TIMINGS=1 adds
   assert.deepEqual(readFileSync(join(dir, 'in-process.ply')), readFileSync(join(dir, 'timed.ply')));
 });
 
+test('run as a program (as npx runs it), the command has the memory settings of its first line, and they change no byte of the world', async () => {
+  const w = 64, h = 48;
+  const rgb = new Uint8Array(w * h * 3).map((_, i) => (i * 37) % 251);
+  const photo = join(dir, 'noise.png');
+  await sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).png().toFile(photo);
+  const { GLIBC_TUNABLES: _, ...env } = process.env; // the user's own settings would hide whether ours came from the first line
+  const asProgram = spawnSync(BIN, ['generate', photo, '-o', join(dir, 'program.ply')], { encoding: 'utf8', env: { ...env, WORLDSPLAT_TIMINGS: '1' } });
+  assert.equal(asProgram.status, 0, asProgram.stderr);
+  assert.match(asProgram.stderr, /^process: \d+ minor page faults, glibc tunables glibc\.malloc\.hugetlb=1$/m);
+  const throughNode = spawnSync(process.execPath, [BIN, 'generate', photo, '-o', join(dir, 'node.ply')], { encoding: 'utf8', env: { ...env, WORLDSPLAT_TIMINGS: '1' } });
+  assert.equal(throughNode.status, 0, throughNode.stderr);
+  assert.match(throughNode.stderr, /^process: \d+ minor page faults, glibc tunables none$/m);
+  assert.deepEqual(readFileSync(join(dir, 'program.ply')), readFileSync(join(dir, 'node.ply')));
+});
+
 test('a file that is not a photo is one line, exit 1, and nothing is written', () => {
   const notPhoto = join(dir, 'notes.jpg');
   writeFileSync(notPhoto, 'shopping list: milk, eggs\n');
