@@ -7,7 +7,8 @@
  * ~0.25 s once optimised. Running the same code a few times on a tiny view that takes the same paths
  * (sky and surface, a hole at one side, a row guide and a texture source) gets it compiled for ~0.7 s of
  * CPU, and the first five stops then cost ~1.8 s less (bench: scratch runs of the fill on the views of
- * that turn, in one process, CPU time; README "Expansion time on a photo world" has the whole runs).
+ * that turn, in one process, CPU time; docs/notes/expansion-speed.md, "Expansion time on a photo world",
+ * has the whole runs).
  * Callers run it while they would wait anyway (explore, through expansion-warm-up.ts: while the completion
  * model opens on its thread).
  * The fills it makes are thrown away and leave nothing behind that a later fill reads (test).
