@@ -32,9 +32,13 @@ import sys
 import tempfile
 import time
 
-import numpy as np
-import torch
-import torch.nn.functional as F
+if __name__ == '__main__':  # before torch loads, which the restart would otherwise do twice
+    from malloc_settings import restart_with_malloc_settings
+    restart_with_malloc_settings()
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dataset import ShardPool, batch, fixed_set  # noqa: E402

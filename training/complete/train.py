@@ -28,13 +28,17 @@ import sys
 import tempfile
 import time
 
-import numpy as np
-import torch
-import torch.nn.functional as F
-
 HERE = os.path.dirname(os.path.abspath(__file__))
 TRAINING = os.path.dirname(HERE)
 sys.path.insert(0, TRAINING)
+if __name__ == '__main__':  # before torch loads, which the restart would otherwise do twice
+    from malloc_settings import restart_with_malloc_settings
+    restart_with_malloc_settings()
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
 from complete.data import fixed_pairs, load_views, make_pair, to_batch  # noqa: E402
 from complete.model import CompletionNet, count_params  # noqa: E402
 from complete.pushpull import baseline_fill  # noqa: E402
