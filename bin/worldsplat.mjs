@@ -2,10 +2,10 @@
 // The first line sets a glibc memory setting for this process (env -S: npx and a global install run
 // this file as a program; `node bin/worldsplat.mjs` runs without it, with the same results, slower).
 // Page faults cost about 10 microseconds each on the 2-core development machine, and a fresh generate
-// took ~57k of them first touching its large arrays (explore's 12-stop turn ~157k). hugetlb=1 has
+// took ~79k of them first touching its large arrays (explore's 12-stop turn ~157k). hugetlb=1 has
 // glibc ask the kernel for 2 MB pages where it maps memory (transparent huge pages in "madvise" mode,
-// the common default): faults 57k -> 28k and 157k -> 25k; alternated, five rounds: generate 1.72 ->
-// 1.58 s, the turn 9.2 -> 8.2 s (README, "Memory settings"). Other C libraries ignore the variable.
+// the common default): faults 79k -> 51k and 157k -> 25k, generate 1.86 -> 1.35 s, the turn 9.2 ->
+// 8.2 s (README, "Memory settings"). Other C libraries ignore the variable.
 // The `worldsplat` command. The CLI is TypeScript and `npx worldsplat` works right after
 // `npm install`, with no build step to remember: the first run bundles it with esbuild into
 // node_modules/.cache/worldsplat (src/cli/bundle-cache.mjs says why: tsx cost about 1 s per start)
