@@ -90,6 +90,23 @@ class Smoke(unittest.TestCase):
         self.assertEqual(entry['bytes'], os.path.getsize(os.path.join(models, 'worldsplat-complete.onnx')))
         self.assertLess(entry['bytes'], 10e6)
 
+    def test_sky_loss_weighs_surface_pixels(self):
+        """The sky term against a hand computation on a 16x16 picture: sky above (depth 0, sky output 0.9),
+        a surface below (output 0.2 and 0.7 in alternate columns); with --sky-surface-weight 3 a surface
+        pixel counts three times a sky pixel, and the default is the plain mean."""
+        depth = torch.zeros(1, 1, 16, 16)
+        depth[..., 8:, :] = 2.0
+        sky = torch.full((1, 1, 16, 16), 0.9)
+        sky[..., 8:, 0::2], sky[..., 8:, 1::2] = 0.2, 0.7
+        normal = torch.zeros(1, 3, 16, 16)
+        normal[:, 2] = 1.0
+        out = (torch.zeros(1, 1, 16, 16), torch.full((1, 1, 16, 16), 0.5), normal, sky)
+        b_sky, b_a, b_b = -np.log(0.9), -np.log(0.8), -np.log(0.3)
+        _, plain = train.losses(out, depth, normal)
+        _, weighted = train.losses(out, depth, normal, sky_surface_weight=3.0)
+        self.assertAlmostEqual(plain['sky'], (128 * b_sky + 64 * b_a + 64 * b_b) / 256, places=5)
+        self.assertAlmostEqual(weighted['sky'], (128 * b_sky + 3 * 64 * (b_a + b_b)) / (128 + 3 * 128), places=5)
+
     def test_pipeline(self):
         run = train.main(['--smoke'])
         ckpt = os.path.join(run, 'last.pt')

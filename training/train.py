@@ -16,7 +16,9 @@ Losses (non-sky pixels unless stated; r = predicted log depth - true log depth):
   grad        multi-scale gradient matching of r - mean(r) (MiDaS): sharp, consistent discontinuities
   normal      1 - cos(predicted, true normal)
   confidence  BCE(confidence, exp(-|r| / 0.1)), r detached: confidence = expected accuracy
-  sky         BCE(sky, sky mask) on all pixels; plus a weak pull of sky depth towards SKY_DEPTH
+  sky         BCE(sky, sky mask) on all pixels, surface pixels weighted --sky-surface-weight times a sky
+              pixel (the app puts every pixel called sky on a far shell: a surface called sky costs more
+              than a sky pixel missed); plus a weak pull of sky depth towards SKY_DEPTH
   keep_real   (--keep-real W) on crops of real photos, the log-depth and sky of the --init network (keep_real.py)
 Optimiser: AdamW, linear warm-up then cosine decay over the time budget, gradient-norm clipping;
 a non-finite loss or gradient skips the step and halves the learning rate (recovering slowly).
@@ -73,7 +75,7 @@ def log_depth_terms(r, cnt):
     return metric, silog
 
 
-def losses(out, depth, normal):
+def losses(out, depth, normal, sky_surface_weight=1.0):
     log_d, conf, n_pred, sky = out
     mask = (depth > 0).float()
     cnt = mask.sum(dim=(1, 2, 3)).clamp_min(1)
@@ -87,7 +89,8 @@ def losses(out, depth, normal):
     l['normal'] = ((1 - cos) * mask).sum() / mask.sum().clamp_min(1)
     target_c = torch.exp(-r.detach().abs() / 0.1)
     l['confidence'] = (F.binary_cross_entropy(conf.clamp(1e-4, 1 - 1e-4), target_c, reduction='none') * mask).sum() / mask.sum().clamp_min(1)
-    l['sky'] = F.binary_cross_entropy(sky.clamp(1e-4, 1 - 1e-4), 1 - mask)
+    sky_w = 1 + (sky_surface_weight - 1) * mask
+    l['sky'] = (F.binary_cross_entropy(sky.clamp(1e-4, 1 - 1e-4), 1 - mask, reduction='none') * sky_w).sum() / sky_w.sum()
     l['sky_depth'] = ((log_d - math.log(SKY_DEPTH)).abs() * (1 - mask)).sum() / (1 - mask).sum().clamp_min(1)
     total = sum(W[k] * v for k, v in l.items())
     return total, {k: v.item() for k, v in l.items()}
@@ -135,6 +138,7 @@ def main(argv=None):
     ap.add_argument('--crops', default='96,112,128', help='crop sizes (pixels) of the full-resolution batches')
     ap.add_argument('--half-res', type=float, default=0.5, help='fraction of batches shown whole at half resolution')
     ap.add_argument('--sky-swap', type=float, default=0.3, help='share of images with sky whose sky is swapped for a photographed one (sky_swap.py)')
+    ap.add_argument('--sky-surface-weight', type=float, default=1.0, help='weight of a surface pixel in the sky loss, a sky pixel weighing 1')
     ap.add_argument('--sky-procedural', type=float, default=0.0, help='share of the swapped skies made procedurally (sky_procedural.py) instead of taken from a photo')
     ap.add_argument('--extra', default=None, help='a second shard folder (e.g. far-field scenes, scenes.generate --far-share)')
     ap.add_argument('--extra-share', type=float, default=0.0, help='share of batches drawn from --extra (once it holds 256 images; its pool keeps the newest --pool / 2)')
@@ -267,7 +271,7 @@ def main(argv=None):
         with torch.autocast('cuda', dtype=torch.bfloat16) if amp else contextlib.nullcontext():
             out = model(image, fov)
         out = tuple(o.float() for o in out)
-        loss, parts = losses(out, depth, normal)
+        loss, parts = losses(out, depth, normal, a.sky_surface_weight)
         if anchor is not None:
             keep, parts['keep_depth'], parts['keep_sky'] = anchor.loss(model, rng, a.keep_real_batch, max(crops), amp)
             loss = loss + a.keep_real * keep
