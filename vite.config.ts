@@ -10,7 +10,7 @@ export default defineConfig({
   // Spark inlines its WebAssembly and worker; pre-bundling it only costs start-up time.
   // onnxruntime-web finds its .wasm beside its own module (new URL(..., import.meta.url)): pre-bundled
   // into .vite/deps it would look for the .wasm there and not find it.
-  optimizeDeps: { exclude: ['@sparkjsdev/spark', 'onnxruntime-web'] },
+  optimizeDeps: { exclude: ['@sparkjsdev/spark', 'onnxruntime-web', 'onnxruntime-web/wasm'] },
   // The generator worker (src/app/generate) is an ES module worker: onnxruntime-web splits into chunks.
   worker: { format: 'es' },
 });

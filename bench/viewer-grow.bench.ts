@@ -26,6 +26,7 @@ import sharp from 'sharp';
 import { type Harness, REPO_ROOT, startHarness } from '../src/app/e2e/harness.ts';
 import { serveFile } from '../src/app/e2e/page-helpers.ts';
 import { readBundle } from '../src/io/bundle/bundle-reader.ts';
+import { fixedComputationInPage } from './fixed-anchor.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -64,11 +65,11 @@ async function oneRun(harness: Harness, tree: string, photo: Uint8Array, wait: n
     if (!gen.gen || gen.error) throw new Error(`${tree}: expected a world from the photo, found ${gen.error ?? 'none'}`);
     // The wait counts from the hand-over (on a GPU the world shows then; SwiftShader takes seconds more).
     await page.evaluate((wait) => new Promise((r) => setTimeout(r, (window as unknown as { __readyAt: number }).__readyAt + wait - performance.now())), wait);
-    const anchors = [await page.evaluate(anchorInPage)];
+    const anchors = [await page.evaluate(fixedComputationInPage)];
     const fills: Fill[] = [];
     for (const deg of YAWS) {
       fills.push(await turnAndFill(page, deg));
-      anchors.push(await page.evaluate(anchorInPage));
+      anchors.push(await page.evaluate(fixedComputationInPage));
     }
     await page.waitForFunction(() => (window as unknown as { __shownAt?: number }).__shownAt !== undefined, null, { timeout: 600_000, polling: 50 });
     const first = await page.evaluate(() => {
@@ -119,19 +120,6 @@ function worldHash({ splats, frames }: ReturnType<typeof readBundle>): string {
     for (const a of [rgb, depth, confidence]) add(a);
   }
   return hash.digest('hex');
-}
-
-/** fixed-anchor.ts's computation, in the page (a function passed to the page cannot import it). */
-function anchorInPage(): number {
-  const t0 = performance.now();
-  const buffer = new Float64Array(4096);
-  let x = 0;
-  for (let i = 0; i < 4_000_000; i++) {
-    buffer[i & 4095] += Math.exp(-(i & 1023) * 1e-3);
-    x += buffer[(i * 7) & 4095];
-  }
-  if (x === 42) console.log('');
-  return performance.now() - t0;
 }
 
 const r0 = (x: number) => Math.round(x);

@@ -10,7 +10,7 @@ import { fixtureModel } from './fixtures/fixtures.ts';
 import type { ModelEntry } from './manifest.ts';
 import { runDepth } from './run-depth.ts';
 import { nodeLoadOptions } from './node/load-model.ts';
-import { type LoadOptions, type Model, defaultExecutionProviders, detectCapabilities, loadModel } from './session.ts';
+import { type LoadOptions, type Model, defaultExecutionProviders, detectCapabilities, loadModel, webBuildFor } from './session.ts';
 
 /** The native build alone: a machine where it does not load fails these cases rather than passing on WebAssembly. */
 async function nativeOnly(): Promise<LoadOptions> {
@@ -54,6 +54,13 @@ test('onnxruntime-web runs WebAssembly in Node; a browser with navigator.gpu tri
   assert.deepEqual(detectCapabilities(), { webgpu: false });
   assert.deepEqual(defaultExecutionProviders({ webgpu: true }), ['webgpu', 'wasm']);
   assert.deepEqual(defaultExecutionProviders({ webgpu: false }), ['wasm']);
+});
+
+test("onnxruntime-web's build: Node's in Node; in a browser WebGPU's only while 'webgpu' is still to be tried", () => {
+  assert.equal(webBuildFor(true, ['cpu', 'wasm']), 'node');
+  assert.equal(webBuildFor(true, ['webgpu', 'wasm']), 'node');
+  assert.equal(webBuildFor(false, ['webgpu', 'wasm']), 'webgpu');
+  assert.equal(webBuildFor(false, ['wasm']), 'wasm'); // no adapter: the 14 MB build without WebGPU
 });
 
 test('an execution provider that cannot start is skipped, and the reason kept', async () => {

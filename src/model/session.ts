@@ -6,9 +6,17 @@
  * `onnxruntime-web` to dist/ort.node.min.mjs, which supports the 'wasm' execution provider only; it
  * finds its WebAssembly next to itself (dist/ort-wasm-simd-threaded.mjs + .wasm, located from its own
  * import.meta.url and read with fs), so a fresh `npm install` works offline with no configuration.
- * Browsers (through Vite) get dist/ort.bundle.min.mjs, with 'webgpu' and 'wasm'; its .wasm is
- * referenced as `new URL('ort-wasm-simd-threaded.jsep.wasm', import.meta.url)`, which Vite emits as an
- * asset. An app that serves the .wasm files from somewhere else sets `wasmPaths` through configureRuntime.
+ * Browsers (through Vite) get one of two builds, imported when the first model loads (webRuntime):
+ *  - where WebGPU has an adapter, dist/ort.bundle.min.mjs, with 'webgpu' and 'wasm' (its WebAssembly is
+ *    the 28 MB ort-wasm-simd-threaded.jsep.wasm);
+ *  - elsewhere `onnxruntime-web/wasm`, dist/ort.wasm.bundle.min.mjs, 'wasm' only (14 MB of
+ *    WebAssembly). Measured in the viewer's worker (Chromium, no WebGPU adapter, 2 cores; README, "In the
+ *    browser"): opening the depth model took 1.3-1.7 s against 3.6-4.9 s on the WebGPU build's
+ *    WebAssembly, and the sample photo's generate 1.2-2.4 s against 2.5-4.6 s (the same model, the same
+ *    'wasm' provider).
+ * Each references its .wasm as `new URL('ort-wasm-simd-threaded[.jsep].wasm', import.meta.url)`, which Vite
+ * emits as an asset. An app that serves the .wasm files from somewhere else sets `wasmPaths` through
+ * configureRuntime.
  *
  * The native build is not imported here (this file is in the browser's bundle too): Node callers pass
  * it in (LoadOptions.native; src/model/node/load-model.ts does), and its execution provider is 'cpu'.
@@ -18,7 +26,7 @@
  * The rest of the program sees only `Model`, whose tensors are plain {data, dims}: no onnxruntime type
  * leaks out, and tests can stand in a fake model.
  */
-import * as ort from 'onnxruntime-web';
+import type * as ort from 'onnxruntime-web';
 import type { ModelEntry } from './manifest.ts';
 
 /** 'cpu': onnxruntime's native build in Node (LoadOptions.native); the others are onnxruntime-web's. */
@@ -28,6 +36,50 @@ export type ExecutionProvider = 'webgpu' | 'wasm' | 'cpu';
 export interface OrtRuntime {
   InferenceSession: typeof ort.InferenceSession;
   Tensor: typeof ort.Tensor;
+}
+
+/** onnxruntime-web's module: the API above and its settings. */
+type WebRuntime = OrtRuntime & { env: typeof ort.env };
+
+/** Which onnxruntime-web build a model runs on: 'node' (Node's build), 'webgpu' (the browser build with WebGPU), 'wasm' (the browser build without). */
+export type WebBuild = 'node' | 'webgpu' | 'wasm';
+
+/** The build for where this runs: WebGPU's only where a provider list still holds 'webgpu' (an adapter was found). */
+export function webBuildFor(inNode: boolean, providers: readonly ExecutionProvider[]): WebBuild {
+  if (inNode) return 'node';
+  return providers.includes('webgpu') ? 'webgpu' : 'wasm';
+}
+
+const runtimes = new Map<WebBuild, Promise<WebRuntime>>();
+
+/** onnxruntime-web's build, imported once (settings applied) on first use. */
+function webRuntime(build: WebBuild): Promise<WebRuntime> {
+  let runtime = runtimes.get(build);
+  if (!runtime) {
+    // Node resolves 'onnxruntime-web' to its Node build (package exports); browsers to the WebGPU build.
+    const load = build === 'wasm' ? import('onnxruntime-web/wasm') : import('onnxruntime-web');
+    runtime = load.then((m) => {
+      const web = m as unknown as WebRuntime;
+      if (settings.numThreads !== undefined) web.env.wasm.numThreads = settings.numThreads;
+      if (settings.wasmPaths !== undefined) web.env.wasm.wasmPaths = settings.wasmPaths;
+      return web;
+    });
+    runtimes.set(build, runtime);
+  }
+  return runtime;
+}
+
+const isNode = (): boolean => typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+
+/** A WebGPU adapter, asked for as onnxruntime-web asks; false where there is no navigator.gpu or no adapter. */
+async function hasWebGpuAdapter(): Promise<boolean> {
+  const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator?.gpu;
+  if (!gpu) return false;
+  try {
+    return (await gpu.requestAdapter()) != null;
+  } catch {
+    return false;
+  }
 }
 
 /** The native runtime and the options its sessions open with, or why there is none. */
@@ -59,9 +111,8 @@ export interface RuntimeCapabilities {
  * where a navigator.gpu exists (Node with a Dawn binding), so Node always reports false.
  */
 export function detectCapabilities(): RuntimeCapabilities {
-  const g = globalThis as { navigator?: { gpu?: unknown }; process?: { versions?: { node?: string } } };
-  const inNode = typeof g.process?.versions?.node === 'string';
-  return { webgpu: !inNode && g.navigator?.gpu != null };
+  const g = globalThis as { navigator?: { gpu?: unknown } };
+  return { webgpu: !isNode() && g.navigator?.gpu != null };
 }
 
 /** WebGPU first where there is one, WebAssembly always as the fallback. */
@@ -81,17 +132,15 @@ export interface RuntimeSettings {
 }
 
 let sessionsStarted = 0;
+let settings: RuntimeSettings = {};
 
 /** Settings that onnxruntime-web reads once, when its WebAssembly starts: call before the first loadModel. */
-export function configureRuntime(settings: RuntimeSettings): void {
+export function configureRuntime(next: RuntimeSettings): void {
   if (sessionsStarted > 0) throw new Error('model runtime: configureRuntime must be called before the first model is loaded');
-  if (settings.numThreads !== undefined) {
-    if (!(Number.isInteger(settings.numThreads) && settings.numThreads >= 1)) {
-      throw new Error(`model runtime: expected numThreads to be a positive integer, found ${settings.numThreads}`);
-    }
-    ort.env.wasm.numThreads = settings.numThreads;
+  if (next.numThreads !== undefined && !(Number.isInteger(next.numThreads) && next.numThreads >= 1)) {
+    throw new Error(`model runtime: expected numThreads to be a positive integer, found ${next.numThreads}`);
   }
-  if (settings.wasmPaths !== undefined) ort.env.wasm.wasmPaths = settings.wasmPaths;
+  settings = { ...settings, ...next };
 }
 
 export interface LoadOptions {
@@ -103,12 +152,20 @@ export interface LoadOptions {
 }
 
 export async function loadModel(entry: ModelEntry, bytes: Uint8Array, options: LoadOptions = {}): Promise<Model> {
-  const providers = options.executionProviders ?? defaultExecutionProviders(options.capabilities ?? detectCapabilities());
+  let providers = options.executionProviders ?? defaultExecutionProviders(options.capabilities ?? detectCapabilities());
   if (providers.length === 0) throw new Error(`${entry.id}: expected at least one execution provider, found none`);
   const failures: string[] = [];
+  // A browser with navigator.gpu but no adapter (no GPU, or one the browser does not allow) gets the
+  // smaller build without WebGPU rather than WebGPU's build falling back to its own WebAssembly.
+  if (!isNode() && providers.includes('webgpu') && !(await hasWebGpuAdapter())) {
+    failures.push('webgpu (no WebGPU adapter)');
+    providers = providers.filter((p) => p !== 'webgpu');
+    if (providers.length === 0) throw new Error(`${entry.id}: could not start the model on ${failures.join(' or ')}`);
+  }
+  const build = webBuildFor(isNode(), providers);
   for (const provider of providers) {
     let session: ort.InferenceSession;
-    let runtime: OrtRuntime = ort;
+    let runtime: OrtRuntime;
     try {
       if (provider === 'cpu') {
         const native = options.native ?? { why: 'only in Node, with onnxruntime-node' };
@@ -117,7 +174,8 @@ export async function loadModel(entry: ModelEntry, bytes: Uint8Array, options: L
         session = await runtime.InferenceSession.create(bytes, native.sessionOptions);
       } else {
         sessionsStarted++;
-        session = await ort.InferenceSession.create(bytes, { executionProviders: [provider], graphOptimizationLevel: 'all' });
+        runtime = await webRuntime(build);
+        session = await runtime.InferenceSession.create(bytes, { executionProviders: [provider], graphOptimizationLevel: 'all' });
       }
     } catch (error) {
       failures.push(`${provider} (${firstLine(error)})`);

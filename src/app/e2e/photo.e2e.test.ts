@@ -329,11 +329,26 @@ describe('photo to world in the viewer', () => {
     assert.equal(await page.evaluate(() => window.__worldsplat!.splatCount()), before + added);
   });
 
-  test('the viewer opens on a world made from the shipped sample photo', { timeout: 600_000 }, async (t) => {
+  test('the viewer opens on a world made from the shipped sample photo, on the onnxruntime build that suits the browser', { timeout: 600_000 }, async (t) => {
+    // The worker's fetches (context-wide: a worker's requests are not the page's) say which WebAssembly ran the model.
+    const wasm: string[] = [];
+    const onRequest = (r: { url(): string }) => {
+      const file = new URL(r.url()).pathname.split('/').pop()!;
+      if (file.endsWith('.wasm')) wasm.push(file);
+    };
+    harness.context.on('request', onRequest);
     await page.goto(harness.baseUrl + '/');
     await page.waitForFunction(() => window.__worldsplat !== undefined);
     await page.evaluate(() => window.__worldsplat!.ready);
+    harness.context.off('request', onRequest);
     assert.equal(await page.evaluate(() => window.__worldsplat!.lastError()), null);
+    // Without a WebGPU adapter (SwiftShader here) the model runs on onnxruntime-web's build without
+    // WebGPU: its 14 MB ort-wasm-simd-threaded.wasm, never the 28 MB .jsep.wasm (src/model/session.ts).
+    const adapter = await page.evaluate(async () => ((navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu ? (await (navigator as unknown as { gpu: { requestAdapter(): Promise<unknown> } }).gpu.requestAdapter()) != null : false));
+    const jsep = wasm.filter((f) => f.includes('jsep'));
+    t.diagnostic(`WebGPU adapter: ${adapter}; WebAssembly fetched: ${[...new Set(wasm)].join(', ')}`);
+    if (adapter) assert.ok(jsep.length > 0, `expected the WebGPU build's .jsep.wasm, found ${wasm.join(', ')}`);
+    else assert.deepEqual([jsep.length, wasm.some((f) => /^ort-wasm-simd-threaded[\w.-]*\.wasm$/.test(f))], [0, true], `expected only the build without WebGPU, found ${wasm.join(', ')}`);
     const gen = (await page.evaluate(() => window.__worldsplat!.lastGeneration()))!;
     const meta = await sharp(readFileSync(`${REPO_ROOT}/public/sample-photo.jpg`)).metadata();
     t.diagnostic(`sample world: ${gen.splats} splats from ${gen.width}x${gen.height} in ${gen.totalMs.toFixed(0)} ms`);
