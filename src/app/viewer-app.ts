@@ -184,6 +184,11 @@ export class ViewerApp {
     return this.open(`Loading ${url}`, async (options) => ({ cloud: await loadWorldFromUrl(url, options) }));
   }
 
+  /** The generator worker starts and opens the depth model now, for a photo that is on its way. */
+  openModelEarly(): void {
+    this.generator.openModelEarly();
+  }
+
   /** Downloads a photo and makes a world from it (the sample photo at start-up, ?photo=). */
   async openPhotoUrl(url: string): Promise<boolean> {
     const name = fileNameOfUrl(url);

@@ -329,6 +329,33 @@ describe('photo to world in the viewer', () => {
     assert.equal(await page.evaluate(() => window.__worldsplat!.splatCount()), before + added);
   });
 
+  test('with a photo on its way (?photo=), the worker opens the depth model before the photo has arrived', { timeout: 600_000 }, async () => {
+    // The photo's response is held until the worker asks for the model file (or a minute has passed):
+    // only a worker that opens the model early asks while the photo is still loading.
+    let modelAsked!: () => void;
+    const asked = new Promise<void>((resolve) => (modelAsked = resolve));
+    const onRequest = (r: { url(): string }) => {
+      if (/worldsplat-depth[^/]*\.onnx/.test(new URL(r.url()).pathname)) modelAsked();
+    };
+    harness.context.on('request', onRequest);
+    let askedFirst = false;
+    const held = await harness.newPage();
+    try {
+      await held.route((url) => url.pathname === '/held-photo.png', async (route) => {
+        askedFirst = await Promise.race([asked.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 60_000))]);
+        await route.fulfill({ status: 200, body: Buffer.from(photo), headers: { 'content-type': 'image/png' } });
+      });
+      await held.goto(harness.baseUrl + '/?photo=/held-photo.png');
+      await held.waitForFunction(() => window.__worldsplat !== undefined);
+      await held.evaluate(() => window.__worldsplat!.ready);
+      assert.equal(await held.evaluate(() => window.__worldsplat!.lastError()), null);
+      assert.equal(askedFirst, true, 'expected the worker to ask for the depth model while the photo was held back');
+    } finally {
+      harness.context.off('request', onRequest);
+      await held.close();
+    }
+  });
+
   test('the viewer opens on a world made from the shipped sample photo, on the onnxruntime build that suits the browser', { timeout: 600_000 }, async (t) => {
     // The worker's fetches (context-wide: a worker's requests are not the page's) say which WebAssembly ran the model.
     const wasm: string[] = [];

@@ -65,7 +65,17 @@ export interface CancelJob {
   id: number;
 }
 
-export type ToWorker = GenerateJob | TextJob | ExpandJob | AdoptJob | CancelJob;
+/**
+ * Open the built-in depth model now, before any photo comes: the viewer sends this first thing when its
+ * first world will be made from a photo, so the model opens while the page, the renderer and the photo
+ * load. No answer; the next photo's job finds the model open, or opening.
+ */
+export interface OpenModelJob {
+  type: 'open-model';
+  id: number;
+}
+
+export type ToWorker = GenerateJob | TextJob | ExpandJob | AdoptJob | CancelJob | OpenModelJob;
 
 /** The splat columns of a cloud as plain arrays (structured-clone and transfer friendly). */
 export interface CloudMessage {

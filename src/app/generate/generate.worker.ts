@@ -189,8 +189,21 @@ function prepareForExpansion(fovDeg: number): void {
   }, 0);
 }
 
+/** The built-in depth model, opened once (a failed start is tried again on the next call). */
+function depthModel(onProgress?: (fraction: number, stage: string) => void): Promise<Model> {
+  if (!model) {
+    model = openShippedModel(BUILTIN_MODEL_ID, onProgress);
+    model.catch(() => (model = null));
+  }
+  return model;
+}
+
 self.onmessage = async (event: MessageEvent<ToWorker>) => {
   const job = event.data;
+  if (job.type === 'open-model') {
+    depthModel().catch(() => undefined); // its error, if any, comes with the photo that needs it
+    return;
+  }
   if (job.type !== 'cancel') warmUpStop?.abort();
   if (job.type === 'cancel') {
     running.get(job.id)?.abort();
@@ -234,11 +247,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
       const photo = await new BrowserPhotoDecoder().decode(new Uint8Array(job.bytes), { maxLongSide: job.maxLongSide });
       lap('decode');
       progress(0.05, 'decode');
-      if (!model) {
-        model = openShippedModel(BUILTIN_MODEL_ID, (f, s) => progress(0.05 + 0.1 * f, s));
-        model.catch(() => (model = null)); // a failed start is tried again on the next photo
-      }
-      const m = await model;
+      const m = await depthModel((f, s) => progress(0.05 + 0.1 * f, s));
       lap('model');
       controller.signal.throwIfAborted();
       view = await generateFromPhoto(photo, m, {

@@ -64,6 +64,11 @@ export class PhotoGenerator {
     return this.submit('expand', (id) => ({ type: 'expand', id, position, rotation, fovDeg, width, height }), [], { fovDeg, signal });
   }
 
+  /** Starts the worker and has it open the depth model now, before a photo comes (generate-protocol.ts OpenModelJob). */
+  openModelEarly(): void {
+    this.ensureWorker().postMessage({ type: 'open-model', id: this.nextId++ });
+  }
+
   /** The page now shows a world opened from a file: the worker grows that one from now on (a copy). */
   adopt(splats: SplatCloud, frames: readonly PosedFrame[]): void {
     const { message } = cloudToMessage(splats);
