@@ -48,6 +48,9 @@ export interface LiftInput {
 /** LiftOptions.maxLongSide's default (lift-prepared.ts must prepare for the same size). */
 export const DEFAULT_MAX_LONG_SIDE = 1024;
 
+/** The far shell's radius round the photo's eye, metres (LiftOptions.skyDistance says why 200). */
+export const DEFAULT_SKY_DISTANCE = 200;
+
 export interface LiftOptions {
   /** the photo is shrunk first so its long side is at most this; default 1024 */
   maxLongSide?: number;
@@ -190,7 +193,7 @@ function liftGeometry(input: LiftInput, options: LiftOptions): {
   const maxStretch = options.maxStretch ?? 4;
   const thinness = options.thinness ?? 0.1;
   const farLimit = options.farLimit ?? 100;
-  const skyDistance = options.skyDistance ?? 200;
+  const skyDistance = options.skyDistance ?? DEFAULT_SKY_DISTANCE;
   const fullConfidence = options.fullConfidence ?? 0.5;
   if (!(skyDistance > 0 && farLimit > 0 && sigma > 0 && edgeSigma > 0 && maxStretch >= 1 && thinness > 0)) {
     throw new Error(`lift: expected positive skyDistance, farLimit, sigmas and thinness and maxStretch >= 1, found ${JSON.stringify({ skyDistance, farLimit, sigma, edgeSigma, maxStretch, thinness })}`);

@@ -7,7 +7,8 @@ import { frameView } from '../coverage/view-quality.ts';
 import { psnr } from '../metrics.ts';
 import type { CompletedView, Completer, PartialView } from './completer.ts';
 import { expandView } from './expand-view.ts';
-import { FIRST_SKY_SHELL, MAX_SKY_SHELL, skyShellRadius, skyWhereSeenThrough } from './free-space.ts';
+import { DEFAULT_SKY_DISTANCE } from '../lift.ts';
+import { MAX_SKY_SHELL, skyShellRadius, skyWhereSeenThrough } from './free-space.ts';
 import { castView, courtyardScene, worldFromView, yawPose } from './synthetic-scene.ts';
 
 /**
@@ -63,9 +64,9 @@ test('free space: a fill in front of a remembered wall or against its sky become
 
 test('free space: the sky shell of a view lies behind every earlier one', () => {
   const at = (x: number, z: number) => ({ pose: Pose.lookAt([x, 0, z], [x, 0, z - 1]) });
-  assert.equal(skyShellRadius([], [0, 0, 0]), FIRST_SKY_SHELL);
+  assert.equal(skyShellRadius([], [0, 0, 0]), DEFAULT_SKY_DISTANCE);
   const turn = [at(0, 0), at(0, 0)];
-  assert.equal(skyShellRadius(turn, [0, 0, 0]), FIRST_SKY_SHELL, 'a turn on the spot keeps the first shell');
+  assert.equal(skyShellRadius(turn, [0, 0, 0]), DEFAULT_SKY_DISTANCE, 'a turn on the spot keeps the first shell');
   const walk = [at(0, 0), at(3, 4), at(3, 0)];
   // 200 -> 205 (5 m from the first) -> max(200 + 3, 205 + 4) = 209 -> from (0, 0, 0): max(200, 210, 212)
   assert.equal(skyShellRadius(walk, [0, 0, 0]), 212);

@@ -28,6 +28,7 @@
  */
 import type { Intrinsics, Pose } from '../../core/camera.ts';
 import type { FrameView } from '../coverage/view-quality.ts';
+import { DEFAULT_SKY_DISTANCE } from '../lift.ts';
 
 export interface FreeSpaceOptions {
   /** depth beyond this is sky already (the lift's far shell); default 100, as lift's farLimit */
@@ -135,8 +136,6 @@ function behindSeen(frames: readonly FrameView[], t: number, px: number, py: num
   return needed;
 }
 
-/** The lift's sky shell radius for the first views (lift.ts skyDistance's default). */
-export const FIRST_SKY_SHELL = 200;
 /** Shells stop growing here, well inside the viewer's far plane (5 km). */
 export const MAX_SKY_SHELL = 2000;
 const shellOf = new WeakMap<object, number>();
@@ -164,7 +163,7 @@ export function skyShellRadius(frames: readonly { pose: Pose }[], eye: readonly 
 
 /** The radius round `eye` that clears the shells of frames[0..count). */
 function shellAround(frames: readonly { pose: Pose }[], count: number, eye: readonly number[], radii: readonly number[]): number {
-  let r = FIRST_SKY_SHELL;
+  let r = DEFAULT_SKY_DISTANCE; // the first views' shell: the lift's default
   for (let j = 0; j < count; j++) {
     const e = frames[j].pose.position;
     const need = radii[j] + Math.hypot(eye[0] - e[0], eye[1] - e[1], eye[2] - e[2]);
