@@ -27,7 +27,7 @@
  * with a confidence above 0). A fill that continues a surface the frame saw lands within the tolerance.
  */
 import type { Intrinsics, Pose } from '../../core/camera.ts';
-import type { FrameView } from '../coverage/view-quality.ts';
+import { type FrameView, projectIntoFrame } from '../coverage/view-quality.ts';
 import { DEFAULT_SKY_DISTANCE } from '../lift.ts';
 
 export interface FreeSpaceOptions {
@@ -100,6 +100,8 @@ export function skyWhereSeenThrough(
 /** Rounds of "behind what that frame saw" before a point counts as far in front of what was seen. */
 const ROUNDS = 3;
 
+const projected = new Float64Array(3);
+
 /**
  * Where along the ray (in the units of `t`, the point's depth in its own view) the point at t lies
  * just behind every surface the frames saw in front of it: -Infinity when no frame saw through it,
@@ -112,14 +114,9 @@ function behindSeen(frames: readonly FrameView[], t: number, px: number, py: num
   let needed = -Infinity;
   for (let f = 0; f < frames.length; f++) {
     const view = frames[f], r = view.r, frame = view.frame;
-    const dx = px - view.eye[0], dy = py - view.eye[1], dz = pz - view.eye[2];
-    const z = -(r[6] * dx + r[7] * dy + r[8] * dz);
-    if (!(z > NEAR)) continue;
-    const u = view.cx + (view.fx * (r[0] * dx + r[1] * dy + r[2] * dz)) / z;
-    const v = view.cy - (view.fy * (r[3] * dx + r[4] * dy + r[5] * dz)) / z;
-    const w = frame.width;
-    if (!(u >= 0 && u < w && v >= 0 && v < frame.height)) continue;
-    const at = Math.floor(v) * w + Math.floor(u), stored = frame.depth[at];
+    if (!projectIntoFrame(view, px, py, pz, NEAR, projected)) continue;
+    const z = projected[2];
+    const at = Math.floor(projected[1]) * frame.width + Math.floor(projected[0]), stored = frame.depth[at];
     // Depth 0 is sky (seen through), unless confidence 0 says the view saw nothing there (explore's
     // first view of a .ply, rendered from its splats, where they leave a gap).
     if (stored === 0) {
