@@ -18,15 +18,16 @@
  *            user who looks around first, and one who asks at once (the warm-up must not delay that Fill)
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, readFileSync, realpathSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { type Harness, REPO_ROOT, startHarness } from '../src/app/e2e/harness.ts';
+import { type Harness, REPO_ROOT } from '../src/app/e2e/harness.ts';
 import { serveFile } from '../src/app/e2e/page-helpers.ts';
 import { readBundle } from '../src/io/bundle/bundle-reader.ts';
 import { fixedComputationInPage } from './fixed-anchor.ts';
+import { type ViewerTree, startViewerTrees } from './viewer-trees.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -134,15 +135,9 @@ async function main(): Promise<void> {
   const scale = SIDE / Math.max(meta.width!, meta.height!);
   const photo = new Uint8Array(await sharp(join(REPO_ROOT, 'public/sample-photo.jpg'))
     .resize(Math.round(meta.width! * scale), Math.round(meta.height! * scale), { fit: 'fill' }).png().toBuffer());
-  const trees: Array<{ name: string; harness: Harness }> = [];
+  const trees: ViewerTree[] = [];
   try {
-    // A worktree's node_modules entries are links into another checkout's: Vite must serve files there too.
-    const served = (root: string) => ({ fs: { allow: [root, dirname(realpathSync(join(root, 'node_modules/onnxruntime-web')))] } });
-    if (baseDir) {
-      const root = resolve(baseDir);
-      trees.push({ name: 'base', harness: await startHarness({ root, configFile: join(root, 'vite.config.ts'), server: served(root) }) });
-    }
-    trees.push({ name: 'this', harness: await startHarness({ server: served(REPO_ROOT) }) });
+    await startViewerTrees(baseDir, trees);
     console.log(`viewer-grow: sample photo at ${SIDE} long, Fills at ${YAWS.join(', ')} degrees, ${RUNS} runs per tree and wait, trees ${trees.map((t) => t.name).join(' / ')} alternated; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     const runs: Run[] = [];
     for (let r = 0; r < RUNS; r++) {

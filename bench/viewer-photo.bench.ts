@@ -14,11 +14,10 @@
  * --base DIR: another checkout (e.g. a git worktree of an older commit whose node_modules links this one's),
  * on its own Vite server and browser; the runs alternate between it and this tree.
  */
-import { realpathSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { type Harness, REPO_ROOT, startHarness } from '../src/app/e2e/harness.ts';
+import type { Harness } from '../src/app/e2e/harness.ts';
 import { fixedComputationInPage } from './fixed-anchor.ts';
+import { type ViewerTree, startViewerTrees } from './viewer-trees.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -57,15 +56,9 @@ async function oneRun(harness: Harness, tree: string, cold: boolean): Promise<Ru
   }
 }
 
-const served = (root: string) => ({ fs: { allow: [root, dirname(realpathSync(join(root, 'node_modules/onnxruntime-web')))] } });
-
-const trees: { name: string; harness: Harness }[] = [];
+const trees: ViewerTree[] = [];
 try {
-  if (baseDir) {
-    const root = resolve(baseDir);
-    trees.push({ name: 'base', harness: await startHarness({ root, configFile: join(root, 'vite.config.ts'), server: served(root) }) });
-  }
-  trees.push({ name: 'this', harness: await startHarness({ server: served(REPO_ROOT) }) });
+  await startViewerTrees(baseDir, trees);
   const runs: Run[] = [];
   for (let r = 0; r < RUNS; r++) {
     for (const t of trees) {
